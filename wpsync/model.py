@@ -1,0 +1,109 @@
+"""The plain data that flows through the pipeline: documents read from disk and the
+payloads mapped from them.  Frozen, typed, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+JSONValue = Any  # a value json.dumps accepts
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Markdown source file, read and split, not yet mapped.
+
+    ``rel`` is the POSIX path relative to the content folder and is the file's identity
+    in the state store.  ``body_line`` is the 1-based line of the file where the body
+    starts (for error messages pointing into the Markdown).
+    """
+
+    rel: str
+    front_matter: Mapping[str, JSONValue]
+    body: str
+    source_hash: str
+    body_line: int = 1
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A local image a post uses, relative to the content folder."""
+
+    rel: str
+    alt: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PostPayload:
+    """What a document becomes in WordPress, before names are resolved to IDs.
+
+    ``categories`` are paths (``("Guides", "Python")`` for a child category);
+    ``tags`` are names; ``parent`` and ``author`` are slugs / logins; ``links`` are
+    the relative Markdown targets found in the body (resolved later to permalinks).
+    ``None`` means "not set by the document: leave WordPress's value alone".
+    """
+
+    rel: str
+    rest_base: str
+    slug: str
+    title: str
+    content: str
+    status: str
+    date: str | None = None
+    date_gmt: str | None = None
+    excerpt: str | None = None
+    categories: tuple[tuple[str, ...], ...] = ()
+    tags: tuple[str, ...] = ()
+    template: str | None = None
+    sticky: bool | None = None
+    comment_status: str | None = None
+    ping_status: str | None = None
+    format: str | None = None
+    menu_order: int | None = None
+    parent: str | None = None
+    author: str | None = None
+    password: str | None = field(default=None, repr=False)
+    meta: tuple[tuple[str, JSONValue], ...] = ()
+    featured_image: MediaRef | None = None
+    images: tuple[MediaRef, ...] = ()
+    links: tuple[str, ...] = ()
+    taxonomies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def scalar_fields(self) -> dict[str, JSONValue]:
+        """The REST body fields that need no lookup (no term, media, parent, author IDs)."""
+        body: dict[str, JSONValue] = {
+            "slug": self.slug,
+            "title": self.title,
+            "content": self.content,
+            "status": self.status,
+        }
+        optional: dict[str, JSONValue] = {
+            "date": self.date,
+            "date_gmt": self.date_gmt,
+            "excerpt": self.excerpt,
+            "template": self.template,
+            "sticky": self.sticky,
+            "comment_status": self.comment_status,
+            "ping_status": self.ping_status,
+            "format": self.format,
+            "menu_order": self.menu_order,
+            "password": self.password,
+        }
+        body.update({k: v for k, v in optional.items() if v is not None})
+        if self.meta:
+            body["meta"] = dict(self.meta)
+        return body
+
+
+def stable_hash(value: JSONValue) -> str:
+    """SHA-256 of a JSON value in canonical form."""
+    blob = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def bytes_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
