@@ -1,0 +1,376 @@
+"""Configuration: ``config.toml`` + environment, validated eagerly into frozen dataclasses.
+
+Every key is declared once in ``_SCHEMA`` (type, default, check); an unknown key is an
+error naming it.  Paths resolve relative to the config file.  Secrets never live in a
+dataclass field as plain ``str``: they are :class:`Secret`, whose ``repr``/``str`` are masked.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import shlex
+import subprocess
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+AUTH_METHODS = ("jwt", "application-password")
+DELETE_POLICIES = ("trash", "draft", "keep", "delete")
+STATUSES = ("publish", "future", "draft", "pending", "private")
+
+
+class Secret:
+    """A credential.  Shows as ``Secret('********')`` anywhere it could be printed."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    url: str
+    auth: str
+    username: str
+    password_env: str
+    password_command: str | None
+    inline_password: Secret | None
+    verify_tls: bool
+    ca_bundle: Path | None
+    allow_insecure_http: bool
+    timeout: float
+    max_attempts: int
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    dir: Path
+    default_type: str
+    default_status: str
+    delete: str
+    block_editor: bool
+    max_file_mb: float
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    path: Path
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    concurrency: int
+    batch: bool
+    max_deletions: int
+    max_deletion_ratio: float
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    debounce_ms: int
+    reconcile_minutes: float
+    poll: bool
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    site: SiteConfig
+    content: ContentConfig
+    state: StateConfig
+    sync: SyncConfig
+    watch: WatchConfig
+
+
+# --------------------------------------------------------------------------- schema
+
+Check = Callable[[Any], str | None]  # returns an error message or None
+
+
+@dataclass(frozen=True)
+class Key:
+    type: type | tuple[type, ...]
+    default: Any
+    check: Check | None = None
+    doc: str = ""
+
+
+def _one_of(*choices: str) -> Check:
+    return lambda v: None if v in choices else f"must be one of {', '.join(choices)}"
+
+
+def _positive(v: Any) -> str | None:
+    return None if v > 0 else "must be greater than 0"
+
+
+def _non_negative(v: Any) -> str | None:
+    return None if v >= 0 else "must be 0 or more"
+
+
+_SCHEMA: dict[str, dict[str, Key]] = {
+    "site": {
+        "url": Key(str, None, doc="Site address, e.g. https://example.com"),
+        "auth": Key(str, "jwt", _one_of(*AUTH_METHODS), "jwt or application-password"),
+        "username": Key(str, None, doc="WordPress login"),
+        "password_env": Key(
+            str, "WPSYNC_PASSWORD", doc="environment variable holding the password"
+        ),
+        "password_command": Key(str, None, doc="command printing the password"),
+        "password": Key(str, None, doc="inline password (discouraged: warns)"),
+        "verify_tls": Key(bool, True, doc="verify TLS certificates"),
+        "ca_bundle": Key(str, None, doc="custom CA bundle (PEM) path"),
+        "allow_insecure_http": Key(
+            bool, False, doc="allow credentials over http:// to a non-loopback host"
+        ),
+        "timeout": Key((int, float), 30.0, _positive, "seconds per HTTP request"),
+        "max_attempts": Key(int, 5, _positive, "attempts per request on transient errors"),
+    },
+    "content": {
+        "dir": Key(str, "content", doc="folder of Markdown files"),
+        "default_type": Key(str, "post", doc="post, page or a custom type's REST base"),
+        "default_status": Key(
+            str, "publish", _one_of(*STATUSES), "status when front matter has none"
+        ),
+        "delete": Key(
+            str, "trash", _one_of(*DELETE_POLICIES), "what happens to a post whose file is deleted"
+        ),
+        "block_editor": Key(bool, False, doc="emit block-editor markup"),
+        "max_file_mb": Key((int, float), 5, _positive, "largest Markdown file accepted"),
+    },
+    "state": {
+        "path": Key(str, ".wpsync", doc="state folder (relative to the config file)"),
+    },
+    "sync": {
+        "concurrency": Key(int, 4, _positive, "parallel requests"),
+        "batch": Key(bool, True, doc="use /batch/v1 when the site allows it"),
+        "max_deletions": Key(int, 10, _non_negative, "deletions allowed without --force"),
+        "max_deletion_ratio": Key(
+            (int, float), 0.5, _non_negative, "share of posts deletable without --force"
+        ),
+    },
+    "watch": {
+        "debounce_ms": Key(int, 300, _non_negative, "quiet time before a changed file syncs"),
+        "reconcile_minutes": Key((int, float), 10, _positive, "period of the full reconcile"),
+        "poll": Key(bool, False, doc="poll the folder instead of inotify"),
+    },
+}
+
+ENV_OVERRIDES = {
+    "WPSYNC_URL": ("site", "url"),
+    "WPSYNC_USERNAME": ("site", "username"),
+    "WPSYNC_AUTH": ("site", "auth"),
+}
+
+
+def schema() -> Mapping[str, Mapping[str, Key]]:
+    """The declared configuration keys (for docs and ``init``)."""
+    return _SCHEMA
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    if isinstance(t, tuple):
+        return "number" if float in t else " or ".join(x.__name__ for x in t)
+    return {str: "string", bool: "true/false", int: "integer"}.get(t, t.__name__)
+
+
+def _validate(raw: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
+    values: dict[str, dict[str, Any]] = {}
+    for section in raw:
+        if section not in _SCHEMA:
+            raise ConfigError(
+                f"{source}: unknown section [{section}]",
+                hint=f"known sections: {', '.join(_SCHEMA)}",
+            )
+        if not isinstance(raw[section], Mapping):
+            raise ConfigError(f"{source}: [{section}] must be a table")
+    for section, keys in _SCHEMA.items():
+        given = raw.get(section, {})
+        for key in given:
+            if key not in keys:
+                raise ConfigError(
+                    f"{source}: unknown key '{section}.{key}'",
+                    hint=f"known keys in [{section}]: {', '.join(keys)}",
+                )
+        out: dict[str, Any] = {}
+        for key, spec in keys.items():
+            value = given.get(key, spec.default)
+            if value is not None and key in given:
+                ok = isinstance(value, spec.type) and not (
+                    isinstance(value, bool)
+                    and spec.type is not bool
+                    and bool not in _as_tuple(spec.type)
+                )
+                if not ok:
+                    raise ConfigError(
+                        f"{source}: '{section}.{key}' must be a {_type_name(spec.type)}, "
+                        f"not {type(value).__name__}"
+                    )
+                if spec.check is not None and (problem := spec.check(value)):
+                    raise ConfigError(f"{source}: '{section}.{key}' {problem}")
+            out[key] = value
+        values[section] = out
+    return values
+
+
+def _as_tuple(t: type | tuple[type, ...]) -> tuple[type, ...]:
+    return t if isinstance(t, tuple) else (t,)
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(url: str, allow_insecure_http: bool) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"site.url {url!r} is not an http(s) URL", hint="e.g. https://example.com"
+        )
+    if parts.username or parts.password:
+        raise ConfigError(
+            "site.url must not contain credentials",
+            hint="put the user in site.username and the password in the environment",
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
+        raise ConfigError(
+            f"refusing to send credentials over plain http:// to {parts.hostname}",
+            hint="use https://, or set site.allow_insecure_http = true if you really mean it",
+        )
+    return url.rstrip("/")
+
+
+def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
+    """Read, validate and resolve ``path``; environment variables override the file."""
+    env = os.environ if env is None else env
+    path = path.expanduser()
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from None
+    elif any(name in env for name in ENV_OVERRIDES):
+        raw = {}
+    else:
+        raise ConfigError(
+            f"no configuration file at {path}",
+            hint="run `wpsync init` or pass --config PATH",
+        )
+    values = _validate(raw, str(path))
+    for name, (section, key) in ENV_OVERRIDES.items():
+        if env.get(name):
+            values[section][key] = env[name]
+    if values["site"]["auth"] not in AUTH_METHODS:
+        raise ConfigError(f"WPSYNC_AUTH must be one of {', '.join(AUTH_METHODS)}")
+    if "password" in raw.get("site", {}):
+        logger.warning(
+            "%s: a password is written inline in site.password; move it to the environment "
+            "variable %s or use site.password_command",
+            path,
+            values["site"]["password_env"],
+        )
+    base = path.resolve().parent
+    s, c = values["site"], values["content"]
+    if not s["url"]:
+        raise ConfigError(f"{path}: site.url is not set", hint="set it in the file or WPSYNC_URL")
+    if not s["username"]:
+        raise ConfigError(
+            f"{path}: site.username is not set", hint="set it in the file or WPSYNC_USERNAME"
+        )
+    site = SiteConfig(
+        url=_check_url(s["url"], s["allow_insecure_http"]),
+        auth=s["auth"],
+        username=s["username"],
+        password_env=s["password_env"],
+        password_command=s["password_command"],
+        inline_password=Secret(s["password"]) if s["password"] else None,
+        verify_tls=s["verify_tls"],
+        ca_bundle=(base / s["ca_bundle"]).resolve() if s["ca_bundle"] else None,
+        allow_insecure_http=s["allow_insecure_http"],
+        timeout=float(s["timeout"]),
+        max_attempts=s["max_attempts"],
+    )
+    if site.ca_bundle is not None and not site.ca_bundle.is_file():
+        raise ConfigError(f"site.ca_bundle {site.ca_bundle} does not exist")
+    content = ContentConfig(
+        dir=(base / c["dir"]).resolve(),
+        default_type=c["default_type"],
+        default_status=c["default_status"],
+        delete=c["delete"],
+        block_editor=c["block_editor"],
+        max_file_mb=float(c["max_file_mb"]),
+    )
+    return Config(
+        path=path.resolve(),
+        site=site,
+        content=content,
+        state=StateConfig(path=(base / values["state"]["path"]).resolve()),
+        sync=SyncConfig(**values["sync"]),
+        watch=WatchConfig(**values["watch"]),
+    )
+
+
+def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> Secret:
+    """The password from, in order: the environment, ``password_command``, the file."""
+    env = os.environ if env is None else env
+    from_env = env.get(site.password_env) or env.get("WPSYNC_PASSWORD")
+    if from_env:
+        return Secret(from_env)
+    if site.password_command:
+        try:
+            done = subprocess.run(
+                shlex.split(site.password_command),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+            raise ConfigError(
+                f"site.password_command could not run: {type(exc).__name__}"
+            ) from None
+        if done.returncode != 0:
+            raise ConfigError(f"site.password_command exited with status {done.returncode}")
+        value = done.stdout.strip("\r\n")
+        if value:
+            return Secret(value)
+        raise ConfigError("site.password_command printed nothing")
+    if site.inline_password:
+        return site.inline_password
+    raise ConfigError(
+        f"no password: set the environment variable {site.password_env}",
+        hint="or set site.password_command to a command that prints it",
+    )
