@@ -1,0 +1,343 @@
+"""The state store: which WordPress object each source file became.
+
+One SQLite file (``<state>/state.sqlite``) with a schema version from day one.  Every
+change is its own transaction (WAL journal), so a crash at any moment leaves either the
+old row or the new one.  A state file that exists but cannot be read is an error, never
+"start from empty" (that would re-create every post).
+
+A create is journalled in ``pending`` *before* the request leaves, so a create whose
+answer was lost (crash, dropped connection) is recognised on the next run and recovered
+by slug instead of being sent twice.
+
+Every wpsync process working on the same folder takes :class:`FolderLock` first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from .errors import LockTimeout, StateError
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+STATE_FILE = "state.sqlite"
+LOCK_FILE = "lock"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE entries (
+    rel           TEXT PRIMARY KEY,
+    rest_base     TEXT NOT NULL,
+    post_id       INTEGER NOT NULL,
+    slug          TEXT NOT NULL,
+    source_hash   TEXT NOT NULL,
+    payload_hash  TEXT NOT NULL,
+    modified_gmt  TEXT NOT NULL,
+    link          TEXT NOT NULL DEFAULT '',
+    size          INTEGER NOT NULL DEFAULT -1,
+    mtime_ns      INTEGER NOT NULL DEFAULT -1
+);
+CREATE UNIQUE INDEX entries_object ON entries (rest_base, post_id);
+CREATE TABLE pending (
+    rel        TEXT PRIMARY KEY,
+    rest_base  TEXT NOT NULL,
+    slug       TEXT NOT NULL,
+    started    REAL NOT NULL
+);
+CREATE TABLE media (
+    content_hash TEXT PRIMARY KEY,
+    media_id     INTEGER NOT NULL,
+    source_url   TEXT NOT NULL,
+    rel          TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A source file linked to a WordPress object, as of our last successful push."""
+
+    rel: str
+    rest_base: str
+    post_id: int
+    slug: str
+    source_hash: str
+    payload_hash: str
+    modified_gmt: str
+    link: str = ""
+    size: int = -1
+    mtime_ns: int = -1
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A create that was sent (or about to be) and whose answer we have not recorded."""
+
+    rel: str
+    rest_base: str
+    slug: str
+    started: float
+
+
+@dataclass(frozen=True)
+class MediaEntry:
+    content_hash: str
+    media_id: int
+    source_url: str
+    rel: str
+
+
+_ENTRY_COLUMNS = (
+    "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, mtime_ns"
+)
+
+
+class FolderLock:
+    """An exclusive ``flock`` shared by every wpsync process using one state folder."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = state_dir / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float | None = 600.0, on_wait: str | None = None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told and on_wait:
+                    logger.info("%s", on_wait)
+                    told = True
+                if deadline is not None and time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LockTimeout(
+                        f"another wpsync process is working on this folder (lock {self.path})",
+                        hint="wait for it to finish, or raise --lock-timeout",
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> FolderLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+class StateStore:
+    """Read and write the state file.  Use :meth:`open`; not shared between threads."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, state_dir: Path, site_url: str, *, create: bool = True) -> StateStore:
+        path = state_dir / STATE_FILE
+        exists = path.exists()
+        if exists and path.stat().st_size == 0:
+            raise _corrupt(path, "the file is empty (truncated)")
+        if not exists and not create:
+            raise StateError(
+                f"no state file at {path}", hint="run `wpsync sync` or `wpsync state rebuild`"
+            )
+        state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot open state file {path}: {exc}") from None
+        store = cls(path, conn)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if exists:
+                store._check(site_url)
+            else:
+                store._create(site_url)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _corrupt(path, str(exc)) from None
+        except StateError:
+            conn.close()
+            raise
+        return store
+
+    def _create(self, site_url: str) -> None:
+        with self._tx():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._conn.execute(statement)
+            self._conn.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('site_url', ?)",
+                (str(SCHEMA_VERSION), site_url),
+            )
+        os.chmod(self.path, 0o600)
+
+    def _check(self, site_url: str) -> None:
+        row = self._conn.execute("PRAGMA quick_check").fetchone()
+        if not row or row[0] != "ok":
+            raise _corrupt(self.path, f"integrity check failed: {row[0] if row else 'no answer'}")
+        tables = {
+            r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if not {"meta", "entries", "pending", "media"} <= tables:
+            raise _corrupt(self.path, "tables are missing")
+        meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        version = int(meta.get("schema_version", "0"))
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"state file {self.path} was written by a newer wpsync (schema {version})",
+                hint="upgrade wpsync",
+            )
+        if version < 1:
+            raise _corrupt(self.path, "no schema version")
+        stored_url = meta.get("site_url", "")
+        if stored_url and stored_url.rstrip("/") != site_url.rstrip("/"):
+            raise StateError(
+                f"state file {self.path} belongs to {stored_url}, not {site_url}",
+                hint="use a separate [state] path per site",
+            )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one atomic step."""
+        with self._tx():
+            yield
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute(sql, args)
+        else:
+            with self._tx():
+                self._conn.execute(sql, args)
+
+    # ------------------------------------------------------------------ entries
+    def entries(self) -> dict[str, Entry]:
+        rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
+        return {row[0]: Entry(*row) for row in rows}
+
+    def get(self, rel: str) -> Entry | None:
+        row = self._conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE rel = ?", (rel,)
+        ).fetchone()
+        return Entry(*row) if row else None
+
+    def put(self, entry: Entry) -> None:
+        """Record ``entry`` (replacing any row for the same file or the same object) and
+        clear the file's pending create, in one transaction."""
+        with contextlib.ExitStack() as stack:
+            if not self._conn.in_transaction:
+                stack.enter_context(self._tx())
+            self._conn.execute(
+                "DELETE FROM entries WHERE rest_base = ? AND post_id = ? AND rel != ?",
+                (entry.rest_base, entry.post_id, entry.rel),
+            )
+            self._conn.execute(
+                f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    entry.rel,
+                    entry.rest_base,
+                    entry.post_id,
+                    entry.slug,
+                    entry.source_hash,
+                    entry.payload_hash,
+                    entry.modified_gmt,
+                    entry.link,
+                    entry.size,
+                    entry.mtime_ns,
+                ),
+            )
+            self._conn.execute("DELETE FROM pending WHERE rel = ?", (entry.rel,))
+
+    def touch(self, rel: str, size: int, mtime_ns: int) -> None:
+        """Remember a new stat for an unchanged file (the fast path next time)."""
+        self._write(
+            "UPDATE entries SET size = ?, mtime_ns = ? WHERE rel = ?", (size, mtime_ns, rel)
+        )
+
+    def remove(self, rel: str) -> None:
+        self._write("DELETE FROM entries WHERE rel = ?", (rel,))
+
+    # ------------------------------------------------------------------ pending creates
+    def pending(self) -> dict[str, Pending]:
+        rows = self._conn.execute("SELECT rel, rest_base, slug, started FROM pending").fetchall()
+        return {row[0]: Pending(*row) for row in rows}
+
+    def mark_pending(self, rel: str, rest_base: str, slug: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
+            (rel, rest_base, slug, time.time()),
+        )
+
+    def clear_pending(self, rel: str) -> None:
+        self._write("DELETE FROM pending WHERE rel = ?", (rel,))
+
+    # ------------------------------------------------------------------ media
+    def media(self) -> dict[str, MediaEntry]:
+        rows = self._conn.execute(
+            "SELECT content_hash, media_id, source_url, rel FROM media"
+        ).fetchall()
+        return {row[0]: MediaEntry(*row) for row in rows}
+
+    def put_media(self, media: MediaEntry) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
+            (media.content_hash, media.media_id, media.source_url, media.rel),
+        )
+
+    def remove_media(self, content_hash: str) -> None:
+        self._write("DELETE FROM media WHERE content_hash = ?", (content_hash,))
+
+
+def _corrupt(path: Path, detail: str) -> StateError:
+    return StateError(
+        f"state file {path} is unreadable: {detail}",
+        hint="nothing was changed; move it aside and run `wpsync state rebuild` to re-link files by slug",
+    )
