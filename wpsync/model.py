@@ -18,7 +18,8 @@ class Document:
 
     ``rel`` is the POSIX path relative to the content folder and is the file's identity
     in the state store.  ``body_line`` is the 1-based line of the file where the body
-    starts (for error messages pointing into the Markdown).
+    starts (for error messages pointing into the Markdown).  ``key_lines`` gives the
+    file line of each top-level front-matter key where the reader could find it.
     """
 
     rel: str
@@ -26,6 +27,7 @@ class Document:
     body: str
     source_hash: str
     body_line: int = 1
+    key_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
