@@ -115,7 +115,9 @@ def _control(instance: WordPressInstance, route: str, body: dict[str, Any] | Non
         timeout=60,
     )
     if response.status_code != 200:
-        raise WordPressUnavailable(f"/wpsync-test/v1/{route}: HTTP {response.status_code} {response.text[:300]}")
+        raise WordPressUnavailable(
+            f"/wpsync-test/v1/{route}: HTTP {response.status_code} {response.text[:300]}"
+        )
     return response.json()
 
 

@@ -76,7 +76,6 @@ list( $wpsync_app_password ) = WP_Application_Passwords::create_new_application_
 
 // The state that /wpsync-test/v1/reset returns to: installed users, no content (not even "Hello world!").
 wpsync_test_capture_baseline();
-wpsync_test_reset();
-flush_rewrite_rules( false );
+wpsync_test_reset();  // also drops the rewrite rules: the first request rebuilds them with pretty permalinks
 
 echo wp_json_encode( array( 'app_password' => $wpsync_app_password ) ), "\n";

@@ -269,10 +269,10 @@ function wpsync_test_reset() {
 	delete_option( 'wpsync_jwt_double_mode' );
 	delete_option( 'wpsync_jwt_double_ut_invalid_token' );
 	$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_%' OR option_name LIKE '\\_site\\_transient\\_%'" );
-	if ( get_option( 'permalink_structure' ) !== '/%postname%/' ) {
-		update_option( 'permalink_structure', '/%postname%/' );
-		delete_option( 'rewrite_rules' );
-	}
+	update_option( 'permalink_structure', '/%postname%/' );
+	// Rebuilt by the next request, with every post type registered then (book's rules are only added
+	// when pretty permalinks are on at init, which is not the case during install).
+	delete_option( 'rewrite_rules' );
 
 	wp_cache_flush();
 	return array(
