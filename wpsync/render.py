@@ -167,13 +167,14 @@ class _Collector(Treeprocessor):
     def _note(self, tag: str, attrs: Mapping[str, str]) -> None:
         if tag == "img":
             src = attrs.get("src", "")
-            if is_local_ref(src):
-                ref = unquote(split_fragment(src)[0])
+            ref = unquote(split_fragment(src)[0])
+            if is_local_ref(src) and is_local_ref(ref):
                 self.images.append(LocalRef(ref, attrs.get("alt", ""), attrs.get("title", "")))
         else:
             href = attrs.get("href", "")
-            if is_markdown_link(href):
-                self.links.append(unquote(split_fragment(href)[0]))
+            ref = unquote(split_fragment(href)[0])
+            if is_markdown_link(href) and is_local_ref(ref):
+                self.links.append(ref)
 
     def _text_of(self, el: etree.Element) -> str:
         text = "".join(el.itertext())

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wpsync import render
 from wpsync.render import (
@@ -346,3 +348,22 @@ def test_rewrite_urls_leaves_text_code_and_comments_alone() -> None:
 def test_rewrite_urls_with_nothing_to_replace_returns_the_html() -> None:
     html = render_markdown(REFS).html
     assert rewrite_urls(html, {}) is html
+
+
+# ---------------------------------------------------------------------------- properties
+
+_PIECES = st.sampled_from(
+    ["# ", "\n", "![a](", ")", "[x](", "../", "a.md", "b.png", '<img src="', '">', "[^1]",
+     "[^1]: n", '<div markdown="1">', "</div>", "```", "    ", "*", "`", "|", "---", "\\",
+     "<!--", "-->", "[r]: ", "![r][r]", "%20", "#frag", "==="]
+) | st.text(max_size=3)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join), st.booleans())
+def test_any_markdown_renders_and_its_references_are_local(body: str, strip: bool) -> None:
+    rendered = render_markdown(body, strip_title=strip)
+    assert all(is_local_ref(ref) for ref in rendered.images)
+    assert all(is_local_ref(ref) for ref in rendered.links)
+    assert len(set(rendered.images)) == len(rendered.images)
+    assert render_markdown(body, strip_title=strip) == rendered
