@@ -301,7 +301,7 @@ def _parse_date(text: str) -> datetime:
     try:
         return datetime.fromisoformat(cleaned)
     except ValueError as exc:
-        if _DATE_SHAPE.match(cleaned) and "out of range" in str(exc):
+        if _DATE_SHAPE.match(cleaned) and not str(exc).startswith("Invalid isoformat"):
             raise _Invalid(f"{text!r} is not a real date ({exc})") from None
         raise _Invalid(
             f"{_describe(text)} is not a date; write YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] "

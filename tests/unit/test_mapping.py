@@ -348,6 +348,16 @@ def test_an_unreadable_date_is_an_error(value: object) -> None:
     assert error.line == 2
 
 
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("2024-13-01", "month must be in 1..12"), ("2024-05-01 25:00", "hour must be in 0..23")],
+)
+def test_an_impossible_date_string_says_what_is_wrong(value: str, why: str) -> None:
+    assert failure({"date": value}).reason == (
+        f"front-matter key 'date' {value!r} is not a real date ({why})"
+    )
+
+
 def test_a_future_date_keeps_the_status_as_given() -> None:
     p = mapped({"date": "2999-01-01T00:00:00Z"}).payload
     assert (p.status, p.date_gmt) == ("publish", "2999-01-01T00:00:00")
