@@ -291,8 +291,9 @@ class _Run:
             max_deletion_ratio=self.config.sync.max_deletion_ratio,
         )
         # A broken file is not a deleted one: keep its entry out of the deletion pass.
+        # A folder that could not be scanned covers everything below it.
         broken_rels = {b.rel for b in broken} | {i.rel for i in items if isinstance(i, Broken)}
-        plannable = {rel: e for rel, e in entries.items() if rel not in broken_rels}
+        plannable = {rel: e for rel, e in entries.items() if not _under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
         query = planner.needs_remote(local, plannable, options)
         remote = self._remote_facts(query)
@@ -530,6 +531,10 @@ def _waves(writes: list[Create | Update], entries: dict[str, Entry]) -> list[lis
 
 def _facts(post: RemotePost) -> RemotePostFacts:
     return RemotePostFacts(post.id, post.slug, post.status, post.modified_gmt, post.link)
+
+
+def _under_any(rel: str, prefixes: set[str]) -> bool:
+    return rel in prefixes or any(rel.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
 def _rel_of(path: str, root: Path) -> str:

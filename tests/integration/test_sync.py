@@ -159,7 +159,7 @@ def test_passwords_and_tokens_appear_nowhere(site: Site) -> None:
     bad = site.env(WPSYNC_PASSWORD="Wrong-Secret-123")
     outputs.append(site.cli("-vv", "sync", env=bad))
     cache = site.root / ".wpsync" / "token.json"
-    token = json.loads(cache.read_text())["token"]
+    [token] = [t["token"] for t in json.loads(cache.read_text())["tokens"].values()]
     state_bytes = (site.root / ".wpsync" / "state.sqlite").read_bytes()
     for secret in (site.wp.admin_password, site.wp.app_password, token, "Wrong-Secret-123"):
         for done in outputs:
