@@ -92,6 +92,12 @@ class Options:
     full_scan: bool = True  # files missing from disk are deletions only on a full scan
     max_deletions: int = 10
     max_deletion_ratio: float = 0.5
+    #: new rel → old rel: moves the caller saw happen (watcher events, ``git diff -M``).
+    #: They win over the content/slug guess, so a file moved *and* edited keeps its post.
+    renames: Mapping[str, str] = field(default_factory=dict)
+    #: how many files the state knows in all (a subset run plans with only its own
+    #: entries; the mass-deletion guard must still judge against the whole folder)
+    known_total: int | None = None
 
 
 # ---------------------------------------------------------------- actions
@@ -178,8 +184,20 @@ def _renames(
     by_slug = {(e.rest_base, e.slug): e for e in vanished}
     taken: set[str] = set()
     found: dict[str, Entry] = {}
+    changed = {item.rel for item in local if isinstance(item, Changed)}
+    vanished_rels = {e.rel for e in vanished}
+    for new_rel, old_rel in sorted(options.renames.items()):
+        # A move the caller saw: the old file is gone and the new one is not linked yet.
+        if (
+            new_rel in changed
+            and new_rel not in entries
+            and old_rel in vanished_rels
+            and old_rel not in taken
+        ):
+            taken.add(old_rel)
+            found[new_rel] = entries[old_rel]
     for item in local:
-        if not isinstance(item, Changed) or item.rel in entries:
+        if not isinstance(item, Changed) or item.rel in entries or item.rel in found:
             continue
         old = by_source.get(item.source_hash) or by_slug.get(
             (item.payload.rest_base, item.payload.slug)
@@ -348,7 +366,8 @@ def _check_mass_deletion(
     deletes = [a for a in actions if isinstance(a, Delete) and a.policy != "keep"]
     if not deletes or options.force:
         return
-    n, total = len(deletes), len(entries)
+    n = len(deletes)
+    total = max(options.known_total or 0, len(entries))
     too_many = n > options.max_deletions
     too_large_share = total >= 4 and n / total > options.max_deletion_ratio
     everything = n == total and n >= 2

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,9 @@ class FileResult:
     error: str | None = None
     detail: str | None = None
     link: str | None = None
+    #: failed for want of an answer from WordPress (down, slow, or we were stopping):
+    #: worth sending again later, unlike a refused request or a broken file
+    transient: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -102,12 +106,16 @@ class SyncReport:
 @dataclass(frozen=True)
 class SyncRequest:
     """What to sync.  ``paths`` None = the whole folder; else only these files (a path
-    that no longer exists is a deletion)."""
+    that no longer exists is a deletion).  ``renames``: (old, new) moves among ``paths``
+    that the caller saw happen, so the post follows its file.  ``cancel``: once set, no
+    further request starts (the ones in flight finish and are recorded)."""
 
     paths: tuple[Path, ...] | None = None
     dry_run: bool = False
     force: bool = False
     lock_timeout: float | None = 600.0
+    renames: tuple[tuple[Path, Path], ...] = ()
+    cancel: threading.Event | None = field(default=None, compare=False)
 
 
 ClientFactory = Callable[[Config], "WordPressClient"]
@@ -129,7 +137,11 @@ def run_sync(
     *,
     client_factory: ClientFactory = default_client,
     on_result: Callable[[FileResult], None] | None = None,
+    on_plan: Callable[[Sequence[Action]], None] | None = None,
 ) -> SyncReport:
+    """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
+    actions before any is carried out (one result follows per action: a progress total);
+    ``on_result`` sees each file's outcome as it happens."""
     root = config.content.dir
     if not root.is_dir():
         raise ConfigError(
@@ -140,7 +152,7 @@ def run_sync(
     lock.acquire(request.lock_timeout, on_wait="waiting for another wpsync process to finish…")
     try:
         with StateStore.open(config.state.path, config.site.url) as state:
-            run = _Run(config, request, state, client_factory, on_result)
+            run = _Run(config, request, state, client_factory, on_result, on_plan)
             try:
                 return run.execute()
             finally:
@@ -157,6 +169,7 @@ class _Run:
         state: StateStore,
         client_factory: ClientFactory,
         on_result: Callable[[FileResult], None] | None,
+        on_plan: Callable[[Sequence[Action]], None] | None = None,
     ) -> None:
         self.config = config
         self.request = request
@@ -164,6 +177,7 @@ class _Run:
         self._client_factory = client_factory
         self._client: WordPressClient | None = None
         self._on_result = on_result
+        self._on_plan = on_plan
         self.results: list[FileResult] = []
         self.warnings: list[str] = []
         self._site_down: TransportError | None = None
@@ -194,19 +208,12 @@ class _Run:
         files = []
         scope: set[str] = set()
         for raw in self.request.paths:
-            path = raw if raw.is_absolute() else Path.cwd() / raw
-            try:
-                rel = Path(os.path.normpath(path)).relative_to(root).as_posix()
-            except ValueError:
-                try:
-                    rel = path.resolve().relative_to(root).as_posix()
-                except ValueError:
-                    broken.append(
-                        Broken(
-                            str(raw), DocumentError(raw, f"not inside the content folder {root}")
-                        )
-                    )
-                    continue
+            rel = _content_rel(raw, root)
+            if rel is None:
+                broken.append(
+                    Broken(str(raw), DocumentError(raw, f"not inside the content folder {root}"))
+                )
+                continue
             if not is_markdown(rel):
                 continue
             scope.add(rel)
@@ -289,6 +296,8 @@ class _Run:
             full_scan=True,
             max_deletions=self.config.sync.max_deletions,
             max_deletion_ratio=self.config.sync.max_deletion_ratio,
+            renames=self._renames(),
+            known_total=len(all_entries),
         )
         # A broken file is not a deleted one: keep its entry out of the deletion pass.
         # A folder that could not be scanned covers everything below it.
@@ -299,6 +308,8 @@ class _Run:
         remote = self._remote_facts(query)
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         actions = [*(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)), *actions]
+        if self._on_plan is not None:
+            self._on_plan(actions)
         if self.request.dry_run:
             for action in actions:
                 self._report(_planned_result(action))
@@ -310,6 +321,20 @@ class _Run:
             requests=self._client.request_count if self._client is not None else 0,
             warnings=tuple(self.warnings),
         )
+
+    def _renames(self) -> dict[str, str]:
+        root = self.config.content.dir
+        out: dict[str, str] = {}
+        for old, new in self.request.renames:
+            old_rel, new_rel = _content_rel(old, root), _content_rel(new, root)
+            if old_rel is not None and new_rel is not None:
+                out[new_rel] = old_rel
+        return out
+
+    def _stopping(self) -> TransportError | None:
+        if self.request.cancel is None or not self.request.cancel.is_set():
+            return None
+        return TransportError("wpsync is stopping", hint="it is sent on the next run")
 
     def _report(self, result: FileResult) -> None:
         self.results.append(result)
@@ -385,6 +410,8 @@ class _Run:
                 self._record(action, post)
 
     def _write_one(self, action: Create | Update, body: dict[str, Any]) -> RemotePost:
+        if (stopping := self._stopping()) is not None:
+            raise stopping
         rest_base = action.payload.rest_base
         if isinstance(action, Update):
             return self.client.update_post(rest_base, action.entry.post_id, body)
@@ -424,10 +451,13 @@ class _Run:
         if isinstance(exc, RemoteError) and exc.code and exc.code not in message:
             message = f"{message} ({exc.code})"
         logger.error("%s: %s%s", rel, prefix, message)
-        self._report(FileResult(rel, "failed", error=prefix + message))
+        transient = isinstance(exc, TransportError)
+        self._report(FileResult(rel, "failed", error=prefix + message, transient=transient))
 
     def _apply_delete(self, action: Delete) -> None:
         entry = action.entry
+        if self._site_down is None and action.policy != "keep":
+            self._site_down = self._stopping()
         if self._site_down is not None and action.policy != "keep":
             self._fail(entry.rel, self._site_down, prefix="not sent: ")
             return
@@ -535,6 +565,18 @@ def _facts(post: RemotePost) -> RemotePostFacts:
 
 def _under_any(rel: str, prefixes: set[str]) -> bool:
     return rel in prefixes or any(rel.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def _content_rel(raw: Path, root: Path) -> str | None:
+    """``raw`` (absolute, or relative to the working directory) as a path under ``root``."""
+    path = raw if raw.is_absolute() else Path.cwd() / raw
+    try:
+        return Path(os.path.normpath(path)).relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return None
 
 
 def _rel_of(path: str, root: Path) -> str:
