@@ -42,12 +42,16 @@ class Site:
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WPSYNC_")}
-        password = self.wp.app_password if self.auth == "application-password" else self.wp.admin_password
+        password = (
+            self.wp.app_password if self.auth == "application-password" else self.wp.admin_password
+        )
         env.update({"WPSYNC_PASSWORD": password, "NO_COLOR": "1"})
         env.update(extra)
         return env
 
-    def cli(self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "wpsync.cli", "--config", str(self.config), *args],
             cwd=self.root,

@@ -81,10 +81,17 @@ def test_a_folder_publishes_with_titles_slugs_dates_status_terms_and_html(site: 
     assert "<table>" in hello["content"]["raw"] and "footnote" in hello["content"]["raw"]
     guide = posts["setup-guide"]
     assert guide["status"] == "draft" and guide["title"]["raw"] == "Setting things up"
-    assert "<h1" not in guide["content"]["raw"] and 'class="language-python"' in guide["content"]["raw"]
+    assert (
+        "<h1" not in guide["content"]["raw"]
+        and 'class="language-python"' in guide["content"]["raw"]
+    )
     with admin(site.wp) as client:
-        cats = {c["id"]: c for c in client.get("/wp/v2/categories", params={"per_page": 100}).json()}
-        tags = {t["id"]: t["name"] for t in client.get("/wp/v2/tags", params={"per_page": 100}).json()}
+        cats = {
+            c["id"]: c for c in client.get("/wp/v2/categories", params={"per_page": 100}).json()
+        }
+        tags = {
+            t["id"]: t["name"] for t in client.get("/wp/v2/tags", params={"per_page": 100}).json()
+        }
     names = {cats[c]["name"] for c in hello["categories"]}
     assert names == {"News", "Python"}
     python = next(cats[c] for c in hello["categories"] if cats[c]["name"] == "Python")
@@ -155,7 +162,11 @@ def test_application_password_auth_publishes_too(tmp_path: Path, wp: WordPressIn
 
 def test_passwords_and_tokens_appear_nowhere(site: Site) -> None:
     site.write("broken.md", "---\n: : :\n---\n")
-    outputs = [site.cli("-vv", "sync"), site.cli("-vv", "sync", "--json"), site.cli("-vv", "sync", "--dry-run")]
+    outputs = [
+        site.cli("-vv", "sync"),
+        site.cli("-vv", "sync", "--json"),
+        site.cli("-vv", "sync", "--dry-run"),
+    ]
     bad = site.env(WPSYNC_PASSWORD="Wrong-Secret-123")
     outputs.append(site.cli("-vv", "sync", env=bad))
     cache = site.root / ".wpsync" / "token.json"
