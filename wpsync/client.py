@@ -42,13 +42,7 @@ from tenacity import (
 )
 
 from . import __version__
-from .auth import (
-    ApplicationPasswordAuth,
-    JwtAuth,
-    json_body,
-    make_auth,
-    wp_error,
-)
+from .auth import JwtAuth, json_body, make_auth, wp_error
 from .config import Secret, SiteConfig
 from .errors import RemoteError, TransportError
 
@@ -303,7 +297,13 @@ def _verify(site: SiteConfig) -> ssl.SSLContext | bool:
 
 
 class WordPressClient:
-    """One site, one ``httpx.Client`` (one connection pool), safe to share between threads."""
+    """One site, one ``httpx.Client`` (one connection pool), safe to share between threads.
+
+    ``transport`` replaces the default ``httpx.HTTPTransport`` (whose TLS verification and
+    pool limits come from ``site`` and ``max_connections``).  ``retry_wait_initial`` /
+    ``retry_wait_max`` shape the backoff (tests make them tiny); ``retry_after_max`` caps a
+    server's ``Retry-After``.  ``auth`` overrides :func:`~wpsync.auth.make_auth` (tests).
+    """
 
     def __init__(
         self,
@@ -698,10 +698,13 @@ class WordPressClient:
             raise
         return RemotePost.from_json(rest_base, self._json(response, "GET", route))
 
-    def get_post_raw(self, rest_base: str, post_id: int) -> dict[str, Any]:
-        """The whole post as the editor sees it (``context=edit``), for diffs and pull."""
+    def get_post_raw(
+        self, rest_base: str, post_id: int, *, context: str = "edit"
+    ) -> dict[str, Any]:
+        """The whole post as the editor sees it (``context=edit``), for diffs and pull.
+        ``context="view"`` for a user who may read the post but not edit it."""
         route = f"/wp/v2/{rest_base}/{post_id}"
-        body = self._json(self._request("GET", route, params={"context": "edit"}), "GET", route)
+        body = self._json(self._request("GET", route, params={"context": context}), "GET", route)
         if not isinstance(body, dict):
             raise RemoteError(f"GET {route}: expected an object")
         return body
@@ -783,6 +786,20 @@ class WordPressClient:
         }
         for item in self._paginate(f"/wp/v2/{rest_base}", params):
             yield RemotePost.from_json(rest_base, item)
+
+    def list_posts_raw(self, rest_base: str) -> Iterator[dict[str, Any]]:
+        """Every post of a type (any status but trash) as whole ``context=edit`` objects,
+        oldest ID first (for pull: 100 per request)."""
+        params = {
+            "status": "any",
+            "context": "edit",
+            "per_page": PER_PAGE,
+            "orderby": "id",
+            "order": "asc",
+        }
+        for item in self._paginate(f"/wp/v2/{rest_base}", params):
+            if isinstance(item, dict):
+                yield item
 
     def create_post(self, rest_base: str, body: Mapping[str, Any]) -> RemotePost:
         """Create a post; ``body`` must carry an explicit ``slug`` (used to recover a lost create)."""
@@ -881,6 +898,31 @@ class WordPressClient:
             if same_name and int(item.get("parent", 0) or 0) == parent:
                 return int(item["id"])
         return None
+
+    def list_terms(
+        self, taxonomy_rest_base: str, ids: Sequence[int] | None = None
+    ) -> dict[int, tuple[str, int]]:
+        """Terms of a taxonomy as ``{id: (name, parent id)}`` (names HTML-unescaped): all of
+        them, or only ``ids``.  Read-only (for pull and plan --diff)."""
+        route = f"/wp/v2/{taxonomy_rest_base}"
+        found: dict[int, tuple[str, int]] = {}
+        base = {"per_page": PER_PAGE, "_fields": "id,name,parent", "hide_empty": "false"}
+        chunks: list[dict[str, Any]] = (
+            [{}]
+            if ids is None
+            else [
+                {"include": ",".join(chunk)}
+                for chunk in chunked_for_query(
+                    [str(i) for i in sorted(set(ids))], PER_PAGE, MAX_QUERY_CHARS
+                )
+            ]
+        )
+        for extra in chunks:
+            for item in self._paginate(route, {**base, **extra}):
+                if isinstance(item, Mapping) and "id" in item:
+                    name = html.unescape(str(item.get("name", "")))
+                    found[int(item["id"])] = (name, int(item.get("parent", 0) or 0))
+        return found
 
     def find_user(self, login_or_slug: str) -> int | None:
         """A user's ID by login, e-mail or nicename; ``None`` if WordPress knows no such user."""
@@ -1130,11 +1172,10 @@ def _failed_request(exc: httpx.HTTPError) -> httpx.Request | None:
 
 
 __all__ = [
-    "ApplicationPasswordAuth",
+    "POST_FIELDS",
     "BatchRequest",
     "BatchResponse",
     "BatchUnsupported",
-    "JwtAuth",
     "RemoteMedia",
     "RemotePost",
     "WordPressClient",
