@@ -757,14 +757,14 @@ class WordPressClient:
         return [RemotePost.from_json(rest_base, item) for item in self._paginate(route, params)]
 
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
-        """The posts (any status but trash) with these IDs; missing ones are left out."""
+        """The posts (any status, trash included) with these IDs; missing ones are left out."""
         found: dict[int, RemotePost] = {}
         route = f"/wp/v2/{rest_base}"
         unique = [str(i) for i in sorted(set(ids))]
         for chunk in chunked_for_query(unique, PER_PAGE, MAX_QUERY_CHARS):
             params = {
                 "include": ",".join(chunk),
-                "status": "any",
+                "status": "any,trash",
                 "context": "edit",
                 "per_page": PER_PAGE,
                 "_fields": POST_FIELDS,

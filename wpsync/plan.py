@@ -46,6 +46,9 @@ class Changed:
     payload: PostPayload
     payload_hash: str
     warnings: tuple[str, ...] = ()
+    #: what the body is rendered from besides the file (``payload_hash`` covers them):
+    #: ``img:<rel>`` → image hash, ``link:<rel>`` → target URL or "", options
+    inputs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None
     (image URLs, link permalinks) that end up in the body."""
     data = dataclasses.asdict(payload)
     data.pop("rel")
+    data.pop("slug_explicit")  # bookkeeping: the slug itself is hashed
     return stable_hash({"payload": data, "resolved": dict(sorted((resolved or {}).items()))})
 
 
@@ -221,7 +225,8 @@ def needs_remote(
             continue
         entry = entries.get(item.rel) or renames.get(item.rel)
         if entry is not None:
-            if entry.payload_hash != item.payload_hash:
+            # A move is sent even when nothing else changed: check the post first.
+            if entry.payload_hash != item.payload_hash or item.rel not in entries:
                 ids.setdefault(entry.rest_base, []).append(entry.post_id)
         else:
             slugs.setdefault(item.payload.rest_base, []).append(item.payload.slug)
@@ -296,6 +301,7 @@ def _plan_changed(
     if entry is None and item.rel in renames:
         entry = renames[item.rel]
         renamed_from = entry.rel
+        item = _keep_slug(item, entry)
     payload = item.payload
     if entry is not None and entry.rest_base != payload.rest_base:
         # The type changed (post → page): WordPress cannot convert; treat as a conflict.
@@ -308,8 +314,8 @@ def _plan_changed(
         )
     if entry is not None:
         if entry.payload_hash == item.payload_hash:
-            # Source bytes changed but what we would send did not (or a pure rename
-            # whose content is identical to what is online): only the state moves.
+            # Source bytes changed but what we would send did not: only the state moves.
+            # (A pure move goes on below: it is sent, after the conflict check.)
             refresh = dataclasses.replace(
                 entry,
                 rel=item.rel,
@@ -319,14 +325,19 @@ def _plan_changed(
             )
             if renamed_from is None:
                 return Keep(item.rel, entry, refresh)
-            return Update(
-                item.rel, item.stat, item.source_hash, payload, item.payload_hash, entry,
-                "renamed", renamed_from,
-            )  # fmt: skip
         facts = remote.by_id.get((entry.rest_base, entry.post_id))
         if facts is None:
             # Our post is gone from WordPress (deleted for good): publish it again.
             return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash)
+        if facts.status == "trash" and not options.force:
+            # Trashed in WordPress by someone: do not resurrect it behind their back.
+            return Conflict(
+                item.rel,
+                f"post {entry.post_id} is in the WordPress trash; restore it there, delete the "
+                "file, or use --force to publish it again",
+                entry,
+                facts,
+            )
         if facts.modified_gmt != entry.modified_gmt and not options.force:
             # Edited in WordPress since our last push: never overwrite silently.
             return Conflict(
@@ -336,7 +347,12 @@ def _plan_changed(
                 entry,
                 facts,
             )
-        reason = "renamed and changed" if renamed_from else "changed"
+        if renamed_from is None:
+            reason = "changed"
+        elif entry.payload_hash == item.payload_hash:
+            reason = "renamed"
+        else:
+            reason = "renamed and changed"
         return Update(
             item.rel, item.stat, item.source_hash, payload, item.payload_hash, entry,
             reason, renamed_from,
@@ -357,6 +373,18 @@ def _plan_changed(
         "run `wpsync state rebuild` to link it, or use --force to overwrite it",
         None,
         existing,
+    )
+
+
+def _keep_slug(item: Changed, old: Entry) -> Changed:
+    """A moved file keeps its post's slug (so its URL) unless its front matter names one:
+    without ``slug:`` the mapper derived the slug from the new file name."""
+    payload = item.payload
+    if payload.slug_explicit or payload.slug == old.slug or payload.rest_base != old.rest_base:
+        return item
+    payload = dataclasses.replace(payload, slug=old.slug)
+    return dataclasses.replace(
+        item, payload=payload, payload_hash=payload_hash(payload, dict(item.inputs))
     )
 
 

@@ -177,3 +177,15 @@ def test_passwords_and_tokens_appear_nowhere(site: Site) -> None:
             assert secret not in done.stdout and secret not in done.stderr
         assert secret.encode() not in state_bytes
     assert (cache.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_post_trashed_in_wordpress_is_not_resurrected_by_an_edit(site: Site) -> None:
+    site.sync_json()
+    hello = next(p for p in all_posts(site.wp) if p["slug"] == "hello")
+    with admin(site.wp) as client:
+        assert client.delete(f"/wp/v2/posts/{hello['id']}").status_code == 200
+    path = site.content / "hello.md"
+    path.write_text(path.read_text() + "\nMore.\n")
+    code, report = site.sync_json()
+    assert code == 1 and report["conflicts"] == 1
+    assert [p["slug"] for p in all_posts(site.wp)] == ["setup-guide"]

@@ -128,11 +128,17 @@ def test_a_renamed_file_keeps_its_post() -> None:
     old = changed("old.md", slug="same", body="<p>b</p>", source="S")
     entries = {"old.md": entry_for(old, 3)}
     moved = changed("new/place.md", slug="same", body="<p>b</p>", source="S")
-    actions = plan([moved], entries, {}, RemoteFacts(), Options())
+    # a move is sent, so the post is checked first (not overwritten if edited in WordPress)
+    assert needs_remote([moved], entries, Options()).ids == {"posts": (3,)}
+    remote = RemoteFacts(
+        by_id={("posts", 3): RemotePostFacts(3, "same", "publish", "2026-01-01T00:00:00")}
+    )
+    actions = plan([moved], entries, {}, remote, Options())
     [action] = actions
     assert (
         isinstance(action, Update) and action.renamed_from == "old.md" and action.entry.post_id == 3
     )
+    assert action.reason == "renamed"
 
 
 def test_a_deleted_file_follows_the_delete_policy() -> None:
@@ -226,3 +232,15 @@ def test_every_file_gets_exactly_one_action_and_nothing_is_created_twice(
             raise AssertionError("a remote edit must never be overwritten without --force")
     created_slugs = [a.payload.slug for a in actions if isinstance(a, Create)]
     assert len(created_slugs) == len(set(created_slugs))
+
+
+def test_a_post_trashed_in_wordpress_is_a_conflict_not_a_resurrection() -> None:
+    old = changed("a.md", body="<p>old</p>")
+    entries = {"a.md": entry_for(old, 7)}
+    remote = RemoteFacts(
+        by_id={
+            ("posts", 7): RemotePostFacts(7, "a", "trash", old_modified := "2026-01-01T00:00:00")
+        }
+    )
+    [action] = plan([changed("a.md", body="<p>new</p>")], entries, {}, remote, Options())
+    assert isinstance(action, Conflict) and "trash" in action.reason and old_modified
