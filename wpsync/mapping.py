@@ -630,6 +630,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
         featured_image=featured,
         images=images,
         links=links,
+        slug_explicit="slug" in given,
         **fields,
     )
     return Mapped(payload, tuple(warnings))

@@ -74,6 +74,9 @@ class PostPayload:
     images: tuple[MediaRef, ...] = ()
     links: tuple[str, ...] = ()
     taxonomies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the slug came from the front matter (not from the file name): a moved file
+    #: without one keeps its post's slug
+    slug_explicit: bool = False
 
     def scalar_fields(self) -> dict[str, JSONValue]:
         """The REST body fields that need no lookup (no term, media, parent, author IDs)."""
