@@ -190,12 +190,43 @@ class _Collector(Treeprocessor):
         return text
 
 
+_KEEP_NEWLINES = frozenset({"pre", "code", "script", "style", "textarea"})
+
+
+class _JoinSoftBreaks(Treeprocessor):
+    """Turn Markdown's soft line breaks into spaces.
+
+    Writers hard-wrap paragraphs; Markdown treats those newlines as spaces, but
+    WordPress's ``wpautop`` (applied to classic content) turns every newline inside a
+    paragraph into ``<br />``.  Code keeps its newlines.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        self._walk(root)
+
+    def _walk(self, el: etree.Element) -> None:
+        if el.tag in _KEEP_NEWLINES:
+            return
+        el.text = _join(el.text)
+        for child in el:
+            self._walk(child)
+            child.tail = _join(child.tail)
+
+
+def _join(text: str | None) -> str | None:
+    """Newlines inside running text become spaces; newlines between blocks stay."""
+    if not text or "\n" not in text or not text.strip():
+        return text
+    return text.replace("\n", " ")
+
+
 class _Renderer:
     def __init__(self) -> None:
         self.md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
         self.collector = _Collector(self.md)
         # after "unescape" (0): attribute values and text are final apart from raw HTML
         self.md.treeprocessors.register(self.collector, "wpsync-collector", -1)
+        self.md.treeprocessors.register(_JoinSoftBreaks(self.md), "wpsync-soft-breaks", -2)
 
 
 _local = threading.local()

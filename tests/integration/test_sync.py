@@ -189,3 +189,15 @@ def test_a_post_trashed_in_wordpress_is_not_resurrected_by_an_edit(site: Site) -
     code, report = site.sync_json()
     assert code == 1 and report["conflicts"] == 1
     assert [p["slug"] for p in all_posts(site.wp)] == ["setup-guide"]
+
+
+def test_a_hard_wrapped_paragraph_shows_without_stray_line_breaks(site: Site) -> None:
+    site.write(
+        "wrapped.md", "# Wrapped\n\nThis paragraph was\nwrapped at a narrow\nwidth by its writer.\n"
+    )
+    assert site.sync_json()[0] == 0
+    [post] = [p for p in all_posts(site.wp) if p["slug"] == "wrapped"]
+    with admin(site.wp) as client:
+        rendered = client.get(f"/wp/v2/posts/{post['id']}").json()["content"]["rendered"]
+    assert "This paragraph was wrapped at a narrow width by its writer." in rendered
+    assert "<br" not in rendered

@@ -333,3 +333,13 @@ def test_any_markdown_renders_and_its_references_are_local(body: str, strip: boo
     assert all(is_local_ref(ref) for ref in rendered.links)
     assert len(set(rendered.images)) == len(rendered.images)
     assert render_markdown(body, strip_title=strip) == rendered
+
+
+def test_hard_wrapped_paragraphs_are_joined_so_wordpress_adds_no_line_breaks() -> None:
+    html = render_markdown("One line\nwrapped by the writer.\n\n```\nkeep\nthese\n```\n").html
+    assert "<p>One line wrapped by the writer.</p>" in html
+    assert "keep\nthese" in html
+
+
+def test_a_markdown_hard_break_stays_a_break() -> None:
+    assert "<br" in render_markdown("first  \nsecond\n").html
