@@ -25,6 +25,8 @@ from xml.etree import ElementTree as etree
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+
+from .gfm import normalise_list_indent
 from markdown.util import HTML_PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,28 @@ __all__ = [
     "split_fragment",
 ]
 
-MARKDOWN_EXTENSIONS = ("extra", "toc", "sane_lists")
+# "extra" without its fenced_code: pymdownx.superfences also handles fences inside list
+# items; tilde/magiclink/tasklist cover GitHub's ~~strike~~, bare URLs and [ ] tasks.
+MARKDOWN_EXTENSIONS = (
+    "abbr",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "toc",
+    "sane_lists",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.tilde",
+    "pymdownx.magiclink",
+    "pymdownx.tasklist",
+)
+MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
+    "pymdownx.highlight": {"use_pygments": False, "css_class": ""},
+    "pymdownx.tilde": {"subscript": False},
+    "pymdownx.tasklist": {"custom_checkbox": False},
+}
 
 _T = TypeVar("_T")
 
@@ -222,7 +245,11 @@ def _join(text: str | None) -> str | None:
 
 class _Renderer:
     def __init__(self) -> None:
-        self.md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+        self.md = markdown.Markdown(
+            extensions=list(MARKDOWN_EXTENSIONS),
+            extension_configs=MARKDOWN_CONFIG,
+            output_format="html",
+        )
         self.collector = _Collector(self.md)
         # after "unescape" (0): attribute values and text are final apart from raw HTML
         self.md.treeprocessors.register(self.collector, "wpsync-collector", -1)
@@ -252,7 +279,7 @@ def render_markdown(text: str, *, strip_title: bool = False) -> Rendered:
     renderer.collector.strip_title = strip_title
     renderer.collector.reset_state()
     try:
-        out = md.convert(text)
+        out = md.convert(normalise_list_indent(text))
     finally:
         renderer.collector.strip_title = False
     collector = renderer.collector
