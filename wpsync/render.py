@@ -25,9 +25,9 @@ from xml.etree import ElementTree as etree
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from .gfm import normalise_list_indent
-from markdown.util import HTML_PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
 
