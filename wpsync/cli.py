@@ -124,6 +124,15 @@ def _summary(report: Any) -> str:
     show_default=True,
     help="Seconds to wait for another wpsync process on this folder.",
 )
+@click.option(
+    "--changed",
+    "changed",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[REV_RANGE]",
+    help="Only the Markdown files a git commit or range touched (default: the last commit).",
+)
 @click.pass_obj
 def sync(
     g: Globals,
@@ -132,6 +141,7 @@ def sync(
     force: bool,
     as_json: bool,
     lock_timeout: float,
+    changed: str | None,
 ) -> None:
     """Publish the content folder (or only PATHS) to WordPress.
 
@@ -144,21 +154,46 @@ def sync(
       wpsync sync content/hello.md      # just this file
       wpsync sync --dry-run             # what would happen
       wpsync sync --json | jq .failed   # for scripts
+      wpsync sync --changed             # what the last commit touched (git hooks)
+      wpsync sync --changed main..HEAD  # what these commits touched
     """
-    from .sync import SyncRequest, run_sync
+    from .sync import SyncReport, SyncRequest, run_sync
+    from .term import progress_bar
 
     try:
         config = _load(g)
+        renames: tuple[tuple[Path, Path], ...] = ()
+        if changed is not None:
+            from .gitchanges import changed_files
+
+            if paths:
+                raise click.UsageError("give PATHS or --changed, not both")
+            found = changed_files(config.content.dir, changed or None)
+            if not found.paths:  # nothing of ours in that commit: not a full sync
+                if as_json:
+                    click.echo(json.dumps(SyncReport(files=()).to_json()))
+                sys.exit(0)
+            paths, renames = found.paths, found.renames
         request = SyncRequest(
-            paths=paths or None, dry_run=dry_run, force=force, lock_timeout=lock_timeout
+            paths=paths or None,
+            dry_run=dry_run,
+            force=force,
+            lock_timeout=lock_timeout,
+            renames=renames,
         )
         printer = None if as_json else (lambda r: _print_result(r, g.verbosity))
-        report = run_sync(config, request, on_result=printer)
+        with progress_bar(quiet=g.verbosity < 0, as_json=as_json) as bar:
+            report = run_sync(config, request, on_result=bar.wrap(printer), on_plan=bar.on_plan)
     except WpsyncError as exc:
         _fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=None))
-    elif g.verbosity >= 0 and (report.exit_code or g.verbosity >= 1 or _changed(report) or dry_run):
+    elif g.verbosity >= 0 and (
+        report.exit_code
+        or g.verbosity >= 1
+        or (_changed(report) and changed is None)  # a hook: one line per post is enough
+        or dry_run
+    ):
         click.echo(_summary(report))
     sys.exit(report.exit_code)
 
@@ -166,6 +201,22 @@ def sync(
 def _changed(report: Any) -> bool:
     return any(f.action != "unchanged" for f in report.files)
 
+
+from .cli_doctor import doctor  # noqa: E402
+from .cli_init import init  # noqa: E402
+from .cli_plan import plan  # noqa: E402
+from .cli_pull import pull  # noqa: E402
+
+main.add_command(doctor)
+main.add_command(init)
+main.add_command(plan)
+main.add_command(pull)
+
+from .cli_hook import hook  # noqa: E402
+from .cli_watch import watch  # noqa: E402
+
+main.add_command(hook)
+main.add_command(watch)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
