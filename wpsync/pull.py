@@ -11,9 +11,10 @@ Two halves:
 - I/O: :func:`run_pull` lists the posts (``context=edit``, 100 a request) and the terms,
   writes the files it may write, and links each one.  The hashes it records are
   computed from the written file exactly as ``sync`` computes them —
-  ``content.read_document`` → ``mapping.map_document`` → ``plan.payload_hash`` — and
-  the remote ``modified_gmt`` is kept, so an edit made in WordPress afterwards is still
-  seen as a conflict.
+  ``content.read_document`` → ``mapping.map_document`` → ``plan.payload_hash``, with
+  the references (images, links, folder pages) completed, through ``sync.local_items``
+  — and the remote ``modified_gmt`` is kept, so an edit made in WordPress afterwards
+  is still seen as a conflict.
 
 Never overwrites a local file unless ``force``; never touches a post already linked; a
 file the state links to another post is left alone even with ``force``.
@@ -62,20 +63,30 @@ _BLOCK_TAG = re.compile(
 )
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+_PRE = re.compile(r"<pre[\s>].*?</pre>", re.IGNORECASE | re.DOTALL)
+_KEPT = re.compile(r"\x00(\d+)\x00")
 _URL_ATTR = re.compile(r"""(\s(?:src|href)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
 def autop(text: str) -> str:
     """Classic-editor content keeps paragraphs as blank lines (WordPress adds ``<p>`` when
-    it shows the post): wrap them, as ``wpautop`` would, before converting."""
-    chunks = [c.strip() for c in _PARAGRAPHS.split(text.replace("\r\n", "\n")) if c.strip()]
+    it shows the post): wrap them, as ``wpautop`` would, before converting.  ``<pre>``
+    blocks are left exactly as they are."""
+    kept: list[str] = []
+
+    def keep(found: re.Match[str]) -> str:
+        kept.append(found.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    protected = _PRE.sub(keep, text.replace("\r\n", "\n"))
+    chunks = [c.strip() for c in _PARAGRAPHS.split(protected) if c.strip()]
     out: list[str] = []
     for chunk in chunks:
-        if _BLOCK_TAG.match(chunk):
+        if _BLOCK_TAG.match(chunk) or _KEPT.fullmatch(chunk):
             out.append(chunk)
         else:
             out.append("<p>" + chunk.replace("\n", "<br />\n") + "</p>")
-    return "\n\n".join(out)
+    return _KEPT.sub(lambda m: kept[int(m.group(1))], "\n\n".join(out))
 
 
 def _absolute_urls(html_text: str, site_url: str) -> str:
@@ -109,9 +120,8 @@ def html_to_markdown(content: str, site_url: str) -> str:
     """WordPress post content (raw, block or classic) as Markdown."""
     from markdownify import markdownify
 
-    text = _BLOCK_COMMENT.sub("", content)
-    if not _BLOCK_TAG.search(text):
-        text = autop(text)
+    # Block-editor content carries its own <p>; classic content needs wpautop's pass.
+    text = _BLOCK_COMMENT.sub("", content) if "<!-- wp:" in content else autop(content)
     text = _absolute_urls(text, site_url)
     markdown = markdownify(
         text,
@@ -365,14 +375,16 @@ class _Pull:
                 {int(p["id"]): post_slug(p) for p in self.client.list_posts_raw("pages")}
             )
         claimed: set[str] = set()
+        written: list[tuple[str, str, Mapping[str, Any], str]] = []
         for rest_base, post in wanted:
             try:
-                self._one(rest_base, post, categories, tags, parents, by_rel, claimed)
+                done = self._one(rest_base, post, categories, tags, parents, by_rel, claimed)
             except (OSError, DocumentError) as exc:
-                rel = target_rel(rest_base, post_slug(post))
-                detail = exc.strerror if isinstance(exc, OSError) else str(exc)
-                logger.error("%s: %s", rel, detail)
-                self.report(PulledFile(rel, "failed", rest_base, int(post["id"]), str(detail)))
+                self._failed(target_rel(rest_base, post_slug(post)), rest_base, post, exc)
+                continue
+            if done is not None:
+                written.append(done)
+        self._link(written)
         return PullReport(tuple(self.results), already, self.dry_run, self.client.request_count)
 
     def _one(
@@ -384,7 +396,8 @@ class _Pull:
         parents: Mapping[int, str],
         by_rel: Mapping[str, Any],
         claimed: set[str],
-    ) -> None:
+    ) -> tuple[str, str, Mapping[str, Any], str] | None:
+        """Write one post's file; (rel, rest_base, post, description) when written."""
         post_id = int(post["id"])
         slug = post_slug(post)
         rel = target_rel(rest_base, slug)
@@ -403,64 +416,78 @@ class _Pull:
                     f"{rel} is linked to {linked.rest_base}/{linked.post_id}; not replaced",
                 )
             )
-            return
+            return None
         if path.exists() and not self.force:
             self.report(
                 PulledFile(
                     rel, "skipped", rest_base, post_id, "the file exists (--force replaces it)"
                 )
             )
-            return
+            return None
         front = front_matter(post, rest_base, categories=categories, tags=tags, parents=parents)
         body = html_to_markdown(_raw(post, "content"), self.config.site.url)
         text = render_file(front, body)
         if self.dry_run:
             self.report(PulledFile(rel, "would pull", rest_base, post_id, _describe(front)))
-            return
+            return None
         _write_atomic(path, text)
-        self._link(rel, rest_base, post, slug)
-        self.report(PulledFile(rel, "pulled", rest_base, post_id, _describe(front)))
+        return rel, rest_base, post, _describe(front)
 
-    def _link(self, rel: str, rest_base: str, post: Mapping[str, Any], slug: str) -> None:
-        """Record the file as ``sync`` would after publishing it: same hashes."""
-        from . import plan as planner
-        from .content import read_document
-        from .mapping import MappingDefaults, map_document
+    def _failed(
+        self, rel: str, rest_base: str, post: Mapping[str, Any], exc: OSError | DocumentError
+    ) -> None:
+        detail = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+        logger.error("%s: %s", rel, detail)
+        self.report(PulledFile(rel, "failed", rest_base, int(post["id"]), detail))
+
+    def _link(self, written: list[tuple[str, str, Mapping[str, Any], str]]) -> None:
+        """Record the written files as ``sync`` would after publishing them: the hashes
+        come from sync's own reading of the files (``sync.local_items``)."""
+        from .plan import Changed
         from .state import Entry
+        from .sync import local_items
 
-        config = self.config
-        root = config.content.dir
-        doc = read_document(root, rel, max_bytes=int(config.content.max_file_mb * 1024 * 1024))
-        mapped = map_document(
-            doc, MappingDefaults(config.content.default_type, config.content.default_status)
-        )
-        for warning in mapped.warnings:
-            logger.warning("%s: %s", rel, warning)
-        payload = mapped.payload
-        if payload.rest_base != rest_base or payload.slug != slug:
-            logger.warning(
-                "%s: maps to %s '%s', not %s '%s' as in WordPress",
-                rel,
-                payload.rest_base,
-                payload.slug,
-                rest_base,
-                slug,
+        if not written:
+            return
+        items = {
+            item.rel: item for item in local_items(self.config, self.state, [w[0] for w in written])
+        }
+        for rel, rest_base, post, description in written:
+            item = items.get(rel)
+            if not isinstance(item, Changed):
+                error = getattr(item, "error", None)
+                self._failed(
+                    rel, rest_base, post, error or DocumentError(rel, "could not be read back")
+                )
+                continue
+            payload = item.payload
+            for warning in item.warnings:
+                logger.warning("%s: %s", rel, warning)
+            slug = post_slug(post)
+            if payload.rest_base != rest_base or payload.slug != slug:
+                logger.warning(
+                    "%s: maps to %s '%s', not %s '%s' as in WordPress",
+                    rel,
+                    payload.rest_base,
+                    payload.slug,
+                    rest_base,
+                    slug,
+                )
+            self.state.put(
+                Entry(
+                    rel=rel,
+                    rest_base=rest_base,
+                    post_id=int(post["id"]),
+                    slug=payload.slug,
+                    source_hash=item.source_hash,
+                    payload_hash=item.payload_hash,
+                    modified_gmt=str(post.get("modified_gmt") or ""),
+                    link=str(post.get("link") or ""),
+                    size=item.stat.size,
+                    mtime_ns=item.stat.mtime_ns,
+                )
             )
-        stat = (root / rel).stat()
-        self.state.put(
-            Entry(
-                rel=rel,
-                rest_base=rest_base,
-                post_id=int(post["id"]),
-                slug=payload.slug,
-                source_hash=doc.source_hash,
-                payload_hash=planner.payload_hash(payload),
-                modified_gmt=str(post.get("modified_gmt") or ""),
-                link=str(post.get("link") or ""),
-                size=stat.st_size,
-                mtime_ns=stat.st_mtime_ns,
-            )
-        )
+            self.report(PulledFile(rel, "pulled", rest_base, int(post["id"]), description))
 
 
 def _describe(front: Mapping[str, Any]) -> str:
