@@ -772,6 +772,21 @@ class WordPressClient:
             for item in self._paginate(route, params):
                 post = RemotePost.from_json(rest_base, item)
                 found[post.id] = post
+        # With context=edit WordPress leaves out the posts this user may not edit (another
+        # author's): they exist all the same.  Ask again for those in the public view, so a
+        # post we cannot edit is never taken for a deleted one (and re-created).
+        missing = [i for i in unique if int(i) not in found]
+        for chunk in chunked_for_query(missing, PER_PAGE, MAX_QUERY_CHARS):
+            params = {
+                "include": ",".join(chunk),
+                "status": "any,trash",
+                "context": "view",
+                "per_page": PER_PAGE,
+                "_fields": POST_FIELDS,
+            }
+            for item in self._paginate(route, params):
+                post = RemotePost.from_json(rest_base, item)
+                found.setdefault(post.id, post)
         return found
 
     def list_posts(self, rest_base: str) -> Iterator[RemotePost]:
@@ -992,6 +1007,12 @@ class WordPressClient:
             lambda response: RemoteMedia.from_json(self._json(response, "POST", route)),
             lambda: self._find_uploaded(name, len(data), digest),
         )
+
+    def find_uploaded_media(self, filename: str, data: bytes) -> RemoteMedia | None:
+        """A recent upload of exactly these bytes: for an upload journalled before it was
+        sent whose answer never came back (the process stopped), so it is not sent twice."""
+        digest = hashlib.sha256(data).hexdigest()
+        return self._find_uploaded(safe_filename(filename), len(data), digest)
 
     def _find_uploaded(self, name: str, size: int, digest: str) -> RemoteMedia | None:
         """A recent upload with the same extension whose bytes hash to ``digest``."""

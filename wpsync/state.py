@@ -16,20 +16,22 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .errors import LockTimeout, StateError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATE_FILE = "state.sqlite"
 LOCK_FILE = "lock"
 
@@ -61,6 +63,37 @@ CREATE TABLE media (
     rel          TEXT NOT NULL
 );
 """
+
+#: schema version → the statements that bring the previous version up to it.  A new
+#: state file runs them all after ``_SCHEMA``; an older file runs the ones it lacks.
+_MIGRATIONS: dict[int, str] = {
+    # 2: what each post was last pushed with (status, the inputs its body was rendered
+    # from — image hashes, link targets' URLs, options — and the fields sent), the
+    # images' stat → hash cache, and media uploads journalled before they leave.
+    2: """
+CREATE TABLE pushed (
+    rel     TEXT PRIMARY KEY,
+    status  TEXT NOT NULL,
+    inputs  TEXT NOT NULL,
+    fields  TEXT NOT NULL
+);
+CREATE TABLE media_files (
+    rel          TEXT PRIMARY KEY,
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE TABLE media_pending (
+    content_hash TEXT PRIMARY KEY,
+    rel          TEXT NOT NULL,
+    started      REAL NOT NULL
+);
+""",
+}
+_TABLES = {
+    1: {"meta", "entries", "pending", "media"},
+    2: {"meta", "entries", "pending", "media", "pushed", "media_files", "media_pending"},
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +128,23 @@ class MediaEntry:
     media_id: int
     source_url: str
     rel: str
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What a file's post was last pushed with, beyond the payload hash of its Entry.
+
+    ``status`` is the status WordPress gave the post (``future`` for a scheduled one);
+    ``inputs`` what the body was rendered from besides the file (``img:<rel>`` → the
+    image's content hash, ``link:<rel>`` → the target's URL or ``""``, options);
+    ``fields`` the REST fields sent (long texts as hashes, never the password), for
+    describing a conflict.
+    """
+
+    rel: str
+    status: str
+    inputs: Mapping[str, str]
+    fields: Mapping[str, Any]
 
 
 _ENTRY_COLUMNS = (
@@ -190,9 +240,8 @@ class StateStore:
 
     def _create(self, site_url: str) -> None:
         with self._tx():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self._conn.execute(statement)
+            for script in (_SCHEMA, *(_MIGRATIONS[v] for v in sorted(_MIGRATIONS))):
+                self._run_script(script)
             self._conn.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?), ('site_url', ?)",
                 (str(SCHEMA_VERSION), site_url),
@@ -206,7 +255,7 @@ class StateStore:
         tables = {
             r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-        if not {"meta", "entries", "pending", "media"} <= tables:
+        if not _TABLES[1] <= tables:
             raise _corrupt(self.path, "tables are missing")
         meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
         version = int(meta.get("schema_version", "0"))
@@ -217,12 +266,33 @@ class StateStore:
             )
         if version < 1:
             raise _corrupt(self.path, "no schema version")
+        if not _TABLES.get(version, _TABLES[1]) <= tables:
+            raise _corrupt(self.path, "tables are missing")
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
         stored_url = meta.get("site_url", "")
         if stored_url and stored_url.rstrip("/") != site_url.rstrip("/"):
             raise StateError(
                 f"state file {self.path} belongs to {stored_url}, not {site_url}",
                 hint="use a separate [state] path per site",
             )
+
+    def _run_script(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self._conn.execute(statement)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older state file up to ``SCHEMA_VERSION`` in one transaction."""
+        with self._tx():
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                self._run_script(_MIGRATIONS[target])
+            self._conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+        logger.info(
+            "state file %s upgraded from schema %d to %d", self.path, version, SCHEMA_VERSION
+        )
 
     def close(self) -> None:
         self._conn.close()
@@ -303,7 +373,11 @@ class StateStore:
         )
 
     def remove(self, rel: str) -> None:
-        self._write("DELETE FROM entries WHERE rel = ?", (rel,))
+        with contextlib.ExitStack() as stack:
+            if not self._conn.in_transaction:
+                stack.enter_context(self._tx())
+            self._conn.execute("DELETE FROM entries WHERE rel = ?", (rel,))
+            self._conn.execute("DELETE FROM pushed WHERE rel = ?", (rel,))
 
     # ------------------------------------------------------------------ pending creates
     def pending(self) -> dict[str, Pending]:
@@ -334,6 +408,83 @@ class StateStore:
 
     def remove_media(self, content_hash: str) -> None:
         self._write("DELETE FROM media WHERE content_hash = ?", (content_hash,))
+
+    def record_media(self, media: MediaEntry) -> None:
+        """Remember an upload and clear its journal entry, in one transaction."""
+        with contextlib.ExitStack() as stack:
+            if not self._conn.in_transaction:
+                stack.enter_context(self._tx())
+            self._conn.execute(
+                "INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
+                (media.content_hash, media.media_id, media.source_url, media.rel),
+            )
+            self._conn.execute(
+                "DELETE FROM media_pending WHERE content_hash = ?", (media.content_hash,)
+            )
+
+    # ------------------------------------------------------------------ media uploads in flight
+    def media_pending(self) -> dict[str, str]:
+        """content hash → image rel of uploads sent (or about to be) and not recorded."""
+        rows = self._conn.execute("SELECT content_hash, rel FROM media_pending").fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def mark_media_pending(self, content_hash: str, rel: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO media_pending VALUES (?, ?, ?)",
+            (content_hash, rel, time.time()),
+        )
+
+    def clear_media_pending(self, content_hash: str) -> None:
+        self._write("DELETE FROM media_pending WHERE content_hash = ?", (content_hash,))
+
+    # ------------------------------------------------------------------ image stat cache
+    def media_file(self, rel: str) -> tuple[int, int, str] | None:
+        """(size, mtime_ns, content hash) of an image as last hashed."""
+        row = self._conn.execute(
+            "SELECT size, mtime_ns, content_hash FROM media_files WHERE rel = ?", (rel,)
+        ).fetchone()
+        return (int(row[0]), int(row[1]), str(row[2])) if row else None
+
+    def put_media_file(self, rel: str, size: int, mtime_ns: int, content_hash: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO media_files VALUES (?, ?, ?, ?)",
+            (rel, size, mtime_ns, content_hash),
+        )
+
+    # ------------------------------------------------------------------ what posts were pushed with
+    def pushed(self) -> dict[str, Pushed]:
+        rows = self._conn.execute("SELECT rel, status, inputs, fields FROM pushed").fetchall()
+        return {row[0]: self._pushed_row(row) for row in rows}
+
+    def get_pushed(self, rel: str) -> Pushed | None:
+        row = self._conn.execute(
+            "SELECT rel, status, inputs, fields FROM pushed WHERE rel = ?", (rel,)
+        ).fetchone()
+        return self._pushed_row(row) if row else None
+
+    def put_pushed(self, pushed: Pushed) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO pushed VALUES (?, ?, ?, ?)",
+            (
+                pushed.rel,
+                pushed.status,
+                json.dumps(dict(pushed.inputs), sort_keys=True),
+                json.dumps(dict(pushed.fields), sort_keys=True, default=str),
+            ),
+        )
+
+    def prune_pushed(self) -> None:
+        """Forget what was pushed for files the state no longer links (moved, deleted)."""
+        self._write("DELETE FROM pushed WHERE rel NOT IN (SELECT rel FROM entries)", ())
+
+    def _pushed_row(self, row: tuple[Any, ...]) -> Pushed:
+        try:
+            inputs, fields = json.loads(row[2]), json.loads(row[3])
+        except (TypeError, ValueError):
+            raise _corrupt(self.path, f"the pushed record of {row[0]} is not JSON") from None
+        if not isinstance(inputs, dict) or not isinstance(fields, dict):
+            raise _corrupt(self.path, f"the pushed record of {row[0]} is not an object")
+        return Pushed(str(row[0]), str(row[1]), inputs, fields)
 
 
 def _corrupt(path: Path, detail: str) -> StateError:
