@@ -10,6 +10,7 @@ ever sends GET requests (and the JWT login): a user without write rights can pla
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .conflicts import describe_conflict
 from .errors import DocumentError, RemoteError, TransportError
 from .model import PostPayload
 from .plan import Action, Conflict, Create, Delete, Fail, Keep, Update
@@ -260,7 +262,7 @@ def with_remote(
             str(raw), payload.content, plan.path, f"{plan.rest_base or 'posts'}/{plan.post_id}"
         )
     reason = plan.reason
-    if plan.action == "update":
+    if plan.action == "update" and raw is not None:
         listing = ", ".join(c.field for c in changes)
         reason = (
             f"{plan.reason}; changes {listing}"
@@ -419,16 +421,39 @@ def _with_diffs(
         except RemoteError as exc:
             out[index] = _noted(plans[index], f"cannot read the post from WordPress: {exc}")
     terms = _terms_for(client, [p for p in posts.values()])
+    conflicts = [by_index[i].rel for i in posts if isinstance(by_index[i], Conflict)]
+    pushed = _pushed_fields(config, conflicts)
     for index, remote in posts.items():
         action = by_index[index]
         payload = payload_of(action)
+        plan = plans[index]
+        if isinstance(action, Conflict):
+            # What WordPress changed since our push (conflicts.py), then what --force
+            # would send over it (the diff below).
+            summary = describe_conflict(pushed.get(action.rel), remote).summary()
+            plan = dataclasses.replace(plan, reason=f"{plan.reason}; {summary}")
         if payload is None:
             try:
                 payload = _local_payload(config, action.rel)
             except DocumentError as exc:
-                out[index] = _noted(plans[index], str(exc))
+                out[index] = _noted(plan, str(exc))
                 continue
-        out[index] = with_remote(plans[index], payload, remote, terms)
+        out[index] = with_remote(plan, payload, remote, terms)
+    return out
+
+
+def _pushed_fields(config: Config, rels: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    """What each file's post was last pushed with (for describing a conflict)."""
+    from .state import StateStore
+
+    if not rels:
+        return {}
+    out: dict[str, Mapping[str, Any]] = {}
+    with StateStore.open(config.state.path, config.site.url) as state:
+        for rel in rels:
+            pushed = state.get_pushed(rel)
+            if pushed is not None and pushed.fields:
+                out[rel] = pushed.fields
     return out
 
 

@@ -157,7 +157,9 @@ def test_lookups_batch_a_hundred_per_request_and_paginate(client: WordPressClien
     before = client.request_count
     by_id = client.posts_by_ids("posts", [*ids, 999999])
     assert sorted(by_id) == sorted(ids) and by_id[ids[0]].slug == "bulk-000"
-    assert client.request_count - before == 2
+    # 100 + 30, then the id not found asked once more in the public view (a post the user
+    # may read but not edit is left out of context=edit answers)
+    assert client.request_count - before == 3
 
     before = client.request_count
     listed = list(client.list_posts("posts"))
