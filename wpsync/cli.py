@@ -80,6 +80,8 @@ def _print_result(result: Any, verbosity: int) -> None:
         click.echo(f"failed    {result.path}: {result.error}", err=True)
     elif action == "conflict":
         click.echo(f"conflict  {result.path}: {result.error}", err=True)
+        if result.detail:
+            click.echo(f"          {result.detail}", err=True)
     elif action == "unchanged":
         if verbosity >= 1:
             click.echo(f"unchanged {result.path}")

@@ -26,6 +26,8 @@ SECRET = ("password",)
 #: date into ``future``, and a past ``future`` into ``publish``)
 _SAME_STATUS = {"future": "publish"}
 _SHORT = 40
+#: the order fields are named in (others follow, alphabetically)
+_ORDER = ("title", "content", "excerpt", "status", "slug", "date", "date_gmt", "categories", "tags")
 
 
 def _text_digest(text: str) -> dict[str, Any]:
@@ -123,7 +125,8 @@ def describe_conflict(
     if pushed is None:
         return ConflictDescription(post_id, modified, (), known=False)
     changes: list[FieldChange] = []
-    for key, value in pushed.items():
+    order = {name: n for n, name in enumerate(_ORDER)}
+    for key, value in sorted(pushed.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
         if key not in remote:
             continue  # not a field this type has (or not readable): nothing to say
         now = _remote_value(remote, key)

@@ -2,7 +2,8 @@
 /**
  * Plugin Name: wpsync test control
  * Description: Admin-only REST routes that let wpsync's tests put the local WordPress in a known state,
- *   plus the fixtures' content model (post meta wpsync_test_meta, custom post type book).
+ *   plus the fixtures' content model (post meta wpsync_test_meta, custom post type book with its
+ *   hierarchical custom taxonomy genre, REST base genres).
  *
  *   POST /wp-json/wpsync-test/v1/reset  delete every post of every type (attachments and their files,
  *                                       revisions, menus…), every term but the default category, every
@@ -13,6 +14,9 @@
  *                                        "invalid_token": "anonymous"|"reject"} — replaces all JWT settings;
  *                                       keys left out take their defaults.
  *   GET  /wp-json/wpsync-test/v1/jwt    the current JWT settings.
+ *   POST /wp-json/wpsync-test/v1/blocks {"post_id": N} — the post's saved content as WordPress's own
+ *                                       parse_blocks() sees it: [{"name", "attrs", "inner", "html"}…],
+ *                                       freeform (classic) chunks included with name null.
  *
  * The token lifetime is shortened through the `jwt_auth_expire` filter and the start of validity moved
  * through `jwt_auth_not_before`: the very hooks a site owner uses with the real plugin.
@@ -100,6 +104,17 @@ function wpsync_test_register_content_model() {
 			'taxonomies'   => array( 'category', 'post_tag' ),
 		)
 	);
+	register_taxonomy(
+		'genre',
+		'book',
+		array(
+			'label'        => 'Genres',
+			'hierarchical' => true,
+			'public'       => true,
+			'show_in_rest' => true,
+			'rest_base'    => 'genres',
+		)
+	);
 }
 
 add_action( 'rest_api_init', 'wpsync_test_register_routes' );
@@ -117,6 +132,16 @@ function wpsync_test_register_routes() {
 				return rest_ensure_response( wpsync_test_reset() );
 			},
 			'permission_callback' => $admin_only,
+		)
+	);
+	register_rest_route(
+		'wpsync-test/v1',
+		'/blocks',
+		array(
+			'methods'             => 'POST',
+			'callback'            => 'wpsync_test_parse_blocks',
+			'permission_callback' => $admin_only,
+			'args'                => array( 'post_id' => array( 'type' => 'integer', 'required' => true ) ),
 		)
 	);
 	register_rest_route(
@@ -150,6 +175,28 @@ function wpsync_test_register_routes() {
 			),
 		)
 	);
+}
+
+/** parse_blocks() output, reduced to what tests compare. */
+function wpsync_test_block_tree( $blocks ) {
+	$out = array();
+	foreach ( $blocks as $block ) {
+		$out[] = array(
+			'name'  => $block['blockName'],
+			'attrs' => (object) $block['attrs'],
+			'inner' => wpsync_test_block_tree( $block['innerBlocks'] ),
+			'html'  => $block['innerHTML'],
+		);
+	}
+	return $out;
+}
+
+function wpsync_test_parse_blocks( WP_REST_Request $request ) {
+	$post = get_post( (int) $request->get_param( 'post_id' ) );
+	if ( ! $post ) {
+		return new WP_Error( 'rest_post_invalid_id', 'No such post.', array( 'status' => 404 ) );
+	}
+	return rest_ensure_response( wpsync_test_block_tree( parse_blocks( $post->post_content ) ) );
 }
 
 function wpsync_test_set_jwt( WP_REST_Request $request ) {
@@ -264,6 +311,8 @@ function wpsync_test_reset() {
 	update_option( 'page_for_posts', 0 );
 	update_option( 'wp_page_for_privacy_policy', 0 );
 	update_option( 'default_category', $default_category );
+	update_option( 'timezone_string', '' );
+	update_option( 'gmt_offset', 0 );
 	delete_option( 'category_children' );
 	delete_option( 'wpsync_test_jwt' );
 	delete_option( 'wpsync_jwt_double_mode' );
