@@ -176,11 +176,20 @@ class MediaLibrary:
         journal = self._state.media_pending()
         for item in wanted.values():
             self._state.mark_media_pending(item.content_hash, item.ref.rel)
-        workers = min(self._concurrency, len(wanted))
+        items = list(wanted.values())
+        # The first upload alone: WordPress creates this month's upload folder then, and
+        # parallel uploads racing to create it fail (500 rest_upload_sideload_error).
+        for group in (items[:1], items[1:]):
+            self._upload_all(group, journal)
+
+    def _upload_all(self, items: list[_Wanted], journal: Mapping[str, str]) -> None:
+        if not items:
+            return
+        workers = min(self._concurrency, len(items))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wpsync-media") as pool:
             futures = [
                 (item, pool.submit(self._upload, item, item.content_hash in journal))
-                for item in wanted.values()
+                for item in items
             ]
             for item, future in futures:
                 try:
