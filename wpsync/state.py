@@ -7,7 +7,10 @@ old row or the new one.  A state file that exists but cannot be read is an error
 
 A create is journalled in ``pending`` *before* the request leaves, so a create whose
 answer was lost (crash, dropped connection) is recognised on the next run and recovered
-by slug instead of being sent twice.
+by slug instead of being sent twice.  An update is journalled in ``pushing`` (the fields
+it sends), so an update WordPress carried out but whose answer was lost is recognised
+as ours on the next run (recovery.py) instead of being reported as an edit made in
+WordPress.
 
 Every wpsync process working on the same folder takes :class:`FolderLock` first.
 """
@@ -31,7 +34,7 @@ from .errors import LockTimeout, StateError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATE_FILE = "state.sqlite"
 LOCK_FILE = "lock"
 
@@ -89,10 +92,29 @@ CREATE TABLE media_pending (
     started      REAL NOT NULL
 );
 """,
+    # 3: updates journalled before they leave (the fields sent), cleared with the entry.
+    3: """
+CREATE TABLE pushing (
+    rel      TEXT PRIMARY KEY,
+    post_id  INTEGER NOT NULL,
+    fields   TEXT NOT NULL,
+    started  REAL NOT NULL
+);
+""",
 }
 _TABLES = {
     1: {"meta", "entries", "pending", "media"},
     2: {"meta", "entries", "pending", "media", "pushed", "media_files", "media_pending"},
+    3: {
+        "meta",
+        "entries",
+        "pending",
+        "media",
+        "pushed",
+        "media_files",
+        "media_pending",
+        "pushing",
+    },
 }
 
 
@@ -119,6 +141,17 @@ class Pending:
     rel: str
     rest_base: str
     slug: str
+    started: float
+
+
+@dataclass(frozen=True)
+class Pushing:
+    """An update that was sent (or about to be) and whose answer we have not recorded:
+    ``fields`` are what it sent (``conflicts.pushed_fields``)."""
+
+    rel: str
+    post_id: int
+    fields: Mapping[str, Any]
     started: float
 
 
@@ -365,6 +398,7 @@ class StateStore:
                 ),
             )
             self._conn.execute("DELETE FROM pending WHERE rel = ?", (entry.rel,))
+            self._conn.execute("DELETE FROM pushing WHERE rel = ?", (entry.rel,))
 
     def touch(self, rel: str, size: int, mtime_ns: int) -> None:
         """Remember a new stat for an unchanged file (the fast path next time)."""
@@ -378,6 +412,7 @@ class StateStore:
                 stack.enter_context(self._tx())
             self._conn.execute("DELETE FROM entries WHERE rel = ?", (rel,))
             self._conn.execute("DELETE FROM pushed WHERE rel = ?", (rel,))
+            self._conn.execute("DELETE FROM pushing WHERE rel = ?", (rel,))
 
     # ------------------------------------------------------------------ pending creates
     def pending(self) -> dict[str, Pending]:
@@ -392,6 +427,27 @@ class StateStore:
 
     def clear_pending(self, rel: str) -> None:
         self._write("DELETE FROM pending WHERE rel = ?", (rel,))
+
+    # ------------------------------------------------------------------ pending updates
+    def pushing(self) -> dict[str, Pushing]:
+        rows = self._conn.execute("SELECT rel, post_id, fields, started FROM pushing").fetchall()
+        out: dict[str, Pushing] = {}
+        for rel, post_id, fields, started in rows:
+            try:
+                decoded = json.loads(fields)
+            except (TypeError, ValueError):
+                raise _corrupt(self.path, f"the journalled update of {rel} is not JSON") from None
+            out[rel] = Pushing(
+                rel, int(post_id), decoded if isinstance(decoded, dict) else {}, started
+            )
+        return out
+
+    def mark_pushing(self, rel: str, post_id: int, fields: Mapping[str, Any]) -> None:
+        """Journal an update before it leaves (cleared by :meth:`put` and :meth:`remove`)."""
+        self._write(
+            "INSERT OR REPLACE INTO pushing VALUES (?, ?, ?, ?)",
+            (rel, post_id, json.dumps(dict(fields), sort_keys=True, default=str), time.time()),
+        )
 
     # ------------------------------------------------------------------ media
     def media(self) -> dict[str, MediaEntry]:
