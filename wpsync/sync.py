@@ -6,6 +6,7 @@ This is the one place a file change becomes WordPress writes.  Every entry point
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import plan as planner
+from .batch import PostWrite, PostWriter, groups
 from .config import Config, resolve_password
+from .conflicts import pushed_fields
 from .errors import AuthError, ConfigError, DocumentError, RemoteError, TransportError, WpsyncError
 from .model import PostPayload
 from .plan import (
@@ -36,6 +39,9 @@ from .plan import (
     Unchanged,
     Update,
 )
+from .prefetch import warm_terms
+from .recovery import settle_lost_updates
+from .references import References, Sent
 from .state import Entry, FolderLock, StateStore
 
 if TYPE_CHECKING:
@@ -99,6 +105,7 @@ class SyncReport:
             "failed": self.count("failed"),
             "dry_run": self.dry_run,
             "requests": self.requests,
+            "warnings": list(self.warnings),
             "files": [f.to_json() for f in self.files],
         }
 
@@ -161,6 +168,20 @@ def run_sync(
         lock.release()
 
 
+def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[LocalItem]:
+    """The files ``rels``, read, mapped and hashed exactly as a sync sees a new file
+    (references completed: images, links, folder pages).  Sends nothing; for ``pull``,
+    which links files it wrote itself.  The caller holds the folder lock."""
+    run = _Run(config, SyncRequest(dry_run=True), state, default_client, None)
+    root = config.content.dir
+    files = []
+    for rel in rels:
+        st = (root / rel).stat()
+        files.append((rel, Stat(st.st_size, st.st_mtime_ns)))
+    items = run._read(files, {})
+    return run.references.settle(items, state.entries(), set(rels), run._read_one)
+
+
 class _Run:
     def __init__(
         self,
@@ -181,6 +202,15 @@ class _Run:
         self.results: list[FileResult] = []
         self.warnings: list[str] = []
         self._site_down: TransportError | None = None
+        self._post_writer: PostWriter | None = None
+        #: what each file's write returned in this run (references.py records its status)
+        self.written: dict[str, RemotePost] = {}
+        self.references = References(
+            config.content.dir,
+            state,
+            block_editor=config.content.block_editor,
+            dry_run=request.dry_run,
+        )
 
     @property
     def client(self) -> WordPressClient:
@@ -268,6 +298,10 @@ class _Run:
             )
         return items
 
+    def _read_one(self, rel: str, stat: Stat) -> LocalItem:
+        """Read and map one file even though its bytes are known (references.py)."""
+        return self._read([(rel, stat)], {})[0]
+
     def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
         if not query:
             return RemoteFacts()
@@ -290,6 +324,8 @@ class _Run:
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope}
         )
         items: list[LocalItem] = [*broken, *self._read(files, all_entries)]
+        # Images, link targets, folder pages: a file is read again when one of them changed.
+        items = self.references.settle(items, all_entries, None if full else scope, self._read_one)
         options = Options(
             force=self.request.force,
             delete_policy=self.config.content.delete,
@@ -307,6 +343,8 @@ class _Run:
         query = planner.needs_remote(local, plannable, options)
         remote = self._remote_facts(query)
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
+        # A conflict that is only our own update whose answer was lost is not one.
+        actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
         actions = [*(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)), *actions]
         if self._on_plan is not None:
             self._on_plan(actions)
@@ -349,7 +387,8 @@ class _Run:
                     self._report(FileResult(rel, "failed", error=str(error)))
                 case Conflict(rel=rel, reason=reason, entry=entry, remote=remote):
                     post_id = entry.post_id if entry else (remote.id if remote else None)
-                    self._report(FileResult(rel, "conflict", post_id, error=reason))
+                    detail = self._describe_conflict(entry) if remote is not None else None
+                    self._report(FileResult(rel, "conflict", post_id, error=reason, detail=detail))
                 case Keep(rel=rel, entry=entry, refresh=refresh):
                     if refresh is not None:
                         self.state.put(refresh)
@@ -370,54 +409,80 @@ class _Run:
         if not writes:
             return
         resolver = _Resolver(self)
+        warm_terms(self.client, (w.payload for w in writes), self.config.sync.concurrency)
+        resolver.upload_images(writes)
         for wave in _waves(writes, self.state.entries()):
             bodies: list[tuple[Create | Update, dict[str, Any]]] = []
+            targets = self.references.targets()  # links to posts written in earlier waves
             for action in wave:
                 try:
-                    bodies.append((action, resolver.body(action.payload)))
+                    bodies.append(resolver.body(action, targets))
                 except (RemoteError, DocumentError) as exc:
                     self._fail(action.rel, exc)
                 except AuthError:
                     raise
             self._send(bodies)
+            resolver.sent(bodies)
+        resolver.relink()
 
     def _send(self, bodies: list[tuple[Create | Update, dict[str, Any]]]) -> None:
+        """Send one wave's writes, ``sync.concurrency`` requests at a time: in batches of
+        up to 25 through ``/batch/v1`` (``sync.batch``, while the site takes them), else
+        one by one.  Every create is journalled before its request leaves."""
+        writer = self._writer()
         concurrency = max(1, self.config.sync.concurrency)
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wpsync") as pool:
-            futures: list[tuple[Create | Update, Future[RemotePost]]] = []
-            for action, body in bodies:
-                if self._site_down is not None:
-                    self._fail(action.rel, self._site_down, prefix="not sent: ")
-                    continue
-                if isinstance(action, Create) and action.adopt is None:
-                    # Journal the create before it leaves: a lost answer is found by slug later.
-                    self.state.mark_pending(
-                        action.rel, action.payload.rest_base, action.payload.slug
-                    )
-                futures.append((action, pool.submit(self._write_one, action, body)))
-            for action, future in futures:
-                try:
-                    post = future.result()
-                except AuthError:
-                    raise
-                except TransportError as exc:
-                    self._site_down = exc
-                    self._fail(action.rel, exc)
-                    continue
-                except RemoteError as exc:
-                    self._fail(action.rel, exc)
-                    continue
-                self._record(action, post)
+            futures: list[tuple[list[Create | Update], Future[list[RemotePost | RemoteError]]]] = []
+            for group in groups(len(bodies), concurrency, batch=writer.batching):
+                actions: list[Create | Update] = []
+                writes: list[PostWrite] = []
+                with self.state.transaction():
+                    for action, body in (bodies[i] for i in group):
+                        if self._site_down is not None:
+                            self._fail(action.rel, self._site_down, prefix="not sent: ")
+                            continue
+                        if isinstance(action, Create) and action.adopt is None:
+                            # Journal the create before it leaves: a lost answer is found
+                            # by slug later.
+                            self.state.mark_pending(
+                                action.rel, action.payload.rest_base, action.payload.slug
+                            )
+                        elif isinstance(action, Update):
+                            # Journal the update too: a lost answer is not a remote edit.
+                            self.state.mark_pushing(
+                                action.rel, action.entry.post_id, pushed_fields(body)
+                            )
+                        actions.append(action)
+                        writes.append(self._write_one(action, body))
+                if writes:
+                    futures.append((actions, pool.submit(writer.send, writes)))
+            for actions, future in futures:
+                outcomes = future.result()  # an AuthError stops the run
+                for action, outcome in zip(actions, outcomes, strict=True):
+                    if isinstance(outcome, TransportError):
+                        prefix = "not sent: " if outcome is self._site_down else ""
+                        self._site_down = outcome
+                        self._fail(action.rel, outcome, prefix=prefix)
+                    elif isinstance(outcome, RemoteError):
+                        self._fail(action.rel, outcome)
+                    else:
+                        self._record(action, outcome)
 
-    def _write_one(self, action: Create | Update, body: dict[str, Any]) -> RemotePost:
-        if (stopping := self._stopping()) is not None:
-            raise stopping
+    def _writer(self) -> PostWriter:
+        """One per run, so a site found without batching is asked only once."""
+        if self._post_writer is None:
+            self._post_writer = PostWriter(
+                self.client, batch=self.config.sync.batch, stopping=self._stopping
+            )
+        return self._post_writer
+
+    def _write_one(self, action: Create | Update, body: dict[str, Any]) -> PostWrite:
         rest_base = action.payload.rest_base
         if isinstance(action, Update):
-            return self.client.update_post(rest_base, action.entry.post_id, body)
+            return PostWrite(rest_base, action.entry.post_id, body)
         if action.adopt is not None:
-            return self.client.update_post(rest_base, action.adopt.id, body)
-        return self.client.create_post(rest_base, body)
+            return PostWrite(rest_base, action.adopt.id, body)
+        return PostWrite(rest_base, None, body)
 
     def _record(self, action: Create | Update, post: RemotePost) -> None:
         entry = Entry(
@@ -436,6 +501,7 @@ class _Run:
             if isinstance(action, Update) and action.renamed_from:
                 self.state.remove(action.renamed_from)
             self.state.put(entry)
+        self.written[action.rel] = post
         if isinstance(action, Create):
             verb, detail = "created", ("recovered earlier create" if action.adopt else None)
         else:
@@ -453,6 +519,23 @@ class _Run:
         logger.error("%s: %s%s", rel, prefix, message)
         transient = isinstance(exc, TransportError)
         self._report(FileResult(rel, "failed", error=prefix + message, transient=transient))
+
+    def _describe_conflict(self, entry: Entry | None) -> str | None:
+        """What was changed in WordPress since our push (one GET), if it can be told."""
+        from .conflicts import describe_conflict
+
+        if entry is None:
+            return None
+        try:
+            remote = self.client.get_post_raw(entry.rest_base, entry.post_id)
+        except AuthError:
+            raise
+        except RemoteError as exc:
+            logger.debug("%s: cannot describe the conflict: %s", entry.rel, exc)
+            return None
+        pushed = self.references.pushed.get(entry.rel)
+        fields = pushed.fields if pushed is not None and pushed.fields else None
+        return describe_conflict(fields, remote).summary()
 
     def _apply_delete(self, action: Delete) -> None:
         entry = action.entry
@@ -489,14 +572,37 @@ class _Run:
 
 
 class _Resolver:
-    """Turns names in a payload (terms, author, parent) into WordPress IDs, once per run."""
+    """Turns a payload into the REST body: names (terms, author, parent) into IDs once per
+    run, local images into uploads, links into permalinks (references.py)."""
 
     def __init__(self, run: _Run) -> None:
+        from .media import MediaLibrary
+
         self.run = run
+        self.refs = run.references
         self._terms: dict[tuple[str, tuple[str, ...]], int] = {}
         self._users: dict[str, int] = {}
+        self.media = MediaLibrary(
+            run.state,
+            self.refs.images,
+            lambda: run.client,
+            concurrency=run.config.sync.concurrency,
+            stopping=run._stopping,
+        )
+        self._sent: dict[str, Sent] = {}
+        self._pending: dict[str, tuple[Sent, dict[str, Any]]] = {}
 
-    def body(self, payload: PostPayload) -> dict[str, Any]:
+    def upload_images(self, writes: Sequence[Create | Update]) -> None:
+        """Every image the writes use that the site lacks, uploaded in parallel."""
+        from .references import media_refs
+
+        self.media.ensure(ref for w in writes for ref in media_refs(w.payload))
+
+    def body(self, action: Create | Update, targets: Any) -> tuple[Create | Update, dict[str, Any]]:
+        """The REST body, and the action carrying the hash of exactly what is sent."""
+        from .media import ImageError, UploadFailed
+
+        payload = action.payload
         body = payload.scalar_fields()
         if payload.categories:
             body["categories"] = [self.term("categories", path) for path in payload.categories]
@@ -508,7 +614,65 @@ class _Resolver:
             body["author"] = self.user(payload)
         if payload.parent is not None:
             body["parent"] = self.parent(payload)
-        return body
+        try:
+            rendered = self.refs.render(payload, self.media, targets)
+        except ImageError as exc:
+            raise DocumentError(payload.rel, str(exc)) from None
+        except UploadFailed as exc:
+            kind = TransportError if isinstance(exc.error, TransportError) else RemoteError
+            raise kind(
+                str(exc), status=exc.error.status, code=exc.error.code, hint=exc.error.hint
+            ) from None
+        body["content"] = rendered.content
+        if rendered.featured_media is not None:
+            body["featured_media"] = rendered.featured_media
+        sent = Sent(action.rel, payload, rendered.inputs)
+        self._pending[action.rel] = (sent, body)
+        hashed = planner.payload_hash(payload, rendered.inputs)
+        return dataclasses.replace(action, payload_hash=hashed), body
+
+    def sent(self, bodies: Sequence[tuple[Create | Update, dict[str, Any]]]) -> None:
+        """After a wave: record status, inputs and fields of the writes that went through."""
+        for action, _ in bodies:
+            post = self.run.written.get(action.rel)
+            pending = self._pending.pop(action.rel, None)
+            if post is None or pending is None:
+                continue
+            sent, body = pending
+            self.refs.recorded(action.rel, post.status, sent.inputs, body)
+            self._sent[action.rel] = sent
+
+    def relink(self) -> None:
+        """Links to posts that got their URL in this run; warnings for the rest."""
+        failed = {r.path: r.error or "" for r in self.run.results if r.action == "failed"}
+        skip = {r.path for r in self.run.results if r.action in ("failed", "conflict")}
+        outcome = self.refs.relink(
+            self._sent,
+            self.run.client,
+            self.run._read_one,
+            concurrency=self.run.config.sync.concurrency,
+            skip=skip,
+        )
+        for rel, post_id in outcome.updated:
+            self.run.results[:] = [r for r in self.run.results if r.path != rel]
+            entry = self.run.state.get(rel)
+            link = entry.link if entry is not None else None
+            self.run._report(
+                FileResult(rel, "updated", post_id, detail="links updated", link=link or None)
+            )
+        targets = self.refs.targets(failed)
+        for rel, pushed in sorted(self.refs.pushed.items()):
+            if rel in self._sent or any(rel == u for u, _ in outcome.updated):
+                links = [
+                    k[len("link:") :] for k, v in pushed.inputs.items() if k.startswith("link:")
+                ]
+                for warning in targets.warnings(rel, links):
+                    logger.warning("%s", warning)
+                    self.run.warnings.append(warning)
+        for warning in outcome.warnings:
+            logger.warning("%s", warning)
+            self.run.warnings.append(warning)
+        self.refs.finish()
 
     def term(self, taxonomy: str, path: tuple[str, ...]) -> int:
         key = (taxonomy, path)
