@@ -103,6 +103,8 @@ def list_posts(
                     "per_page": 100,
                     "page": page,
                     "_fields": fields,
+                    "orderby": "id",  # stable pages (many posts share a date)
+                    "order": "asc",
                     **filters,
                 },
             )
