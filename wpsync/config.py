@@ -254,14 +254,15 @@ def _is_loopback(host: str) -> bool:
 
 def _check_url(url: str, allow_insecure_http: bool) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"site.url {url!r} is not an http(s) URL", hint="e.g. https://example.com"
-        )
-    if parts.username or parts.password:
+    if parts.username or parts.password or "@" in parts.netloc:
+        # checked first: no message may repeat a URL that carries a password
         raise ConfigError(
             "site.url must not contain credentials",
             hint="put the user in site.username and the password in the environment",
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"site.url {url!r} is not an http(s) URL", hint="e.g. https://example.com"
         )
     if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
         raise ConfigError(

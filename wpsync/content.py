@@ -185,10 +185,21 @@ def _scan_dir(
             errors.append(DocumentError(rel, _link_reason(exc)))
             continue
         if not stat.S_ISREG(st.st_mode):
-            if is_link:
-                errors.append(DocumentError(rel, "symlink does not point to a regular file"))
+            # A FIFO, socket or device named *.md: never opened (a FIFO would block).
+            what = "symlink does not point to" if is_link else "is not"
+            errors.append(DocumentError(rel, f"{what} a regular file ({_kind(st.st_mode)})"))
             continue
         files.append(LocalFile(rel, st.st_size, st.st_mtime_ns))
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def _inside(path: str, real_root: str) -> bool:
@@ -254,10 +265,13 @@ def _safe_path(root: Path, rel: str) -> Path:
 
 def _read_bytes(path: Path, rel: str, max_bytes: int) -> bytes:
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: a named pipe must not hang the run (it is refused just below)
+        with open(path, "rb", opener=_nonblocking) as fh:
             st = os.fstat(fh.fileno())
             if stat.S_ISDIR(st.st_mode):
                 raise DocumentError(rel, "is a directory, not a file")
+            if not stat.S_ISREG(st.st_mode):
+                raise DocumentError(rel, f"is not a regular file ({_kind(st.st_mode)})")
             if st.st_size > max_bytes:
                 raise DocumentError(rel, _too_big(st.st_size, max_bytes))
             data = fh.read(max_bytes + 1)
@@ -274,6 +288,10 @@ def _read_bytes(path: Path, rel: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:  # grew while we read it
         raise DocumentError(rel, _too_big(len(data), max_bytes))
     return data
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def _too_big(size: int, limit: int) -> str:

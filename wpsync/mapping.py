@@ -61,6 +61,7 @@ FORMATS = (
 )
 COMMENT_STATUSES = ("open", "closed")
 MAX_TITLE = 1000
+MAX_TERMS = 100  # per key (tags, categories, a custom taxonomy): each may be a request
 MAX_SLUG = 200
 _REST_BASE = re.compile(r"^[a-z0-9_-]+$")
 _JEKYLL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(?=.)")
@@ -135,10 +136,20 @@ def _text(value: object, what: str = "text") -> str:
             hint="YAML reads yes/no/on/off/true/false as booleans: put the value in quotes",
         )
     if isinstance(value, str):
+        if control := _CONTROL.search(value):
+            raise _Invalid(
+                f"contains the control character U+{ord(control.group()):04X} "
+                f"(at character {control.start() + 1})",
+                hint="remove it (a YAML escape such as \\0 or \\a in a quoted value?)",
+            )
         return value
     if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
         return str(value)
     raise _Invalid(f"must be {what}, not {_describe(value)}")
+
+
+#: C0 controls but tab and line breaks, and DEL: invisible, and MySQL or themes mangle them
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _choice(value: object, allowed: Sequence[str]) -> str:
@@ -175,6 +186,11 @@ def _names(value: object) -> tuple[str, ...]:
     else:
         raise _Invalid(
             f"must be a list of names or a comma-separated string, not {_describe(value)}"
+        )
+    if len(items) > MAX_TERMS:
+        raise _Invalid(
+            f"lists {len(items)} names; at most {MAX_TERMS} are accepted",
+            hint="a post with that many terms is almost always a mistake in the front matter",
         )
     out: list[str] = []
     seen: set[str] = set()

@@ -250,7 +250,13 @@ def plan(
     renames = _renames(local, entries, options)
     renamed_away = {e.rel for e in renames.values()}
     actions: list[Action] = []
-    claimed_slugs: dict[tuple[str, str], str] = {}
+    # A slug belongs to the file already published with it (while that file is unchanged),
+    # else to the first file that asks for it.
+    claimed_slugs: dict[tuple[str, str], str] = {
+        (entry.rest_base, entry.slug): item.rel
+        for item in local
+        if isinstance(item, Unchanged) and (entry := entries.get(item.rel)) is not None
+    }
     for item in local:
         match item:
             case Broken(rel=rel, error=error):

@@ -172,6 +172,24 @@ def test_two_files_claiming_one_slug_fail_the_second() -> None:
     assert isinstance(actions[0], Create) and isinstance(actions[1], Fail)
 
 
+def test_a_new_file_taking_the_slug_of_a_published_file_fails_alone() -> None:
+    # The second run of two files with one slug: the first is published and unchanged;
+    # the second must not be reported as a foreign conflict (--force would overwrite
+    # the first file's post with it).
+    first = changed("a.md", slug="x")
+    entries = {"a.md": entry_for(first, 1)}
+    facts = RemoteFacts(by_slug={("posts", "x"): RemotePostFacts(1, "x", "publish", "m")})
+    actions = plan(
+        [Unchanged("a.md", STAT), changed("b.md", slug="x")],
+        entries,
+        {},
+        facts,
+        Options(force=True),
+    )
+    assert isinstance(actions[0], Keep)
+    assert isinstance(actions[1], Fail) and "also used by a.md" in str(actions[1].error)
+
+
 def test_a_changed_source_with_the_same_payload_only_refreshes_state() -> None:
     item = changed("a.md", source="old")
     entries = {"a.md": entry_for(item, 1)}
