@@ -23,13 +23,18 @@ SYMBOLS = {
 ASCII = {"ok": "ok", "warn": "!!", "fail": "XX", "skip": "--"}
 
 
-def render_report(report: DoctorReport, *, colour: bool, unicode: bool = True) -> str:
-    """The report as the terminal shows it: one line per check, its fix indented below."""
+def render_report(
+    report: DoctorReport, *, colour: bool, unicode: bool = True, problems_only: bool = False
+) -> str:
+    """The report as the terminal shows it: one line per check, its fix indented below
+    (``problems_only``: the ✗ lines alone, for -q)."""
     from .term import paint
 
     width = max(len(c.title) for c in report.checks)
     lines = [f"wpsync doctor: {report.site} ({report.auth}, user {report.username!r})"]
     for check in report.checks:
+        if problems_only and check.status != "fail":
+            continue
         mark, colour_name = SYMBOLS[check.status]
         if not unicode:
             mark = ASCII[check.status]
@@ -51,6 +56,8 @@ def render_report(report: DoctorReport, *, colour: bool, unicode: bool = True) -
             + (f", {warnings} warning{'s' if warnings > 1 else ''}" if warnings else "")
             + "."
         )
+    elif problems_only:
+        return ""
     else:
         lines.append(
             paint("Ready to sync", "green", colour)
@@ -69,7 +76,8 @@ def doctor(g: Globals, as_json: bool) -> None:
     Each check prints ✓ (fine), ! (works, but worth knowing), ✗ (a sync would fail: the
     fix is printed below it) or - (not checked because an earlier step failed).  Nothing
     is written, to WordPress or to disk.  Exit status 1 if any check fails, 2 if the
-    configuration cannot be read.
+    configuration cannot be read.  With -q only the failed checks are printed (nothing
+    when all is well).
 
     \b
     Example:
@@ -90,7 +98,12 @@ def doctor(g: Globals, as_json: bool) -> None:
         click.echo(json.dumps(report.to_json()))
     else:
         out = sys.stdout
-        click.echo(
-            render_report(report, colour=colour_enabled(out), unicode=can_encode(out, "✓✗…→"))
+        text = render_report(
+            report,
+            colour=colour_enabled(out),
+            unicode=can_encode(out, "✓✗…→"),
+            problems_only=g.verbosity < 0,
         )
+        if text:
+            click.echo(text)
     sys.exit(report.exit_code)

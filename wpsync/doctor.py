@@ -927,12 +927,13 @@ class _Doctor:
         self, probe: _Probe, headers: Mapping[str, str], *, login_check: bool = False
     ) -> bool:
         try:
-            answer = probe.send(
-                "GET",
-                self.url(ME_ROUTE),
-                params={"context": "edit", "_fields": "id,username,slug,roles,capabilities"},
-                headers=dict(headers),
-            )
+            params = {"context": "edit", "_fields": "id,username,slug,roles,capabilities"}
+            if self.plain_permalinks:
+                # httpx replaces a URL's query with ``params``: rest_route goes in with them
+                url, params = f"{self.site.url}/", {"rest_route": ME_ROUTE, **params}
+            else:
+                url = self.url(ME_ROUTE)
+            answer = probe.send("GET", url, params=params, headers=dict(headers))
         except httpx.HTTPError as exc:
             name = "credentials" if login_check else "can_create"
             self.add(_check(name, FAIL, f"/wp/v2/users/me did not answer: {_reason(exc)}"))

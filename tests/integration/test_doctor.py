@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.faults import FaultProxy, strip_header
+from tests.faults import FaultProxy, route, status, strip_header
 from tests.sitekit import Site, make_site
 from tests.wordpress import WordPressInstance, set_jwt
 
@@ -56,6 +56,8 @@ def test_a_good_set_up_is_all_green(tmp_path: Path, wp: WordPressInstance) -> No
     assert text.returncode == 0 and text.stdout.count("✓") == len(CHECKS)
     assert "\x1b[" not in text.stdout  # not a terminal, NO_COLOR: no colour
     assert not (site.root / ".wpsync").exists()  # doctor writes nothing
+    quiet = site.cli("-q", "doctor")
+    assert (quiet.returncode, quiet.stdout) == (0, "")
 
 
 def test_without_the_jwt_secret_it_names_jwt_auth_bad_config_and_the_wp_config_line(
@@ -123,6 +125,8 @@ def test_a_wrong_password_and_an_unknown_user_are_told_apart(
     assert "site.username" in checks["credentials"]["fix"]
     done = site.cli("doctor", env=site.env(WPSYNC_PASSWORD="not-the-password"))
     assert "not-the-password" not in done.stdout + done.stderr
+    quiet = site.cli("-q", "doctor", env=site.env(WPSYNC_PASSWORD="not-the-password"))
+    assert quiet.returncode == 1 and "✗ credentials" in quiet.stdout and "✓" not in quiet.stdout
 
 
 def test_no_password_at_all_says_which_variable_to_set(
@@ -244,3 +248,16 @@ def test_an_invalid_tls_certificate_is_named_and_a_private_ca_accepted(
         and "TLS certificate valid" in checks["reachable"]["message"]
     )
     assert checks["rest_api"]["status"] == "fail"  # a plain web server: no WordPress there
+
+
+def test_plain_permalinks_are_found_at_rest_route(tmp_path: Path, wp: WordPressInstance) -> None:
+    with FaultProxy(wp.url) as proxy:
+        # a site without pretty permalinks: /wp-json/… is an HTML 404 page
+        proxy.plan(match=route(None, "/wp-json"), faults=[status(404)], repeat=True)
+        site = make_site(tmp_path / "blog", dataclasses.replace(wp, url=proxy.url))
+        code, report, checks = doctor(site)
+        assert code == 0, checks
+        assert "plain permalinks" in checks["rest_api"]["message"]
+        assert report["facts"]["api_root"].endswith("/?rest_route=")
+        assert checks["auth_header"]["status"] == "ok"
+        assert proxy.requests_to("POST", "rest_route=/jwt-auth/v1/token")
