@@ -85,6 +85,9 @@ EVENTS = (
     DirMovedEvent,
 )
 
+#: how long watchdog's inotify observer holds an unpaired "moved from" back
+INOTIFY_MOVE_GROUPING = 0.5
+
 INOTIFY_LIMITS = {
     errno.ENOSPC: ("max_user_watches", "524288"),
     errno.EMFILE: ("max_user_instances", "512"),
@@ -106,7 +109,8 @@ class Batch:
 class _Waiting:
     deadline: float
     since: float
-    missing_seen: bool = False
+    missing_seen: bool = False  # found missing once already
+    second_look: bool = False  # … and due again for a second look
 
 
 class ChangeQueue:
@@ -116,9 +120,11 @@ class ChangeQueue:
       last touch.
     - ``moved``: old → new; both wait for each other and leave together, with the move.
     - ``take_due``: the next batch.  A due path that does not exist is looked at again one
-      debounce later (an editor between "rename away" and "write the new file"); a confirmed
-      deletion also waits while other paths are still settling (up to ``hold_max``), so that
-      a move seen as "delete + create" reaches the planner in one run and keeps its post.
+      debounce later (an editor between "rename away" and "write the new file"), and every
+      other due path waits for that second look; a confirmed deletion also waits while other
+      paths are still settling (up to ``hold_max``).  So a move seen as "delete + create"
+      (a folder created just before, its inotify watch not there yet) reaches the planner
+      in one run, and keeps its post.
     """
 
     def __init__(
@@ -127,8 +133,11 @@ class ChangeQueue:
         *,
         exists: Callable[[str], bool] = os.path.exists,
         hold_max: float | None = None,
+        first_sight: float = 0.0,
     ) -> None:
         self.debounce = debounce
+        #: extra wait for a path that appears out of nowhere (see ``appeared``)
+        self.first_sight = first_sight
         self._exists = exists
         self._hold_max = hold_max if hold_max is not None else max(2.0, 10 * debounce)
         self._waiting: dict[str, _Waiting] = {}
@@ -142,8 +151,19 @@ class ChangeQueue:
         if waiting is None:
             self._waiting[path] = _Waiting(now + self.debounce, now)
         else:
-            waiting.deadline = now + self.debounce
-            waiting.missing_seen = False
+            waiting.deadline = max(waiting.deadline, now + self.debounce)
+            waiting.missing_seen = waiting.second_look = False
+
+    def appeared(self, path: str, now: float) -> None:
+        """A file created, not waiting already.  It may be the new name of a move whose
+        other half comes late: inotify holds an unpaired "moved from" back for 0.5 s
+        (watchdog's move grouper) before it reports a deletion, e.g. for ``mkdir new;
+        mv a.md new/`` before the new folder is watched.  So it waits ``first_sight``
+        more.  (An editor's save is not this: its file is waiting already.)"""
+        if path in self._waiting:
+            self.touch(path, now)
+        else:
+            self._waiting[path] = _Waiting(now + self.debounce + self.first_sight, now)
 
     def moved(self, old: str, new: str, now: float) -> None:
         origin = self._moves.pop(old, old)  # a → b then b → c is one move a → c
@@ -178,25 +198,27 @@ class ChangeQueue:
         self._keep_moves_together(due)
         partners = self._partners()
         for path in sorted(due):
-            if self._exists(path):
-                continue
-            if any(self._exists(p) for p in partners.get(path, ())):
-                continue  # the old side of a move: its new name exists
             waiting = self._waiting[path]
+            if self._exists(path) or any(self._exists(p) for p in partners.get(path, ())):
+                # There (or the old side of a move whose new name is there).
+                waiting.second_look = False
+                continue
             if not waiting.missing_seen:
                 # Missing once: maybe an editor between two steps of a save.  Look again.
-                waiting.missing_seen = True
+                waiting.missing_seen = waiting.second_look = True
                 waiting.deadline = now + max(self.debounce, 0.05)
                 due.discard(path)
-            elif now - waiting.since < self._hold_max and (
+                continue
+            waiting.second_look = False
+            if now - waiting.since < self._hold_max and (
                 later := [w.deadline for p, w in self._waiting.items() if p not in due]
             ):
                 # A real deletion: wait for the rest to settle, a move may be its other half.
                 waiting.deadline = min(max(later), waiting.since + self._hold_max)
                 due.discard(path)
         self._keep_moves_together(due)
-        if not due:
-            return None
+        if not due or any(w.second_look for w in self._waiting.values()):
+            return None  # everything waits for a second look (≤ one debounce)
         renames = tuple(
             sorted((old, new) for new, old in self._moves.items() if new in due and old in due)
         )
@@ -240,9 +262,11 @@ class EventRouter(FileSystemEventHandler):
         touch: Callable[[str], None],
         moved: Callable[[str, str], None],
         rescan: Callable[[], None],
+        appeared: Callable[[str], None] | None = None,
     ) -> None:
         self.root = str(root)
         self._touch = touch
+        self._appeared = appeared or touch
         self._moved = moved
         self._rescan = rescan
 
@@ -272,7 +296,9 @@ class EventRouter(FileSystemEventHandler):
                 self._touch(src)  # f → f~ / f___jb_old___: a save in progress (or a deletion)
             elif dest_ok:
                 self._touch(dest)  # tmp → f: a save
-        elif kind in ("created", "modified", "closed", "deleted") and self.wanted(src):
+        elif kind == "created" and self.wanted(src):
+            self._appeared(src)
+        elif kind in ("modified", "closed", "deleted") and self.wanted(src):
             self._touch(src)
 
     def _directory(self, kind: str, src: str, dest: str) -> None:
@@ -282,7 +308,7 @@ class EventRouter(FileSystemEventHandler):
             self._rescan()
         elif kind == "created":
             for path in self._markdown_below(src):
-                self._touch(path)
+                self._appeared(path)
         elif kind == "moved":
             if not self._inside(dest):
                 self._rescan()
@@ -451,6 +477,11 @@ class Daemon:
             self._queue.touch(path, self._clock())
             self._cond.notify_all()
 
+    def _appeared(self, path: str) -> None:
+        with self._cond:
+            self._queue.appeared(path, self._clock())
+            self._cond.notify_all()
+
     def _moved(self, old: str, new: str) -> None:
         with self._cond:
             self._queue.moved(old, new, self._clock())
@@ -466,7 +497,11 @@ class Daemon:
         )
         self._client = client
         router = EventRouter(
-            self.root, touch=self._touch, moved=self._moved, rescan=self.request_reconcile
+            self.root,
+            touch=self._touch,
+            moved=self._moved,
+            rescan=self.request_reconcile,
+            appeared=self._appeared,
         )
         if not self.root.is_dir():
             raise ConfigError(
@@ -480,6 +515,8 @@ class Daemon:
             poll_interval=self.options.poll_interval,
             native=self._native_observer,
         )
+        if self.observer_kind == "inotify":
+            self._queue.first_sight = INOTIFY_MOVE_GROUPING + 0.1
         logger.info(
             "watching %s (%s, debounce %d ms, full reconcile every %g min)",
             self.root,
@@ -570,12 +607,13 @@ class Daemon:
                     )
 
     def _next_renewal_check(self) -> float:
-        """Checks come closer as the token ages: a quarter of its remaining life, 1 s to 5 min."""
+        """Checks come closer as the token ages: a quarter of its remaining life, 0.5 s to
+        5 min (a check is in memory; only a renewal sends a request)."""
         assert self._client is not None
         exp = self._client.token_expires_at
         if exp is None:
             return 60.0
-        return min(300.0, max(1.0, (exp - time.time()) / 4))
+        return min(300.0, max(0.5, (exp - time.time()) / 4))
 
     # -- the worker
 

@@ -32,16 +32,19 @@ DEBOUNCE = 0.3
 class World:
     """A queue fed by a router; ``files`` is what exists on 'disk'."""
 
-    def __init__(self, *files: str) -> None:
+    def __init__(self, *files: str, first_sight: float = 0.6) -> None:
         self.files = {f"{ROOT}/{f}" for f in files}
         self.now = 0.0
         self.rescans = 0
-        self.queue = ChangeQueue(DEBOUNCE, exists=lambda p: p in self.files)
+        self.queue = ChangeQueue(
+            DEBOUNCE, exists=lambda p: p in self.files, first_sight=first_sight
+        )
         self.router = EventRouter(
             Path(ROOT),
             touch=lambda p: self.queue.touch(p, self.now),
             moved=lambda a, b: self.queue.moved(a, b, self.now),
             rescan=self._rescan,
+            appeared=lambda p: self.queue.appeared(p, self.now),
         )
 
     def _rescan(self) -> None:
@@ -192,6 +195,52 @@ def test_a_deletion_waits_for_a_creation_still_settling_so_the_planner_can_pair_
         w.write("new.md")
     batches = w.drain()
     assert [w.rel(b)[0] for b in batches] == [("new.md", "old.md")]
+
+
+def test_a_move_into_a_folder_too_new_to_be_watched_is_one_batch_not_a_create_then_a_delete() -> (
+    None
+):
+    # mkdir archive && mv first.md archive/: inotify may see only "first.md deleted" and,
+    # once it watches the new folder, "archive/first.md created" — both at once.
+    w = World("first.md")
+    w.delete("first.md")
+    w.write("archive/first.md")
+    batches = w.drain()
+    assert [w.rel(b)[0] for b in batches] == [("archive/first.md", "first.md")]
+
+
+def test_a_move_whose_deletion_half_inotify_reports_half_a_second_late_keeps_its_post() -> None:
+    # mkdir archive; mv first.md archive/: watchdog reports "archive/first.md created" at
+    # once and holds the unpaired "first.md moved away" back for 0.5 s.
+    w = World("first.md")
+    w.write("archive/first.md")
+    assert w.after(0.5) is None
+    w.delete("first.md")
+    batches = w.drain()
+    assert [w.rel(b)[0] for b in batches] == [("archive/first.md", "first.md")]
+
+
+def test_a_brand_new_file_waits_a_little_longer_than_an_edited_one() -> None:
+    w = World("old.md")
+    w.write("new.md")
+    w.write("old.md")
+    first = w.after(DEBOUNCE + 0.01)
+    assert first is not None and w.rel(first)[0] == ("old.md",)
+    assert w.after(0.5) is None
+    second = w.after(0.2)
+    assert second is not None and w.rel(second)[0] == ("new.md",)
+
+
+def test_other_files_wait_for_a_second_look_but_not_longer() -> None:
+    w = World("a.md", "b.md")
+    w.move("a.md", "a.md~")  # a save in progress…
+    w.write("b.md")
+    assert w.after(DEBOUNCE + 0.01) is None  # b waits for a's second look
+    w.write("a.md")  # … that ends: b goes at once, a after its own quiet time
+    b = w.after(0.01)
+    assert b is not None and w.rel(b)[0] == ("b.md",)
+    a = w.after(DEBOUNCE)
+    assert a is not None and w.rel(a)[0] == ("a.md",)
 
 
 def test_temp_swap_hidden_and_non_markdown_files_are_ignored() -> None:

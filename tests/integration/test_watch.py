@@ -1,0 +1,196 @@
+"""`wpsync watch` as a real background process against the real WordPress: saves (in place
+and by rename, the way editors do it), new files, moves, deletions, a stop, an outage."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.watch_latency import post_content, save_latencies
+from tests.sitekit import Site, admin, all_posts, make_site
+from tests.watchkit import SAVES, WatchDaemon, created, deleted, post_id, updated
+from tests.wordpress import WordPressInstance, set_jwt, start, stop
+
+pytestmark = pytest.mark.integration
+
+DEBOUNCE = "\n[watch]\ndebounce_ms = 100\n"
+#: WordPress stays down this long in the outage test (the issue's minute: run it once by
+#: hand with WPSYNC_TEST_OUTAGE_SECONDS=60)
+OUTAGE = float(os.environ.get("WPSYNC_TEST_OUTAGE_SECONDS", "20"))
+
+
+@pytest.fixture
+def site(tmp_path: Path, wp: WordPressInstance) -> Site:
+    return make_site(tmp_path / "blog", wp, extra=DEBOUNCE)
+
+
+def post(wp: WordPressInstance, post_id: int, rest_base: str = "posts") -> dict[str, Any]:
+    with admin(wp) as client:
+        r = client.get(f"/wp/v2/{rest_base}/{post_id}", params={"context": "edit"})
+        r.raise_for_status()
+        result: dict[str, Any] = r.json()
+        return result
+
+
+def revisions(wp: WordPressInstance, post_id: int) -> int:
+    with admin(wp) as client:
+        r = client.get(f"/wp/v2/posts/{post_id}/revisions", params={"per_page": 100})
+        r.raise_for_status()
+        return len(r.json())
+
+
+def body(n: int | str) -> str:
+    return f"---\ntitle: Hello\n---\nVersion {n} of the text.\n"
+
+
+def test_each_save_in_place_or_by_rename_updates_the_post_exactly_once(site: Site) -> None:
+    path = site.write("hello.md", body(0))
+    with WatchDaemon(site) as daemon:
+        [line] = daemon.wait_for(created("hello.md"))
+        hello = post_id(line)
+        before = revisions(site.wp, hello)
+        for n, (editor, save) in enumerate(SAVES.items(), 1):
+            save(path, body(f"{n} ({editor})"))
+            daemon.wait_for(updated("hello.md"), count=n)
+            assert f"Version {n} ({editor})" in post(site.wp, hello)["content"]["raw"], editor
+        time.sleep(1.0)  # anything late would show up now
+        assert daemon.count(updated("hello.md")) == len(SAVES)
+        assert daemon.count(r"wpsync\.watch: (created|deleted)") == 1
+        assert daemon.count(r"ERROR|WARNING|Traceback") == 0, daemon.log()
+    assert revisions(site.wp, hello) == before + len(SAVES)
+    [only] = all_posts(site.wp)
+    assert only["id"] == hello and only["status"] == "publish"
+    assert not list(site.content.glob("*~")) and not list(site.content.glob("*___jb_*"))
+
+
+def test_new_files_moves_new_subfolders_and_deletions_follow_the_folder(site: Site) -> None:
+    with WatchDaemon(site) as daemon:
+        site.write("first.md", "# First\n\nA new file.\n")
+        first = post_id(daemon.wait_for(created("first.md"))[0])
+        assert post(site.wp, first)["status"] == "publish"
+
+        site.write("later/deeper/second.md", "# Second\n\nIn folders made after the start.\n")
+        second = post_id(daemon.wait_for(created("later/deeper/second.md"))[0])
+
+        (site.content / "archive").mkdir()
+        os.rename(site.content / "first.md", site.content / "archive" / "first.md")
+        [moved] = daemon.wait_for(updated("archive/first.md"))
+        assert post_id(moved) == first and "renamed from first.md" in moved
+
+        (site.content / "later/deeper/second.md").unlink()
+        [gone] = daemon.wait_for(deleted("later/deeper/second.md"))
+        assert post_id(gone) == second
+        time.sleep(0.5)
+        assert daemon.count(r"wpsync\.watch: (created|updated|deleted)") == 4, daemon.log()
+    assert [p["id"] for p in all_posts(site.wp)] == [first]  # "any" leaves the trash out
+    assert post(site.wp, first)["status"] == "publish"
+    assert post(site.wp, second)["status"] == "trash"
+
+
+def test_sigterm_exits_0_within_seconds_and_an_unsent_change_is_sent_on_the_next_start(
+    site: Site,
+) -> None:
+    path = site.write("note.md", body(1))
+    daemon = WatchDaemon(site).start()
+    try:
+        note = post_id(daemon.wait_for(created("note.md"))[0])
+        path.write_text(body(2))  # still inside its quiet time when the signal comes
+        code, seconds = daemon.signal(signal.SIGTERM)
+    finally:
+        daemon.__exit__(None, None, None)
+    assert code == 0 and seconds < 3.0, (code, seconds, daemon.log())
+    assert "SIGTERM received" in daemon.log() and daemon.log().rstrip().endswith("stopped")
+    # Nothing lost: the next start (polling this time) reconciles it, once.
+    with WatchDaemon(site, "--poll") as again:
+        assert post_id(again.wait_for(updated("note.md"))[0]) == note
+        SAVES["vim"](path, body(3))
+        again.wait_for(updated("note.md"), count=2)
+        code, seconds = again.signal(signal.SIGINT)
+        assert code == 0 and seconds < 3.0
+    assert "Version 3" in post(site.wp, note)["content"]["raw"]
+    assert "(polling," in again.log()
+
+
+def test_wordpress_down_while_files_change_every_change_lands_once_when_it_is_back(
+    site: Site,
+) -> None:
+    for name in ("edited", "deleted", "moved", "twice"):
+        site.write(f"{name}.md", f"# {name.title()}\n\nOriginal text of {name}.\n")
+    with WatchDaemon(site) as daemon:
+        daemon.wait_for(r"wpsync\.watch: created", count=4)
+        ids = {
+            line.split(" created ")[1].split(".md ")[0]: post_id(line)
+            for line in daemon.lines(r"wpsync\.watch: created")
+        }
+        revs = {name: revisions(site.wp, i) for name, i in ids.items()}
+        stop(site.wp)
+        outage_started = time.monotonic()
+        site.write("edited.md", "# Edited\n\nChanged while WordPress was down.\n")
+        site.write("new.md", "# New\n\nWritten while WordPress was down.\n")
+        (site.content / "deleted.md").unlink()
+        os.rename(site.content / "moved.md", site.content / "moved-away.md")
+        site.write("twice.md", "# Twice\n\nFirst change.\n")
+        daemon.wait_for(r"retrying in", timeout=60)
+        time.sleep(2)
+        site.write("twice.md", "# Twice\n\nSecond change, the one that counts.\n")
+        time.sleep(max(0.0, OUTAGE - (time.monotonic() - outage_started)))
+        assert daemon.running
+        start(site.wp)
+        daemon.wait_for(created("new.md"), timeout=90)
+        daemon.wait_for(updated("edited.md"), timeout=60)
+        daemon.wait_for(updated("moved-away.md"), timeout=60)
+        daemon.wait_for(updated("twice.md"), timeout=60)
+        daemon.wait_for(deleted("deleted.md"), timeout=60)
+        time.sleep(1.0)
+        log = daemon.log()
+        for pattern in (
+            created("new.md"),
+            updated("edited.md"),
+            updated("moved-away.md"),
+            updated("twice.md"),
+            deleted("deleted.md"),
+        ):
+            assert daemon.count(pattern) == 1, (pattern, log)
+        assert daemon.count(r"wpsync\.watch: (created|updated|deleted)") == 4 + 5, log
+        assert daemon.running
+    posts = {p["id"]: p for p in all_posts(site.wp)}
+    assert post(site.wp, ids["deleted"])["status"] == "trash"
+    assert posts[ids["moved"]]["status"] == "publish"
+    assert "Second change" in posts[ids["twice"]]["content"]["raw"]
+    assert "while WordPress was down" in posts[ids["edited"]]["content"]["raw"]
+    live = [p for p in posts.values() if p["status"] == "publish"]
+    assert len(live) == 4 and len({p["slug"] for p in live}) == 4  # no duplicate
+    # Once each: one new revision per changed post, however many retries there were.
+    assert revisions(site.wp, ids["edited"]) == revs["edited"] + 1
+    assert revisions(site.wp, ids["twice"]) == revs["twice"] + 1
+
+
+def test_the_token_is_renewed_ahead_of_its_expiry_without_any_file_activity(site: Site) -> None:
+    set_jwt(site.wp, ttl=6)
+    path = site.write("idle.md", body(1))
+    with WatchDaemon(site) as daemon:
+        idle = post_id(daemon.wait_for(created("idle.md"))[0])
+        # the first may be the initial fetch; the next ones come with no request to make
+        daemon.wait_for(r"new token, valid until", count=2, timeout=20)
+        path.write_text(body(2))
+        daemon.wait_for(updated("idle.md"))
+        assert daemon.count(r"ERROR|Traceback|expired") == 0, daemon.log()
+    assert "Version 2" in post(site.wp, idle)["content"]["raw"]
+
+
+def test_median_save_to_post_updated_latency_over_20_saves(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = site.write("probe.md", body(0))
+    with WatchDaemon(site) as daemon, admin(site.wp) as client:
+        probe = post_id(daemon.wait_for(created("probe.md"))[0])
+        latency = save_latencies(path, post_content(client, "posts", probe), 20)
+        assert daemon.count(updated("probe.md")) == 20
+    with capsys.disabled():
+        print(f"\nwpsync watch save→post-updated latency (debounce 100 ms): {latency.describe()}")
+    assert latency.median < 1.5, latency.describe()
