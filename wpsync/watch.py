@@ -384,7 +384,7 @@ class WatchOptions:
     poll: bool = False
     poll_interval: float = 1.0
     lock_timeout: float = 60.0  # waiting for another wpsync process (a git hook …)
-    shutdown_grace: float = 5.0  # seconds a stop waits for requests in flight
+    shutdown_grace: float = 3.0  # seconds a stop waits for requests in flight
     retry_initial: float = 1.0
     retry_max: float = 30.0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from bench.watch_latency import post_content, save_latencies
 from tests.sitekit import Site, admin, all_posts, make_site
 from tests.watchkit import SAVES, WatchDaemon, created, deleted, post_id, updated
 from tests.wordpress import WordPressInstance, set_jwt, start, stop
+from wpsync.config import load_config
+from wpsync.sync import SyncRequest, run_sync
 
 pytestmark = pytest.mark.integration
 
@@ -194,3 +197,42 @@ def test_median_save_to_post_updated_latency_over_20_saves(
     with capsys.disabled():
         print(f"\nwpsync watch save→post-updated latency (debounce 100 ms): {latency.describe()}")
     assert latency.median < 1.5, latency.describe()
+
+
+def test_sigterm_while_wordpress_does_not_answer_exits_0_quickly_and_loses_nothing(
+    site: Site,
+) -> None:
+    site.write("first.md", body(1))
+    daemon = WatchDaemon(site).start()
+    try:
+        daemon.wait_for(created("first.md"))
+        stop(site.wp)
+        try:
+            site.write("second.md", "# Second\n\nWritten while WordPress is down.\n")
+            time.sleep(1.5)  # its sync is under way, retrying
+            code, seconds = daemon.signal(signal.SIGTERM)
+        finally:
+            start(site.wp)
+    finally:
+        daemon.__exit__(None, None, None)
+    assert code == 0 and seconds < 5.0, (code, seconds, daemon.log())
+    with WatchDaemon(site) as again:
+        again.wait_for(created("second.md"))
+    assert sorted(p["slug"] for p in all_posts(site.wp)) == ["first", "second"]
+
+
+def test_a_cancelled_run_writes_nothing_and_reports_its_files_as_worth_retrying(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a stopping daemon relies on: once `cancel` is set, no write leaves.
+    site.write("a.md", "# A\n\nText.\n")
+    site.write("b.md", "# B\n\nText.\n")
+    cancel = threading.Event()
+    cancel.set()
+    monkeypatch.setenv("WPSYNC_PASSWORD", site.env()["WPSYNC_PASSWORD"])
+    report = run_sync(load_config(site.config), SyncRequest(cancel=cancel))
+    assert [(f.action, f.transient) for f in report.files] == [("failed", True)] * 2
+    assert all_posts(site.wp) == []
+    code, again = site.sync_json()  # nothing half-done: a normal run creates both, once
+    assert code == 0 and again["created"] == 2
+    assert len(all_posts(site.wp)) == 2
