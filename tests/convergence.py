@@ -139,27 +139,33 @@ def assert_converged(
     site: Site,
     expected: Mapping[str, str],
     *,
-    rest_base: str = "posts",
+    pages: Mapping[str, str] | None = None,
     final_run: bool = True,
 ) -> dict[str, dict[str, Any]]:
-    """``expected``: rel → slug of every file that must be published.  Returns slug → post."""
-    remote = posts_by_slug(site.wp, rest_base)
-    assert duplicates(remote, expected.values()) == [], "duplicate posts"
-    missing = sorted(slug for slug in expected.values() if slug not in remote)
-    assert missing == [], f"not published: {missing}"
+    """``expected``: rel → slug of every file that must be published as a post (``pages``:
+    as a page).  Returns slug → post (posts only)."""
     state = read_state(site)
-    assert set(state.entries) == set(expected), (
-        f"state has {sorted(set(state.entries) ^ set(expected))} extra/missing"
+    linked = {**expected, **(pages or {})}
+    assert set(state.entries) == set(linked), (
+        f"state has {sorted(set(state.entries) ^ set(linked))} extra/missing"
     )
-    assert {rel for rel in state.pending if rel in expected} == set(), "pending creates left"
-    for rel, slug in expected.items():
-        entry = state.entries[rel]
-        [post] = remote[slug]
-        assert (entry.post_id, entry.slug, entry.rest_base) == (post["id"], slug, rest_base), rel
-        assert entry.modified_gmt == post["modified_gmt"], f"{rel}: state modified_gmt is stale"
+    assert {rel for rel in state.pending if rel in linked} == set(), "pending creates left"
+    found: dict[str, dict[str, Any]] = {}
+    for rest_base, wanted in (("posts", expected), ("pages", pages or {})):
+        remote = posts_by_slug(site.wp, rest_base)
+        assert duplicates(remote, wanted.values()) == [], "duplicate posts"
+        missing = sorted(slug for slug in wanted.values() if slug not in remote)
+        assert missing == [], f"not published: {missing}"
+        for rel, slug in wanted.items():
+            entry = state.entries[rel]
+            [post] = remote[slug]
+            assert (entry.post_id, entry.slug, entry.rest_base) == (post["id"], slug, rest_base)
+            assert entry.modified_gmt == post["modified_gmt"], f"{rel}: state modified_gmt is stale"
+            if rest_base == "posts":
+                found[slug] = post
     if final_run:
-        assert_unchanged(site, len(expected))
-    return {slug: posts[0] for slug, posts in remote.items() if slug in set(expected.values())}
+        assert_unchanged(site, len(linked))
+    return found
 
 
 def sync_here(site: Site, *, dry_run: bool = False) -> tuple[int, dict[str, Any]]:

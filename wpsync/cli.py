@@ -220,5 +220,9 @@ from .cli_watch import watch  # noqa: E402
 main.add_command(hook)
 main.add_command(watch)
 
+from .cli_state import state  # noqa: E402
+
+main.add_command(state)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

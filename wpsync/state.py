@@ -284,7 +284,7 @@ class StateStore:
     def _check(self, site_url: str) -> None:
         row = self._conn.execute("PRAGMA quick_check").fetchone()
         if not row or row[0] != "ok":
-            raise _corrupt(self.path, f"integrity check failed: {row[0] if row else 'no answer'}")
+            raise _corrupt(self.path, f"integrity check failed: {integrity_problem(row)}")
         tables = {
             r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
@@ -534,17 +534,60 @@ class StateStore:
         self._write("DELETE FROM pushed WHERE rel NOT IN (SELECT rel FROM entries)", ())
 
     def _pushed_row(self, row: tuple[Any, ...]) -> Pushed:
-        try:
-            inputs, fields = json.loads(row[2]), json.loads(row[3])
-        except (TypeError, ValueError):
-            raise _corrupt(self.path, f"the pushed record of {row[0]} is not JSON") from None
-        if not isinstance(inputs, dict) or not isinstance(fields, dict):
-            raise _corrupt(self.path, f"the pushed record of {row[0]} is not an object")
-        return Pushed(str(row[0]), str(row[1]), inputs, fields)
+        rel, inputs, fields = str(row[0]), row[2], row[3]
+        if not isinstance(fields, str) or not (fields.startswith("{") and fields.endswith("}")):
+            raise _corrupt(self.path, f"the pushed record of {rel} is not JSON")
+        # The fields (what was sent, for describing a conflict) are decoded when used: a
+        # no-op run of a big folder looks at none of them.
+        lazy = _JSONObject(self.path, rel, inputs if isinstance(inputs, str) else "")
+        return Pushed(rel, str(row[1]), dict(lazy), _JSONObject(self.path, rel, fields))
+
+
+class _JSONObject(Mapping[str, Any]):
+    """A JSON object from the state, decoded on first use (a corrupt one raises then)."""
+
+    __slots__ = ("_path", "_rel", "_text", "_value")
+
+    def __init__(self, path: Path, rel: str, text: str) -> None:
+        self._path, self._rel, self._text = path, rel, text
+        self._value: dict[str, Any] | None = {} if text == "{}" else None
+
+    def _data(self) -> dict[str, Any]:
+        if self._value is None:
+            try:
+                value = json.loads(self._text)
+            except ValueError:
+                raise _corrupt(
+                    self._path, f"the pushed record of {self._rel} is not JSON"
+                ) from None
+            if not isinstance(value, dict):
+                raise _corrupt(self._path, f"the pushed record of {self._rel} is not an object")
+            self._value = value
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+    def __repr__(self) -> str:
+        return repr(self._data())
+
+
+def integrity_problem(row: tuple[Any, ...] | None) -> str:
+    """SQLite's integrity report is many lines: the first real one (messages are one line)."""
+    lines = [ln.strip() for ln in str(row[0] if row else "no answer").splitlines()]
+    useful = [ln for ln in lines if ln and not ln.startswith("***")]
+    return (useful or lines or ["no answer"])[0][:200]
 
 
 def _corrupt(path: Path, detail: str) -> StateError:
     return StateError(
         f"state file {path} is unreadable: {detail}",
-        hint="nothing was changed; move it aside and run `wpsync state rebuild` to re-link files by slug",
+        hint="nothing was changed; `wpsync state rebuild` moves it aside and re-links every "
+        "file to its post (by slug), creating nothing",
     )
