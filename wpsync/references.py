@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .blocks import to_blocks
 from .conflicts import pushed_fields
 from .errors import AuthError, DocumentError, RemoteError
 from .links import LinkTargets
@@ -44,7 +43,6 @@ from .media import ImageError, LocalImages, MediaLibrary, UploadFailed
 from .model import MediaRef, PostPayload
 from .pages import folder_parent
 from .plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
-from .render import rewrite_urls
 from .state import Entry, Pushed, StateStore
 
 if TYPE_CHECKING:
@@ -125,10 +123,15 @@ class References:
 
     # ------------------------------------------------------------ link targets
 
-    def targets(self, failed: Mapping[str, str] | None = None) -> LinkTargets:
-        """Link targets as the state stands now (call again after writes)."""
+    def targets(
+        self,
+        failed: Mapping[str, str] | None = None,
+        entries: Mapping[str, Entry] | None = None,
+    ) -> LinkTargets:
+        """Link targets as the state stands now (call again after writes); ``entries``:
+        the state's entries when the caller has just read them."""
         return LinkTargets(
-            self.state.entries(),
+            self.state.entries() if entries is None else entries,
             {rel: p.status for rel, p in self.pushed.items()},
             gone=self._gone,
             failed=dict(failed or {}),
@@ -166,7 +169,7 @@ class References:
                     self._page_slugs[item.rel] = item.payload.slug
                 else:
                     self._pages.discard(item.rel)
-        self._targets = self.targets()
+        self._targets = self.targets(entries=entries)
         out: list[LocalItem] = []
         for item in items:
             if isinstance(item, Changed):
@@ -291,9 +294,13 @@ class References:
                 urls[rel] = url
             else:
                 unresolved.append(rel)
+        from .render import rewrite_urls  # not imported by a run that writes nothing
+
         content = rewrite_urls(payload.content, urls) if urls else payload.content
         if self.block_editor:
             inputs[BLOCK_EDITOR] = "1"
+            from .blocks import to_blocks
+
             content = to_blocks(content, media_ids)
         return Body(content, featured, inputs, tuple(unresolved))
 

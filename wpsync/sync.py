@@ -260,43 +260,42 @@ class _Run:
     def _read(
         self, files: Iterable[tuple[str, Stat]], entries: dict[str, Entry]
     ) -> list[LocalItem]:
-        from .content import read_document
-        from .mapping import MappingDefaults, map_document
-
-        root = self.config.content.dir
-        defaults = MappingDefaults(
-            self.config.content.default_type, self.config.content.default_status
-        )
-        max_bytes = int(self.config.content.max_file_mb * 1024 * 1024)
         items: list[LocalItem] = []
         for rel, stat in files:
             entry = entries.get(rel)
             if entry is not None and (entry.size, entry.mtime_ns) == (stat.size, stat.mtime_ns):
                 items.append(Unchanged(rel, stat))  # fast path: not even read
-                continue
-            try:
-                doc = read_document(root, rel, max_bytes=max_bytes)
-                if entry is not None and doc.source_hash == entry.source_hash:
-                    items.append(Unchanged(rel, stat))
-                    continue
-                mapped = map_document(doc, defaults)
-            except DocumentError as error:
-                items.append(Broken(rel, error))
-                continue
-            for warning in mapped.warnings:
-                logger.warning("%s: %s", rel, warning)
-                self.warnings.append(f"{rel}: {warning}")
-            items.append(
-                Changed(
-                    rel,
-                    stat,
-                    doc.source_hash,
-                    mapped.payload,
-                    planner.payload_hash(mapped.payload),
-                    mapped.warnings,
-                )
-            )
+            else:
+                items.append(self._read_file(rel, stat, entry))
         return items
+
+    def _read_file(self, rel: str, stat: Stat, entry: Entry | None) -> LocalItem:
+        """Read and map one file (the reader and the Markdown renderer are imported only
+        by a run that has a file to read)."""
+        from .content import read_document
+        from .mapping import MappingDefaults, map_document
+
+        content = self.config.content
+        try:
+            doc = read_document(content.dir, rel, max_bytes=int(content.max_file_mb * 1024 * 1024))
+            if entry is not None and doc.source_hash == entry.source_hash:
+                return Unchanged(rel, stat)
+            mapped = map_document(
+                doc, MappingDefaults(content.default_type, content.default_status)
+            )
+        except DocumentError as error:
+            return Broken(rel, error)
+        for warning in mapped.warnings:
+            logger.warning("%s: %s", rel, warning)
+            self.warnings.append(f"{rel}: {warning}")
+        return Changed(
+            rel,
+            stat,
+            doc.source_hash,
+            mapped.payload,
+            planner.payload_hash(mapped.payload),
+            mapped.warnings,
+        )
 
     def _read_one(self, rel: str, stat: Stat) -> LocalItem:
         """Read and map one file even though its bytes are known (references.py)."""

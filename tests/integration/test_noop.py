@@ -1,0 +1,88 @@
+"""A run with nothing to do (the git hook's usual case) costs nothing it can avoid: no file
+is read, no HTTP client is made, the Markdown renderer and the HTTP stack are not even
+imported.  (How fast it is lives in bench/, not in a timed test.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wpsync.content
+from tests.sitekit import Site, make_site
+from tests.wordpress import WordPressInstance
+from wpsync.config import Config, load_config
+from wpsync.sync import SyncRequest, run_sync
+
+pytestmark = pytest.mark.integration
+
+NOT_IMPORTED = ("markdown", "httpx", "tenacity", "watchdog", "apscheduler")
+
+
+@pytest.fixture
+def synced(tmp_path: Path, wp: WordPressInstance) -> Site:
+    site = make_site(tmp_path / "blog", wp)
+    for n in range(6):
+        site.write(f"notes/n{n}.md", f"---\ntitle: Note {n}\ntags: [a, b{n}]\n---\nBody {n}.\n")
+    code, report = site.sync_json()
+    assert code == 0 and report["created"] == 6, report
+    return site
+
+
+def test_a_no_op_run_reads_no_file_and_makes_no_client(
+    synced: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"read_document{args} called on a no-op run")
+
+    def no_client(config: Config) -> None:
+        raise AssertionError("a client was made on a no-op run")
+
+    monkeypatch.setattr(wpsync.content, "read_document", no_read)
+    config = load_config(synced.config, env={"WPSYNC_PASSWORD": "unused"})
+    report = run_sync(config, SyncRequest(), client_factory=no_client)  # type: ignore[arg-type]
+    assert report.count("unchanged") == 6 and report.requests == 0
+
+
+def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Site) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "wpsync.cli",
+            "--config",
+            str(synced.config),
+            "sync",
+            "--json",
+        ],
+        cwd=synced.root,
+        env=synced.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["unchanged"] == 6 and report["requests"] == 0
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert sorted(m for m in imported if m.split(".")[0] in NOT_IMPORTED) == []
+    assert "wpsync.sync" in imported  # the check saw the run's imports
+
+
+def test_wpsync_version_imports_none_of_the_heavy_dependencies() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "click" in imported
+    assert sorted(m for m in imported if m.split(".")[0] in NOT_IMPORTED) == []
