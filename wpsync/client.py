@@ -454,6 +454,21 @@ class WordPressClient:
                 response = self._http.send(request)
             else:
                 response = self._http.send(request, auth=None)
+        except httpx.ConnectError as exc:
+            if (reason := _certificate_problem(exc)) is not None:
+                # not worth a retry: the same certificate comes back every time
+                raise TransportError(
+                    f"{method} {route}: the TLS certificate of {request.url.host} could not "
+                    f"be verified ({reason})",
+                    code="tls_certificate",
+                    method=method,
+                    url=str(request.url),
+                    hint="a private CA: point site.ca_bundle at its PEM file; an expired or "
+                    "self-signed certificate: renew it (site.verify_tls = false only to test)",
+                ) from None
+            raise _Transient(
+                type(exc).__name__, method=method, url=str(request.url), ambiguous=False
+            ) from exc
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             never_sent = isinstance(
                 exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
@@ -1183,6 +1198,19 @@ def _first_of(rest_base: str, slug: str, posts: Sequence[RemotePost]) -> RemoteP
             posts[0].id,
         )
     return posts[0]
+
+
+def _certificate_problem(exc: BaseException) -> str | None:
+    """Why certificate verification failed, if that is what ``exc`` is about."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or "certificate verify failed")
+        current = current.__cause__ or current.__context__
+    text = str(exc)
+    return "certificate verify failed" if "CERTIFICATE_VERIFY_FAILED" in text else None
 
 
 def _failed_request(exc: httpx.HTTPError) -> httpx.Request | None:

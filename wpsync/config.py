@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .logsetup import register_secret
 
 logger = logging.getLogger(__name__)
 
@@ -344,12 +345,18 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
     )
 
 
+def _learned(value: str) -> Secret:
+    """A password just learned: masked in every log line from now on."""
+    register_secret(value)
+    return Secret(value)
+
+
 def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> Secret:
     """The password from, in order: the environment, ``password_command``, the file."""
     env = os.environ if env is None else env
     from_env = env.get(site.password_env) or env.get("WPSYNC_PASSWORD")
     if from_env:
-        return Secret(from_env)
+        return _learned(from_env)
     if site.password_command:
         try:
             done = subprocess.run(
@@ -367,10 +374,10 @@ def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> 
             raise ConfigError(f"site.password_command exited with status {done.returncode}")
         value = done.stdout.strip("\r\n")
         if value:
-            return Secret(value)
+            return _learned(value)
         raise ConfigError("site.password_command printed nothing")
     if site.inline_password:
-        return site.inline_password
+        return _learned(site.inline_password.reveal())
     raise ConfigError(
         f"no password: set the environment variable {site.password_env}",
         hint="or set site.password_command to a command that prints it",
