@@ -366,6 +366,9 @@ class References:
             except (ImageError, UploadFailed, RemoteError, DocumentError) as exc:
                 warnings.append(f"{rel}: links not updated: {exc}")
         updated: list[tuple[str, int]] = []
+        for rel, (entry, _, body) in bodies.items():
+            # Journalled like every update: a lost answer is not a WordPress edit (recovery.py).
+            self.state.mark_pushing(rel, entry.post_id, pushed_fields({"content": body.content}))
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             futures = {
                 rel: pool.submit(

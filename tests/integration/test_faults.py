@@ -389,3 +389,26 @@ def test_a_token_wordpress_stops_accepting_is_replaced_once(
     assert len([e for e in proxy.log if TOKEN(e.method, e.path)]) == 2
     assert_converged(site, {"revoked-a.md": "revoked-a", "revoked-b.md": "revoked-b"})
     assert read_state(site).pending == {}
+
+
+def test_a_lost_link_update_is_not_taken_for_an_edit_made_in_wordpress(
+    tmp_path: Path, wpm: WordPressInstance, proxy: FaultProxy
+) -> None:
+    # a.md links to b.md, both new: a is created with the link as written, then updated
+    # with b's permalink once b has one.  Every answer to that update is lost.
+    site = case_site(tmp_path, wpm, proxy)
+    site.write("links-a.md", "---\ntitle: Links A\n---\nSee [B](links-b.md).\n")
+    site.write("links-b.md", "---\ntitle: Links B\n---\nB.\n")
+    proxy.plan(UPDATE, [drop_response], repeat=True)
+    done = site.cli("sync")
+    assert done.returncode == 0, done.stderr
+    assert "links not updated" in done.stderr, done.stderr
+    proxy.clear()
+
+    code, report = sync_here(site)
+
+    assert code == 0 and report["conflicts"] == 0, report
+    assert {f["path"]: f["action"] for f in report["files"]}["links-a.md"] == "updated"
+    posts = assert_converged(site, {"links-a.md": "links-a", "links-b.md": "links-b"})
+    [a] = list_posts(wpm, fields="content", slug="links-a")
+    assert posts["links-b"]["id"] and "links-b.md" not in a["content"]["raw"]
