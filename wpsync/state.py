@@ -18,6 +18,7 @@ Every wpsync process working on the same folder takes :class:`FolderLock` first.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 import logging
@@ -233,11 +234,17 @@ class FolderLock:
 
 
 class StateStore:
-    """Read and write the state file.  Use :meth:`open`; not shared between threads."""
+    """Read and write the state file.  Use :meth:`open`; not shared between threads, and
+    used under the folder lock only (it keeps the entries it read until it writes one)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self._conn = conn
+        #: the entries as read, kept in step with every write (a run over a big folder
+        #: asks for them several times: once per wave, for links, for the relink pass);
+        #: None = read them again (never read yet, or a transaction rolled back)
+        self._entries: dict[str, Entry] | None = None
+        self._objects: dict[tuple[str, int], str] = {}  # (rest_base, post_id) → rel
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -344,6 +351,7 @@ class StateStore:
         try:
             yield
         except BaseException:
+            self._entries = None
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
@@ -363,8 +371,36 @@ class StateStore:
 
     # ------------------------------------------------------------------ entries
     def entries(self) -> dict[str, Entry]:
-        rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
-        return {row[0]: Entry(*row) for row in rows}
+        """Every entry, by file (a new dict each call)."""
+        if self._entries is None:
+            rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
+            self._entries = {row[0]: Entry(*row) for row in rows}
+            self._objects = {(e.rest_base, e.post_id): e.rel for e in self._entries.values()}
+        return dict(self._entries)
+
+    @contextlib.contextmanager
+    def _changing_entries(self) -> Iterator[None]:
+        """Around a write of entries: a failure leaves the cache to be read again."""
+        try:
+            yield
+        except BaseException:
+            self._entries = None
+            raise
+
+    def _cache_put(self, entry: Entry) -> None:
+        if self._entries is None:
+            return
+        other = self._objects.get((entry.rest_base, entry.post_id))
+        if other is not None and other != entry.rel:
+            del self._entries[other]
+        self._cache_remove(entry.rel)
+        self._entries[entry.rel] = entry
+        self._objects[(entry.rest_base, entry.post_id)] = entry.rel
+
+    def _cache_remove(self, rel: str) -> None:
+        old = self._entries.pop(rel, None) if self._entries is not None else None
+        if old is not None:
+            self._objects.pop((old.rest_base, old.post_id), None)
 
     def get(self, rel: str) -> Entry | None:
         row = self._conn.execute(
@@ -375,7 +411,7 @@ class StateStore:
     def put(self, entry: Entry) -> None:
         """Record ``entry`` (replacing any row for the same file or the same object) and
         clear the file's pending create, in one transaction."""
-        with contextlib.ExitStack() as stack:
+        with self._changing_entries(), contextlib.ExitStack() as stack:
             if not self._conn.in_transaction:
                 stack.enter_context(self._tx())
             self._conn.execute(
@@ -399,20 +435,26 @@ class StateStore:
             )
             self._conn.execute("DELETE FROM pending WHERE rel = ?", (entry.rel,))
             self._conn.execute("DELETE FROM pushing WHERE rel = ?", (entry.rel,))
+            self._cache_put(entry)
 
     def touch(self, rel: str, size: int, mtime_ns: int) -> None:
         """Remember a new stat for an unchanged file (the fast path next time)."""
-        self._write(
-            "UPDATE entries SET size = ?, mtime_ns = ? WHERE rel = ?", (size, mtime_ns, rel)
-        )
+        with self._changing_entries():
+            self._write(
+                "UPDATE entries SET size = ?, mtime_ns = ? WHERE rel = ?", (size, mtime_ns, rel)
+            )
+            old = self._entries.get(rel) if self._entries is not None else None
+            if old is not None:
+                self._cache_put(dataclasses.replace(old, size=size, mtime_ns=mtime_ns))
 
     def remove(self, rel: str) -> None:
-        with contextlib.ExitStack() as stack:
+        with self._changing_entries(), contextlib.ExitStack() as stack:
             if not self._conn.in_transaction:
                 stack.enter_context(self._tx())
             self._conn.execute("DELETE FROM entries WHERE rel = ?", (rel,))
             self._conn.execute("DELETE FROM pushed WHERE rel = ?", (rel,))
             self._conn.execute("DELETE FROM pushing WHERE rel = ?", (rel,))
+            self._cache_remove(rel)
 
     # ------------------------------------------------------------------ pending creates
     def pending(self) -> dict[str, Pending]:

@@ -1,0 +1,134 @@
+"""Reading the state cheaply for big folders: the entries are read once until one is
+written (every write, and a rolled-back transaction, is seen by the next read); the
+pushed fields of each post are decoded when used, and still fail loudly when corrupt."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wpsync.errors import StateError
+from wpsync.state import STATE_FILE, Entry, Pushed, StateStore
+
+URL = "http://127.0.0.1:8080"
+
+
+def corrupt_fields(tmp_path: Path, text: str) -> None:
+    with StateStore.open(tmp_path, URL) as store:
+        store.put_pushed(Pushed("a.md", "publish", {"img:x.png": "h"}, {"title": "A"}))
+        store.put_pushed(Pushed("b.md", "draft", {}, {"title": "B", "tags": [3, 4]}))
+    conn = sqlite3.connect(tmp_path / STATE_FILE)
+    conn.execute("UPDATE pushed SET fields = ? WHERE rel = 'a.md'", (text,))
+    conn.commit()
+    conn.close()
+
+
+def test_pushed_records_read_back_equal_to_what_was_written(tmp_path: Path) -> None:
+    corrupt_fields(tmp_path, '{"title": "A"}')
+    with StateStore.open(tmp_path, URL) as store:
+        pushed = store.pushed()
+    assert pushed["a.md"] == Pushed("a.md", "publish", {"img:x.png": "h"}, {"title": "A"})
+    assert dict(pushed["b.md"].fields) == {"title": "B", "tags": [3, 4]}
+    assert pushed["b.md"].fields.get("featured_media") is None
+
+
+def test_corrupt_fields_fail_when_they_are_used_not_silently(tmp_path: Path) -> None:
+    corrupt_fields(tmp_path, '{"title": }')
+    with StateStore.open(tmp_path, URL) as store:
+        pushed = store.pushed()  # the inputs are fine, the fields not looked at yet
+    assert pushed["b.md"].fields["title"] == "B"
+    with pytest.raises(StateError, match="not JSON"):
+        dict(pushed["a.md"].fields)
+
+
+def test_fields_that_are_not_an_object_at_all_fail_at_once(tmp_path: Path) -> None:
+    corrupt_fields(tmp_path, "[1, 2]")
+    with StateStore.open(tmp_path, URL) as store, pytest.raises(StateError, match="not JSON"):
+        store.pushed()
+
+
+def entry(rel: str, post_id: int, **changes: object) -> Entry:
+    values: dict[str, object] = {
+        "rel": rel,
+        "rest_base": "posts",
+        "post_id": post_id,
+        "slug": rel[:-3],
+        "source_hash": "s",
+        "payload_hash": "p",
+        "modified_gmt": "2026-01-01T00:00:00",
+    }
+    values.update(changes)
+    return Entry(**values)  # type: ignore[arg-type]
+
+
+def test_every_write_is_seen_by_the_next_read_of_the_entries(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path, URL) as store:
+        store.put(entry("a.md", 1))
+        store.put(entry("b.md", 2))
+        assert set(store.entries()) == {"a.md", "b.md"}
+        store.put(entry("c.md", 2))  # the same post, moved to another file
+        assert set(store.entries()) == {"a.md", "c.md"}
+        store.touch("a.md", 10, 20)
+        assert (store.entries()["a.md"].size, store.entries()["a.md"].mtime_ns) == (10, 20)
+        store.remove("c.md")
+        assert set(store.entries()) == {"a.md"}
+        with store.transaction():
+            store.put(entry("d.md", 4))
+            assert set(store.entries()) == {"a.md", "d.md"}
+        assert set(store.entries()) == {"a.md", "d.md"}
+
+
+def test_a_rolled_back_write_is_not_in_the_entries(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path, URL) as store:
+        store.put(entry("a.md", 1))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.put(entry("b.md", 2))
+            assert "b.md" in store.entries()
+            raise RuntimeError("crash in the middle")
+        assert set(store.entries()) == {"a.md"}
+    with StateStore.open(tmp_path, URL) as store:
+        assert set(store.entries()) == {"a.md"}
+
+
+def test_the_entries_handed_out_are_the_callers_own(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path, URL) as store:
+        store.put(entry("a.md", 1))
+        mine = store.entries()
+        mine.clear()
+        assert set(store.entries()) == {"a.md"}
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "remove", "touch", "rolled-back put"]),
+        st.sampled_from(["a.md", "b.md", "c.md", "d.md"]),
+        st.integers(1, 4),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ops=OPS)
+def test_the_entries_read_are_always_those_of_the_file(ops: list[tuple[str, str, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp, StateStore.open(Path(tmp), URL) as store:
+        store.entries()  # read first, so every write goes through the kept copy
+        for n, (op, rel, post_id) in enumerate(ops):
+            if op == "put":
+                store.put(entry(rel, post_id, slug=f"s{n}"))
+            elif op == "remove":
+                store.remove(rel)
+            elif op == "touch":
+                store.touch(rel, n, n)
+            else:
+                with contextlib.suppress(RuntimeError), store.transaction():
+                    store.put(entry(rel, post_id, slug=f"lost{n}"))
+                    raise RuntimeError
+            with StateStore.open(Path(tmp), URL) as fresh:
+                assert store.entries() == fresh.entries()
