@@ -285,6 +285,40 @@ class _CountingTransport(httpx.BaseTransport):
         self._inner.close()
 
 
+class _PlainUntilTLS(httpx.BaseTransport):
+    """For an ``http://`` site: plain HTTP at once, and the TLS transport (loading the CA
+    bundle costs tens of milliseconds, at every start of a hook) only when an ``https://``
+    URL comes up (a media file served from elsewhere)."""
+
+    def __init__(self, plain: httpx.BaseTransport, tls: Callable[[], httpx.BaseTransport]) -> None:
+        self._plain = plain
+        self._make_tls = tls
+        self._tls: httpx.BaseTransport | None = None
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.scheme != "https":
+            return self._plain.handle_request(request)
+        with self._lock:
+            if self._tls is None:
+                self._tls = self._make_tls()
+        return self._tls.handle_request(request)
+
+    def close(self) -> None:
+        self._plain.close()
+        if self._tls is not None:
+            self._tls.close()
+
+
+def _transport_for(site: SiteConfig, limits: httpx.Limits) -> httpx.BaseTransport:
+    def tls() -> httpx.BaseTransport:
+        return httpx.HTTPTransport(verify=_verify(site), limits=limits)
+
+    if site.url.lower().startswith("https://"):
+        return tls()
+    return _PlainUntilTLS(httpx.HTTPTransport(verify=False, limits=limits), tls)
+
+
 def _verify(site: SiteConfig) -> ssl.SSLContext | bool:
     if not site.verify_tls:
         return False
@@ -322,9 +356,9 @@ class WordPressClient:
         self.site = site
         self.base_url = site.url.rstrip("/")
         self._auth = auth if auth is not None else make_auth(site, password, token_cache)
-        inner = transport or httpx.HTTPTransport(
-            verify=_verify(site),
-            limits=httpx.Limits(
+        inner = transport or _transport_for(
+            site,
+            httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
         )
