@@ -438,7 +438,8 @@ def test_jwt_settings_are_readable_and_reset(api: httpx.Client, wp: WordPressIns
     }
     assert api.post("/wpsync-test/v1/reset", auth=auth).status_code == 200
     assert api.get("/wpsync-test/v1/jwt", auth=auth).json()["mode"] == "tmeister"
-    assert claims_of(get_token(api, wp))["exp"] - claims_of(get_token(api, wp))["iat"] == SEVEN_DAYS
+    claims = claims_of(get_token(api, wp))
+    assert claims["exp"] - claims["iat"] == SEVEN_DAYS
 
 
 def test_the_controls_are_for_administrators_only(api: httpx.Client, wp: WordPressInstance) -> None:
