@@ -251,6 +251,9 @@ class ChangeQueue:
 # --------------------------------------------------------------------------- events
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+
+
 class EventRouter(FileSystemEventHandler):
     """Turns watchdog events into queue calls: only Markdown files that wpsync publishes
     (temp, swap, backup and hidden names ignored, in any folder of the path)."""
@@ -277,6 +280,13 @@ class EventRouter(FileSystemEventHandler):
         parts = rel.split(os.sep)
         return not any(is_ignored_name(p) for p in parts[:-1]) and is_markdown(rel)
 
+    def _is_image(self, path: str) -> bool:
+        rel = os.path.relpath(path, self.root)
+        if rel.startswith(".."):
+            return False
+        parts = rel.split(os.sep)
+        return not any(is_ignored_name(p) for p in parts) and rel.lower().endswith(IMAGE_SUFFIXES)
+
     def _inside(self, path: str) -> bool:
         rel = os.path.relpath(path, self.root)
         return rel != ".." and not rel.startswith(".." + os.sep)
@@ -287,6 +297,11 @@ class EventRouter(FileSystemEventHandler):
         kind = event.event_type
         if event.is_directory:
             self._directory(kind, src, dest)
+            return
+        if kind in ("closed", "moved", "deleted") and self._is_image(dest or src):
+            # An image a post uses changed: the reconcile re-uploads it and updates
+            # the posts that show it (unchanged files cost a stat each).
+            self._rescan()
             return
         if kind == "moved":
             src_ok, dest_ok = self.wanted(src), self.wanted(dest)

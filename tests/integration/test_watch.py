@@ -236,3 +236,20 @@ def test_a_cancelled_run_writes_nothing_and_reports_its_files_as_worth_retrying(
     code, again = site.sync_json()  # nothing half-done: a normal run creates both, once
     assert code == 0 and again["created"] == 2
     assert len(all_posts(site.wp)) == 2
+
+
+def test_a_changed_image_is_uploaded_again_and_its_post_updated_by_the_daemon(site: Site) -> None:
+    from tests.integration.test_media_links import png
+
+    (site.content / "img").mkdir()
+    (site.content / "img" / "a.png").write_bytes(png(1))
+    site.write("pic.md", "# Picture\n\n![A picture](img/a.png)\n")
+    with WatchDaemon(site) as daemon:
+        pic = post_id(daemon.wait_for(created("pic.md"))[0])
+        before = post(site.wp, pic)["content"]["raw"]
+        tmp = site.content / "img" / ".a.png.tmp"
+        tmp.write_bytes(png(2))
+        os.replace(tmp, site.content / "img" / "a.png")  # how image editors save
+        daemon.wait_for(updated("pic.md"))
+    after = post(site.wp, pic)["content"]["raw"]
+    assert after != before and "img/a.png" not in after
