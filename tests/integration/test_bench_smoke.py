@@ -1,0 +1,67 @@
+"""The benchmark suite still runs end to end (its quick mode, on the session's WordPress),
+so it cannot rot between the times someone runs it in full."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.wordpress import REPO, WordPressInstance
+
+pytestmark = pytest.mark.integration
+
+ROWS = (
+    r"\| initial publish, \d+ posts, concurrency 4, one request per post \| [\d.]+ posts/s",
+    r"\| initial publish, \d+ posts, concurrency 4, through /batch/v1 \| [\d.]+ posts/s",
+    r"\| no-op `wpsync sync` on \d+ files .*; 0 HTTP requests \|",
+    r"\| one file changed in \d+ files, committed, `wpsync sync --changed` \| median \d+ ms",
+    r"\| `wpsync watch` on \d+ files: save → post updated, \d+ saves \| median \d+ ms, p95 \d+ ms",
+    r"\| `wpsync watch` daemon watching \d+ files: peak RSS \| [\d.]+ MB",
+    r"\| `wpsync --version` start-up \| best \d+ ms, median \d+ ms .*heavy imports: none",
+)
+
+
+def test_the_quick_benchmark_runs_and_appends_every_figure(
+    tmp_path: Path, wordpress: WordPressInstance
+) -> None:
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# earlier results\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--quick",
+            "--wp-dir",
+            str(wordpress.dir),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# earlier results\n")  # appended, not replaced
+    assert re.search(r"^## \d{4}-\d\d-\d\d \d\d:\d\d UTC — quick smoke run$", text, re.M), text
+    for fact in (
+        "machine: ",
+        "versions: Python ",
+        "WordPress 6.",
+        "PHP ",
+        "MariaDB ",
+        "command: `python3 bench/run.py --quick",
+    ):
+        assert fact in text, fact
+    for row in ROWS:
+        assert re.search(row, text), f"no row matching {row!r} in:\n{text}"
+    # every figure says whether its target was met
+    table = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert all(
+        line.rstrip().endswith(("| met |", "| **missed** |", "| — |")) for line in table[1:]
+    ), table
