@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import quote, unquote
 
+from .dialects import convert_template_tags
 from .errors import DocumentError
 from .model import Document, JSONValue, MediaRef, PostPayload
 from .render import Rendered, is_local_ref, render_markdown, rewrite_urls
@@ -100,6 +101,7 @@ class _Invalid(ValueError):
 @dataclass(frozen=True)
 class _Context:
     rel: str  # the document, relative to the content root
+    jekyll: bool = False  # a Jekyll post: space-separated categories and tags
 
     @property
     def folder(self) -> str:
@@ -176,11 +178,13 @@ def _bool(value: object) -> bool:
     raise _Invalid(f"must be true or false, not {_describe(value)}")
 
 
-def _names(value: object) -> tuple[str, ...]:
+def _names(value: object, *, spaces: bool = False) -> tuple[str, ...]:
     """A list of names, or one comma-separated string; stripped, without duplicates
-    (compared case-insensitively; the first spelling wins)."""
+    (compared case-insensitively; the first spelling wins).  ``spaces``: a string
+    without commas is space-separated, as Jekyll reads ``categories: jekyll update``."""
     if isinstance(value, str):
-        items: list[object] = list(value.split(","))
+        separated = spaces and "," not in value
+        items: list[object] = list(value.split() if separated else value.split(","))
     elif isinstance(value, list | tuple):
         items = list(value)
     else:
@@ -332,7 +336,7 @@ def _clean_excerpt(value: object, ctx: _Context) -> str:
 def _clean_categories(value: object, ctx: _Context) -> tuple[tuple[str, ...], ...]:
     paths: list[tuple[str, ...]] = []
     seen: set[tuple[str, ...]] = set()
-    for name in _names(value):
+    for name in _names(value, spaces=ctx.jekyll):
         path = tuple(part.strip() for part in name.split("/") if part.strip())
         key = tuple(part.casefold() for part in path)
         if path and key not in seen:
@@ -342,7 +346,7 @@ def _clean_categories(value: object, ctx: _Context) -> tuple[tuple[str, ...], ..
 
 
 def _clean_tags(value: object, ctx: _Context) -> tuple[str, ...]:
-    return _names(value)
+    return _names(value, spaces=ctx.jekyll)
 
 
 def _clean_type(value: object, ctx: _Context) -> str:
@@ -571,7 +575,10 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     Raises ``DocumentError`` for a value that cannot be used (naming the key and, when
     known, its line); returns warnings for what was ignored.
     """
-    ctx = _Context(doc.rel)
+    jekyll = "_posts" in doc.rel.split("/")[:-1] or any(
+        str(key).lower() == "layout" for key in doc.front_matter
+    )
+    ctx = _Context(doc.rel, jekyll)
     warnings: list[str] = []
     given = _front_matter(doc, ctx, warnings)
 
@@ -594,7 +601,8 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     # The body; its leading "# Title" is the title when the front matter gives none
     # (and is then left out of the content, so the theme does not show it twice).
     title = value("title")
-    rendered = render_markdown(doc.body, strip_title=title is None)
+    body = convert_template_tags(doc.body)
+    rendered = render_markdown(body, strip_title=title is None)
     if title is None:
         if rendered.title is not None and len(rendered.title) > MAX_TITLE:
             raise DocumentError(
@@ -605,7 +613,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
             )
         title = rendered.title or stem_title
     elif rendered.title is not None and _same_title(rendered.title, title):
-        rendered = render_markdown(doc.body, strip_title=True)  # don't show it twice
+        rendered = render_markdown(body, strip_title=True)  # don't show it twice
 
     content, images, links = _local_refs(doc, rendered)
 

@@ -1,0 +1,57 @@
+"""Archives moved from Jekyll and Hugo keep their code blocks and their terms."""
+
+from __future__ import annotations
+
+from wpsync.dialects import convert_template_tags
+from wpsync.mapping import MappingDefaults, map_document
+from wpsync.model import Document
+
+JEKYLL_POST = """You'll find this post in your `_posts` directory.
+
+{% highlight ruby %}
+def print_hi(name)
+  puts "Hi, #{name}"
+end
+{% endhighlight %}
+
+{% raw %}{{ not liquid }}{% endraw %}
+"""
+
+
+def doc(rel: str, front: dict[str, object], body: str) -> Document:
+    return Document(rel=rel, front_matter=front, body=body, source_hash="x")
+
+
+def test_jekyll_highlight_tags_become_a_code_block() -> None:
+    html = map_document(
+        doc("_posts/2019-03-26-welcome.markdown", {}, JEKYLL_POST), MappingDefaults()
+    ).payload.content
+    assert '<code class="language-ruby">def print_hi(name)' in html
+    assert "{% highlight" not in html and "endhighlight" not in html
+    assert "{{ not liquid }}" in html and "{% raw %}" not in html
+
+
+def test_hugo_highlight_shortcodes_become_a_code_block() -> None:
+    text = '{{< highlight go "linenos=table" >}}\nfunc main() {}\n{{< /highlight >}}\n'
+    assert convert_template_tags(text) == "```go\nfunc main() {}\n```\n"
+
+
+def test_an_unclosed_tag_leaves_the_text_alone() -> None:
+    text = "{% highlight ruby %}\nputs 1\n"
+    assert convert_template_tags(text) == text
+
+
+def test_jekyll_space_separated_categories_and_tags_are_several_terms() -> None:
+    front = {"layout": "post", "categories": "jekyll update", "tags": "ruby web"}
+    payload = map_document(
+        doc("_posts/2019-03-26-welcome.md", front, "Hi.\n"), MappingDefaults()
+    ).payload
+    assert payload.categories == (("jekyll",), ("update",))
+    assert payload.tags == ("ruby", "web")
+
+
+def test_elsewhere_a_name_with_a_space_stays_one_term() -> None:
+    front = {"categories": "Front Matter", "tags": "open source, python"}
+    payload = map_document(doc("notes/a.md", front, "Hi.\n"), MappingDefaults()).payload
+    assert payload.categories == (("Front Matter",),)
+    assert payload.tags == ("open source", "python")

@@ -1,0 +1,42 @@
+"""What other static-site generators leave in Markdown that WordPress cannot use.
+
+Writers moving an archive from Jekyll or Hugo bring their code-highlighting tags along:
+``{% highlight ruby linenos %}…{% endhighlight %}`` (Jekyll/Liquid) and
+``{{< highlight go "linenos=table" >}}…{{< /highlight >}}`` (Hugo).  Both become
+ordinary fenced code, so the code is shown as code, not as text with template tags.
+Jekyll's ``{% raw %}``/``{% endraw %}`` markers are dropped (their content is kept).
+"""
+
+from __future__ import annotations
+
+import re
+
+_JEKYLL_OPEN = re.compile(r"^[ \t]*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}[ \t]*$")
+_JEKYLL_CLOSE = re.compile(r"^[ \t]*\{%-?\s*endhighlight\s*-?%\}[ \t]*$")
+_HUGO_OPEN = re.compile(r"^[ \t]*\{\{[<%]\s*highlight\s+([\w+#.-]+)[^>%]*[>%]\}\}[ \t]*$")
+_HUGO_CLOSE = re.compile(r"^[ \t]*\{\{[<%]\s*/highlight\s*[>%]\}\}[ \t]*$")
+_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+
+
+def convert_template_tags(text: str) -> str:
+    if "{%" not in text and "{{" not in text:
+        return text
+    out: list[str] = []
+    close: re.Pattern[str] | None = None
+    for line in text.split("\n"):
+        if close is not None:
+            if close.match(line):
+                out.append("```")
+                close = None
+            else:
+                out.append(line)
+            continue
+        opened = _JEKYLL_OPEN.match(line) or _HUGO_OPEN.match(line)
+        if opened:
+            close = _JEKYLL_CLOSE if opened.re is _JEKYLL_OPEN else _HUGO_CLOSE
+            out.append(f"```{opened.group(1)}")
+            continue
+        out.append(_RAW.sub("", line) if "raw" in line else line)
+    if close is not None:  # never closed: leave the text as the writer had it
+        return text
+    return "\n".join(out)
