@@ -77,7 +77,10 @@ def main(ctx: click.Context, config_path: Path, verbose: int, quiet: bool) -> No
 def _print_result(result: Any, verbosity: int) -> None:
     action = result.action
     if action == "failed":
-        click.echo(f"failed    {result.path}: {result.error}", err=True)
+        error = str(result.error or "")
+        # A document error already starts with "path:line:"; don't say the path twice.
+        where = "" if error.startswith(f"{result.path}:") else f"{result.path}: "
+        click.echo(f"failed    {where}{error}", err=True)
     elif action == "conflict":
         click.echo(f"conflict  {result.path}: {result.error}", err=True)
         if result.detail:

@@ -200,7 +200,7 @@ def test_every_bad_file_fails_alone_with_a_clear_message_and_the_rest_syncs(
     for case in CASES:
         if case.outcome == "failed":
             assert any(
-                line.startswith(f"failed    {case.rel}: ") and case.fragment in line
+                line.startswith(f"failed    {case.rel}:") and case.fragment in line
                 for line in lines
             ), (case.rel, again.stderr)
     assert "created" not in again.stdout and "updated" not in again.stdout
