@@ -45,7 +45,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,11 +167,18 @@ class Timed:
     done: subprocess.CompletedProcess[str]
 
 
-def env_of(site: Site) -> dict[str, str]:
-    """The site's environment, with bytecode caching as an installed wpsync has it."""
-    env = site.env()
+def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for what the bench runs: bytecode caching as an installed wpsync
+    has it, and this checkout's wpsync first on the path (whatever is installed)."""
+    env = dict(os.environ if base is None else base)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     return env
+
+
+def env_of(site: Site) -> dict[str, str]:
+    """The site's environment (its password, no other WPSYNC_ variable), cleaned."""
+    return clean_env(site.env())
 
 
 def run(cmd: Sequence[str], *, cwd: Path, env: dict[str, str]) -> Timed:
@@ -715,8 +722,9 @@ def startup_baseline(runs: int = 10) -> float:
 
 
 def timed(cmd: list[str]) -> float:
+    env = clean_env()
     started = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
     return time.perf_counter() - started
 
 
@@ -731,6 +739,7 @@ def bench_startup(scale: Scale, report: Report) -> None:
         capture_output=True,
         text=True,
         check=True,
+        env=clean_env(),
     )
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)

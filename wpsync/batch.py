@@ -107,6 +107,10 @@ class PostWriter:
         """True while batches are worth trying (configured on, and the site has not refused)."""
         return self._batch
 
+    def switch_off(self, why: str) -> None:
+        """No more batches in this run (the site was found without the batch route)."""
+        self._switch_off(why)
+
     def _switch_off(self, why: str) -> None:
         with self._lock:
             if self._batch:

@@ -953,6 +953,17 @@ class WordPressClient:
             self._terms[key] = term_id
         return term_id
 
+    def known_term(self, taxonomy_rest_base: str, name: str, parent: int = 0) -> int | None:
+        """The ID :meth:`ensure_term` would return without a request, if it is known."""
+        with self._cache_lock:
+            return self._terms.get((taxonomy_rest_base, name.strip().lower(), parent))
+
+    def remember_term(self, taxonomy_rest_base: str, name: str, parent: int, term_id: int) -> None:
+        """Record a term found or created another way (a batch): :meth:`ensure_term` then
+        answers it without a request."""
+        with self._cache_lock:
+            self._terms[(taxonomy_rest_base, name.strip().lower(), parent)] = term_id
+
     def _find_term(self, taxonomy_rest_base: str, name: str, parent: int) -> int | None:
         params = {"search": name, "per_page": PER_PAGE, "_fields": "id,name,parent"}
         for item in self._paginate(f"/wp/v2/{taxonomy_rest_base}", params):

@@ -408,7 +408,15 @@ class _Run:
         if not writes:
             return
         resolver = _Resolver(self)
-        warm_terms(self.client, (w.payload for w in writes), self.config.sync.concurrency)
+        writer = self._writer()
+        warmed = warm_terms(
+            self.client,
+            (w.payload for w in writes),
+            self.config.sync.concurrency,
+            batch=writer.batching,
+        )
+        if warmed.batch_refused is not None:
+            writer.switch_off(warmed.batch_refused)
         resolver.upload_images(writes)
         for wave in _waves(writes, self.state.entries()):
             bodies: list[tuple[Create | Update, dict[str, Any]]] = []

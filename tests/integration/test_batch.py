@@ -158,7 +158,10 @@ def run_both_ways(
                 [
                     re.sub(r"/\d+$", "", e.path.split("?")[0])
                     for e in proxy.log[seen:]
-                    if e.method == "POST" and ("/batch/v1" in e.path or "/wp/v2/p" in e.path)
+                    if e.method == "POST"
+                    and any(
+                        r in e.path for r in ("/batch/v1", "/wp/v2/p", "/wp/v2/tags", "/wp/v2/cat")
+                    )
                 ]
             )
         assert (report["updated"], report["unchanged"]) == (5, 10), report
@@ -175,13 +178,18 @@ def test_batched_creates_and_updates_leave_wordpress_as_single_requests_do(
         for key in sorted(set(b) | set(s)):
             assert b.get(key) == s.get(key), (step, key)
     assert len(batched[0]) == 15 and batched[0] != batched[1]
-    # one request per post and page without batching: 15 creates, then 5 updates
-    assert [len(w) for w in single_writes] == [15, 5]
+    # one request per post, page and term without batching: 15 creates and the terms of
+    # the folder (News, Guides, Guides/Py0-2, t0-t3, shared), then 5 updates (terms known)
+    posts = [[p for p in w if "/wp/v2/p" in p] for w in single_writes]
+    assert [len(w) for w in posts] == [15, 5]
+    assert len([p for p in single_writes[0] if "/wp/v2/tags" in p or "/wp/v2/cat" in p]) >= 10
     assert not any("/batch/v1" in path for w in single_writes for path in w)
-    # with it, batches carried most of them (a wave of two goes as two single writes)
-    for run_writes, count in zip(batch_writes, (15, 5), strict=True):
-        assert "/wp-json/batch/v1" in run_writes, run_writes
-        assert len(run_writes) < count, run_writes
+    # with it, batches carried most of them (a wave of two goes as two single writes), the
+    # terms included: none was created on its own
+    for batched_run, single_run in zip(batch_writes, single_writes, strict=True):
+        assert "/wp-json/batch/v1" in batched_run, batched_run
+        assert len(batched_run) < len(single_run) / 2, (batched_run, single_run)
+        assert not any("/wp/v2/tags" in p or "/wp/v2/cat" in p for p in batched_run), batched_run
 
 
 @pytest.mark.parametrize(
@@ -242,7 +250,9 @@ def test_a_batch_item_wordpress_refuses_fails_alone_with_its_message(
         assert "template" in failed[0]["error"], failed
         assert report["created"] == 9
         # the first wave went as one batch; the refused item was then sent on its own
-        assert len(proxy.requests_to("POST", "/batch/v1")) == 2  # wave 1, then the child pages
+        # the terms (two levels: News, Guides, t0…; then Guides/Py0…), the first wave, the
+        # child pages
+        assert len(proxy.requests_to("POST", "/batch/v1")) == 2 + 2
         assert len(proxy.requests_to("POST", "/wp/v2/posts?")) == 1
     assert "bad" not in posts_by_slug(wp)
     assert read_state(site).pending.keys() <= {"posts/bad.md"}
@@ -257,17 +267,18 @@ def test_a_lost_batch_answer_is_recovered_by_slug_without_a_duplicate(
     tmp_path: Path, wp: WordPressInstance
 ) -> None:
     with FaultProxy(wp.url) as proxy:
-        plan = proxy.plan(BATCH, [drop_response])
+        # the first two batches create the terms (two levels); the third carries the posts
+        plan = proxy.plan(BATCH, [passthrough, passthrough, drop_response])
         site = site_at(tmp_path / "site", wp, proxy.url, extra="[sync]\nconcurrency = 1\n")
         expected = folder(site, 20)
 
         code, report = site.sync_json()
 
-        assert plan.hits == 1
+        assert plan.hits == 3 and proxy.by_fault["drop_response"] == 1
         assert code == 0 and report["created"] == 23 and report["failed"] == 0, report
         # the batch was not sent again: its creates were found by their slugs
         bodies = [e for e in proxy.log if "/batch/v1" in e.path]
-        assert len(bodies) == 2, bodies  # the lost one, then the child pages' wave
+        assert len(bodies) == 2 + 2, bodies  # terms ×2, the lost one, the child pages' wave
         proxy.clear()
         assert_published_once(site, expected)
 
