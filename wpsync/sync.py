@@ -260,42 +260,38 @@ class _Run:
     def _read(
         self, files: Iterable[tuple[str, Stat]], entries: dict[str, Entry]
     ) -> list[LocalItem]:
-        items: list[LocalItem] = []
+        items: list[LocalItem | None] = []
+        stale: list[tuple[int, str, Stat, Entry | None]] = []
         for rel, stat in files:
             entry = entries.get(rel)
             if entry is not None and (entry.size, entry.mtime_ns) == (stat.size, stat.mtime_ns):
                 items.append(Unchanged(rel, stat))  # fast path: not even read
             else:
-                items.append(self._read_file(rel, stat, entry))
-        return items
+                stale.append((len(items), rel, stat, entry))
+                items.append(None)
+        if stale:
+            # The reader and the Markdown renderer are imported only by a run with a file
+            # to read; many files are read on every core (readpool.py).
+            from .readpool import Job, ReadSettings, load_all
 
-    def _read_file(self, rel: str, stat: Stat, entry: Entry | None) -> LocalItem:
-        """Read and map one file (the reader and the Markdown renderer are imported only
-        by a run that has a file to read)."""
-        from .content import read_document
-        from .mapping import MappingDefaults, map_document
-
-        content = self.config.content
-        try:
-            doc = read_document(content.dir, rel, max_bytes=int(content.max_file_mb * 1024 * 1024))
-            if entry is not None and doc.source_hash == entry.source_hash:
-                return Unchanged(rel, stat)
-            mapped = map_document(
-                doc, MappingDefaults(content.default_type, content.default_status)
+            content = self.config.content
+            settings = ReadSettings(
+                str(content.dir),
+                int(content.max_file_mb * 1024 * 1024),
+                content.default_type,
+                content.default_status,
             )
-        except DocumentError as error:
-            return Broken(rel, error)
-        for warning in mapped.warnings:
-            logger.warning("%s: %s", rel, warning)
-            self.warnings.append(f"{rel}: {warning}")
-        return Changed(
-            rel,
-            stat,
-            doc.source_hash,
-            mapped.payload,
-            planner.payload_hash(mapped.payload),
-            mapped.warnings,
-        )
+            jobs = [Job(rel, stat, e.source_hash if e else None) for _, rel, stat, e in stale]
+            for (index, *_), item in zip(stale, load_all(settings, jobs), strict=True):
+                items[index] = self._noted(item)
+        return [item for item in items if item is not None]
+
+    def _noted(self, item: LocalItem) -> LocalItem:
+        if isinstance(item, Changed):
+            for warning in item.warnings:
+                logger.warning("%s: %s", item.rel, warning)
+                self.warnings.append(f"{item.rel}: {warning}")
+        return item
 
     def _read_one(self, rel: str, stat: Stat) -> LocalItem:
         """Read and map one file even though its bytes are known (references.py)."""
