@@ -245,6 +245,9 @@ class StateStore:
         #: None = read them again (never read yet, or a transaction rolled back)
         self._entries: dict[str, Entry] | None = None
         self._objects: dict[tuple[str, int], str] = {}  # (rest_base, post_id) → rel
+        self._pushed: dict[str, Pushed] | None = None  # the same, for what was pushed
+        self._identity = _identity(path)
+        self._data_version: int | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -270,6 +273,8 @@ class StateStore:
                 store._check(site_url)
             else:
                 store._create(site_url)
+            store._identity = _identity(path)
+            store._data_version = store._version()
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _corrupt(path, str(exc)) from None
@@ -337,6 +342,20 @@ class StateStore:
     def close(self) -> None:
         self._conn.close()
 
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def refresh(self) -> None:
+        """For a store kept open between runs (:class:`KeptStore`): forget what it read if
+        another process wrote the file since.  :class:`StateError` if the file is no longer
+        the one opened (moved aside by ``wpsync state rebuild``): open it again."""
+        if _identity(self.path) != self._identity:
+            raise StateError(f"state file {self.path} was replaced since it was opened")
+        version = self._version()
+        if version != self._data_version:
+            self._entries = self._pushed = None
+            self._data_version = version
+
     def __enter__(self) -> StateStore:
         return self
 
@@ -351,7 +370,7 @@ class StateStore:
         try:
             yield
         except BaseException:
-            self._entries = None
+            self._entries = self._pushed = None
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
@@ -384,7 +403,7 @@ class StateStore:
         try:
             yield
         except BaseException:
-            self._entries = None
+            self._entries = self._pushed = None
             raise
 
     def _cache_put(self, entry: Entry) -> None:
@@ -455,6 +474,8 @@ class StateStore:
             self._conn.execute("DELETE FROM pushed WHERE rel = ?", (rel,))
             self._conn.execute("DELETE FROM pushing WHERE rel = ?", (rel,))
             self._cache_remove(rel)
+            if self._pushed is not None:
+                self._pushed.pop(rel, None)
 
     # ------------------------------------------------------------------ pending creates
     def pending(self) -> dict[str, Pending]:
@@ -551,29 +572,53 @@ class StateStore:
 
     # ------------------------------------------------------------------ what posts were pushed with
     def pushed(self) -> dict[str, Pushed]:
-        rows = self._conn.execute("SELECT rel, status, inputs, fields FROM pushed").fetchall()
-        return {row[0]: self._pushed_row(row) for row in rows}
+        """What each file's post was pushed with (a new dict each call; read once, then
+        kept in step with every write, like the entries)."""
+        if self._pushed is None:
+            rows = self._conn.execute("SELECT rel, status, inputs, fields FROM pushed").fetchall()
+            self._pushed = {row[0]: self._pushed_row(row) for row in rows}
+        return dict(self._pushed)
 
     def get_pushed(self, rel: str) -> Pushed | None:
+        if self._pushed is not None:
+            return self._pushed.get(rel)
         row = self._conn.execute(
             "SELECT rel, status, inputs, fields FROM pushed WHERE rel = ?", (rel,)
         ).fetchone()
         return self._pushed_row(row) if row else None
 
     def put_pushed(self, pushed: Pushed) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO pushed VALUES (?, ?, ?, ?)",
-            (
-                pushed.rel,
-                pushed.status,
-                json.dumps(dict(pushed.inputs), sort_keys=True),
-                json.dumps(dict(pushed.fields), sort_keys=True, default=str),
-            ),
-        )
+        fields = json.dumps(dict(pushed.fields), sort_keys=True, default=str)
+        with self._changing_entries():
+            self._write(
+                "INSERT OR REPLACE INTO pushed VALUES (?, ?, ?, ?)",
+                (
+                    pushed.rel,
+                    pushed.status,
+                    json.dumps(dict(pushed.inputs), sort_keys=True),
+                    fields,
+                ),
+            )
+            if self._pushed is not None:
+                # as it reads back: the fields through JSON (a tuple comes back a list)
+                self._pushed[pushed.rel] = Pushed(
+                    pushed.rel,
+                    pushed.status,
+                    dict(pushed.inputs),
+                    _JSONObject(self.path, pushed.rel, fields),
+                )
 
     def prune_pushed(self) -> None:
         """Forget what was pushed for files the state no longer links (moved, deleted)."""
-        self._write("DELETE FROM pushed WHERE rel NOT IN (SELECT rel FROM entries)", ())
+        if self._pushed is not None and self._entries is not None:
+            gone = [rel for rel in self._pushed if rel not in self._entries]
+            if not gone:
+                return  # nothing to forget: no need to ask SQLite to look
+        with self._changing_entries():
+            self._write("DELETE FROM pushed WHERE rel NOT IN (SELECT rel FROM entries)", ())
+            if self._pushed is not None:
+                entries = self.entries()
+                self._pushed = {rel: p for rel, p in self._pushed.items() if rel in entries}
 
     def _pushed_row(self, row: tuple[Any, ...]) -> Pushed:
         rel, inputs, fields = str(row[0]), row[2], row[3]
@@ -625,6 +670,46 @@ def integrity_problem(row: tuple[Any, ...] | None) -> str:
     lines = [ln.strip() for ln in str(row[0] if row else "no answer").splitlines()]
     useful = [ln for ln in lines if ln and not ln.startswith("***")]
     return (useful or lines or ["no answer"])[0][:200]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+class KeptStore:
+    """A state store kept open from one run to the next by a long-lived process (the watch
+    daemon), so a run that touches one file in a big folder does not read the whole state
+    again.  Used under the folder lock, like any store.  Each run gets the same store,
+    refreshed (what it read is dropped when another process — a git hook — wrote the file),
+    or a new one when the file was replaced or the last run failed."""
+
+    def __init__(self) -> None:
+        self._store: StateStore | None = None
+
+    def get(self, state_dir: Path, site_url: str) -> StateStore:
+        if self._store is not None:
+            try:
+                self._store.refresh()
+                return self._store
+            except (StateError, sqlite3.Error) as exc:
+                logger.info("state file reopened: %s", exc)
+                self.close()
+        self._store = StateStore.open(state_dir, site_url)
+        return self._store
+
+    def drop(self) -> None:
+        """Forget the store (after a failed run: the next one opens the file afresh)."""
+        self.close()
+
+    def close(self) -> None:
+        if self._store is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._store.close()
+            self._store = None
 
 
 def _corrupt(path: Path, detail: str) -> StateError:

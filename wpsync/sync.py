@@ -42,7 +42,7 @@ from .plan import (
 from .prefetch import warm_terms
 from .recovery import settle_lost_updates
 from .references import References, Sent
-from .state import Entry, FolderLock, StateStore
+from .state import Entry, FolderLock, KeptStore, StateStore
 
 if TYPE_CHECKING:
     from .client import RemotePost, WordPressClient
@@ -145,10 +145,12 @@ def run_sync(
     client_factory: ClientFactory = default_client,
     on_result: Callable[[FileResult], None] | None = None,
     on_plan: Callable[[Sequence[Action]], None] | None = None,
+    keep: KeptStore | None = None,
 ) -> SyncReport:
     """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
     actions before any is carried out (one result follows per action: a progress total);
-    ``on_result`` sees each file's outcome as it happens."""
+    ``on_result`` sees each file's outcome as it happens.  ``keep``: a long-lived
+    process's state store, kept open between runs (else the state is opened and closed)."""
     root = config.content.dir
     if not root.is_dir():
         raise ConfigError(
@@ -158,14 +160,32 @@ def run_sync(
     lock = FolderLock(config.state.path)
     lock.acquire(request.lock_timeout, on_wait="waiting for another wpsync process to finish…")
     try:
-        with StateStore.open(config.state.path, config.site.url) as state:
-            run = _Run(config, request, state, client_factory, on_result, on_plan)
-            try:
-                return run.execute()
-            finally:
-                run.close()
+        if keep is None:
+            with StateStore.open(config.state.path, config.site.url) as state:
+                return _execute(config, request, state, client_factory, on_result, on_plan)
+        try:
+            state = keep.get(config.state.path, config.site.url)
+            return _execute(config, request, state, client_factory, on_result, on_plan)
+        except BaseException:
+            keep.drop()  # the next run reads the file afresh
+            raise
     finally:
         lock.release()
+
+
+def _execute(
+    config: Config,
+    request: SyncRequest,
+    state: StateStore,
+    client_factory: ClientFactory,
+    on_result: Callable[[FileResult], None] | None,
+    on_plan: Callable[[Sequence[Action]], None] | None,
+) -> SyncReport:
+    run = _Run(config, request, state, client_factory, on_result, on_plan)
+    try:
+        return run.execute()
+    finally:
+        run.close()
 
 
 def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[LocalItem]:

@@ -69,6 +69,7 @@ from .errors import (
     TransportError,
     WpsyncError,
 )
+from .state import KeptStore
 from .sync import TOKEN_CACHE, FileResult, SyncReport, SyncRequest, run_sync
 
 logger = logging.getLogger(__name__)
@@ -460,6 +461,8 @@ class Daemon:
         self._queue = ChangeQueue(options.debounce)
         self._cond = threading.Condition()
         self._sync_lock = threading.Lock()  # one sync (or token renewal) at a time
+        #: the state, open from one run to the next (only the worker thread uses it)
+        self._state = KeptStore()
         self._stop = threading.Event()
         self._cancel = threading.Event()  # tells a run in progress to start no new request
         self._want_full = True  # the initial reconcile
@@ -639,6 +642,8 @@ class Daemon:
         except BaseException:
             logger.exception("the watcher's worker failed")
             self.stop(70)
+        finally:
+            self._state.close()
 
     def _next_job(self) -> Job | None:
         with self._cond:
@@ -683,6 +688,7 @@ class Daemon:
                     request,
                     client_factory=self._kept_client,
                     on_result=self._log_result,
+                    keep=self._state,
                 )
             except (TransportError, LockTimeout) as exc:
                 self._retry_later(job, str(exc))

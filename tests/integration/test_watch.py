@@ -193,6 +193,8 @@ def test_median_save_to_post_updated_latency_over_20_saves(
     with WatchDaemon(site) as daemon, admin(site.wp) as client:
         probe = post_id(daemon.wait_for(created("probe.md"))[0])
         latency = save_latencies(path, post_content(client, "posts", probe), 20)
+        # the post can show the last save a moment before the daemon logs it
+        daemon.wait_for(updated("probe.md"), count=20, timeout=10)
         assert daemon.count(updated("probe.md")) == 20
     with capsys.disabled():
         print(f"\nwpsync watch save→post-updated latency (debounce 100 ms): {latency.describe()}")

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wpsync.errors import StateError
-from wpsync.state import STATE_FILE, Entry, Pushed, StateStore
+from wpsync.state import STATE_FILE, Entry, KeptStore, Pushed, StateStore
 
 URL = "http://127.0.0.1:8080"
 
@@ -106,7 +106,7 @@ def test_the_entries_handed_out_are_the_callers_own(tmp_path: Path) -> None:
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["put", "remove", "touch", "rolled-back put"]),
+        st.sampled_from(["put", "remove", "touch", "rolled-back put", "push", "prune"]),
         st.sampled_from(["a.md", "b.md", "c.md", "d.md"]),
         st.integers(1, 4),
     ),
@@ -118,7 +118,8 @@ OPS = st.lists(
 @given(ops=OPS)
 def test_the_entries_read_are_always_those_of_the_file(ops: list[tuple[str, str, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp, StateStore.open(Path(tmp), URL) as store:
-        store.entries()  # read first, so every write goes through the kept copy
+        store.entries()  # read first, so every write goes through the kept copies
+        store.pushed()
         for n, (op, rel, post_id) in enumerate(ops):
             if op == "put":
                 store.put(entry(rel, post_id, slug=f"s{n}"))
@@ -126,9 +127,64 @@ def test_the_entries_read_are_always_those_of_the_file(ops: list[tuple[str, str,
                 store.remove(rel)
             elif op == "touch":
                 store.touch(rel, n, n)
+            elif op == "push":
+                store.put_pushed(Pushed(rel, "publish", {"link:x.md": str(n)}, {"n": n}))
+            elif op == "prune":
+                store.prune_pushed()
             else:
                 with contextlib.suppress(RuntimeError), store.transaction():
                     store.put(entry(rel, post_id, slug=f"lost{n}"))
                     raise RuntimeError
             with StateStore.open(Path(tmp), URL) as fresh:
                 assert store.entries() == fresh.entries()
+                assert store.pushed() == fresh.pushed()
+
+
+def test_what_was_pushed_is_kept_in_step_with_every_write(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path, URL) as store:
+        store.put(entry("a.md", 1))
+        store.put(entry("b.md", 2))
+        store.put_pushed(Pushed("a.md", "publish", {"img:x.png": "h"}, {"tags": (1, 2)}))
+        assert store.pushed()["a.md"].fields["tags"] == [1, 2]  # as JSON reads it back
+        store.put_pushed(Pushed("b.md", "draft", {}, {"title": "B"}))
+        store.remove("b.md")
+        assert set(store.pushed()) == {"a.md"}
+        store.put_pushed(Pushed("orphan.md", "publish", {}, {}))  # no entry: pruned
+        store.prune_pushed()
+        assert set(store.pushed()) == {"a.md"}
+        with pytest.raises(RuntimeError), store.transaction():
+            store.put_pushed(Pushed("a.md", "private", {}, {}))
+            raise RuntimeError
+        kept = store.pushed()
+    with StateStore.open(tmp_path, URL) as fresh:
+        assert fresh.pushed() == kept and kept["a.md"].status == "publish"
+
+
+def test_a_kept_store_sees_what_another_process_wrote(tmp_path: Path) -> None:
+    kept = KeptStore()
+    store = kept.get(tmp_path, URL)
+    store.put(entry("a.md", 1))
+    assert set(store.entries()) == {"a.md"}
+    with StateStore.open(tmp_path, URL) as other:  # a git hook's run, in between
+        other.put(entry("b.md", 2))
+        other.put_pushed(Pushed("b.md", "publish", {}, {}))
+    again = kept.get(tmp_path, URL)
+    assert again is store
+    assert set(again.entries()) == {"a.md", "b.md"} and set(again.pushed()) == {"b.md"}
+    assert kept.get(tmp_path, URL).entries() == again.entries()  # nothing new: kept
+    kept.close()
+
+
+def test_a_kept_store_whose_file_was_replaced_is_opened_again(tmp_path: Path) -> None:
+    kept = KeptStore()
+    store = kept.get(tmp_path, URL)
+    store.put(entry("a.md", 1))
+    store.entries()
+    (tmp_path / STATE_FILE).rename(tmp_path / "state.sqlite.corrupt-1")  # `state rebuild`
+    for name in ("state.sqlite-wal", "state.sqlite-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    with StateStore.open(tmp_path, URL) as rebuilt:
+        rebuilt.put(entry("b.md", 2))
+    again = kept.get(tmp_path, URL)
+    assert again is not store and set(again.entries()) == {"b.md"}
+    kept.close()
