@@ -189,7 +189,7 @@ def jwt_claims(token: str) -> dict[str, Any] | None:
     return claims if isinstance(claims, dict) else None
 
 
-def _number(value: object) -> float | None:
+def as_number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -213,7 +213,7 @@ class Token:
     @classmethod
     def parse(cls, value: str) -> Token:
         claims = jwt_claims(value) or {}
-        return cls(Secret(value), _number(claims.get("exp")), _number(claims.get("iat")))
+        return cls(Secret(value), as_number(claims.get("exp")), as_number(claims.get("iat")))
 
     def renew_margin(self) -> float:
         if self.exp is not None and self.iat is not None and self.exp > self.iat:

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
+from .cli_options import lock_timeout_option
 from .errors import WpsyncError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -122,13 +123,7 @@ def _summary(report: Any) -> str:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object with every file's outcome."
 )
-@click.option(
-    "--lock-timeout",
-    type=float,
-    default=600.0,
-    show_default=True,
-    help="Seconds to wait for another wpsync process on this folder.",
-)
+@lock_timeout_option
 @click.option(
     "--changed",
     "changed",

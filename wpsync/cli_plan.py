@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .cli_options import lock_timeout_option
 from .errors import WpsyncError
 
 if TYPE_CHECKING:
@@ -62,13 +63,7 @@ def render_plan(plan: FilePlan, *, colour: bool, diff: bool) -> list[str]:
     "--diff", "show_diff", is_flag=True, help="Show changed fields and a diff of the content."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the plan.")
-@click.option(
-    "--lock-timeout",
-    type=float,
-    default=600.0,
-    show_default=True,
-    help="Seconds to wait for another wpsync process on this folder.",
-)
+@lock_timeout_option
 @click.pass_obj
 def plan(
     g: Globals, paths: tuple[Path, ...], show_diff: bool, as_json: bool, lock_timeout: float

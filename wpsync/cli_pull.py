@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .cli_options import lock_timeout_option
 from .errors import WpsyncError
 
 if TYPE_CHECKING:
@@ -39,13 +40,7 @@ def _line(result: PulledFile, verbosity: int) -> None:
 @click.option("--dry-run", "-n", is_flag=True, help="List the files it would write; write nothing.")
 @click.option("--force", is_flag=True, help="Replace local files that exist (never linked ones).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every file.")
-@click.option(
-    "--lock-timeout",
-    type=float,
-    default=600.0,
-    show_default=True,
-    help="Seconds to wait for another wpsync process on this folder.",
-)
+@lock_timeout_option
 @click.pass_obj
 def pull(
     g: Globals,

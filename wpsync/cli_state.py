@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .cli_options import lock_timeout_option
 from .errors import WpsyncError
 
 if TYPE_CHECKING:
@@ -28,13 +29,7 @@ def state() -> None:
 @state.command()
 @click.option("--dry-run", "-n", is_flag=True, help="Show what would be linked; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every file.")
-@click.option(
-    "--lock-timeout",
-    type=float,
-    default=600.0,
-    show_default=True,
-    help="Seconds to wait for another wpsync process on this folder.",
-)
+@lock_timeout_option
 @click.pass_obj
 def rebuild(g: Globals, dry_run: bool, as_json: bool, lock_timeout: float) -> None:
     """Re-link every file to its post in WordPress, creating nothing.

@@ -312,14 +312,14 @@ class _PlainUntilTLS(httpx.BaseTransport):
 
 def _transport_for(site: SiteConfig, limits: httpx.Limits) -> httpx.BaseTransport:
     def tls() -> httpx.BaseTransport:
-        return httpx.HTTPTransport(verify=_verify(site), limits=limits)
+        return httpx.HTTPTransport(verify=tls_verify(site), limits=limits)
 
     if site.url.lower().startswith("https://"):
         return tls()
     return _PlainUntilTLS(httpx.HTTPTransport(verify=False, limits=limits), tls)
 
 
-def _verify(site: SiteConfig) -> ssl.SSLContext | bool:
+def tls_verify(site: SiteConfig) -> ssl.SSLContext | bool:
     if not site.verify_tls:
         return False
     if site.ca_bundle is not None:

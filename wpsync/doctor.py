@@ -38,7 +38,8 @@ from typing import Any
 import httpx
 
 from . import __version__
-from .auth import HEADER_HINT, json_body, jwt_claims, token_endpoint_error, wp_error
+from .auth import HEADER_HINT, as_number, json_body, jwt_claims, token_endpoint_error, wp_error
+from .client import tls_verify
 from .config import Config, Secret, SiteConfig, resolve_password
 from .errors import ConfigError, RemoteError, TransportError
 from .logsetup import register_secret
@@ -179,21 +180,13 @@ class _Answer:
             return None
 
 
-def _verify(site: SiteConfig) -> ssl.SSLContext | bool:
-    if not site.verify_tls:
-        return False
-    if site.ca_bundle is not None:
-        return ssl.create_default_context(cafile=str(site.ca_bundle))
-    return True
-
-
 class _Probe:
     """One raw HTTP client: no retries, no redirects, no cookies, no auth flow."""
 
     def __init__(self, site: SiteConfig, clock: Callable[[], float]) -> None:
         self._clock = clock
         self._http = httpx.Client(
-            verify=_verify(site),
+            verify=tls_verify(site),
             timeout=httpx.Timeout(min(site.timeout, 20.0)),
             follow_redirects=False,
             headers={"User-Agent": f"wpsync/{__version__} (doctor)", "Accept": "application/json"},
@@ -819,7 +812,7 @@ class _Doctor:
             self.facts[key] = round(server - answer.local_time, 1)
 
     def _clock(self, answer: _Answer, claims: Mapping[str, Any]) -> None:
-        iat = _number(claims.get("iat"))
+        iat = as_number(claims.get("iat"))
         skews: list[tuple[str, float]] = []
         if iat is not None:
             skews.append(("token iat", iat - answer.local_time))
@@ -856,7 +849,7 @@ class _Doctor:
         )
 
     def _lifetime(self, claims: Mapping[str, Any]) -> None:
-        iat, exp = _number(claims.get("iat")), _number(claims.get("exp"))
+        iat, exp = as_number(claims.get("iat")), as_number(claims.get("exp"))
         if exp is None:
             self.add(
                 _check(
@@ -1151,19 +1144,6 @@ def _token_of(body: Any) -> str | None:
     if value is None and isinstance(data, Mapping):
         value = data.get("token") or data.get("jwt")
     return value if isinstance(value, str) and value else None
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _reason(exc: BaseException) -> str:
