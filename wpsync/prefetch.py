@@ -1,4 +1,10 @@
-"""Create or find every term the writes use before the resolver walks the payloads.
+"""What a run asks WordPress before it writes, asked concurrently.
+
+:func:`look_up` fetches the facts the planner needs (the posts about to be updated, the
+slugs about to be created), 100 to a request, ``concurrency`` requests at a time.
+
+Terms: :func:`warm_terms` creates or finds every term the writes use before the resolver
+walks the payloads.
 
 The resolver (:mod:`wpsync.sync`) turns the names in each payload into IDs one payload
 at a time; a first publish of a large folder would then create its terms one request
@@ -24,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import AuthError, RemoteError, TransportError
 
 if TYPE_CHECKING:
-    from .client import BatchResponse, WordPressClient
+    from .client import BatchResponse, RemotePost, WordPressClient
     from .model import PostPayload
 
 logger = logging.getLogger(__name__)
@@ -32,6 +38,8 @@ logger = logging.getLogger(__name__)
 #: Below this many terms to ensure, a thread pool is not worth starting.
 MIN_TERMS = 4
 MAX_BATCH = 25
+#: IDs or slugs per look-up request (WordPress's per_page limit)
+LOOKUP = 100
 
 TermKey = tuple[str, tuple[str, ...]]  # (taxonomy rest base, path of names)
 
@@ -43,6 +51,45 @@ class Warmed:
 
     known: int
     batch_refused: str | None = None
+
+
+def look_up(
+    client: WordPressClient,
+    ids: Mapping[str, Sequence[int]],
+    slugs: Mapping[str, Sequence[str]],
+    concurrency: int,
+) -> tuple[dict[tuple[str, int], RemotePost], dict[tuple[str, str], RemotePost]]:
+    """The posts with these IDs and these slugs (by rest base), as far as they exist."""
+    jobs: list[tuple[str, str, list[Any]]] = []
+    for rest_base, values in ids.items():
+        unique = sorted(set(values))
+        jobs += [("id", rest_base, unique[i : i + LOOKUP]) for i in range(0, len(unique), LOOKUP)]
+    for rest_base, names in slugs.items():
+        wanted = sorted(set(names))
+        jobs += [("slug", rest_base, wanted[i : i + LOOKUP]) for i in range(0, len(wanted), LOOKUP)]
+
+    def run(job: tuple[str, str, list[Any]]) -> dict[Any, RemotePost]:
+        kind, rest_base, chunk = job
+        if kind == "id":
+            return dict(client.posts_by_ids(rest_base, chunk))
+        return dict(client.posts_by_slugs(rest_base, chunk))
+
+    if len(jobs) > 1 and concurrency > 1:
+        with ThreadPoolExecutor(
+            max_workers=min(concurrency, len(jobs)), thread_name_prefix="wpsync-lookup"
+        ) as pool:
+            answers = list(pool.map(run, jobs))
+    else:
+        answers = [run(job) for job in jobs]
+    by_id: dict[tuple[str, int], RemotePost] = {}
+    by_slug: dict[tuple[str, str], RemotePost] = {}
+    for (kind, rest_base, _), found in zip(jobs, answers, strict=True):
+        for key, post in found.items():
+            if kind == "id":
+                by_id[(rest_base, key)] = post
+            else:
+                by_slug[(rest_base, key)] = post
+    return by_id, by_slug
 
 
 def term_paths(payloads: Iterable[PostPayload]) -> set[TermKey]:

@@ -39,7 +39,7 @@ from .plan import (
     Unchanged,
     Update,
 )
-from .prefetch import warm_terms
+from .prefetch import look_up, warm_terms
 from .recovery import settle_lost_updates
 from .references import References, Sent
 from .state import Entry, FolderLock, KeptStore, StateStore
@@ -320,15 +320,11 @@ class _Run:
     def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
         if not query:
             return RemoteFacts()
-        by_id: dict[tuple[str, int], RemotePostFacts] = {}
-        by_slug: dict[tuple[str, str], RemotePostFacts] = {}
-        for rest_base, ids in query.ids.items():
-            for post_id, post in self.client.posts_by_ids(rest_base, list(ids)).items():
-                by_id[(rest_base, post_id)] = _facts(post)
-        for rest_base, slugs in query.slugs.items():
-            for slug, post in self.client.posts_by_slugs(rest_base, list(slugs)).items():
-                by_slug[(rest_base, slug)] = _facts(post)
-        return RemoteFacts(by_id=by_id, by_slug=by_slug)
+        ids, slugs = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
+        return RemoteFacts(
+            by_id={key: _facts(post) for key, post in ids.items()},
+            by_slug={key: _facts(post) for key, post in slugs.items()},
+        )
 
     # ------------------------------------------------------------ run
     def execute(self) -> SyncReport:
@@ -425,15 +421,20 @@ class _Run:
             return
         resolver = _Resolver(self)
         writer = self._writer()
-        warmed = warm_terms(
-            self.client,
-            (w.payload for w in writes),
-            self.config.sync.concurrency,
-            batch=writer.batching,
-        )
+        # Terms and images do not depend on each other: the terms are ensured (client
+        # only) while the images upload (which writes the state, so on this thread).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-terms") as ahead:
+            terms = ahead.submit(
+                warm_terms,
+                self.client,
+                [w.payload for w in writes],
+                self.config.sync.concurrency,
+                batch=writer.batching,
+            )
+            resolver.upload_images(writes)
+            warmed = terms.result()
         if warmed.batch_refused is not None:
             writer.switch_off(warmed.batch_refused)
-        resolver.upload_images(writes)
         for wave in _waves(writes, self.state.entries()):
             bodies: list[tuple[Create | Update, dict[str, Any]]] = []
             targets = self.references.targets()  # links to posts written in earlier waves
