@@ -575,9 +575,15 @@ class StateStore:
         """What each file's post was pushed with (a new dict each call; read once, then
         kept in step with every write, like the entries)."""
         if self._pushed is None:
-            rows = self._conn.execute("SELECT rel, status, inputs, fields FROM pushed").fetchall()
+            # The fields (what was sent, for describing a conflict) stay in the file until
+            # one post's are asked for: a big folder's runs need a few at most.
+            rows = self._conn.execute("SELECT rel, status, inputs, NULL FROM pushed").fetchall()
             self._pushed = {row[0]: self._pushed_row(row) for row in rows}
         return dict(self._pushed)
+
+    def _fields_text(self, rel: str) -> str:
+        row = self._conn.execute("SELECT fields FROM pushed WHERE rel = ?", (rel,)).fetchone()
+        return str(row[0]) if row is not None else "{}"
 
     def get_pushed(self, rel: str) -> Pushed | None:
         if self._pushed is not None:
@@ -622,6 +628,9 @@ class StateStore:
 
     def _pushed_row(self, row: tuple[Any, ...]) -> Pushed:
         rel, inputs, fields = str(row[0]), row[2], row[3]
+        if fields is None:  # read when used (see pushed())
+            lazy = _JSONObject(self.path, rel, inputs if isinstance(inputs, str) else "")
+            return Pushed(rel, str(row[1]), dict(lazy), _JSONObject(self.path, rel, None, self))
         if not isinstance(fields, str) or not (fields.startswith("{") and fields.endswith("}")):
             raise _corrupt(self.path, f"the pushed record of {rel} is not JSON")
         # The fields (what was sent, for describing a conflict) are decoded when used: a
@@ -633,14 +642,26 @@ class StateStore:
 class _JSONObject(Mapping[str, Any]):
     """A JSON object from the state, decoded on first use (a corrupt one raises then)."""
 
-    __slots__ = ("_path", "_rel", "_text", "_value")
+    __slots__ = ("_path", "_rel", "_store", "_text", "_value")
 
-    def __init__(self, path: Path, rel: str, text: str) -> None:
-        self._path, self._rel, self._text = path, rel, text
+    def __init__(
+        self, path: Path, rel: str, text: str | None, store: StateStore | None = None
+    ) -> None:
+        """``text`` None: read from ``store`` when first used (while it is open)."""
+        self._path, self._rel, self._text, self._store = path, rel, text, store
         self._value: dict[str, Any] | None = {} if text == "{}" else None
 
     def _data(self) -> dict[str, Any]:
         if self._value is None:
+            if self._text is None:
+                assert self._store is not None
+                try:
+                    self._text = self._store._fields_text(self._rel)
+                except sqlite3.ProgrammingError:
+                    raise StateError(
+                        f"the pushed record of {self._rel} was read after the state was closed"
+                    ) from None
+                self._store = None
             try:
                 value = json.loads(self._text)
             except ValueError:
