@@ -45,7 +45,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,12 +76,15 @@ class Scale:
     changed_runs: int
     saves: int
     startup_runs: int
+    publish_rounds: int = 2  # ABBA: each publish run twice, the second time in reverse
     concurrency: int = 4
     debounce_ms: int = 300
 
 
 FULL = Scale(publish=1000, tree=10_000, noop_runs=5, changed_runs=5, saves=50, startup_runs=20)
-QUICK = Scale(publish=40, tree=200, noop_runs=3, changed_runs=2, saves=5, startup_runs=5)
+QUICK = Scale(
+    publish=40, tree=200, noop_runs=3, changed_runs=2, saves=5, startup_runs=5, publish_rounds=1
+)
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,24 @@ def profile_of(site: Site, args: Sequence[str], title: str, report: Report) -> N
     stats.sort_stats("tottime").print_stats(12)
     body = re.sub(r"\n{3,}", "\n\n", text.getvalue()).replace(str(REPO) + "/", "")
     report.profiles.append((title, body))
+
+
+def imports_of(site: Site, args: Sequence[str], title: str, report: Report) -> None:
+    """What ``wpsync <args>`` spends importing (``-X importtime``): the costliest
+    top-level imports, cumulative, and the total."""
+    cmd = [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--config", str(site.config)]
+    done = run([*cmd, *args], cwd=site.root, env=env_of(site)).done
+    top: list[tuple[int, str]] = []
+    total = 0
+    for line in done.stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\S.*)$", line)
+        if match:  # a top-level import (no indentation before its name)
+            top.append((int(match.group(2)), match.group(3)))
+            total += int(match.group(2))
+    top.sort(reverse=True)
+    lines = [f"{total / 1000:.0f} ms importing in all; the costliest top-level imports:"]
+    lines += [f"  {us / 1000:6.1f} ms  {name}" for us, name in top[:12]]
+    report.profiles.append((title, "\n".join(lines)))
 
 
 def wp_config(site_root: Path, wp: WordPressInstance, *, batch: bool, scale: Scale) -> Site:
@@ -475,27 +496,49 @@ def bench_publish(
     work = prepare(sites[False].content)
     c = scale.concurrency
 
-    def wpsync_publish(batch: bool) -> Timed:
+    def wpsync_publish(batch: bool) -> float:
         reset(wp)
         site = sites[batch]
         fresh(site)
         timed, data = sync_json(site)
         if data["created"] != n or data["failed"]:
             raise RuntimeError(f"publish: {summary(data)}")
-        return timed
+        cpu[batch].append(timed.cpu)
+        return timed.wall
 
+    def raw(batch: bool) -> float:
+        reset(wp)
+        total, posts_alone = raw_publish(wp, sites[False].content, work, concurrency=c, batch=batch)
+        alone[batch].append(posts_alone)
+        return total
+
+    # Each run in turn, then (full run) again in the reverse order, so a machine that
+    # slows down or speeds up during the runs favours none of them.
+    runs: dict[str, Callable[[], float]] = {
+        "raw": lambda: raw(False),
+        "single": lambda: wpsync_publish(False),
+        "batched": lambda: wpsync_publish(True),
+        "raw batched": lambda: raw(True),
+    }
+    cpu: dict[bool, list[float]] = {False: [], True: []}
+    alone: dict[bool, list[float]] = {False: [], True: []}
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    order = list(runs)
+    for round_ in range(scale.publish_rounds):
+        for name in order if round_ % 2 == 0 else reversed(order):
+            walls[name].append(runs[name]())
     reset(wp)
-    raw_total, raw_posts = raw_publish(wp, sites[False].content, work, concurrency=c, batch=False)
-    single_run = wpsync_publish(False)
-    batched_run = wpsync_publish(True)
-    single, batched = single_run.wall, batched_run.wall
-    reset(wp)
-    raw_batch_total, raw_batch_posts = raw_publish(
-        wp, sites[False].content, work, concurrency=c, batch=True
+
+    def rate(name: str) -> float:
+        return n / statistics.mean(walls[name])
+
+    def each(name: str) -> str:
+        return " and ".join(f"{w:.1f}" for w in walls[name]) + " s"
+
+    base, single, batched = rate("raw"), rate("single"), rate("batched")
+    rounds = (
+        f"mean of {scale.publish_rounds} runs, ABBA order; " if scale.publish_rounds > 1 else ""
     )
-    reset(wp)
-
-    base = n / raw_total
     report.facts.append(
         (
             "publish corpus",
@@ -505,33 +548,39 @@ def bench_publish(
     report.add(
         Figure(
             f"initial publish, {n} posts, concurrency {c}, one request per post",
-            f"{n / single:.1f} posts/s ({single:.1f} s, process start to exit; wpsync's own CPU {single_run.cpu:.1f} s)",
-            f"raw httpx loop, same terms, images and post bodies: {base:.1f} posts/s ({raw_total:.1f} s; posts alone {n / raw_posts:.1f}/s)",
+            f"{single:.1f} posts/s ({rounds}{each('single')}, process start to exit; wpsync's own CPU {statistics.mean(cpu[False]):.1f} s)",
+            f"raw httpx loop, same terms, images and post bodies: {base:.1f} posts/s ({each('raw')}; posts alone {n / statistics.mean(alone[False]):.1f}/s)",
             "≥ 0.9 × baseline",
-            (n / single) >= 0.9 * base,
-            f"{(n / single) / base:.2f} ×",
+            single >= 0.9 * base,
+            f"{single / base:.2f} ×",
         )
     )
     report.add(
         Figure(
             f"initial publish, {n} posts, concurrency {c}, through /batch/v1",
-            f"{n / batched:.1f} posts/s ({batched:.1f} s; wpsync's own CPU {batched_run.cpu:.1f} s)",
-            f"the same raw loop: {base:.1f} posts/s (raw loop batching too: {n / raw_batch_total:.1f} posts/s, posts alone {n / raw_batch_posts:.1f}/s)",
+            f"{batched:.1f} posts/s ({each('batched')}; wpsync's own CPU {statistics.mean(cpu[True]):.1f} s)",
+            f"the same raw loop: {base:.1f} posts/s (raw loop batching too: {rate('raw batched'):.1f} posts/s, posts alone {n / statistics.mean(alone[True]):.1f}/s)",
             "≥ 2 × baseline",
-            (n / batched) >= 2 * base,
-            f"{(n / batched) / base:.2f} ×",
+            batched >= 2 * base,
+            f"{batched / base:.2f} ×",
         )
     )
-    if profile and ((n / batched) < 2 * base or (n / single) < 0.9 * base):
+    if profile and (batched < 2 * base or single < 0.9 * base):
         reset(wp)
         fresh(sites[True])
-        profile_of(
+        timeline_of(
             sites[True],
-            ["sync"],
-            f"initial publish through /batch/v1 (main thread; the requests run in worker threads), {n} posts",
+            [],
+            f"initial publish through /batch/v1, {n} posts: where the time goes",
             report,
         )
         reset(wp)
+
+
+def timeline_of(site: Site, paths: Sequence[str], title: str, report: Report) -> None:
+    """A phase-by-phase timeline of one ``wpsync sync`` (bench/phases.py)."""
+    cmd = [sys.executable, str(REPO / "bench" / "phases.py"), "--config", str(site.config), *paths]
+    report.profiles.append((title, run(cmd, cwd=site.root, env=env_of(site)).done.stdout))
 
 
 # ---------------------------------------------------------------------------- 2.–5. the big tree
@@ -618,9 +667,18 @@ def bench_tree(
         )
     )
     if profile and not met:
-        probe.write_text(original, encoding="utf-8")
-        subprocess.run([*git, "commit", "-q", "-am", "edit for the profile"], check=True)
-        profile_of(site, ["sync", "--changed"], f"sync --changed, one file in {n}", report)
+
+        def edit(tag: str) -> None:
+            probe.write_text(original.replace("\n\n", f"\n\n{tag}.\n\n", 1), encoding="utf-8")
+            subprocess.run([*git, "commit", "-q", "-am", tag], check=True)
+
+        title = f"sync --changed, one file in {n}"
+        edit("Look 1")
+        profile_of(site, ["sync", "--changed"], f"{title}: cProfile", report)
+        edit("Look 2")
+        imports_of(site, ["sync", "--changed"], f"{title}: imports", report)
+        edit("Look 3")
+        timeline_of(site, [str(probe)], f"{title}: where the time goes", report)
 
     # 4. + 5. the daemon on the tree: save latency, then its peak memory
     latency, rss = watch_on_tree(site, probe, original, scale.saves)
