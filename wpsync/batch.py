@@ -108,10 +108,7 @@ class PostWriter:
         return self._batch
 
     def switch_off(self, why: str) -> None:
-        """No more batches in this run (the site was found without the batch route)."""
-        self._switch_off(why)
-
-    def _switch_off(self, why: str) -> None:
+        """No more batches in this run (the site turned one down)."""
         with self._lock:
             if self._batch:
                 self._batch = False
@@ -147,7 +144,7 @@ class PostWriter:
         try:
             answers = self._client.batch(requests)
         except BatchUnsupported as exc:
-            self._switch_off(str(exc))
+            self.switch_off(str(exc))
             return None
         except TransportError:
             raise
@@ -155,7 +152,7 @@ class PostWriter:
             if exc.status is not None and 400 <= exc.status < 500:
                 # Refused as a whole (disabled by a plugin, a smaller batch limit, a
                 # proxy's size limit): nothing of it was carried out.
-                self._switch_off(f"the batch API refused a batch ({exc})")
+                self.switch_off(f"the batch API refused a batch ({exc})")
                 return None
             raise
         with self._lock:
