@@ -17,12 +17,9 @@ to reading in this process: the result is the same, only slower.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from .errors import DocumentError
@@ -105,6 +102,8 @@ def workers_for(count: int) -> int:
     cores = os.cpu_count() or 1
     if count < MIN_FILES or cores < 2 or threading.active_count() > 1:
         return 0
+    import multiprocessing  # not imported by the runs with a few files to read
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     return min(cores, MAX_WORKERS)
@@ -114,6 +113,8 @@ def load_all(settings: ReadSettings, jobs: Sequence[Job]) -> list[LocalItem]:
     """Every job's item, in order: in worker processes when it pays, else here."""
     workers = workers_for(len(jobs))
     if workers:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return _in_pool(settings, jobs, workers)
         except (BrokenProcessPool, OSError) as exc:
@@ -122,6 +123,9 @@ def load_all(settings: ReadSettings, jobs: Sequence[Job]) -> list[LocalItem]:
 
 
 def _in_pool(settings: ReadSettings, jobs: Sequence[Job], workers: int) -> list[LocalItem]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(8, len(jobs) // (workers * 4))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")

@@ -5,6 +5,7 @@ process with other threads (the watch daemon) never forks."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,7 @@ def test_a_pool_that_breaks_falls_back_to_reading_here(
     jobs = folder(tmp_path, MIN_FILES)
 
     def broken(*args: object) -> list[object]:
-        raise readpool.BrokenProcessPool("a worker died")
+        raise BrokenProcessPool("a worker died")
 
     monkeypatch.setattr(readpool, "_in_pool", broken)
     items = load_all(settings(tmp_path), jobs)
