@@ -349,6 +349,26 @@ def machine_facts(report: Report) -> None:
     report.facts.append(("command", f"`{report.command}`"))
 
 
+def environment_notes(report: Report) -> None:
+    """What in this environment, not in wpsync, weighs on the figures."""
+    import importlib.util
+
+    if importlib.util.find_spec("trio") is not None:
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import trio"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=clean_env(),
+        )
+        found = re.search(r"\|\s+(\d+) \| trio$", done.stderr, re.M)
+        cost = f" (~{int(found.group(1)) / 1000:.0f} ms here)" if found else ""
+        report.notes.append(
+            "trio is installed in this environment, though no dependency of wpsync's: httpcore "
+            f"imports it whenever it is there{cost}, in every run that makes an HTTP client."
+        )
+
+
 # ---------------------------------------------------------------------------- 1. publish
 
 
@@ -852,6 +872,7 @@ def main(argv: list[str] | None = None) -> int:
     shown = ["python3", "bench/run.py", *(argv if argv is not None else sys.argv[1:])]
     report = Report(dt.datetime.now(dt.UTC), shlex.join(shown), args.quick)
     machine_facts(report)
+    environment_notes(report)
     profile = not args.no_profile
     with tempfile.TemporaryDirectory(prefix="wpsync-bench-") as tmp_name:
         tmp = Path(tmp_name)
