@@ -337,7 +337,19 @@ def machine_facts(report: Report) -> None:
         r"(\d+\.\d+\.\d+\S*)", mariadb or ""
     )
     rev = out(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]) or "unknown"
-    dirty = out(["git", "-C", str(REPO), "status", "--porcelain", "--", "wpsync", "bench"])
+    dirty = out(
+        [
+            "git",
+            "-C",
+            str(REPO),
+            "status",
+            "--porcelain",
+            "--",
+            "wpsync",
+            "bench",
+            ":!bench/RESULTS.md",
+        ]
+    )
     from wpsync import __version__
 
     report.facts.append(
