@@ -129,6 +129,33 @@ def _in_pool(settings: ReadSettings, jobs: Sequence[Job], workers: int) -> list[
     size = max(8, len(jobs) // (workers * 4))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_started
+    ) as pool:
         results = pool.map(_load_chunk, [settings] * len(chunks), chunks)
         return [_received(sent) for chunk in results for sent in chunk]
+
+
+def _worker_started() -> None:
+    """A worker must neither keep the folder lock it inherited nor outlive its parent:
+    after a ``kill -9`` of wpsync, an orphaned worker holding the lock would make every
+    later run wait for it."""
+    import contextlib
+
+    from .state import held_lock_fds
+
+    for fd in held_lock_fds():
+        with contextlib.suppress(OSError):
+            os.close(fd)  # the parent's lock stays: it holds its own descriptor
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)

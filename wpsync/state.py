@@ -181,6 +181,14 @@ class Pushed:
     fields: Mapping[str, Any]
 
 
+#: descriptors of the folder locks this process holds (a forked worker closes its copies)
+_held_locks: set[int] = set()
+
+
+def held_lock_fds() -> frozenset[int]:
+    return frozenset(_held_locks)
+
+
 _ENTRY_COLUMNS = (
     "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, mtime_ns"
 )
@@ -216,10 +224,12 @@ class FolderLock:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
+        _held_locks.add(fd)
 
     def release(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+            _held_locks.discard(self._fd)
             os.close(self._fd)
             self._fd = None
 

@@ -5,6 +5,7 @@ process with other threads (the watch daemon) never forks."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,40 @@ def test_a_pool_that_breaks_falls_back_to_reading_here(
     monkeypatch.setattr(readpool, "_in_pool", broken)
     items = load_all(settings(tmp_path), jobs)
     assert [i.rel for i in items] == [j.rel for j in jobs]
+
+
+def test_a_worker_neither_keeps_the_folder_lock_nor_outlives_a_killed_parent(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    from wpsync.state import FolderLock
+
+    for n in range(200):
+        (tmp_path / f"p{n}.md").write_text(f"# Post {n}\n\n" + "Text. " * 2000)
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from pathlib import Path
+        from wpsync import readpool
+        from wpsync.plan import Stat
+        from wpsync.state import FolderLock
+        FolderLock(Path({str(tmp_path / "state")!r})).acquire()
+        settings = readpool.ReadSettings({str(tmp_path)!r}, 10**8, "post", "publish")
+        jobs = [readpool.Job(f"p{{n}}.md", Stat(0, 0), None) for n in range(200)]
+        print("reading", flush=True)
+        while True:
+            readpool._in_pool(settings, jobs, 2)
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "reading"
+    time.sleep(1.0)  # the pool's workers are running now
+    child.send_signal(signal.SIGKILL)
+    child.wait(10)
+    lock = FolderLock(tmp_path / "state")
+    lock.acquire(timeout=10)  # an orphaned worker holding it would make this time out
+    lock.release()
