@@ -38,13 +38,17 @@ PHASES = (
 
 def timeline(config_path: Path, paths: list[Path]) -> str:
     started = time.perf_counter()
-    import wpsync.plan
-    import wpsync.references
-    import wpsync.sync
+    import wpsync.engine.executor
+    import wpsync.engine.plan
+    import wpsync.engine.references
     from wpsync.config import load_config
 
     imported = time.perf_counter() - started
-    modules = {"sync": wpsync.sync, "references": wpsync.references, "plan": wpsync.plan}
+    modules = {
+        "sync": wpsync.engine.executor,
+        "references": wpsync.engine.references,
+        "plan": wpsync.engine.plan,
+    }
     marks: list[tuple[str, float, float]] = []
 
     def wrap(owner: Any, name: str, label: str) -> None:
@@ -68,8 +72,8 @@ def timeline(config_path: Path, paths: list[Path]) -> str:
         if hasattr(owner, name):
             wrap(owner, name, label)
     config = load_config(config_path)
-    request = wpsync.sync.SyncRequest(paths=tuple(paths) or None)
-    report = wpsync.sync.run_sync(config, request)
+    request = wpsync.engine.executor.SyncRequest(paths=tuple(paths) or None)
+    report = wpsync.engine.executor.run_sync(config, request)
     total = time.perf_counter() - started
     lines = [
         f"{total:.2f} s in all; {report.requests} requests; "

@@ -157,7 +157,7 @@ def wpsync_command() -> list[str]:
     script = Path(sys.executable).parent / "wpsync"
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-m", "wpsync.cli"]
+    return [sys.executable, "-m", "wpsync.cli.main"]
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def profile_of(site: Site, args: Sequence[str], title: str, report: Report) -> N
         "-o",
         str(out),
         "-m",
-        "wpsync.cli",
+        "wpsync.cli.main",
         "--config",
         str(site.config),
         *args,
@@ -249,7 +249,15 @@ def profile_of(site: Site, args: Sequence[str], title: str, report: Report) -> N
 def imports_of(site: Site, args: Sequence[str], title: str, report: Report) -> None:
     """What ``wpsync <args>`` spends importing (``-X importtime``): the costliest
     top-level imports, cumulative, and the total."""
-    cmd = [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--config", str(site.config)]
+    cmd = [
+        sys.executable,
+        "-X",
+        "importtime",
+        "-m",
+        "wpsync.cli.main",
+        "--config",
+        str(site.config),
+    ]
     done = run([*cmd, *args], cwd=site.root, env=env_of(site)).done
     top: list[tuple[int, str]] = []
     total = 0
@@ -395,8 +403,8 @@ class Prepared:
 
 def prepare(root: Path) -> Prepared:
     """Read and map the corpus with wpsync's own reader and mapper (not timed)."""
-    from wpsync.content import read_document, scan_content
-    from wpsync.mapping import MappingDefaults, map_document
+    from wpsync.source.content import read_document, scan_content
+    from wpsync.source.mapping import MappingDefaults, map_document
 
     defaults = MappingDefaults("post", "publish")
     terms: set[tuple[str, tuple[str, ...]]] = set()
@@ -423,7 +431,7 @@ def raw_publish(
 ) -> tuple[float, float]:
     """The baseline: terms, images, then the posts, with plain httpx at ``concurrency``.
     (total seconds, seconds of the posts alone)."""
-    from wpsync.render import rewrite_urls
+    from wpsync.source.render import rewrite_urls
 
     bearer = token(wp)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -825,7 +833,7 @@ def bench_startup(scale: Scale, report: Report) -> None:
     base = sorted(p[1] for p in pairs)
     _STARTUP["pass"] = statistics.median(base)
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--version"],
+        [sys.executable, "-X", "importtime", "-m", "wpsync.cli.main", "--version"],
         capture_output=True,
         text=True,
         check=True,

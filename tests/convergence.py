@@ -20,10 +20,10 @@ from typing import Any
 
 from tests.sitekit import Site, admin
 from tests.wordpress import WordPressInstance
-from wpsync.client import WordPressClient
 from wpsync.config import Config, Secret, load_config
-from wpsync.state import Entry, Pending, StateStore
-from wpsync.sync import TOKEN_CACHE, SyncRequest, run_sync
+from wpsync.engine.executor import TOKEN_CACHE, SyncRequest, run_sync
+from wpsync.store.state import Entry, Pending, StateStore
+from wpsync.wordpress.client import WordPressClient
 
 
 def site_at(

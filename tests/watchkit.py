@@ -35,7 +35,7 @@ class WatchDaemon:
                 [
                     sys.executable,
                     "-m",
-                    "wpsync.cli",
+                    "wpsync.cli.main",
                     "--config",
                     str(self.site.config),
                     "watch",

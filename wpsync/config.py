@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
-from .logsetup import register_secret
+from wpsync.errors import ConfigError
+from wpsync.logsetup import register_secret
 
 logger = logging.getLogger(__name__)
 

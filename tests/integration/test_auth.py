@@ -19,10 +19,10 @@ import pytest
 from tests.faults import FaultProxy, rewrite, route, strip_header
 from tests.sitekit import all_posts
 from tests.wordpress import WordPressInstance, set_jwt
-from wpsync.auth import JwtAuth, TokenCache
-from wpsync.client import WordPressClient
 from wpsync.config import Secret, SiteConfig
 from wpsync.errors import AuthError
+from wpsync.wordpress.auth import JwtAuth, TokenCache
+from wpsync.wordpress.client import WordPressClient
 
 pytestmark = pytest.mark.integration
 
@@ -123,7 +123,7 @@ def test_a_token_from_another_site_in_the_cache_is_replaced(
         new_post(client, "first")
     # Same URL, but the token was signed by another WordPress (a rebuilt test site, a new secret).
     stale = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl"
-    from wpsync.auth import Token
+    from wpsync.wordpress.auth import Token
 
     TokenCache(cache_path).store(wp.url, wp.admin_user, Token.parse(stale))
     with client_for(wp, token_cache=cache_path) as client:

@@ -26,9 +26,9 @@ from tests.faults import (
 )
 from tests.sitekit import admin, all_posts
 from tests.wordpress import WordPressInstance
-from wpsync.client import BatchRequest, BatchUnsupported, RemotePost, WordPressClient
 from wpsync.config import Secret, SiteConfig
 from wpsync.errors import RemoteError, TransportError
+from wpsync.wordpress.client import BatchRequest, BatchUnsupported, RemotePost, WordPressClient
 
 pytestmark = pytest.mark.integration
 

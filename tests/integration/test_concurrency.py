@@ -26,7 +26,7 @@ SYNCS = 4
 
 def wpsync(site: Site, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "wpsync.cli", "--config", str(site.config), *args],
+        [sys.executable, "-m", "wpsync.cli.main", "--config", str(site.config), *args],
         cwd=site.root,
         env=site.env(),
         stdout=subprocess.PIPE,
@@ -95,7 +95,7 @@ def test_concurrent_syncs_a_daemon_and_edits_never_corrupt_the_state_nor_double_
 def test_a_second_process_waits_for_the_lock_or_gives_up_clearly(
     tmp_path: Path, wp: WordPressInstance
 ) -> None:
-    from wpsync.state import FolderLock
+    from wpsync.store.state import FolderLock
 
     site = make_site(tmp_path / "blog", wp)
     site.write("a.md", "# A\n\nBody.\n")

@@ -17,7 +17,7 @@ from tests.faults import FaultProxy, drop_response, route
 from tests.sitekit import Site, admin, all_posts, make_site
 from tests.wordpress import REPO, WordPressInstance
 from wpsync.model import bytes_hash
-from wpsync.state import StateStore
+from wpsync.store.state import StateStore
 
 pytestmark = pytest.mark.integration
 

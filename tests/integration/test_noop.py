@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-import wpsync.content
+import wpsync.source.content
 from tests.sitekit import Site, make_site
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, load_config
-from wpsync.sync import SyncRequest, run_sync
+from wpsync.engine.executor import SyncRequest, run_sync
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +41,7 @@ def test_a_no_op_run_reads_no_file_and_makes_no_client(
     def no_client(config: Config) -> None:
         raise AssertionError("a client was made on a no-op run")
 
-    monkeypatch.setattr(wpsync.content, "read_document", no_read)
+    monkeypatch.setattr(wpsync.source.content, "read_document", no_read)
     config = load_config(synced.config, env={"WPSYNC_PASSWORD": "unused"})
     report = run_sync(config, SyncRequest(), client_factory=no_client)  # type: ignore[arg-type]
     assert report.count("unchanged") == 6 and report.requests == 0
@@ -54,7 +54,7 @@ def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Sit
             "-X",
             "importtime",
             "-m",
-            "wpsync.cli",
+            "wpsync.cli.main",
             "--config",
             str(synced.config),
             "sync",
@@ -72,12 +72,12 @@ def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Sit
     assert report["unchanged"] == 6 and report["requests"] == 0
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert sorted(m for m in imported if m.split(".")[0] in NOT_IMPORTED) == []
-    assert "wpsync.sync" in imported  # the check saw the run's imports
+    assert "wpsync.engine.executor" in imported  # the check saw the run's imports
 
 
 def test_wpsync_version_imports_none_of_the_heavy_dependencies() -> None:
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--version"],
+        [sys.executable, "-X", "importtime", "-m", "wpsync.cli.main", "--version"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wpsync.auth import (
+from wpsync.config import Secret
+from wpsync.wordpress.auth import (
     ApplicationPasswordAuth,
     JwtAuth,
     Token,
@@ -29,7 +30,6 @@ from wpsync.auth import (
     token_url_for,
     wp_error,
 )
-from wpsync.config import Secret
 
 SITE = "http://127.0.0.1:8080"
 

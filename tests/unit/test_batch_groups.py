@@ -1,11 +1,11 @@
-"""How a wave of writes is cut into the groups sent together (wpsync.batch.groups)."""
+"""How a wave of writes is cut into the groups sent together (wpsync.engine.batch.groups)."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wpsync.batch import MAX_BATCH, groups
+from wpsync.engine.batch import MAX_BATCH, groups
 
 
 def sizes(count: int, concurrency: int, batch: bool = True) -> list[int]:

@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync.blocks import to_blocks
-from wpsync.render import render_markdown
+from wpsync.source.blocks import to_blocks
+from wpsync.source.render import render_markdown
 
 _DELIMITER = re.compile(r"<!--\s+(/)?wp:([a-z][a-z0-9_-]*)\s+(\{.*?\}\s+)?(/)?-->", re.S)
 

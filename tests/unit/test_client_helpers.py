@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wpsync.client import (
+from wpsync.errors import RemoteError
+from wpsync.wordpress.client import (
     BatchResponse,
     RemotePost,
     chunked_for_query,
@@ -19,7 +20,6 @@ from wpsync.client import (
     parse_retry_after,
     safe_filename,
 )
-from wpsync.errors import RemoteError
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from wpsync.client import _PlainUntilTLS, _transport_for
 from wpsync.config import SiteConfig
+from wpsync.wordpress.client import _PlainUntilTLS, _transport_for
 
 
 def site(url: str) -> SiteConfig:

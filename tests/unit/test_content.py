@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from wpsync import content
-from wpsync.content import is_ignored_name, is_markdown, read_document, scan_content
 from wpsync.errors import DocumentError
+from wpsync.source import content
+from wpsync.source.content import is_ignored_name, is_markdown, read_document, scan_content
 
 
 def write(root: Path, rel: str, data: str | bytes) -> Path:

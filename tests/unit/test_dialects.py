@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from wpsync.dialects import convert_template_tags
-from wpsync.mapping import MappingDefaults, map_document
 from wpsync.model import Document
+from wpsync.source.dialects import convert_template_tags
+from wpsync.source.mapping import MappingDefaults, map_document
 
 JEKYLL_POST = """You'll find this post in your `_posts` directory.
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import pytest
 
-from wpsync.cli import main
+from wpsync.cli.main import main
 from wpsync.config import schema
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")

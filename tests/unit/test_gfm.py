@@ -3,8 +3,8 @@ fences inside list items, ~~strike~~, bare URLs, task lists."""
 
 from __future__ import annotations
 
-from wpsync.gfm import normalise_list_indent
-from wpsync.render import render_markdown
+from wpsync.source.gfm import normalise_list_indent
+from wpsync.source.render import render_markdown
 
 
 def test_two_space_nested_lists_nest() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from wpsync.errors import ConfigError
-from wpsync.gitchanges import changed_files, parse_name_status
-from wpsync.hooks import block, install, uninstall
+from wpsync.triggers.gitchanges import changed_files, parse_name_status
+from wpsync.triggers.hooks import block, install, uninstall
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Writer",

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from wpsync.cli import main
+from wpsync.cli.main import main
 from wpsync.config import load_config, schema
+from wpsync.config_writer import ignore_state, render_config, run_init
 from wpsync.errors import ConfigError
-from wpsync.init import ignore_state, render_config, run_init
 
 
 def test_the_config_lists_every_key_and_loads_back(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_without_a_terminal_the_flags_are_required(tmp_path: Path) -> None:
 def test_at_a_terminal_it_asks_for_the_url_and_the_user(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("wpsync.cli_init._interactive", lambda: True)
+    monkeypatch.setattr("wpsync.cli.init._interactive", lambda: True)
     runner = CliRunner()
     done = runner.invoke(
         main,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from wpsync.conflicts import describe_conflict, pushed_fields
-from wpsync.links import LinkTargets
-from wpsync.pages import folder_parent
-from wpsync.state import Entry
+from wpsync.engine.conflicts import describe_conflict, pushed_fields
+from wpsync.source.links import LinkTargets
+from wpsync.source.pages import folder_parent
+from wpsync.store.state import Entry
 
 
 def entry(rel: str, link: str) -> Entry:

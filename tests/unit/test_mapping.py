@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wpsync.content import read_document
 from wpsync.errors import DocumentError
-from wpsync.mapping import (
+from wpsync.model import Document, MediaRef
+from wpsync.source.content import read_document
+from wpsync.source.mapping import (
     ALIASES,
     FIELDS,
     IGNORED_KEYS,
@@ -23,7 +24,6 @@ from wpsync.mapping import (
     rest_base_for,
     slugify,
 )
-from wpsync.model import Document, MediaRef
 
 DEFAULTS = MappingDefaults()
 

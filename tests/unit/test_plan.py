@@ -6,9 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync.errors import DocumentError, SafetyError
-from wpsync.model import PostPayload
-from wpsync.plan import (
+from wpsync.engine.plan import (
     Broken,
     Changed,
     Conflict,
@@ -26,7 +24,9 @@ from wpsync.plan import (
     payload_hash,
     plan,
 )
-from wpsync.state import Entry, Pending
+from wpsync.errors import DocumentError, SafetyError
+from wpsync.model import PostPayload
+from wpsync.store.state import Entry, Pending
 
 STAT = Stat(10, 1)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from tests.unit.test_plan import changed, entry_for
-from wpsync.plan import (
+from wpsync.engine.plan import (
     Changed,
     Conflict,
     Options,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.test_plan import changed, entry_for
+from wpsync.engine.plan import Create, Delete, Options, RemoteFacts, RemotePostFacts, Update, plan
 from wpsync.errors import SafetyError
-from wpsync.plan import Create, Delete, Options, RemoteFacts, RemotePostFacts, Update, plan
-from wpsync.state import Entry
+from wpsync.store.state import Entry
 
 MODIFIED = "2026-01-01T00:00:00"
 

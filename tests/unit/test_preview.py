@@ -3,10 +3,8 @@ we would send with the post WordPress holds."""
 
 from __future__ import annotations
 
-from wpsync.errors import DocumentError
-from wpsync.model import PostPayload
-from wpsync.plan import Conflict, Create, Delete, Fail, Keep, RemotePostFacts, Stat, Update
-from wpsync.preview import (
+from wpsync.engine.plan import Conflict, Create, Delete, Fail, Keep, RemotePostFacts, Stat, Update
+from wpsync.engine.preview import (
     compare,
     content_diff,
     describe,
@@ -15,7 +13,9 @@ from wpsync.preview import (
     term_path,
     with_remote,
 )
-from wpsync.state import Entry
+from wpsync.errors import DocumentError
+from wpsync.model import PostPayload
+from wpsync.store.state import Entry
 
 STAT = Stat(1, 1)
 ENTRY = Entry("hello.md", "posts", 12, "hello", "s", "p", "2026-01-01T00:00:00")

@@ -8,9 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wpsync.content import read_document
-from wpsync.mapping import MappingDefaults, map_document
-from wpsync.pull import (
+from wpsync.adopt.pull import (
     autop,
     category_names,
     front_matter,
@@ -19,6 +17,8 @@ from wpsync.pull import (
     render_file,
     target_rel,
 )
+from wpsync.source.content import read_document
+from wpsync.source.mapping import MappingDefaults, map_document
 
 SITE = "https://blog.example.com"
 CATEGORIES = {1: ("Uncategorized", 0), 5: ("Guides", 0), 6: ("Python", 5), 7: ("News & Views", 0)}

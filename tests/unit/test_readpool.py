@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from wpsync import readpool
-from wpsync.plan import Broken, Changed, LocalItem, Stat, Unchanged
-from wpsync.readpool import MIN_FILES, Job, ReadSettings, load, load_all, workers_for
+from wpsync.engine import readpool
+from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged
+from wpsync.engine.readpool import MIN_FILES, Job, ReadSettings, load, load_all, workers_for
 
 
 def folder(root: Path, count: int) -> list[Job]:
@@ -115,7 +115,7 @@ def test_a_worker_neither_keeps_the_folder_lock_nor_outlives_a_killed_parent(
     import sys
     import textwrap
 
-    from wpsync.state import FolderLock
+    from wpsync.store.state import FolderLock
 
     for n in range(200):
         (tmp_path / f"p{n}.md").write_text(f"# Post {n}\n\n" + "Text. " * 2000)
@@ -123,9 +123,9 @@ def test_a_worker_neither_keeps_the_folder_lock_nor_outlives_a_killed_parent(
         f"""
         import os, sys
         from pathlib import Path
-        from wpsync import readpool
-        from wpsync.plan import Stat
-        from wpsync.state import FolderLock
+        from wpsync.engine import readpool
+        from wpsync.engine.plan import Stat
+        from wpsync.store.state import FolderLock
         FolderLock(Path({str(tmp_path / "state")!r})).acquire()
         settings = readpool.ReadSettings({str(tmp_path)!r}, 10**8, "post", "publish")
         jobs = [readpool.Job(f"p{{n}}.md", Stat(0, 0), None) for n in range(200)]

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync import render
-from wpsync.render import (
+from wpsync.source import render
+from wpsync.source.render import (
     is_local_ref,
     is_markdown_link,
     render_markdown,

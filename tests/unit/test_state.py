@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from wpsync.errors import LockTimeout, StateError
-from wpsync.state import STATE_FILE, Entry, FolderLock, MediaEntry, StateStore
+from wpsync.store.state import STATE_FILE, Entry, FolderLock, MediaEntry, StateStore
 
 URL = "http://127.0.0.1:8080"
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wpsync.errors import StateError
-from wpsync.state import STATE_FILE, Entry, KeptStore, Pushed, StateStore
+from wpsync.store.state import STATE_FILE, Entry, KeptStore, Pushed, StateStore
 
 URL = "http://127.0.0.1:8080"
 

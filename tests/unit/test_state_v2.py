@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from wpsync.errors import StateError
-from wpsync.state import SCHEMA_VERSION, STATE_FILE, Entry, MediaEntry, Pushed, StateStore
+from wpsync.store.state import SCHEMA_VERSION, STATE_FILE, Entry, MediaEntry, Pushed, StateStore
 
 URL = "http://127.0.0.1:8080"
 

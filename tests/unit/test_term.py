@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from wpsync.term import CLEAR_LINE, Progress, colour_enabled, paint, progress_enabled
+from wpsync.cli.terminal import CLEAR_LINE, Progress, colour_enabled, paint, progress_enabled
 
 
 class Tty(io.StringIO):

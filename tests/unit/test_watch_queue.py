@@ -23,7 +23,7 @@ from watchdog.events import (
 from watchdog.observers.inotify import InotifyObserver
 from watchdog.observers.polling import PollingObserver
 
-from wpsync.watch import Batch, ChangeQueue, EventRouter, start_observer
+from wpsync.triggers.watch import Batch, ChangeQueue, EventRouter, start_observer
 
 ROOT = "/blog/content"
 DEBOUNCE = 0.3

@@ -1,0 +1,5 @@
+"""``python -m wpsync``."""
+
+from wpsync.cli.main import main
+
+main()

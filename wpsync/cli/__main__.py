@@ -1,0 +1,5 @@
+"""``python -m wpsync.cli`` (what installed git hooks run)."""
+
+from wpsync.cli.main import main
+
+main()

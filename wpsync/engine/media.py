@@ -1,0 +1,257 @@
+"""Local images → the site's media library, each file's bytes uploaded once per site.
+
+- :class:`LocalImages` finds an image a post refers to (content-root-relative path),
+  refuses anything outside the content folder (``../``, a symlink leading out), and
+  hashes it, remembering ``(size, mtime) → hash`` in the state so a run with nothing
+  changed reads no image.
+- :class:`MediaLibrary` turns those hashes into attachments: a hash the state already
+  knows (``state.media``) is never sent again, whichever post or file name uses it; a new
+  one is journalled (``state.media_pending``) before it leaves, so an upload whose answer
+  was lost — the process stopped — is found again by its bytes instead of being sent
+  twice.  Uploads run in parallel; the state is only written from the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import posixpath
+import stat
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wpsync.errors import AuthError, RemoteError, TransportError
+from wpsync.model import MediaRef, bytes_hash
+from wpsync.store.state import MediaEntry, StateStore
+
+if TYPE_CHECKING:
+    from wpsync.wordpress.client import RemoteMedia, WordPressClient
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ImageError", "LocalImages", "MediaLibrary", "UploadFailed"]
+
+
+class ImageError(Exception):
+    """A local image cannot be used; ``reason`` completes "image 'x.png' …"."""
+
+    def __init__(self, rel: str, reason: str) -> None:
+        super().__init__(f"image {rel!r} {reason}")
+        self.rel = rel
+        self.reason = reason
+
+
+class UploadFailed(Exception):
+    """WordPress did not take an image; ``error`` is what the client raised."""
+
+    def __init__(self, rel: str, error: RemoteError) -> None:
+        super().__init__(f"image {rel!r} could not be uploaded: {error}")
+        self.rel = rel
+        self.error = error
+
+
+# ---------------------------------------------------------------------------- local files
+
+
+class LocalImages:
+    """The images below the content folder, hashed at most once per run.
+
+    ``remember=False`` (a dry run) leaves the state's stat cache alone.
+    """
+
+    def __init__(self, root: Path, state: StateStore | None, *, remember: bool = True) -> None:
+        self.root = root
+        self._real_root = os.path.realpath(root)
+        self._state = state
+        self._remember = remember
+        self._hashes: dict[str, str | ImageError] = {}
+
+    def path(self, rel: str) -> tuple[Path, os.stat_result]:
+        """The file behind ``rel`` and its stat; :class:`ImageError` if unusable."""
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or ".." in parts or posixpath.isabs(rel):
+            raise ImageError(rel, "points outside the content folder")
+        real = os.path.realpath(self.root / rel)
+        if real != self._real_root and not real.startswith(self._real_root + os.sep):
+            raise ImageError(rel, "is a link to a file outside the content folder")
+        try:
+            st = os.stat(real)
+        except FileNotFoundError:
+            raise ImageError(rel, "does not exist") from None
+        except OSError as exc:
+            raise ImageError(rel, f"cannot be read: {exc.strerror}") from None
+        if not stat.S_ISREG(st.st_mode):
+            raise ImageError(rel, "is not a file")
+        return Path(real), st
+
+    def hash_of(self, rel: str) -> str:
+        """SHA-256 of the image's bytes (raises :class:`ImageError`)."""
+        known = self._hashes.get(rel)
+        if isinstance(known, ImageError):
+            raise known
+        if known is not None:
+            return known
+        try:
+            digest = self._hash(rel)
+        except ImageError as exc:
+            self._hashes[rel] = exc
+            raise
+        self._hashes[rel] = digest
+        return digest
+
+    def _hash(self, rel: str) -> str:
+        path, st = self.path(rel)
+        cached = self._state.media_file(rel) if self._state is not None else None
+        if cached is not None and cached[:2] == (st.st_size, st.st_mtime_ns):
+            return cached[2]
+        digest = bytes_hash(self._read_path(rel, path))
+        if self._state is not None and self._remember:
+            self._state.put_media_file(rel, st.st_size, st.st_mtime_ns, digest)
+        return digest
+
+    def read(self, rel: str) -> bytes:
+        """The image's bytes (any thread: touches no state)."""
+        path, _ = self.path(rel)
+        return self._read_path(rel, path)
+
+    @staticmethod
+    def _read_path(rel: str, path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ImageError(rel, f"cannot be read: {exc.strerror}") from None
+
+
+# ---------------------------------------------------------------------------- the library
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    content_hash: str
+    ref: MediaRef  # the first use: its file name, alt text and caption go to WordPress
+
+
+class MediaLibrary:
+    """Content hash → attachment, uploading what the site does not have yet."""
+
+    def __init__(
+        self,
+        state: StateStore,
+        images: LocalImages,
+        client: Callable[[], WordPressClient],
+        *,
+        concurrency: int = 4,
+        stopping: Callable[[], TransportError | None] = lambda: None,
+    ) -> None:
+        self._state = state
+        self._images = images
+        self._client = client
+        self._concurrency = max(1, concurrency)
+        self._stopping = stopping
+        self._known: dict[str, MediaEntry] = state.media()
+        self._failed: dict[str, UploadFailed] = {}
+        self.uploaded = 0  # files sent to WordPress by this object
+        self.recovered = 0  # journalled uploads found on the site instead of sent again
+
+    def ensure(self, refs: Iterable[MediaRef]) -> None:
+        """Upload every image among ``refs`` the site does not have yet, in parallel.
+
+        Unusable local files are skipped here (:meth:`get` raises for them); an
+        :class:`AuthError` stops everything.
+        """
+        wanted: dict[str, _Wanted] = {}
+        for ref in refs:
+            try:
+                digest = self._images.hash_of(ref.rel)
+            except ImageError:
+                continue
+            if digest not in self._known and digest not in self._failed:
+                wanted.setdefault(digest, _Wanted(digest, ref))
+        if not wanted:
+            return
+        journal = self._state.media_pending()
+        for item in wanted.values():
+            self._state.mark_media_pending(item.content_hash, item.ref.rel)
+        items = list(wanted.values())
+        # The first upload alone: WordPress creates this month's upload folder then, and
+        # parallel uploads racing to create it fail (500 rest_upload_sideload_error).
+        for group in (items[:1], items[1:]):
+            self._upload_all(group, journal)
+
+    def _upload_all(self, items: list[_Wanted], journal: Mapping[str, str]) -> None:
+        if not items:
+            return
+        workers = min(self._concurrency, len(items))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wpsync-media") as pool:
+            futures = [
+                (item, pool.submit(self._upload, item, item.content_hash in journal))
+                for item in items
+            ]
+            for item, future in futures:
+                try:
+                    media, recovered = future.result()
+                except AuthError:
+                    raise
+                except RemoteError as exc:
+                    # A refused upload is final; a lost one stays journalled (looked for next time).
+                    if not isinstance(exc, TransportError):
+                        self._state.clear_media_pending(item.content_hash)
+                    logger.error("%s: upload failed: %s", item.ref.rel, exc)
+                    self._failed[item.content_hash] = UploadFailed(item.ref.rel, exc)
+                    continue
+                except ImageError as exc:
+                    self._state.clear_media_pending(item.content_hash)
+                    self._failed[item.content_hash] = UploadFailed(
+                        item.ref.rel, RemoteError(str(exc))
+                    )
+                    continue
+                entry = MediaEntry(item.content_hash, media.id, media.source_url, item.ref.rel)
+                self._state.record_media(entry)
+                self._known[item.content_hash] = entry
+                if recovered:
+                    self.recovered += 1
+                else:
+                    self.uploaded += 1
+
+    def _upload(self, item: _Wanted, journalled: bool) -> tuple[RemoteMedia, bool]:
+        if (stopping := self._stopping()) is not None:
+            raise stopping
+        data = self._images.read(item.ref.rel)
+        if bytes_hash(data) != item.content_hash:
+            raise ImageError(item.ref.rel, "changed while wpsync was reading it; run again")
+        client = self._client()
+        filename = posixpath.basename(item.ref.rel)
+        if journalled:
+            found = client.find_uploaded_media(filename, data)
+            if found is not None:
+                logger.info("%s: found an earlier upload whose answer was lost", item.ref.rel)
+                return found, True
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        logger.info("uploading %s (%d bytes)", item.ref.rel, len(data))
+        media = client.upload_media(
+            self._images.root / item.ref.rel,
+            data,
+            filename,
+            mime,
+            alt_text=item.ref.alt,
+            caption=item.ref.title,
+        )
+        return media, False
+
+    def get(self, ref: MediaRef) -> MediaEntry:
+        """The attachment for ``ref``: raises :class:`ImageError` (local file unusable) or
+        :class:`UploadFailed`; uploads it now if :meth:`ensure` was not told about it."""
+        digest = self._images.hash_of(ref.rel)
+        if digest not in self._known and digest not in self._failed:
+            self.ensure([ref])
+        if digest in self._failed:
+            raise self._failed[digest]
+        return self._known[digest]
+
+    @property
+    def known(self) -> Mapping[str, MediaEntry]:
+        return self._known

@@ -1,0 +1,420 @@
+"""The planner: (local files, state, remote facts) → a list of actions.  Pure: no I/O.
+
+Deciding is separate from doing.  The sync runs in three steps:
+
+1. ``needs_remote(...)`` says which remote facts the plan depends on (the
+   ``modified_gmt`` of posts we are about to update, whether the slugs we are about to
+   create already exist).  Nothing is asked when nothing changed.
+2. The caller fetches exactly those facts (``RemoteFacts``).
+3. ``plan(...)`` turns everything into actions; each branch below is a commented case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from wpsync.errors import DocumentError, SafetyError
+from wpsync.model import PostPayload, stable_hash
+from wpsync.store.state import Entry, Pending
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Stat:
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A file whose stat (or, failing that, content hash) matches the state."""
+
+    rel: str
+    stat: Stat
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A file that was read and mapped: new, or different from what we pushed."""
+
+    rel: str
+    stat: Stat
+    source_hash: str
+    payload: PostPayload
+    payload_hash: str
+    warnings: tuple[str, ...] = ()
+    #: what the body is rendered from besides the file (``payload_hash`` covers them):
+    #: ``img:<rel>`` → image hash, ``link:<rel>`` → target URL or "", options
+    inputs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A file that could not be read or mapped."""
+
+    rel: str
+    error: DocumentError
+
+
+LocalItem = Unchanged | Changed | Broken
+
+
+@dataclass(frozen=True)
+class RemotePostFacts:
+    id: int
+    slug: str
+    status: str
+    modified_gmt: str
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteFacts:
+    """What WordPress told us about the objects a plan touches."""
+
+    by_id: Mapping[tuple[str, int], RemotePostFacts] = field(default_factory=dict)
+    by_slug: Mapping[tuple[str, str], RemotePostFacts] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RemoteQuery:
+    ids: Mapping[str, tuple[int, ...]]  # rest_base → post ids whose modified_gmt we need
+    slugs: Mapping[str, tuple[str, ...]]  # rest_base → slugs we are about to create
+
+    def __bool__(self) -> bool:
+        return any(self.ids.values()) or any(self.slugs.values())
+
+
+@dataclass(frozen=True)
+class Options:
+    force: bool = False
+    delete_policy: str = "trash"
+    full_scan: bool = True  # files missing from disk are deletions only on a full scan
+    max_deletions: int = 10
+    max_deletion_ratio: float = 0.5
+    #: new rel → old rel: moves the caller saw happen (watcher events, ``git diff -M``).
+    #: They win over the content/slug guess, so a file moved *and* edited keeps its post.
+    renames: Mapping[str, str] = field(default_factory=dict)
+    #: how many files the state knows in all (a subset run plans with only its own
+    #: entries; the mass-deletion guard must still judge against the whole folder)
+    known_total: int | None = None
+
+
+# ---------------------------------------------------------------- actions
+
+
+@dataclass(frozen=True)
+class Create:
+    rel: str
+    stat: Stat
+    source_hash: str
+    payload: PostPayload
+    payload_hash: str
+    adopt: RemotePostFacts | None = None  # our own earlier create, found by slug
+
+
+@dataclass(frozen=True)
+class Update:
+    rel: str
+    stat: Stat
+    source_hash: str
+    payload: PostPayload
+    payload_hash: str
+    entry: Entry
+    reason: str
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Nothing to send.  ``entry`` is rewritten when only local bookkeeping changed."""
+
+    rel: str
+    entry: Entry
+    refresh: Entry | None = None
+
+
+@dataclass(frozen=True)
+class Delete:
+    entry: Entry
+    policy: str  # trash | draft | keep | delete
+
+    @property
+    def rel(self) -> str:
+        return self.entry.rel
+
+
+@dataclass(frozen=True)
+class Conflict:
+    rel: str
+    reason: str
+    entry: Entry | None
+    remote: RemotePostFacts | None
+
+
+@dataclass(frozen=True)
+class Fail:
+    rel: str
+    error: DocumentError
+
+
+Action = Create | Update | Keep | Delete | Conflict | Fail
+
+
+def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None) -> str:
+    """Hash of what we would send: the mapped payload plus any resolved references
+    (image URLs, link permalinks) that end up in the body."""
+    data = dataclasses.asdict(payload)
+    data.pop("rel")
+    data.pop("slug_explicit")  # bookkeeping: the slug itself is hashed
+    return stable_hash({"payload": data, "resolved": dict(sorted((resolved or {}).items()))})
+
+
+# ---------------------------------------------------------------- step 1
+
+
+def _renames(
+    local: Sequence[LocalItem], entries: Mapping[str, Entry], options: Options
+) -> dict[str, Entry]:
+    """New files that are an old file moved: same content, or same type and slug."""
+    present = {item.rel for item in local}
+    vanished = [e for rel, e in entries.items() if rel not in present] if options.full_scan else []
+    if not vanished:
+        return {}
+    by_source = {e.source_hash: e for e in vanished}
+    by_slug = {(e.rest_base, e.slug): e for e in vanished}
+    taken: set[str] = set()
+    found: dict[str, Entry] = {}
+    changed = {item.rel for item in local if isinstance(item, Changed)}
+    vanished_rels = {e.rel for e in vanished}
+    for new_rel, old_rel in sorted(options.renames.items()):
+        # A move the caller saw: the old file is gone and the new one is not linked yet.
+        if (
+            new_rel in changed
+            and new_rel not in entries
+            and old_rel in vanished_rels
+            and old_rel not in taken
+        ):
+            taken.add(old_rel)
+            found[new_rel] = entries[old_rel]
+    for item in local:
+        if not isinstance(item, Changed) or item.rel in entries or item.rel in found:
+            continue
+        old = by_source.get(item.source_hash) or by_slug.get(
+            (item.payload.rest_base, item.payload.slug)
+        )
+        if old is not None and old.rel not in taken:
+            taken.add(old.rel)
+            found[item.rel] = old
+    return found
+
+
+def needs_remote(
+    local: Sequence[LocalItem],
+    entries: Mapping[str, Entry],
+    options: Options,
+) -> RemoteQuery:
+    renames = _renames(local, entries, options)
+    ids: dict[str, list[int]] = {}
+    slugs: dict[str, list[str]] = {}
+    for item in local:
+        if not isinstance(item, Changed):
+            continue
+        entry = entries.get(item.rel) or renames.get(item.rel)
+        if entry is not None:
+            # A move is sent even when nothing else changed: check the post first.
+            if entry.payload_hash != item.payload_hash or item.rel not in entries:
+                ids.setdefault(entry.rest_base, []).append(entry.post_id)
+        else:
+            slugs.setdefault(item.payload.rest_base, []).append(item.payload.slug)
+    return RemoteQuery(
+        ids={k: tuple(sorted(set(v))) for k, v in ids.items()},
+        slugs={k: tuple(sorted(set(v))) for k, v in slugs.items()},
+    )
+
+
+# ---------------------------------------------------------------- step 3
+
+
+def plan(
+    local: Sequence[LocalItem],
+    entries: Mapping[str, Entry],
+    pending: Mapping[str, Pending],
+    remote: RemoteFacts,
+    options: Options,
+) -> list[Action]:
+    """Decide what to do with every file; raise SafetyError for a dangerous plan."""
+    renames = _renames(local, entries, options)
+    renamed_away = {e.rel for e in renames.values()}
+    actions: list[Action] = []
+    # A slug belongs to the file already published with it (while that file is unchanged),
+    # else to the first file that asks for it.
+    claimed_slugs: dict[tuple[str, str], str] = {
+        (entry.rest_base, entry.slug): item.rel
+        for item in local
+        if isinstance(item, Unchanged) and (entry := entries.get(item.rel)) is not None
+    }
+    for item in local:
+        match item:
+            case Broken(rel=rel, error=error):
+                # Unreadable or unmappable: this file fails, its post is left as it is.
+                actions.append(Fail(rel, error))
+            case Unchanged(rel=rel, stat=stat):
+                entry = entries[rel]
+                refresh = None
+                if (entry.size, entry.mtime_ns) != (stat.size, stat.mtime_ns):
+                    refresh = dataclasses.replace(entry, size=stat.size, mtime_ns=stat.mtime_ns)
+                actions.append(Keep(rel, entry, refresh))
+            case Changed() if (key := (item.payload.rest_base, item.payload.slug)) in claimed_slugs:
+                # Two files want the same slug: WordPress would quietly suffix one of them.
+                actions.append(
+                    Fail(
+                        item.rel,
+                        DocumentError(
+                            item.rel,
+                            f"slug '{item.payload.slug}' is also used by {claimed_slugs[key]}",
+                            hint="give one of them a different `slug:` in its front matter",
+                        ),
+                    )
+                )
+            case Changed():
+                claimed_slugs[(item.payload.rest_base, item.payload.slug)] = item.rel
+                actions.append(_plan_changed(item, entries, renames, pending, remote, options))
+    if options.full_scan:
+        present = {item.rel for item in local}
+        for rel, entry in sorted(entries.items()):
+            if rel in present or rel in renamed_away:
+                continue
+            # The file is gone: apply the delete policy.
+            actions.append(Delete(entry, options.delete_policy))
+    _check_mass_deletion(actions, entries, options)
+    return actions
+
+
+def _plan_changed(
+    item: Changed,
+    entries: Mapping[str, Entry],
+    renames: Mapping[str, Entry],
+    pending: Mapping[str, Pending],
+    remote: RemoteFacts,
+    options: Options,
+) -> Action:
+    entry = entries.get(item.rel)
+    renamed_from = None
+    if entry is None and item.rel in renames:
+        entry = renames[item.rel]
+        renamed_from = entry.rel
+        item = _keep_slug(item, entry)
+    payload = item.payload
+    if entry is not None and entry.rest_base != payload.rest_base:
+        # The type changed (post → page): WordPress cannot convert; treat as a conflict.
+        return Conflict(
+            item.rel,
+            f"type changed from {entry.rest_base} to {payload.rest_base}; "
+            "delete the old post or restore the type",
+            entry,
+            None,
+        )
+    if entry is not None:
+        if entry.payload_hash == item.payload_hash:
+            # Source bytes changed but what we would send did not: only the state moves.
+            # (A pure move goes on below: it is sent, after the conflict check.)
+            refresh = dataclasses.replace(
+                entry,
+                rel=item.rel,
+                source_hash=item.source_hash,
+                size=item.stat.size,
+                mtime_ns=item.stat.mtime_ns,
+            )
+            if renamed_from is None:
+                return Keep(item.rel, entry, refresh)
+        facts = remote.by_id.get((entry.rest_base, entry.post_id))
+        if facts is None:
+            # Our post is gone from WordPress (deleted for good): publish it again.
+            return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash)
+        if facts.status == "trash" and not options.force:
+            # Trashed in WordPress by someone: do not resurrect it behind their back.
+            return Conflict(
+                item.rel,
+                f"post {entry.post_id} is in the WordPress trash; restore it there, delete the "
+                "file, or use --force to publish it again",
+                entry,
+                facts,
+            )
+        if facts.modified_gmt != entry.modified_gmt and not options.force:
+            # Edited in WordPress since our last push: never overwrite silently.
+            return Conflict(
+                item.rel,
+                f"post {entry.post_id} was edited in WordPress at {facts.modified_gmt} "
+                f"(our last push: {entry.modified_gmt}); use --force to overwrite",
+                entry,
+                facts,
+            )
+        if renamed_from is None:
+            reason = "changed"
+        elif entry.payload_hash == item.payload_hash:
+            reason = "renamed"
+        else:
+            reason = "renamed and changed"
+        return Update(
+            item.rel, item.stat, item.source_hash, payload, item.payload_hash, entry,
+            reason, renamed_from,
+        )  # fmt: skip
+    existing = remote.by_slug.get((payload.rest_base, payload.slug))
+    if existing is None:
+        # New file, slug free: create it.
+        return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash)
+    mine = pending.get(item.rel)
+    if (mine is not None and mine.slug == payload.slug) or options.force:
+        # Our own create whose answer was lost (or --force): adopt it, no duplicate.
+        return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash, existing)
+    # Someone else's post already has this slug: linking it blindly would overwrite it.
+    return Conflict(
+        item.rel,
+        f"WordPress already has a {payload.rest_base[:-1] if payload.rest_base.endswith('s') else payload.rest_base} "
+        f"with slug '{payload.slug}' (id {existing.id}) that this folder did not create; "
+        "run `wpsync state rebuild` to link it, or use --force to overwrite it",
+        None,
+        existing,
+    )
+
+
+def _keep_slug(item: Changed, old: Entry) -> Changed:
+    """A moved file keeps its post's slug (so its URL) unless its front matter names one:
+    without ``slug:`` the mapper derived the slug from the new file name."""
+    payload = item.payload
+    if payload.slug_explicit or payload.slug == old.slug or payload.rest_base != old.rest_base:
+        return item
+    payload = dataclasses.replace(payload, slug=old.slug)
+    return dataclasses.replace(
+        item, payload=payload, payload_hash=payload_hash(payload, dict(item.inputs))
+    )
+
+
+def _check_mass_deletion(
+    actions: Iterable[Action], entries: Mapping[str, Entry], options: Options
+) -> None:
+    deletes = [a for a in actions if isinstance(a, Delete) and a.policy != "keep"]
+    if not deletes or options.force:
+        return
+    n = len(deletes)
+    total = max(options.known_total or 0, len(entries))
+    too_many = n > options.max_deletions
+    too_large_share = total >= 4 and n / total > options.max_deletion_ratio
+    everything = n == total and n >= 2
+    if too_many or too_large_share or everything:
+        raise SafetyError(
+            f"refusing to {options.delete_policy} {n} of {total} posts whose files are gone "
+            "(is the content folder empty or unmounted?)",
+            hint="check the folder; use --force if you really mean it",
+        )
+
+
+def summarize(actions: Iterable[Action]) -> dict[str, int]:
+    counts = {"create": 0, "update": 0, "keep": 0, "delete": 0, "conflict": 0, "fail": 0}
+    for action in actions:
+        counts[type(action).__name__.lower()] += 1
+    return counts

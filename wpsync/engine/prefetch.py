@@ -1,0 +1,231 @@
+"""What a run asks WordPress before it writes, asked concurrently.
+
+:func:`look_up` fetches the facts the planner needs (the posts about to be updated, the
+slugs about to be created), 100 to a request, ``concurrency`` requests at a time.
+
+Terms: :func:`warm_terms` creates or finds every term the writes use before the resolver
+walks the payloads.
+
+The resolver (:mod:`wpsync.engine.executor`) turns the names in each payload into IDs one payload
+at a time; a first publish of a large folder would then create its terms one request
+after another.  :func:`warm_terms` ensures them all first, level by level (parents before
+children): through ``/batch/v1`` (25 terms a call, the calls ``concurrency`` at a time)
+when batching is on, else ``concurrency`` single requests at a time.  What it learns goes
+into the client's term cache, so the resolver's own calls need no request.  Nothing here
+decides anything: a term that could not be ensured ahead is simply asked again (and fails
+with its file) when the resolver gets to it.
+
+A term create is safe to repeat (WordPress answers ``term_exists`` with the term's ID),
+so a batch whose answer was lost is just sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wpsync.errors import AuthError, RemoteError, TransportError
+
+if TYPE_CHECKING:
+    from wpsync.model import PostPayload
+    from wpsync.wordpress.client import BatchResponse, RemotePost, WordPressClient
+
+logger = logging.getLogger(__name__)
+
+#: Below this many terms to ensure, a thread pool is not worth starting.
+MIN_TERMS = 4
+MAX_BATCH = 25
+#: IDs or slugs per look-up request (WordPress's per_page limit)
+LOOKUP = 100
+
+TermKey = tuple[str, tuple[str, ...]]  # (taxonomy rest base, path of names)
+
+
+@dataclass(frozen=True)
+class Warmed:
+    """How the warm-up went: terms known, and why the site turned batches down, if it did
+    (no batch route, or the batch refused as a whole: the writes need not ask again)."""
+
+    known: int
+    batch_refused: str | None = None
+
+
+def look_up(
+    client: WordPressClient,
+    ids: Mapping[str, Sequence[int]],
+    slugs: Mapping[str, Sequence[str]],
+    concurrency: int,
+) -> tuple[dict[tuple[str, int], RemotePost], dict[tuple[str, str], RemotePost]]:
+    """The posts with these IDs and these slugs (by rest base), as far as they exist."""
+    jobs: list[tuple[str, str, list[Any]]] = []
+    for rest_base, values in ids.items():
+        unique = sorted(set(values))
+        jobs += [("id", rest_base, unique[i : i + LOOKUP]) for i in range(0, len(unique), LOOKUP)]
+    for rest_base, names in slugs.items():
+        wanted = sorted(set(names))
+        jobs += [("slug", rest_base, wanted[i : i + LOOKUP]) for i in range(0, len(wanted), LOOKUP)]
+
+    def run(job: tuple[str, str, list[Any]]) -> dict[Any, RemotePost]:
+        kind, rest_base, chunk = job
+        if kind == "id":
+            return dict(client.posts_by_ids(rest_base, chunk))
+        return dict(client.posts_by_slugs(rest_base, chunk))
+
+    if len(jobs) > 1 and concurrency > 1:
+        with ThreadPoolExecutor(
+            max_workers=min(concurrency, len(jobs)), thread_name_prefix="wpsync-lookup"
+        ) as pool:
+            answers = list(pool.map(run, jobs))
+    else:
+        answers = [run(job) for job in jobs]
+    by_id: dict[tuple[str, int], RemotePost] = {}
+    by_slug: dict[tuple[str, str], RemotePost] = {}
+    for (kind, rest_base, _), found in zip(jobs, answers, strict=True):
+        for key, post in found.items():
+            if kind == "id":
+                by_id[(rest_base, key)] = post
+            else:
+                by_slug[(rest_base, key)] = post
+    return by_id, by_slug
+
+
+def term_paths(payloads: Iterable[PostPayload]) -> set[TermKey]:
+    """Every (taxonomy, path) the payloads name, their ancestors included."""
+    paths: set[TermKey] = set()
+
+    def add(taxonomy: str, path: tuple[str, ...]) -> None:
+        for depth in range(1, len(path) + 1):
+            paths.add((taxonomy, path[:depth]))
+
+    for payload in payloads:
+        for category in payload.categories:
+            add("categories", category)
+        for tag in payload.tags:
+            add("tags", (tag,))
+        for taxonomy, names in payload.taxonomies:
+            for name in names:
+                add(taxonomy, (name,))
+    return paths
+
+
+def warm_terms(
+    client: WordPressClient,
+    payloads: Iterable[PostPayload],
+    concurrency: int,
+    *,
+    batch: bool = False,
+) -> Warmed:
+    """Ensure every term the payloads use, level by level."""
+    paths = term_paths(payloads)
+    ids: dict[TermKey, int] = {}
+    refused: str | None = None
+    deepest = max((len(path) for _, path in paths), default=0)
+    with ThreadPoolExecutor(
+        max_workers=max(1, concurrency), thread_name_prefix="wpsync-terms"
+    ) as pool:
+        for depth in range(1, deepest + 1):
+            todo: list[tuple[TermKey, int]] = []  # this level's terms not known yet
+            for taxonomy, path in sorted(p for p in paths if len(p[1]) == depth):
+                parent = ids.get((taxonomy, path[:-1]), 0) if depth > 1 else 0
+                if depth > 1 and not parent:
+                    continue  # its parent could not be ensured: the resolver will say why
+                known = client.known_term(taxonomy, path[-1], parent)
+                if known is not None:
+                    ids[(taxonomy, path)] = known
+                else:
+                    todo.append(((taxonomy, path), parent))
+            if batch and len(todo) > 1:
+                refused = _by_batches(client, pool, todo, ids)
+                if refused is None:
+                    continue  # what a batch could not settle, the resolver asks again
+                batch = False
+            if len(todo) >= MIN_TERMS and concurrency > 1:
+                _one_by_one(client, pool, [t for t in todo if t[0] not in ids], ids)
+    logger.debug("%d terms known ahead of the writes", len(ids))
+    return Warmed(len(ids), refused)
+
+
+def _one_by_one(
+    client: WordPressClient,
+    pool: ThreadPoolExecutor,
+    todo: Sequence[tuple[TermKey, int]],
+    ids: dict[TermKey, int],
+) -> None:
+    jobs = [
+        (key, pool.submit(client.ensure_term, key[0], key[1][-1], parent)) for key, parent in todo
+    ]
+    for key, future in jobs:
+        try:
+            ids[key] = future.result()
+        except AuthError:
+            raise
+        except RemoteError as exc:
+            logger.debug("could not ensure term %s %s ahead: %s", key[0], "/".join(key[1]), exc)
+
+
+def _by_batches(
+    client: WordPressClient,
+    pool: ThreadPoolExecutor,
+    todo: Sequence[tuple[TermKey, int]],
+    ids: dict[TermKey, int],
+) -> str | None:
+    """Create one level's terms through ``/batch/v1``; why not, when the site will not
+    take batches (no route, or a batch refused as a whole: the caller then goes one by
+    one).  Items the batch could not settle are left out of ``ids`` (the resolver asks
+    for them again)."""
+    from wpsync.wordpress.client import BatchRequest, BatchUnsupported
+
+    chunks = [list(todo[i : i + MAX_BATCH]) for i in range(0, len(todo), MAX_BATCH)]
+
+    def send(chunk: list[tuple[TermKey, int]]) -> list[BatchResponse]:
+        requests = []
+        for (taxonomy, path), parent in chunk:
+            body: dict[str, Any] = {"name": path[-1]}
+            if parent:
+                body["parent"] = parent
+            requests.append(BatchRequest("POST", f"/wp/v2/{taxonomy}?_fields=id", body))
+        return client.batch(requests)
+
+    futures = [(chunk, pool.submit(send, chunk)) for chunk in chunks if chunk]
+    refused: str | None = None
+    for chunk, future in futures:
+        try:
+            answers = future.result()
+        except AuthError:
+            raise
+        except BatchUnsupported as exc:
+            refused = str(exc)
+            continue
+        except TransportError as exc:
+            logger.debug("a batch of terms failed (%s): the posts will ask for them", exc)
+            continue
+        except RemoteError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                refused = f"the batch API refused a batch ({exc})"
+            else:
+                logger.debug("a batch of terms failed (%s): the posts will ask for them", exc)
+            continue
+        for ((taxonomy, path), parent), answer in zip(chunk, answers, strict=True):
+            term_id = _term_id(answer.status, answer.body)
+            if term_id is not None:
+                ids[(taxonomy, path)] = term_id
+                client.remember_term(taxonomy, path[-1], parent, term_id)
+    return refused
+
+
+def _term_id(status: int, body: Any) -> int | None:
+    """The term's ID from a batch answer: created (201), or already there (term_exists)."""
+    if not isinstance(body, Mapping):
+        return None
+    try:
+        if 200 <= status < 300:
+            return int(body["id"])
+        data = body.get("data")
+        if body.get("code") == "term_exists" and isinstance(data, Mapping):
+            return int(data["term_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None

@@ -1,0 +1,161 @@
+"""Reading and mapping the changed files of a run, on every core when there are many.
+
+Rendering Markdown is the costliest thing wpsync itself does (a few milliseconds a file,
+all Python).  A first publish of a big folder renders everything before the first request
+leaves, while WordPress waits; with several cores the files are read and mapped by a few
+forked worker processes instead.
+
+Forking is only safe from a process with one thread (a lock held by another thread at the
+fork stays held in the child), so the pool is used only then — the command line — and
+never in the watch daemon, whose observer and scheduler threads run beside it.  Anything
+unexpected about the pool (no ``fork`` on this platform, a worker that died) falls back
+to reading in this process: the result is the same, only slower.
+
+:func:`load` is the pure part (no logging, no state): it runs in the workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
+from wpsync.errors import DocumentError
+
+logger = logging.getLogger(__name__)
+
+#: Fewer changed files than this are read in this process (a pool costs ~20 ms a worker).
+MIN_FILES = 64
+MAX_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    """What reading and mapping a file needs from the configuration (picklable)."""
+
+    root: str
+    max_bytes: int
+    default_type: str
+    default_status: str
+
+
+@dataclass(frozen=True)
+class Job:
+    rel: str
+    stat: Stat
+    known_hash: str | None  # the source hash in the state (None: a new file)
+
+
+def load(settings: ReadSettings, job: Job) -> LocalItem:
+    """Read and map one file: Unchanged (same bytes as pushed), Changed or Broken."""
+    from pathlib import Path
+
+    from wpsync.source.content import read_document
+    from wpsync.source.mapping import MappingDefaults, map_document
+
+    try:
+        doc = read_document(Path(settings.root), job.rel, max_bytes=settings.max_bytes)
+        if job.known_hash is not None and doc.source_hash == job.known_hash:
+            return Unchanged(job.rel, job.stat)
+        mapped = map_document(doc, MappingDefaults(settings.default_type, settings.default_status))
+    except DocumentError as error:
+        return Broken(job.rel, error)
+    return Changed(
+        job.rel,
+        job.stat,
+        doc.source_hash,
+        mapped.payload,
+        payload_hash(mapped.payload),
+        mapped.warnings,
+    )
+
+
+# A DocumentError does not survive pickling (its constructor takes more than its message),
+# so a worker sends the parts of one and the parent builds it again.
+_Sent = LocalItem | tuple[str, str, str, int | None, str | None]
+
+
+def _load_chunk(settings: ReadSettings, jobs: Sequence[Job]) -> list[_Sent]:
+    out: list[_Sent] = []
+    for job in jobs:
+        item = load(settings, job)
+        if isinstance(item, Broken):
+            error = item.error
+            out.append((item.rel, error.path, error.reason, error.line, error.hint))
+        else:
+            out.append(item)
+    return out
+
+
+def _received(sent: _Sent) -> LocalItem:
+    if isinstance(sent, tuple):
+        rel, path, reason, line, hint = sent
+        return Broken(rel, DocumentError(path, reason, line=line, hint=hint))
+    return sent
+
+
+def workers_for(count: int) -> int:
+    """How many worker processes to read ``count`` files with (0: read them here)."""
+    cores = os.cpu_count() or 1
+    if count < MIN_FILES or cores < 2 or threading.active_count() > 1:
+        return 0
+    import multiprocessing  # not imported by the runs with a few files to read
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return min(cores, MAX_WORKERS)
+
+
+def load_all(settings: ReadSettings, jobs: Sequence[Job]) -> list[LocalItem]:
+    """Every job's item, in order: in worker processes when it pays, else here."""
+    workers = workers_for(len(jobs))
+    if workers:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return _in_pool(settings, jobs, workers)
+        except (BrokenProcessPool, OSError) as exc:
+            logger.info("reading in worker processes failed (%s): reading here", exc)
+    return [load(settings, job) for job in jobs]
+
+
+def _in_pool(settings: ReadSettings, jobs: Sequence[Job], workers: int) -> list[LocalItem]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(8, len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_started
+    ) as pool:
+        results = pool.map(_load_chunk, [settings] * len(chunks), chunks)
+        return [_received(sent) for chunk in results for sent in chunk]
+
+
+def _worker_started() -> None:
+    """A worker must neither keep the folder lock it inherited nor outlive its parent:
+    after a ``kill -9`` of wpsync, an orphaned worker holding the lock would make every
+    later run wait for it."""
+    import contextlib
+
+    from wpsync.store.state import held_lock_fds
+
+    for fd in held_lock_fds():
+        with contextlib.suppress(OSError):
+            os.close(fd)  # the parent's lock stays: it holds its own descriptor
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)

@@ -1,0 +1,442 @@
+"""What a post's body is made of besides its own file, and noticing when that changes.
+
+A post's HTML depends on more than its Markdown: the images it shows (uploaded once per
+site, by content hash), the permalinks of the Markdown files it links to, whether block
+markup is on, and — for a page without ``parent:`` — the page of its folder.  These are
+the post's *inputs*, a flat ``{key: value}``:
+
+    img:<rel>          the image's content hash
+    link:<rel>         the URL the link was given, "" while the target is not published
+    opt:block-editor   "1" when ``content.block_editor`` is on
+    parent-page        the folder page it was made a child of ("" = top level)
+
+The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
+(``state.pushed``).  So:
+
+- before planning (:meth:`References.settle`), a file whose bytes did not change is
+  still read again when one of its inputs did — an image was edited, a link target was
+  published, moved or deleted, the option was switched — and its new payload hash makes
+  the planner update it, after the usual check for edits made in WordPress;
+- while writing (:meth:`References.render`), images are swapped for their
+  ``source_url``, links for permalinks, and the HTML turned into blocks if asked;
+- after writing (:meth:`References.relink`), posts whose links point at files that got
+  their URL in this same run (new posts, a draft published, a slug changed) are updated
+  once more with the real URL: no post is left linking to a ``.md`` path that now has a
+  permalink.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wpsync.engine.conflicts import pushed_fields
+from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
+from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
+from wpsync.errors import AuthError, DocumentError, RemoteError
+from wpsync.model import MediaRef, PostPayload
+from wpsync.source.links import LinkTargets
+from wpsync.source.pages import folder_parent
+from wpsync.store.state import Entry, Pushed, StateStore
+
+if TYPE_CHECKING:
+    from wpsync.wordpress.client import RemotePost, WordPressClient
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "BLOCK_EDITOR",
+    "IMAGE",
+    "LINK",
+    "PARENT_PAGE",
+    "Body",
+    "References",
+    "Relinked",
+    "Sent",
+    "media_refs",
+]
+
+IMAGE = "img:"
+LINK = "link:"
+BLOCK_EDITOR = "opt:block-editor"
+PARENT_PAGE = "parent-page"
+
+
+def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
+    """Every local image a payload uses (the featured image first)."""
+    refs = [payload.featured_image] if payload.featured_image is not None else []
+    return (*refs, *payload.images)
+
+
+@dataclass(frozen=True)
+class Body:
+    """The rendered parts of a REST body: ``content``, ``featured_media`` (None: not
+    sent; 0: removed), the inputs used, and the links left unresolved."""
+
+    content: str
+    featured_media: int | None
+    inputs: Mapping[str, str]
+    unresolved: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A post written in this run, as the relink pass needs it."""
+
+    rel: str
+    payload: PostPayload
+    inputs: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """What the relink pass did: files updated that had not been written before in
+    this run (their report line changes), and what it could not do."""
+
+    updated: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class References:
+    """One per run: the inputs of every post, before and after writing."""
+
+    def __init__(
+        self, root: Path, state: StateStore, *, block_editor: bool, dry_run: bool = False
+    ) -> None:
+        self.root = root
+        self.state = state
+        self.block_editor = block_editor
+        self.dry_run = dry_run
+        self.images = LocalImages(root, state, remember=not dry_run)
+        self.pushed: dict[str, Pushed] = state.pushed()
+        self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
+        self._gone: frozenset[str] = frozenset()
+        self._pages: set[str] = set()
+        self._page_slugs: dict[str, str] = {}
+        self._targets: LinkTargets | None = None
+
+    # ------------------------------------------------------------ link targets
+
+    def targets(
+        self,
+        failed: Mapping[str, str] | None = None,
+        entries: Mapping[str, Entry] | None = None,
+    ) -> LinkTargets:
+        """Link targets as the state stands now (call again after writes); ``entries``:
+        the state's entries when the caller has just read them."""
+        return LinkTargets(
+            self.state.entries() if entries is None else entries,
+            {rel: p.status for rel, p in self.pushed.items()},
+            gone=self._gone,
+            failed=dict(failed or {}),
+            exists=lambda rel: (self.root / rel).is_file(),
+        )
+
+    # ------------------------------------------------------------ before planning
+
+    def settle(
+        self,
+        items: Sequence[LocalItem],
+        entries: Mapping[str, Entry],
+        scope: Iterable[str] | None,
+        read: Callable[[str, Stat], LocalItem],
+    ) -> list[LocalItem]:
+        """Give changed files their inputs; read unchanged files whose inputs changed.
+
+        ``scope``: the files this run covers (None: the whole folder), to know which
+        known files were deleted.  ``read(rel, stat)`` reads and maps one file.
+        """
+        present = {item.rel for item in items}
+        broken = {item.rel for item in items if isinstance(item, Broken)}
+        covered = set(entries) if scope is None else set(scope) & set(entries)
+        self._gone = frozenset(
+            rel for rel in covered if rel not in present and not _under_any(rel, broken)
+        )
+        self._pages = {
+            rel for rel, e in entries.items() if e.rest_base == "pages" and rel not in self._gone
+        }
+        self._page_slugs = {rel: entries[rel].slug for rel in self._pages}
+        for item in items:
+            if isinstance(item, Changed):
+                if item.payload.rest_base == "pages":
+                    self._pages.add(item.rel)
+                    self._page_slugs[item.rel] = item.payload.slug
+                else:
+                    self._pages.discard(item.rel)
+        self._targets = self.targets(entries=entries)
+        out: list[LocalItem] = []
+        for item in items:
+            if isinstance(item, Changed):
+                out.append(self._complete(item))
+            elif isinstance(item, Unchanged) and self._stale(item.rel):
+                out.append(self._reread(item, entries[item.rel], read))
+            else:
+                out.append(item)
+        return out
+
+    def _complete(self, item: Changed) -> LocalItem:
+        """``item`` with its inputs, its folder parent, and the matching payload hash."""
+        payload = item.payload
+        inputs: dict[str, str] = {}
+        try:
+            for ref in media_refs(payload):
+                inputs[IMAGE + ref.rel] = self.images.hash_of(ref.rel)
+        except ImageError as exc:
+            return Broken(
+                item.rel,
+                DocumentError(
+                    item.rel, str(exc), hint="images must be files inside the content folder"
+                ),
+            )
+        assert self._targets is not None
+        for rel in payload.links:
+            inputs[LINK + rel] = self._targets.url(rel)
+        if self.block_editor:
+            inputs[BLOCK_EDITOR] = "1"
+        if payload.rest_base == "pages" and payload.parent is None:
+            parent = folder_parent(item.rel, self._pages)
+            inputs[PARENT_PAGE] = parent or ""
+            slug = self._page_slugs.get(parent, "") if parent else ""
+            payload = dataclasses.replace(payload, parent=slug)
+        self._inputs[item.rel] = inputs
+        return dataclasses.replace(
+            item,
+            payload=payload,
+            payload_hash=payload_hash(payload, inputs),
+            inputs=tuple(sorted(inputs.items())),
+        )
+
+    def _current(self, rel: str, key: str) -> str | None:
+        """The value input ``key`` of file ``rel`` would have now (None: unusable)."""
+        assert self._targets is not None
+        if key.startswith(IMAGE):
+            try:
+                return self.images.hash_of(key[len(IMAGE) :])
+            except ImageError:
+                return None
+        if key.startswith(LINK):
+            return self._targets.url(key[len(LINK) :])
+        if key == PARENT_PAGE:
+            return folder_parent(rel, self._pages) or ""
+        if key == BLOCK_EDITOR:
+            return "1" if self.block_editor else None
+        return None
+
+    def _stale(self, rel: str) -> bool:
+        pushed = self.pushed.get(rel)
+        if pushed is None:
+            return True  # pushed by an older wpsync: look once
+        if (BLOCK_EDITOR in pushed.inputs) != self.block_editor:
+            return True
+        return any(self._current(rel, key) != value for key, value in pushed.inputs.items())
+
+    def _reread(
+        self, item: Unchanged, entry: Entry, read: Callable[[str, Stat], LocalItem]
+    ) -> LocalItem:
+        fresh = read(item.rel, item.stat)
+        if not isinstance(fresh, Changed):
+            return fresh
+        completed = self._complete(fresh)
+        if (
+            isinstance(completed, Changed)
+            and completed.payload_hash == entry.payload_hash
+            and not self.dry_run
+        ):
+            # Same as what WordPress has: only the record of the inputs was missing.
+            old = self.pushed.get(item.rel)
+            self._put_pushed(
+                Pushed(
+                    item.rel,
+                    old.status if old else "",
+                    dict(completed.inputs),
+                    old.fields if old else {},
+                )
+            )
+        logger.debug("%s: read again: an image, link target or option it uses changed", item.rel)
+        return completed
+
+    # ------------------------------------------------------------ while writing
+
+    def read_time_inputs(self, rel: str) -> Mapping[str, str]:
+        return self._inputs.get(rel, {})
+
+    def render(self, payload: PostPayload, media: MediaLibrary, targets: LinkTargets) -> Body:
+        """The content (images and links swapped for URLs, blocks if asked) and the
+        featured image's ID.  Raises ImageError, UploadFailed."""
+        inputs = dict(self._inputs.get(payload.rel, {}))
+        urls: dict[str, str] = {}
+        media_ids: dict[str, int] = {}
+        for ref in payload.images:
+            found = media.get(ref)
+            urls[ref.rel] = found.source_url
+            media_ids[found.source_url] = found.media_id
+            inputs[IMAGE + ref.rel] = found.content_hash
+        featured: int | None = None
+        if payload.featured_image is not None:
+            found = media.get(payload.featured_image)
+            featured = found.media_id
+            inputs[IMAGE + payload.featured_image.rel] = found.content_hash
+        else:
+            before = self.pushed.get(payload.rel)
+            if before is not None and before.fields.get("featured_media"):
+                featured = 0  # the front matter dropped it: remove it in WordPress too
+        unresolved: list[str] = []
+        for rel in payload.links:
+            url = targets.url(rel)
+            inputs[LINK + rel] = url
+            if url:
+                urls[rel] = url
+            else:
+                unresolved.append(rel)
+        from wpsync.source.render import rewrite_urls  # not imported by a run that writes nothing
+
+        content = rewrite_urls(payload.content, urls) if urls else payload.content
+        if self.block_editor:
+            inputs[BLOCK_EDITOR] = "1"
+            from wpsync.source.blocks import to_blocks
+
+            content = to_blocks(content, media_ids)
+        return Body(content, featured, inputs, tuple(unresolved))
+
+    def recorded(
+        self, rel: str, status: str, inputs: Mapping[str, str], body: Mapping[str, object]
+    ) -> None:
+        """A write went through: remember its status, inputs and fields."""
+        self._put_pushed(Pushed(rel, status, dict(inputs), pushed_fields(body)))
+
+    def _put_pushed(self, pushed: Pushed) -> None:
+        self.state.put_pushed(pushed)
+        self.pushed[pushed.rel] = pushed
+
+    # ------------------------------------------------------------ after writing
+
+    def relink(
+        self,
+        sent: Mapping[str, Sent],
+        client: WordPressClient,
+        read: Callable[[str, Stat], LocalItem],
+        *,
+        concurrency: int,
+        skip: Iterable[str] = (),
+    ) -> Relinked:
+        """Update the posts whose links got a new URL in this run.
+
+        ``sent``: the posts written in this run; other posts are updated only when their
+        file is unchanged on disk and WordPress has no edit of theirs (else their own
+        next sync handles it).  ``skip``: files not to touch (failed, in conflict).
+        """
+        targets = self.targets()
+        entries = self.state.entries()
+        skipped = set(skip) | set(self._gone)
+        todo: dict[str, tuple[Entry, PostPayload, dict[str, str]]] = {}
+        warnings: list[str] = []
+        others: list[tuple[str, Entry]] = []
+        for rel, pushed in sorted(self.pushed.items()):
+            entry = entries.get(rel)
+            if entry is None or rel in skipped:
+                continue
+            links = {k: v for k, v in pushed.inputs.items() if k.startswith(LINK)}
+            if all(targets.url(k[len(LINK) :]) == v for k, v in links.items()):
+                continue
+            if rel in sent:
+                todo[rel] = (entry, sent[rel].payload, dict(sent[rel].inputs))
+            else:
+                others.append((rel, entry))
+        for rel, entry in self._unedited(others, client, warnings):
+            item = read(rel, Stat(entry.size, entry.mtime_ns))
+            completed = self._complete(item) if isinstance(item, Changed) else item
+            if isinstance(completed, Changed):
+                todo[rel] = (entry, completed.payload, dict(completed.inputs))
+        if not todo:
+            return Relinked(warnings=tuple(warnings))
+        media = MediaLibrary(self.state, self.images, lambda: client, concurrency=concurrency)
+        bodies: dict[str, tuple[Entry, PostPayload, Body]] = {}
+        for rel, (entry, payload, inputs) in todo.items():
+            self._inputs[rel] = inputs
+            try:
+                bodies[rel] = (entry, payload, self.render(payload, media, targets))
+            except AuthError:
+                raise
+            except (ImageError, UploadFailed, RemoteError, DocumentError) as exc:
+                warnings.append(f"{rel}: links not updated: {exc}")
+        updated: list[tuple[str, int]] = []
+        for rel, (entry, _, body) in bodies.items():
+            # Journalled like every update: a lost answer is not a WordPress edit (recovery.py).
+            self.state.mark_pushing(rel, entry.post_id, pushed_fields({"content": body.content}))
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            futures = {
+                rel: pool.submit(
+                    client.update_post, entry.rest_base, entry.post_id, {"content": body.content}
+                )
+                for rel, (entry, _, body) in bodies.items()
+            }
+            for rel, future in futures.items():
+                entry, payload, body = bodies[rel]
+                try:
+                    post: RemotePost = future.result()
+                except AuthError:
+                    raise
+                except RemoteError as exc:
+                    warnings.append(f"{rel}: links not updated ({exc}); the next sync does it")
+                    continue
+                self.state.put(
+                    dataclasses.replace(
+                        entry,
+                        payload_hash=payload_hash(payload, body.inputs),
+                        modified_gmt=post.modified_gmt,
+                        link=post.link or entry.link,
+                    )
+                )
+                old = self.pushed.get(rel)
+                fields = dict(old.fields) if old else {}
+                fields.update(pushed_fields({"content": body.content}))
+                self._put_pushed(Pushed(rel, post.status, dict(body.inputs), fields))
+                logger.info("%s: links updated (post %d)", rel, post.id)
+                if rel not in sent:
+                    updated.append((rel, post.id))
+        return Relinked(tuple(updated), tuple(warnings))
+
+    def _unedited(
+        self, candidates: list[tuple[str, Entry]], client: WordPressClient, warnings: list[str]
+    ) -> list[tuple[str, Entry]]:
+        """Among posts not written in this run: those whose file and post are as we left
+        them (anything else is for their own next sync)."""
+        on_disk: list[tuple[str, Entry]] = []
+        for rel, entry in candidates:
+            try:
+                st = os.stat(self.root / rel)
+            except OSError:
+                continue
+            if (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns):
+                on_disk.append((rel, entry))
+        by_base: dict[str, list[tuple[str, Entry]]] = {}
+        for rel, entry in on_disk:
+            by_base.setdefault(entry.rest_base, []).append((rel, entry))
+        out: list[tuple[str, Entry]] = []
+        for rest_base, group in by_base.items():
+            remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            for rel, entry in group:
+                post = remote.get(entry.post_id)
+                if post is not None and post.modified_gmt == entry.modified_gmt:
+                    out.append((rel, entry))
+                else:
+                    warnings.append(
+                        f"{rel}: links not updated: post {entry.post_id} was edited in "
+                        "WordPress (the next sync reports the conflict)"
+                    )
+        return out
+
+    def finish(self) -> None:
+        """Forget records of files the state no longer links."""
+        if not self.dry_run:
+            self.state.prune_pushed()
+
+
+def _under_any(rel: str, prefixes: set[str]) -> bool:
+    return rel in prefixes or any(rel.startswith(p.rstrip("/") + "/") for p in prefixes)

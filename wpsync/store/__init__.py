@@ -1,0 +1,1 @@
+"""What persists on disk between runs: the SQLite state and the folder lock."""

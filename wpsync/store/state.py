@@ -1,0 +1,751 @@
+"""The state store: which WordPress object each source file became.
+
+One SQLite file (``<state>/state.sqlite``) with a schema version from day one.  Every
+change is its own transaction (WAL journal), so a crash at any moment leaves either the
+old row or the new one.  A state file that exists but cannot be read is an error, never
+"start from empty" (that would re-create every post).
+
+A create is journalled in ``pending`` *before* the request leaves, so a create whose
+answer was lost (crash, dropped connection) is recognised on the next run and recovered
+by slug instead of being sent twice.  An update is journalled in ``pushing`` (the fields
+it sends), so an update WordPress carried out but whose answer was lost is recognised
+as ours on the next run (recovery.py) instead of being reported as an edit made in
+WordPress.
+
+Every wpsync process working on the same folder takes :class:`FolderLock` first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from wpsync.errors import LockTimeout, StateError
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 3
+STATE_FILE = "state.sqlite"
+LOCK_FILE = "lock"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE entries (
+    rel           TEXT PRIMARY KEY,
+    rest_base     TEXT NOT NULL,
+    post_id       INTEGER NOT NULL,
+    slug          TEXT NOT NULL,
+    source_hash   TEXT NOT NULL,
+    payload_hash  TEXT NOT NULL,
+    modified_gmt  TEXT NOT NULL,
+    link          TEXT NOT NULL DEFAULT '',
+    size          INTEGER NOT NULL DEFAULT -1,
+    mtime_ns      INTEGER NOT NULL DEFAULT -1
+);
+CREATE UNIQUE INDEX entries_object ON entries (rest_base, post_id);
+CREATE TABLE pending (
+    rel        TEXT PRIMARY KEY,
+    rest_base  TEXT NOT NULL,
+    slug       TEXT NOT NULL,
+    started    REAL NOT NULL
+);
+CREATE TABLE media (
+    content_hash TEXT PRIMARY KEY,
+    media_id     INTEGER NOT NULL,
+    source_url   TEXT NOT NULL,
+    rel          TEXT NOT NULL
+);
+"""
+
+#: schema version → the statements that bring the previous version up to it.  A new
+#: state file runs them all after ``_SCHEMA``; an older file runs the ones it lacks.
+_MIGRATIONS: dict[int, str] = {
+    # 2: what each post was last pushed with (status, the inputs its body was rendered
+    # from — image hashes, link targets' URLs, options — and the fields sent), the
+    # images' stat → hash cache, and media uploads journalled before they leave.
+    2: """
+CREATE TABLE pushed (
+    rel     TEXT PRIMARY KEY,
+    status  TEXT NOT NULL,
+    inputs  TEXT NOT NULL,
+    fields  TEXT NOT NULL
+);
+CREATE TABLE media_files (
+    rel          TEXT PRIMARY KEY,
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE TABLE media_pending (
+    content_hash TEXT PRIMARY KEY,
+    rel          TEXT NOT NULL,
+    started      REAL NOT NULL
+);
+""",
+    # 3: updates journalled before they leave (the fields sent), cleared with the entry.
+    3: """
+CREATE TABLE pushing (
+    rel      TEXT PRIMARY KEY,
+    post_id  INTEGER NOT NULL,
+    fields   TEXT NOT NULL,
+    started  REAL NOT NULL
+);
+""",
+}
+_TABLES = {
+    1: {"meta", "entries", "pending", "media"},
+    2: {"meta", "entries", "pending", "media", "pushed", "media_files", "media_pending"},
+    3: {
+        "meta",
+        "entries",
+        "pending",
+        "media",
+        "pushed",
+        "media_files",
+        "media_pending",
+        "pushing",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A source file linked to a WordPress object, as of our last successful push."""
+
+    rel: str
+    rest_base: str
+    post_id: int
+    slug: str
+    source_hash: str
+    payload_hash: str
+    modified_gmt: str
+    link: str = ""
+    size: int = -1
+    mtime_ns: int = -1
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A create that was sent (or about to be) and whose answer we have not recorded."""
+
+    rel: str
+    rest_base: str
+    slug: str
+    started: float
+
+
+@dataclass(frozen=True)
+class Pushing:
+    """An update that was sent (or about to be) and whose answer we have not recorded:
+    ``fields`` are what it sent (``conflicts.pushed_fields``)."""
+
+    rel: str
+    post_id: int
+    fields: Mapping[str, Any]
+    started: float
+
+
+@dataclass(frozen=True)
+class MediaEntry:
+    content_hash: str
+    media_id: int
+    source_url: str
+    rel: str
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What a file's post was last pushed with, beyond the payload hash of its Entry.
+
+    ``status`` is the status WordPress gave the post (``future`` for a scheduled one);
+    ``inputs`` what the body was rendered from besides the file (``img:<rel>`` → the
+    image's content hash, ``link:<rel>`` → the target's URL or ``""``, options);
+    ``fields`` the REST fields sent (long texts as hashes, never the password), for
+    describing a conflict.
+    """
+
+    rel: str
+    status: str
+    inputs: Mapping[str, str]
+    fields: Mapping[str, Any]
+
+
+#: descriptors of the folder locks this process holds (a forked worker closes its copies)
+_held_locks: set[int] = set()
+
+
+def held_lock_fds() -> frozenset[int]:
+    return frozenset(_held_locks)
+
+
+_ENTRY_COLUMNS = (
+    "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, mtime_ns"
+)
+
+
+class FolderLock:
+    """An exclusive ``flock`` shared by every wpsync process using one state folder."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = state_dir / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float | None = 600.0, on_wait: str | None = None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told and on_wait:
+                    logger.info("%s", on_wait)
+                    told = True
+                if deadline is not None and time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LockTimeout(
+                        f"another wpsync process is working on this folder (lock {self.path})",
+                        hint="wait for it to finish, or raise --lock-timeout",
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        _held_locks.add(fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            _held_locks.discard(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> FolderLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+class StateStore:
+    """Read and write the state file.  Use :meth:`open`; not shared between threads, and
+    used under the folder lock only (it keeps the entries it read until it writes one)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+        #: the entries as read, kept in step with every write (a run over a big folder
+        #: asks for them several times: once per wave, for links, for the relink pass);
+        #: None = read them again (never read yet, or a transaction rolled back)
+        self._entries: dict[str, Entry] | None = None
+        self._objects: dict[tuple[str, int], str] = {}  # (rest_base, post_id) → rel
+        self._pushed: dict[str, Pushed] | None = None  # the same, for what was pushed
+        self._identity = _identity(path)
+        self._data_version: int | None = None
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, state_dir: Path, site_url: str, *, create: bool = True) -> StateStore:
+        path = state_dir / STATE_FILE
+        exists = path.exists()
+        if exists and path.stat().st_size == 0:
+            raise _corrupt(path, "the file is empty (truncated)")
+        if not exists and not create:
+            raise StateError(
+                f"no state file at {path}", hint="run `wpsync sync` or `wpsync state rebuild`"
+            )
+        state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot open state file {path}: {exc}") from None
+        store = cls(path, conn)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if exists:
+                store._check(site_url)
+            else:
+                store._create(site_url)
+            store._identity = _identity(path)
+            store._data_version = store._version()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _corrupt(path, str(exc)) from None
+        except StateError:
+            conn.close()
+            raise
+        return store
+
+    def _create(self, site_url: str) -> None:
+        with self._tx():
+            for script in (_SCHEMA, *(_MIGRATIONS[v] for v in sorted(_MIGRATIONS))):
+                self._run_script(script)
+            self._conn.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('site_url', ?)",
+                (str(SCHEMA_VERSION), site_url),
+            )
+        os.chmod(self.path, 0o600)
+
+    def _check(self, site_url: str) -> None:
+        row = self._conn.execute("PRAGMA quick_check").fetchone()
+        if not row or row[0] != "ok":
+            raise _corrupt(self.path, f"integrity check failed: {integrity_problem(row)}")
+        tables = {
+            r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if not _TABLES[1] <= tables:
+            raise _corrupt(self.path, "tables are missing")
+        meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        version = int(meta.get("schema_version", "0"))
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"state file {self.path} was written by a newer wpsync (schema {version})",
+                hint="upgrade wpsync",
+            )
+        if version < 1:
+            raise _corrupt(self.path, "no schema version")
+        if not _TABLES.get(version, _TABLES[1]) <= tables:
+            raise _corrupt(self.path, "tables are missing")
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+        stored_url = meta.get("site_url", "")
+        if stored_url and stored_url.rstrip("/") != site_url.rstrip("/"):
+            raise StateError(
+                f"state file {self.path} belongs to {stored_url}, not {site_url}",
+                hint="use a separate [state] path per site",
+            )
+
+    def _run_script(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self._conn.execute(statement)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older state file up to ``SCHEMA_VERSION`` in one transaction."""
+        with self._tx():
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                self._run_script(_MIGRATIONS[target])
+            self._conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+        logger.info(
+            "state file %s upgraded from schema %d to %d", self.path, version, SCHEMA_VERSION
+        )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def refresh(self) -> None:
+        """For a store kept open between runs (:class:`KeptStore`): forget what it read if
+        another process wrote the file since.  :class:`StateError` if the file is no longer
+        the one opened (moved aside by ``wpsync state rebuild``): open it again."""
+        if _identity(self.path) != self._identity:
+            raise StateError(f"state file {self.path} was replaced since it was opened")
+        version = self._version()
+        if version != self._data_version:
+            self._entries = self._pushed = None
+            self._data_version = version
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._entries = self._pushed = None
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one atomic step."""
+        with self._tx():
+            yield
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute(sql, args)
+        else:
+            with self._tx():
+                self._conn.execute(sql, args)
+
+    # ------------------------------------------------------------------ entries
+    def entries(self) -> dict[str, Entry]:
+        """Every entry, by file (a new dict each call)."""
+        if self._entries is None:
+            rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
+            self._entries = {row[0]: Entry(*row) for row in rows}
+            self._objects = {(e.rest_base, e.post_id): e.rel for e in self._entries.values()}
+        return dict(self._entries)
+
+    @contextlib.contextmanager
+    def _changing_entries(self) -> Iterator[None]:
+        """Around a write of entries: a failure leaves the cache to be read again."""
+        try:
+            yield
+        except BaseException:
+            self._entries = self._pushed = None
+            raise
+
+    def _cache_put(self, entry: Entry) -> None:
+        if self._entries is None:
+            return
+        other = self._objects.get((entry.rest_base, entry.post_id))
+        if other is not None and other != entry.rel:
+            del self._entries[other]
+        self._cache_remove(entry.rel)
+        self._entries[entry.rel] = entry
+        self._objects[(entry.rest_base, entry.post_id)] = entry.rel
+
+    def _cache_remove(self, rel: str) -> None:
+        old = self._entries.pop(rel, None) if self._entries is not None else None
+        if old is not None:
+            self._objects.pop((old.rest_base, old.post_id), None)
+
+    def get(self, rel: str) -> Entry | None:
+        row = self._conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE rel = ?", (rel,)
+        ).fetchone()
+        return Entry(*row) if row else None
+
+    def put(self, entry: Entry) -> None:
+        """Record ``entry`` (replacing any row for the same file or the same object) and
+        clear the file's pending create, in one transaction."""
+        with self._changing_entries(), contextlib.ExitStack() as stack:
+            if not self._conn.in_transaction:
+                stack.enter_context(self._tx())
+            self._conn.execute(
+                "DELETE FROM entries WHERE rest_base = ? AND post_id = ? AND rel != ?",
+                (entry.rest_base, entry.post_id, entry.rel),
+            )
+            self._conn.execute(
+                f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    entry.rel,
+                    entry.rest_base,
+                    entry.post_id,
+                    entry.slug,
+                    entry.source_hash,
+                    entry.payload_hash,
+                    entry.modified_gmt,
+                    entry.link,
+                    entry.size,
+                    entry.mtime_ns,
+                ),
+            )
+            self._conn.execute("DELETE FROM pending WHERE rel = ?", (entry.rel,))
+            self._conn.execute("DELETE FROM pushing WHERE rel = ?", (entry.rel,))
+            self._cache_put(entry)
+
+    def touch(self, rel: str, size: int, mtime_ns: int) -> None:
+        """Remember a new stat for an unchanged file (the fast path next time)."""
+        with self._changing_entries():
+            self._write(
+                "UPDATE entries SET size = ?, mtime_ns = ? WHERE rel = ?", (size, mtime_ns, rel)
+            )
+            old = self._entries.get(rel) if self._entries is not None else None
+            if old is not None:
+                self._cache_put(dataclasses.replace(old, size=size, mtime_ns=mtime_ns))
+
+    def remove(self, rel: str) -> None:
+        with self._changing_entries(), contextlib.ExitStack() as stack:
+            if not self._conn.in_transaction:
+                stack.enter_context(self._tx())
+            self._conn.execute("DELETE FROM entries WHERE rel = ?", (rel,))
+            self._conn.execute("DELETE FROM pushed WHERE rel = ?", (rel,))
+            self._conn.execute("DELETE FROM pushing WHERE rel = ?", (rel,))
+            self._cache_remove(rel)
+            if self._pushed is not None:
+                self._pushed.pop(rel, None)
+
+    # ------------------------------------------------------------------ pending creates
+    def pending(self) -> dict[str, Pending]:
+        rows = self._conn.execute("SELECT rel, rest_base, slug, started FROM pending").fetchall()
+        return {row[0]: Pending(*row) for row in rows}
+
+    def mark_pending(self, rel: str, rest_base: str, slug: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
+            (rel, rest_base, slug, time.time()),
+        )
+
+    def clear_pending(self, rel: str) -> None:
+        self._write("DELETE FROM pending WHERE rel = ?", (rel,))
+
+    # ------------------------------------------------------------------ pending updates
+    def pushing(self) -> dict[str, Pushing]:
+        rows = self._conn.execute("SELECT rel, post_id, fields, started FROM pushing").fetchall()
+        out: dict[str, Pushing] = {}
+        for rel, post_id, fields, started in rows:
+            try:
+                decoded = json.loads(fields)
+            except (TypeError, ValueError):
+                raise _corrupt(self.path, f"the journalled update of {rel} is not JSON") from None
+            out[rel] = Pushing(
+                rel, int(post_id), decoded if isinstance(decoded, dict) else {}, started
+            )
+        return out
+
+    def mark_pushing(self, rel: str, post_id: int, fields: Mapping[str, Any]) -> None:
+        """Journal an update before it leaves (cleared by :meth:`put` and :meth:`remove`)."""
+        self._write(
+            "INSERT OR REPLACE INTO pushing VALUES (?, ?, ?, ?)",
+            (rel, post_id, json.dumps(dict(fields), sort_keys=True, default=str), time.time()),
+        )
+
+    # ------------------------------------------------------------------ media
+    def media(self) -> dict[str, MediaEntry]:
+        rows = self._conn.execute(
+            "SELECT content_hash, media_id, source_url, rel FROM media"
+        ).fetchall()
+        return {row[0]: MediaEntry(*row) for row in rows}
+
+    def put_media(self, media: MediaEntry) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
+            (media.content_hash, media.media_id, media.source_url, media.rel),
+        )
+
+    def remove_media(self, content_hash: str) -> None:
+        self._write("DELETE FROM media WHERE content_hash = ?", (content_hash,))
+
+    def record_media(self, media: MediaEntry) -> None:
+        """Remember an upload and clear its journal entry, in one transaction."""
+        with contextlib.ExitStack() as stack:
+            if not self._conn.in_transaction:
+                stack.enter_context(self._tx())
+            self._conn.execute(
+                "INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",
+                (media.content_hash, media.media_id, media.source_url, media.rel),
+            )
+            self._conn.execute(
+                "DELETE FROM media_pending WHERE content_hash = ?", (media.content_hash,)
+            )
+
+    # ------------------------------------------------------------------ media uploads in flight
+    def media_pending(self) -> dict[str, str]:
+        """content hash → image rel of uploads sent (or about to be) and not recorded."""
+        rows = self._conn.execute("SELECT content_hash, rel FROM media_pending").fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def mark_media_pending(self, content_hash: str, rel: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO media_pending VALUES (?, ?, ?)",
+            (content_hash, rel, time.time()),
+        )
+
+    def clear_media_pending(self, content_hash: str) -> None:
+        self._write("DELETE FROM media_pending WHERE content_hash = ?", (content_hash,))
+
+    # ------------------------------------------------------------------ image stat cache
+    def media_file(self, rel: str) -> tuple[int, int, str] | None:
+        """(size, mtime_ns, content hash) of an image as last hashed."""
+        row = self._conn.execute(
+            "SELECT size, mtime_ns, content_hash FROM media_files WHERE rel = ?", (rel,)
+        ).fetchone()
+        return (int(row[0]), int(row[1]), str(row[2])) if row else None
+
+    def put_media_file(self, rel: str, size: int, mtime_ns: int, content_hash: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO media_files VALUES (?, ?, ?, ?)",
+            (rel, size, mtime_ns, content_hash),
+        )
+
+    # ------------------------------------------------------------------ what posts were pushed with
+    def pushed(self) -> dict[str, Pushed]:
+        """What each file's post was pushed with (a new dict each call; read once, then
+        kept in step with every write, like the entries)."""
+        if self._pushed is None:
+            # The fields (what was sent, for describing a conflict) stay in the file until
+            # one post's are asked for: a big folder's runs need a few at most.
+            rows = self._conn.execute("SELECT rel, status, inputs, NULL FROM pushed").fetchall()
+            self._pushed = {row[0]: self._pushed_row(row) for row in rows}
+        return dict(self._pushed)
+
+    def _fields_text(self, rel: str) -> str:
+        row = self._conn.execute("SELECT fields FROM pushed WHERE rel = ?", (rel,)).fetchone()
+        return str(row[0]) if row is not None else "{}"
+
+    def get_pushed(self, rel: str) -> Pushed | None:
+        if self._pushed is not None:
+            return self._pushed.get(rel)
+        row = self._conn.execute(
+            "SELECT rel, status, inputs, fields FROM pushed WHERE rel = ?", (rel,)
+        ).fetchone()
+        return self._pushed_row(row) if row else None
+
+    def put_pushed(self, pushed: Pushed) -> None:
+        fields = json.dumps(dict(pushed.fields), sort_keys=True, default=str)
+        with self._changing_entries():
+            self._write(
+                "INSERT OR REPLACE INTO pushed VALUES (?, ?, ?, ?)",
+                (
+                    pushed.rel,
+                    pushed.status,
+                    json.dumps(dict(pushed.inputs), sort_keys=True),
+                    fields,
+                ),
+            )
+            if self._pushed is not None:
+                # as it reads back: the fields through JSON (a tuple comes back a list)
+                self._pushed[pushed.rel] = Pushed(
+                    pushed.rel,
+                    pushed.status,
+                    dict(pushed.inputs),
+                    _JSONObject(self.path, pushed.rel, fields),
+                )
+
+    def prune_pushed(self) -> None:
+        """Forget what was pushed for files the state no longer links (moved, deleted)."""
+        if self._pushed is not None and self._entries is not None:
+            gone = [rel for rel in self._pushed if rel not in self._entries]
+            if not gone:
+                return  # nothing to forget: no need to ask SQLite to look
+        with self._changing_entries():
+            self._write("DELETE FROM pushed WHERE rel NOT IN (SELECT rel FROM entries)", ())
+            if self._pushed is not None:
+                entries = self.entries()
+                self._pushed = {rel: p for rel, p in self._pushed.items() if rel in entries}
+
+    def _pushed_row(self, row: tuple[Any, ...]) -> Pushed:
+        rel, inputs, fields = str(row[0]), row[2], row[3]
+        if fields is None:  # read when used (see pushed())
+            lazy = _JSONObject(self.path, rel, inputs if isinstance(inputs, str) else "")
+            return Pushed(rel, str(row[1]), dict(lazy), _JSONObject(self.path, rel, None, self))
+        if not isinstance(fields, str) or not (fields.startswith("{") and fields.endswith("}")):
+            raise _corrupt(self.path, f"the pushed record of {rel} is not JSON")
+        # The fields (what was sent, for describing a conflict) are decoded when used: a
+        # no-op run of a big folder looks at none of them.
+        lazy = _JSONObject(self.path, rel, inputs if isinstance(inputs, str) else "")
+        return Pushed(rel, str(row[1]), dict(lazy), _JSONObject(self.path, rel, fields))
+
+
+class _JSONObject(Mapping[str, Any]):
+    """A JSON object from the state, decoded on first use (a corrupt one raises then)."""
+
+    __slots__ = ("_path", "_rel", "_store", "_text", "_value")
+
+    def __init__(
+        self, path: Path, rel: str, text: str | None, store: StateStore | None = None
+    ) -> None:
+        """``text`` None: read from ``store`` when first used (while it is open)."""
+        self._path, self._rel, self._text, self._store = path, rel, text, store
+        self._value: dict[str, Any] | None = {} if text == "{}" else None
+
+    def _data(self) -> dict[str, Any]:
+        if self._value is None:
+            if self._text is None:
+                assert self._store is not None
+                try:
+                    self._text = self._store._fields_text(self._rel)
+                except sqlite3.ProgrammingError:
+                    raise StateError(
+                        f"the pushed record of {self._rel} was read after the state was closed"
+                    ) from None
+                self._store = None
+            try:
+                value = json.loads(self._text)
+            except ValueError:
+                raise _corrupt(
+                    self._path, f"the pushed record of {self._rel} is not JSON"
+                ) from None
+            if not isinstance(value, dict):
+                raise _corrupt(self._path, f"the pushed record of {self._rel} is not an object")
+            self._value = value
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+    def __repr__(self) -> str:
+        return repr(self._data())
+
+
+def integrity_problem(row: tuple[Any, ...] | None) -> str:
+    """SQLite's integrity report is many lines: the first real one (messages are one line)."""
+    lines = [ln.strip() for ln in str(row[0] if row else "no answer").splitlines()]
+    useful = [ln for ln in lines if ln and not ln.startswith("***")]
+    return (useful or lines or ["no answer"])[0][:200]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+class KeptStore:
+    """A state store kept open from one run to the next by a long-lived process (the watch
+    daemon), so a run that touches one file in a big folder does not read the whole state
+    again.  Used under the folder lock, like any store.  Each run gets the same store,
+    refreshed (what it read is dropped when another process — a git hook — wrote the file),
+    or a new one when the file was replaced or the last run failed."""
+
+    def __init__(self) -> None:
+        self._store: StateStore | None = None
+
+    def get(self, state_dir: Path, site_url: str) -> StateStore:
+        if self._store is not None:
+            try:
+                self._store.refresh()
+                return self._store
+            except (StateError, sqlite3.Error) as exc:
+                logger.info("state file reopened: %s", exc)
+                self.close()
+        self._store = StateStore.open(state_dir, site_url)
+        return self._store
+
+    def drop(self) -> None:
+        """Forget the store (after a failed run: the next one opens the file afresh)."""
+        self.close()
+
+    def close(self) -> None:
+        if self._store is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._store.close()
+            self._store = None
+
+
+def _corrupt(path: Path, detail: str) -> StateError:
+    return StateError(
+        f"state file {path} is unreadable: {detail}",
+        hint="nothing was changed; `wpsync state rebuild` moves it aside and re-links every "
+        "file to its post (by slug), creating nothing",
+    )
