@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from wpsync.cli.common import Globals, fail, load
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
-    from wpsync.cli.main import Globals
     from wpsync.wordpress.doctor import DoctorReport
 
 SYMBOLS = {
@@ -85,15 +85,14 @@ def doctor(g: Globals, as_json: bool) -> None:
       wpsync doctor                     # all ✓? then `wpsync sync` will work
       wpsync doctor --json | jq '.checks[] | select(.status == "fail")'
     """
-    from wpsync.cli.main import _fail, _load
     from wpsync.cli.terminal import can_encode, colour_enabled
     from wpsync.wordpress.doctor import run_doctor
 
     try:
-        config = _load(g)
+        config = load(g)
         report = run_doctor(config)
     except WpsyncError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json()))
     else:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from wpsync.cli.common import Globals, fail, load
 from wpsync.errors import ConfigError, WpsyncError
-
-if TYPE_CHECKING:
-    from wpsync.cli.main import Globals
 
 
 def _interactive() -> bool:
@@ -61,7 +59,6 @@ def init(
       export WPSYNC_PASSWORD=…  &&  wpsync doctor   # then check the set-up
     """
     from wpsync.cli.doctor import render_report
-    from wpsync.cli.main import _fail, _load
     from wpsync.cli.terminal import can_encode, colour_enabled
     from wpsync.config_writer import run_init
     from wpsync.wordpress.doctor import run_doctor
@@ -94,10 +91,10 @@ def init(
                 click.echo(f"added the state folder to {result.gitignore}")
         report = None
         if not no_doctor:
-            report = run_doctor(_load(g))
+            report = run_doctor(load(g))
             out["doctor"] = report.to_json()
     except WpsyncError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(out))
         return

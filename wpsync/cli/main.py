@@ -8,41 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from wpsync import __version__
-from wpsync.cli.common import lock_timeout_option
+from wpsync.cli.common import Globals, fail, load, lock_timeout_option
 from wpsync.errors import WpsyncError
-
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class Globals:
-    config_path: Path
-    verbosity: int
-
-
-def _fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:
-    if as_json:
-        out: dict[str, Any] = {"error": str(exc), "kind": type(exc).__name__}
-        if exc.hint:
-            out["hint"] = exc.hint
-        click.echo(json.dumps(out))
-    click.echo(f"error: {exc}", err=True)
-    if exc.hint:
-        click.echo(f"hint: {exc.hint}", err=True)
-    sys.exit(exc.exit_code)
-
-
-def _load(g: Globals) -> Any:
-    from wpsync.config import load_config
-
-    return load_config(g.config_path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -161,7 +134,7 @@ def sync(
     from wpsync.engine.executor import SyncReport, SyncRequest, run_sync
 
     try:
-        config = _load(g)
+        config = load(g)
         renames: tuple[tuple[Path, Path], ...] = ()
         if changed is not None:
             from wpsync.triggers.gitchanges import changed_files
@@ -185,7 +158,7 @@ def sync(
         with progress_bar(quiet=g.verbosity < 0, as_json=as_json) as bar:
             report = run_sync(config, request, on_result=bar.wrap(printer), on_plan=bar.on_plan)
     except WpsyncError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=None))
     elif g.verbosity >= 0 and (
