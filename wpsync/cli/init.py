@@ -58,7 +58,7 @@ def init(
       wpsync init --url https://blog.example.com --username editor
       export WPSYNC_PASSWORD=…  &&  wpsync doctor   # then check the set-up
     """
-    from wpsync.cli.doctor import render_report
+    from wpsync.cli.reports import render_report
     from wpsync.cli.terminal import can_encode, colour_enabled
     from wpsync.config_writer import run_init
     from wpsync.wordpress.doctor import run_doctor
