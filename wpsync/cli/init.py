@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 import click
 
@@ -63,7 +62,7 @@ def init(
     from wpsync.config_writer import run_init
     from wpsync.wordpress.doctor import run_doctor
 
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     try:
         if (url is None or username is None) and not _interactive():
             raise ConfigError(
