@@ -1,8 +1,56 @@
-"""Options shared by several commands."""
+"""What the commands share: the global options they receive (:class:`Globals`), config
+loading (:func:`load`), the error exit (:func:`fail`) and the options several commands take.
+
+Exit codes: 0 everything synced · 1 some files failed or conflicted (the rest synced), or
+a safety check refused · 2 configuration, authentication or state error.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
 import click
+
+from wpsync.errors import WpsyncError
+
+if TYPE_CHECKING:
+    from wpsync.config import Config
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Globals:
+    """The group's options, handed to every command (``@click.pass_obj``)."""
+
+    config_path: Path
+    verbosity: int
+
+
+def fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:
+    """Report ``exc`` (and its hint) on stderr -- with ``as_json`` also as one JSON object on
+    stdout -- and exit with its exit code."""
+    if as_json:
+        out: dict[str, str] = {"error": str(exc), "kind": type(exc).__name__}
+        if exc.hint:
+            out["hint"] = exc.hint
+        click.echo(json.dumps(out))
+    click.echo(f"error: {exc}", err=True)
+    if exc.hint:
+        click.echo(f"hint: {exc.hint}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def load(g: Globals) -> Config:
+    """The configuration the global ``--config`` names."""
+    from wpsync.config import load_config
+
+    return load_config(g.config_path)
+
 
 lock_timeout_option = click.option(
     "--lock-timeout",

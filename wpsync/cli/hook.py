@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
+from wpsync.cli.common import Globals, fail, load
 from wpsync.errors import WpsyncError
-
-if TYPE_CHECKING:
-    from wpsync.cli.main import Globals
 
 HOOK_CHOICE = click.Choice(["post-commit", "pre-push"])
 
@@ -48,14 +45,13 @@ def install(g: Globals, name: str, blocking: bool) -> None:
       wpsync hook install
       wpsync -c blog/config.toml hook install pre-push --blocking
     """
-    from wpsync.cli.main import _fail, _load
     from wpsync.triggers.hooks import install as install_hook
 
     try:
-        config = _load(g)
+        config = load(g)
         result = install_hook(config.content.dir, name, g.config_path, blocking=blocking)
     except WpsyncError as exc:
-        _fail(exc)
+        fail(exc)
     if result.warning:
         click.echo(f"warning: {result.warning}", err=True)
     if g.verbosity >= 0:
@@ -76,15 +72,14 @@ def uninstall(g: Globals, name: str | None) -> None:
     Example:
       wpsync hook uninstall pre-push
     """
-    from wpsync.cli.main import _fail, _load
     from wpsync.triggers.hooks import HOOKS
     from wpsync.triggers.hooks import uninstall as uninstall_hook
 
     try:
-        config = _load(g)
+        config = load(g)
         results = [uninstall_hook(config.content.dir, h) for h in ([name] if name else HOOKS)]
     except WpsyncError as exc:
-        _fail(exc)
+        fail(exc)
     if g.verbosity >= 0:
         for result in results:
             if result.action == "removed" or name:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any
 
 import click
 
+from wpsync.cli.common import Globals, fail, load
 from wpsync.errors import ConfigError, WpsyncError
-
-if TYPE_CHECKING:
-    from wpsync.cli.main import Globals
 
 
 def _interactive() -> bool:
@@ -60,13 +57,12 @@ def init(
       wpsync init --url https://blog.example.com --username editor
       export WPSYNC_PASSWORD=…  &&  wpsync doctor   # then check the set-up
     """
-    from wpsync.cli.doctor import render_report
-    from wpsync.cli.main import _fail, _load
+    from wpsync.cli.reports import render_report
     from wpsync.cli.terminal import can_encode, colour_enabled
     from wpsync.config_writer import run_init
     from wpsync.wordpress.doctor import run_doctor
 
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     try:
         if (url is None or username is None) and not _interactive():
             raise ConfigError(
@@ -94,10 +90,10 @@ def init(
                 click.echo(f"added the state folder to {result.gitignore}")
         report = None
         if not no_doctor:
-            report = run_doctor(_load(g))
+            report = run_doctor(load(g))
             out["doctor"] = report.to_json()
     except WpsyncError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(out))
         return

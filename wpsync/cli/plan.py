@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wpsync.cli.common import lock_timeout_option
+from wpsync.cli.common import Globals, fail, load, lock_timeout_option
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
-    from wpsync.cli.main import Globals
     from wpsync.engine.preview import FilePlan
 
 COLOURS = {
@@ -83,15 +82,14 @@ def plan(
       wpsync plan --diff hello.md       # and what exactly would change in that post
       wpsync plan --json | jq '.files[] | select(.action == "conflict")'
     """
-    from wpsync.cli.main import _fail, _load
     from wpsync.cli.terminal import colour_enabled
     from wpsync.engine.preview import run_plan, summary_line
 
     try:
-        config = _load(g)
+        config = load(g)
         report = run_plan(config, paths=paths or None, diff=show_diff, lock_timeout=lock_timeout)
     except WpsyncError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json()))
         sys.exit(report.exit_code)

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wpsync.cli.common import lock_timeout_option
+from wpsync.cli.common import Globals, fail, load, lock_timeout_option
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
     from wpsync.adopt.pull import PulledFile
-    from wpsync.cli.main import Globals
 
 
 def _line(result: PulledFile, verbosity: int) -> None:
@@ -67,11 +66,10 @@ def pull(
       wpsync sync                       # then: nothing to send
     """
     from wpsync.adopt.pull import run_pull
-    from wpsync.cli.main import _fail, _load
 
     printer = None if as_json else (lambda r: _line(r, g.verbosity))
     try:
-        config = _load(g)
+        config = load(g)
         report = run_pull(
             config,
             types=types,
@@ -81,7 +79,7 @@ def pull(
             on_result=printer,
         )
     except WpsyncError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     data = report.to_json()
     if as_json:
         click.echo(json.dumps(data))

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wpsync.cli.common import lock_timeout_option
+from wpsync.cli.common import Globals, fail, load, lock_timeout_option
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
     from wpsync.adopt.rebuild import RebuildReport, Relinked
-    from wpsync.cli.main import Globals
 
 
 @click.group()
@@ -48,13 +47,12 @@ def rebuild(g: Globals, dry_run: bool, as_json: bool, lock_timeout: float) -> No
       wpsync sync --dry-run             # then: only the files that differ are sent
     """
     from wpsync.adopt.rebuild import rebuild_state
-    from wpsync.cli.main import _fail, _load
 
     try:
-        config = _load(g)
+        config = load(g)
         report = rebuild_state(config, dry_run=dry_run, lock_timeout=lock_timeout)
     except WpsyncError as exc:
-        _fail(exc, as_json)
+        fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json()))
         sys.exit(report.exit_code)

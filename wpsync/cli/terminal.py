@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sized
 from types import TracebackType
-from typing import Any, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
 T = TypeVar("T")
 
@@ -167,7 +167,7 @@ class Progress:
         """``run_sync``'s ``on_plan``: one result will follow per planned action."""
         self.start(len(actions))
 
-    def wrap(self, callback: Callable[[T], Any] | None) -> Callable[[T], None]:
+    def wrap(self, callback: Callable[[T], object] | None) -> Callable[[T], None]:
         """An ``on_result`` that erases the bar, lets ``callback`` print, then advances."""
 
         def on_result(result: T) -> None:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
+from wpsync.cli.common import Globals, fail, load
 from wpsync.errors import WpsyncError
-
-if TYPE_CHECKING:
-    from wpsync.cli.main import Globals
 
 #: loggers whose INFO lines repeat what the daemon says in its own one line per event
 _CHATTY = (
@@ -45,7 +42,6 @@ def watch(g: Globals, poll: bool | None) -> None:
       wpsync -c ~/blog/config.toml watch --poll    # a network share
       systemctl --user start wpsync  # see contrib/wpsync.service
     """
-    from wpsync.cli.main import _fail, _load
     from wpsync.logsetup import configure
     from wpsync.triggers.watch import WatchOptions, serve
 
@@ -55,8 +51,8 @@ def watch(g: Globals, poll: bool | None) -> None:
         for name in _CHATTY:
             logging.getLogger(name).setLevel(logging.WARNING)
     try:
-        config = _load(g)
+        config = load(g)
         code = serve(config, WatchOptions.from_config(config, poll=poll))
     except WpsyncError as exc:
-        _fail(exc)
+        fail(exc)
     sys.exit(code)

@@ -1,0 +1,143 @@
+"""``wpsync sync``: the command over :func:`wpsync.engine.executor.run_sync`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from wpsync.cli.common import Globals, fail, load, lock_timeout_option
+from wpsync.errors import WpsyncError
+
+if TYPE_CHECKING:
+    from wpsync.engine.executor import FileResult, SyncReport
+
+
+def _print_result(result: FileResult, verbosity: int) -> None:
+    action = result.action
+    if action == "failed":
+        error = str(result.error or "")
+        # A document error already starts with "path:line:"; don't say the path twice.
+        where = "" if error.startswith(f"{result.path}:") else f"{result.path}: "
+        click.echo(f"failed    {where}{error}", err=True)
+    elif action == "conflict":
+        click.echo(f"conflict  {result.path}: {result.error}", err=True)
+        if result.detail:
+            click.echo(f"          {result.detail}", err=True)
+    elif action == "unchanged":
+        if verbosity >= 1:
+            click.echo(f"unchanged {result.path}")
+    elif verbosity >= 0:
+        ident = f" #{result.id}" if result.id else ""
+        extra = f" ({result.detail})" if result.detail else ""
+        link = f" {result.link}" if result.link and action != "deleted" else ""
+        click.echo(f"{action:<9} {result.path}{ident}{link}{extra}")
+
+
+def _summary(report: SyncReport) -> str:
+    data = report.to_json()
+    parts = [
+        f"{data[k]} {label}"
+        for k, label in (
+            ("created", "created"),
+            ("updated", "updated"),
+            ("deleted", "deleted"),
+            ("unchanged", "unchanged"),
+            ("conflicts", "conflicts"),
+            ("failed", "failed"),
+        )
+        if data[k]
+    ]
+    prefix = "plan: " if report.dry_run else ""
+    return prefix + (", ".join(parts) or "nothing to sync")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--dry-run", "-n", is_flag=True, help="Show what would happen; change nothing.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite posts edited in WordPress; allow mass deletion."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object with every file's outcome."
+)
+@lock_timeout_option
+@click.option(
+    "--changed",
+    "changed",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[REV_RANGE]",
+    help="Only the Markdown files a git commit or range touched (default: the last commit).",
+)
+@click.pass_obj
+def sync(
+    g: Globals,
+    paths: tuple[Path, ...],
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+    lock_timeout: float,
+    changed: str | None,
+) -> None:
+    """Publish the content folder (or only PATHS) to WordPress.
+
+    Only files that changed since the last run are sent; a file whose post was edited in
+    WordPress since is reported as a conflict and left alone (--force overwrites).
+
+    \b
+    Examples:
+      wpsync sync                       # everything
+      wpsync sync content/hello.md      # just this file
+      wpsync sync --dry-run             # what would happen
+      wpsync sync --json | jq .failed   # for scripts
+      wpsync sync --changed             # what the last commit touched (git hooks)
+      wpsync sync --changed main..HEAD  # what these commits touched
+    """
+    from wpsync.cli.terminal import progress_bar
+    from wpsync.engine.executor import SyncReport, SyncRequest, run_sync
+
+    try:
+        config = load(g)
+        renames: tuple[tuple[Path, Path], ...] = ()
+        if changed is not None:
+            from wpsync.triggers.gitchanges import changed_files
+
+            if paths:
+                raise click.UsageError("give PATHS or --changed, not both")
+            found = changed_files(config.content.dir, changed or None)
+            if not found.paths:  # nothing of ours in that commit: not a full sync
+                if as_json:
+                    click.echo(json.dumps(SyncReport(files=()).to_json()))
+                sys.exit(0)
+            paths, renames = found.paths, found.renames
+        request = SyncRequest(
+            paths=paths or None,
+            dry_run=dry_run,
+            force=force,
+            lock_timeout=lock_timeout,
+            renames=renames,
+        )
+        printer = None if as_json else (lambda r: _print_result(r, g.verbosity))
+        with progress_bar(quiet=g.verbosity < 0, as_json=as_json) as bar:
+            report = run_sync(config, request, on_result=bar.wrap(printer), on_plan=bar.on_plan)
+    except WpsyncError as exc:
+        fail(exc, as_json)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=None))
+    elif g.verbosity >= 0 and (
+        report.exit_code
+        or g.verbosity >= 1
+        or (_changed(report) and changed is None)  # a hook: one line per post is enough
+        or dry_run
+    ):
+        click.echo(_summary(report))
+    sys.exit(report.exit_code)
+
+
+def _changed(report: SyncReport) -> bool:
+    return any(f.action != "unchanged" for f in report.files)
