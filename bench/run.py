@@ -157,7 +157,7 @@ def wpsync_command() -> list[str]:
     script = Path(sys.executable).parent / "wpsync"
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-m", "wpsync.cli.main"]
+    return [sys.executable, "-m", "wpsync.cli"]
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def profile_of(site: Site, args: Sequence[str], title: str, report: Report) -> N
         "-o",
         str(out),
         "-m",
-        "wpsync.cli.main",
+        "wpsync.cli",
         "--config",
         str(site.config),
         *args,
@@ -254,7 +254,7 @@ def imports_of(site: Site, args: Sequence[str], title: str, report: Report) -> N
         "-X",
         "importtime",
         "-m",
-        "wpsync.cli.main",
+        "wpsync.cli",
         "--config",
         str(site.config),
     ]
@@ -833,7 +833,7 @@ def bench_startup(scale: Scale, report: Report) -> None:
     base = sorted(p[1] for p in pairs)
     _STARTUP["pass"] = statistics.median(base)
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "wpsync.cli.main", "--version"],
+        [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--version"],
         capture_output=True,
         text=True,
         check=True,

@@ -53,7 +53,7 @@ class Site:
         self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "wpsync.cli.main", "--config", str(self.config), *args],
+            [sys.executable, "-m", "wpsync.cli", "--config", str(self.config), *args],
             cwd=self.root,
             env=dict(env) if env is not None else self.env(),
             capture_output=True,

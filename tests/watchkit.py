@@ -35,7 +35,7 @@ class WatchDaemon:
                 [
                     sys.executable,
                     "-m",
-                    "wpsync.cli.main",
+                    "wpsync.cli",
                     "--config",
                     str(self.site.config),
                     "watch",
@@ -104,15 +104,15 @@ class WatchDaemon:
 
 def updated(rel: str) -> str:
     """The daemon's log line for an update of ``rel`` (a regex)."""
-    return rf"wpsync\.watch: updated {re.escape(rel)} \(post \d+"
+    return rf"wpsync\.triggers\.watch: updated {re.escape(rel)} \(post \d+"
 
 
 def created(rel: str) -> str:
-    return rf"wpsync\.watch: created {re.escape(rel)} \(post \d+"
+    return rf"wpsync\.triggers\.watch: created {re.escape(rel)} \(post \d+"
 
 
 def deleted(rel: str) -> str:
-    return rf"wpsync\.watch: deleted {re.escape(rel)} \(post \d+"
+    return rf"wpsync\.triggers\.watch: deleted {re.escape(rel)} \(post \d+"
 
 
 def post_id(line: str) -> int:

@@ -26,7 +26,7 @@ SYNCS = 4
 
 def wpsync(site: Site, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "wpsync.cli.main", "--config", str(site.config), *args],
+        [sys.executable, "-m", "wpsync.cli", "--config", str(site.config), *args],
         cwd=site.root,
         env=site.env(),
         stdout=subprocess.PIPE,

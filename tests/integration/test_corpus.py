@@ -129,7 +129,7 @@ def make_generated(content: Path) -> None:
 
 def cli_as_reader(site: Site, *args: str) -> subprocess.CompletedProcess[str]:
     """The CLI, unable to read a mode-000 file even when the tests run as root."""
-    command = [sys.executable, "-m", "wpsync.cli.main", "--config", str(site.config), *args]
+    command = [sys.executable, "-m", "wpsync.cli", "--config", str(site.config), *args]
     if os.geteuid() == 0:
         caps = "-dac_override,-dac_read_search"
         command = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", *command]

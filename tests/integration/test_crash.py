@@ -150,7 +150,7 @@ DELETED = list(range(190, 198))
 
 def start_sync(site: Site) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "wpsync.cli.main", "--config", str(site.config), "sync", "--json"],
+        [sys.executable, "-m", "wpsync.cli", "--config", str(site.config), "sync", "--json"],
         cwd=site.root,
         env=site.env(),
         stdout=subprocess.DEVNULL,

@@ -54,7 +54,7 @@ def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Sit
             "-X",
             "importtime",
             "-m",
-            "wpsync.cli.main",
+            "wpsync.cli",
             "--config",
             str(synced.config),
             "sync",
@@ -77,7 +77,7 @@ def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Sit
 
 def test_wpsync_version_imports_none_of_the_heavy_dependencies() -> None:
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "wpsync.cli.main", "--version"],
+        [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--version"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -59,7 +59,7 @@ def run(site: Site, what: str, *args: str, env: dict[str, str] | None = None) ->
 def run_watch(site: Site, seconds: float, env: dict[str, str] | None = None) -> Run:
     """`wpsync watch` for a few seconds, then SIGTERM (its clean stop)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "wpsync.cli.main", "--config", str(site.config), "-vv", "watch"],
+        [sys.executable, "-m", "wpsync.cli", "--config", str(site.config), "-vv", "watch"],
         cwd=site.root,
         env=env or site.env(),
         stdout=subprocess.PIPE,

@@ -63,7 +63,7 @@ def test_each_save_in_place_or_by_rename_updates_the_post_exactly_once(site: Sit
             assert f"Version {n} ({editor})" in post(site.wp, hello)["content"]["raw"], editor
         time.sleep(1.0)  # anything late would show up now
         assert daemon.count(updated("hello.md")) == len(SAVES)
-        assert daemon.count(r"wpsync\.watch: (created|deleted)") == 1
+        assert daemon.count(r"wpsync\.triggers\.watch: (created|deleted)") == 1
         assert daemon.count(r"ERROR|WARNING|Traceback") == 0, daemon.log()
     assert revisions(site.wp, hello) == before + len(SAVES)
     [only] = all_posts(site.wp)
@@ -89,7 +89,7 @@ def test_new_files_moves_new_subfolders_and_deletions_follow_the_folder(site: Si
         [gone] = daemon.wait_for(deleted("later/deeper/second.md"))
         assert post_id(gone) == second
         time.sleep(0.5)
-        assert daemon.count(r"wpsync\.watch: (created|updated|deleted)") == 4, daemon.log()
+        assert daemon.count(r"wpsync\.triggers\.watch: (created|updated|deleted)") == 4, daemon.log()
     assert [p["id"] for p in all_posts(site.wp)] == [first]  # "any" leaves the trash out
     assert post(site.wp, first)["status"] == "publish"
     assert post(site.wp, second)["status"] == "trash"
@@ -125,10 +125,10 @@ def test_wordpress_down_while_files_change_every_change_lands_once_when_it_is_ba
     for name in ("edited", "deleted", "moved", "twice"):
         site.write(f"{name}.md", f"# {name.title()}\n\nOriginal text of {name}.\n")
     with WatchDaemon(site) as daemon:
-        daemon.wait_for(r"wpsync\.watch: created", count=4)
+        daemon.wait_for(r"wpsync\.triggers\.watch: created", count=4)
         ids = {
             line.split(" created ")[1].split(".md ")[0]: post_id(line)
-            for line in daemon.lines(r"wpsync\.watch: created")
+            for line in daemon.lines(r"wpsync\.triggers\.watch: created")
         }
         revs = {name: revisions(site.wp, i) for name, i in ids.items()}
         stop(site.wp)
@@ -159,7 +159,7 @@ def test_wordpress_down_while_files_change_every_change_lands_once_when_it_is_ba
             deleted("deleted.md"),
         ):
             assert daemon.count(pattern) == 1, (pattern, log)
-        assert daemon.count(r"wpsync\.watch: (created|updated|deleted)") == 4 + 5, log
+        assert daemon.count(r"wpsync\.triggers\.watch: (created|updated|deleted)") == 4 + 5, log
         assert daemon.running
     posts = {p["id"]: p for p in all_posts(site.wp)}
     assert post(site.wp, ids["deleted"])["status"] == "trash"

@@ -64,7 +64,7 @@ def block(hook: str, *, config_arg: str, python: str, blocking: bool = False) ->
     run = (
         "wpsync_run() {\n"
         f"    if [ -x {shlex.quote(python)} ]; then\n"
-        f'        {shlex.quote(python)} -m wpsync.cli.main --config {config_arg} "$@"\n'
+        f'        {shlex.quote(python)} -m wpsync.cli --config {config_arg} "$@"\n'
         "    else\n"
         f'        wpsync --config {config_arg} "$@"\n'
         "    fi\n"
