@@ -41,15 +41,9 @@ from wpsync import __version__
 from wpsync.config import Config, Secret, SiteConfig, resolve_password
 from wpsync.errors import ConfigError, RemoteError, TransportError
 from wpsync.logsetup import register_secret
-from wpsync.wordpress.auth import (
-    HEADER_HINT,
-    as_number,
-    json_body,
-    jwt_claims,
-    token_endpoint_error,
-    wp_error,
-)
-from wpsync.wordpress.client import tls_verify
+from wpsync.wordpress.answers import HEADER_HINT, json_body, token_endpoint_error, wp_error
+from wpsync.wordpress.tokens import as_number, jwt_claims
+from wpsync.wordpress.transport import tls_verify
 
 logger = logging.getLogger(__name__)
 
