@@ -12,7 +12,7 @@ from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
     from wpsync.cli.main import Globals
-    from wpsync.wordpress.doctor import DoctorReport
+    from wpsync.wordpress.doctor.report import DoctorReport
 
 SYMBOLS = {
     "ok": ("✓", "green"),

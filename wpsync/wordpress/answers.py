@@ -23,10 +23,23 @@ from wpsync.errors import AuthError, RemoteError
 #: The two authentication schemes (``site.auth``).
 Scheme = Literal["jwt", "application-password"]
 
+#: What to do when the server drops the ``Authorization`` header, in one line.
 HEADER_HINT = (
     "make the web server pass the Authorization header to PHP — Apache: "
     '`SetEnvIf Authorization "(.*)" HTTP_AUTHORIZATION=$1` or `CGIPassAuth On`; '
     "nginx + php-fpm: `fastcgi_param HTTP_AUTHORIZATION $http_authorization;`"
+)
+
+#: The same fixes at length, one per line (REFERENCE.md §1), for ``wpsync doctor``.
+HEADER_FIXES = (
+    "Apache (.htaccess, above the WordPress rules):",
+    "    RewriteEngine On",
+    "    RewriteCond %{HTTP:Authorization} ^(.*)",
+    "    RewriteRule ^(.*) - [E=HTTP_AUTHORIZATION:%1]",
+    'or: SetEnvIf Authorization "(.*)" HTTP_AUTHORIZATION=$1',
+    "or, Apache 2.4.13+ with PHP as CGI/FastCGI: CGIPassAuth On",
+    "nginx + php-fpm (in the PHP location block):",
+    "    fastcgi_param HTTP_AUTHORIZATION $http_authorization;",
 )
 
 # --------------------------------------------------------------------------- WordPress error bodies

@@ -251,35 +251,32 @@ class WordPressClient:
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
         """The posts (any status, trash included) with these IDs; missing ones are left out."""
         found: dict[int, RemotePost] = {}
-        route = f"/wp/v2/{rest_base}"
         unique = [str(i) for i in sorted(set(ids))]
-        for chunk in chunked_for_query(unique, PER_PAGE, MAX_QUERY_CHARS):
-            params = {
-                "include": ",".join(chunk),
-                "status": "any,trash",
-                "context": "edit",
-                "per_page": PER_PAGE,
-                "_fields": POST_FIELDS,
-            }
-            for item in self._rest.paginate(route, params):
-                post = RemotePost.from_json(rest_base, item)
-                found[post.id] = post
+        for post in self._posts_included(rest_base, unique, "edit"):
+            found[post.id] = post
         # With context=edit WordPress leaves out the posts this user may not edit (another
         # author's): they exist all the same.  Ask again for those in the public view, so a
         # post we cannot edit is never taken for a deleted one (and re-created).
         missing = [i for i in unique if int(i) not in found]
-        for chunk in chunked_for_query(missing, PER_PAGE, MAX_QUERY_CHARS):
+        for post in self._posts_included(rest_base, missing, "view"):
+            found.setdefault(post.id, post)
+        return found
+
+    def _posts_included(
+        self, rest_base: str, ids: Sequence[str], context: str
+    ) -> Iterator[RemotePost]:
+        """The posts (any status, trash included) with these IDs, as ``context`` shows them."""
+        route = f"/wp/v2/{rest_base}"
+        for chunk in chunked_for_query(ids, PER_PAGE, MAX_QUERY_CHARS):
             params = {
                 "include": ",".join(chunk),
                 "status": "any,trash",
-                "context": "view",
+                "context": context,
                 "per_page": PER_PAGE,
                 "_fields": POST_FIELDS,
             }
             for item in self._rest.paginate(route, params):
-                post = RemotePost.from_json(rest_base, item)
-                found.setdefault(post.id, post)
-        return found
+                yield RemotePost.from_json(rest_base, item)
 
     def list_posts(self, rest_base: str) -> Iterator[RemotePost]:
         """Every post of a type (any status but trash), oldest ID first."""
