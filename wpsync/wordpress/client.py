@@ -141,7 +141,7 @@ class WordPressClient:
 
     # -- site
 
-    def index(self) -> dict[str, Any]:
+    def index(self) -> dict[str, object]:
         """The REST index (``/wp-json/``): ``namespaces``, ``authentication``… (for doctor)."""
         body = self._rest.decode(self._rest.request("GET", "/", authenticated=False), "GET", "/")
         if not isinstance(body, dict):
@@ -154,7 +154,7 @@ class WordPressClient:
             raise TypeError("validate_token() needs JWT authentication")
         self._rest.request("POST", VALIDATE_ROUTE)
 
-    def current_user(self) -> dict[str, Any]:
+    def current_user(self) -> dict[str, object]:
         """``/wp/v2/users/me`` (context=edit): who WordPress thinks we are."""
         route = "/wp/v2/users/me"
         body = self._rest.decode(
@@ -361,7 +361,7 @@ class WordPressClient:
             if key in self._terms:
                 return self._terms[key]
         route = f"/wp/v2/{taxonomy_rest_base}"
-        body: dict[str, Any] = {"name": name}
+        body: dict[str, str | int] = {"name": name}
         if parent:
             body["parent"] = parent
         try:
@@ -415,7 +415,7 @@ class WordPressClient:
         route = f"/wp/v2/{taxonomy_rest_base}"
         found: dict[int, tuple[str, int]] = {}
         base = {"per_page": PER_PAGE, "_fields": "id,name,parent", "hide_empty": "false"}
-        chunks: list[dict[str, Any]] = (
+        chunks: list[dict[str, str]] = (
             [{}]
             if ids is None
             else [
