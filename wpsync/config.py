@@ -351,13 +351,25 @@ def _learned(value: str) -> Secret:
     return Secret(value)
 
 
-def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> Secret:
-    """The password from, in order: the environment, ``password_command``, the file."""
+def password_source(site: SiteConfig, env: Mapping[str, str] | None = None) -> str:
+    """Where :func:`resolve_password` takes the password from, as the user names it:
+    ``$VARIABLE``, ``site.password_command`` or ``site.password``."""
     env = os.environ if env is None else env
-    from_env = env.get(site.password_env) or env.get("WPSYNC_PASSWORD")
-    if from_env:
-        return _learned(from_env)
-    if site.password_command:
+    for name in (site.password_env, "WPSYNC_PASSWORD"):
+        if env.get(name):
+            return f"${name}"
+    return "site.password_command" if site.password_command else "site.password"
+
+
+def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> Secret:
+    """The password from, in order: the environment, ``password_command``, the file
+    (:func:`password_source` says which)."""
+    env = os.environ if env is None else env
+    source = password_source(site, env)
+    if source.startswith("$"):
+        return _learned(env[source.removeprefix("$")])
+    if source == "site.password_command":
+        assert site.password_command is not None
         try:
             done = subprocess.run(
                 shlex.split(site.password_command),

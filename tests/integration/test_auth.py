@@ -21,8 +21,9 @@ from tests.sitekit import all_posts
 from tests.wordpress import WordPressInstance, set_jwt
 from wpsync.config import Secret, SiteConfig
 from wpsync.errors import AuthError
-from wpsync.wordpress.auth import JwtAuth, TokenCache
+from wpsync.wordpress.auth import JwtAuth
 from wpsync.wordpress.client import WordPressClient
+from wpsync.wordpress.tokens import TokenCache
 
 pytestmark = pytest.mark.integration
 
@@ -123,7 +124,7 @@ def test_a_token_from_another_site_in_the_cache_is_replaced(
         new_post(client, "first")
     # Same URL, but the token was signed by another WordPress (a rebuilt test site, a new secret).
     stale = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl"
-    from wpsync.wordpress.auth import Token
+    from wpsync.wordpress.tokens import Token
 
     TokenCache(cache_path).store(wp.url, wp.admin_user, Token.parse(stale))
     with client_for(wp, token_cache=cache_path) as client:

@@ -28,7 +28,9 @@ from tests.sitekit import admin, all_posts
 from tests.wordpress import WordPressInstance
 from wpsync.config import Secret, SiteConfig
 from wpsync.errors import RemoteError, TransportError
-from wpsync.wordpress.client import BatchRequest, BatchUnsupported, RemotePost, WordPressClient
+from wpsync.wordpress.batch_route import BatchUnsupported
+from wpsync.wordpress.client import WordPressClient
+from wpsync.wordpress.records import BatchRequest, RemotePost
 
 pytestmark = pytest.mark.integration
 

@@ -17,19 +17,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wpsync.config import Secret
-from wpsync.wordpress.auth import (
-    ApplicationPasswordAuth,
-    JwtAuth,
-    Token,
-    TokenCache,
+from wpsync.wordpress.answers import (
     is_token_rejected,
-    jwt_claims,
     plain_text,
     request_auth_error,
     token_endpoint_error,
-    token_url_for,
     wp_error,
 )
+from wpsync.wordpress.auth import ApplicationPasswordAuth, JwtAuth
+from wpsync.wordpress.tokens import Token, TokenCache, jwt_claims, token_url_for
 
 SITE = "http://127.0.0.1:8080"
 

@@ -11,15 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wpsync.errors import RemoteError
-from wpsync.wordpress.client import (
-    BatchResponse,
-    RemotePost,
-    chunked_for_query,
-    error_message,
-    normalise_slug,
-    parse_retry_after,
-    safe_filename,
-)
+from wpsync.wordpress.answers import error_message
+from wpsync.wordpress.client import safe_filename
+from wpsync.wordpress.lookups import chunked_for_query, normalise_slug
+from wpsync.wordpress.records import BatchResponse, RemotePost
+from wpsync.wordpress.transport import parse_retry_after
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from wpsync.config import SiteConfig
-from wpsync.wordpress.client import _PlainUntilTLS, _transport_for
+from wpsync.wordpress.transport import PlainUntilTLS, transport_for
 
 
 def site(url: str) -> SiteConfig:
@@ -30,14 +30,14 @@ def answering(text: str) -> httpx.MockTransport:
 
 
 def test_an_http_site_gets_the_plain_transport_with_tls_left_for_later() -> None:
-    transport = _transport_for(site("http://127.0.0.1:8080"), httpx.Limits())
-    assert isinstance(transport, _PlainUntilTLS)
+    transport = transport_for(site("http://127.0.0.1:8080"), httpx.Limits())
+    assert isinstance(transport, PlainUntilTLS)
     assert transport._tls is None
     transport.close()
 
 
 def test_an_https_site_gets_a_verifying_transport_at_once() -> None:
-    transport = _transport_for(site("https://blog.example.com"), httpx.Limits())
+    transport = transport_for(site("https://blog.example.com"), httpx.Limits())
     assert isinstance(transport, httpx.HTTPTransport)
     transport.close()
 
@@ -49,7 +49,7 @@ def test_requests_go_plain_or_over_tls_by_scheme_and_tls_is_made_once() -> None:
         made.append(1)
         return answering("tls")
 
-    with httpx.Client(transport=_PlainUntilTLS(answering("plain"), tls)) as client:
+    with httpx.Client(transport=PlainUntilTLS(answering("plain"), tls)) as client:
         assert client.get("http://127.0.0.1:8080/wp-json/").text == "plain"
         assert made == []
         assert client.get("https://cdn.example.com/a.png").text == "tls"

@@ -49,7 +49,8 @@ from wpsync.store.state import (
 )
 
 if TYPE_CHECKING:
-    from wpsync.wordpress.client import RemotePost, WordPressClient
+    from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.records import RemotePost
 
 logger = logging.getLogger(__name__)
 

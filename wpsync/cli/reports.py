@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from wpsync.cli.terminal import paint
 
 if TYPE_CHECKING:
-    from wpsync.wordpress.doctor import DoctorReport
+    from wpsync.wordpress.doctor.report import DoctorReport
 
 SYMBOLS = {
     "ok": ("✓", "green"),

@@ -15,6 +15,9 @@ _CHATTY = (
     "wpsync.engine.executor",
     "wpsync.wordpress.client",
     "wpsync.wordpress.auth",
+    "wpsync.wordpress.rest",
+    "wpsync.wordpress.transport",
+    "wpsync.wordpress.batch_route",
     "wpsync.store.state",
 )
 

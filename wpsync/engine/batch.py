@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from wpsync.errors import AuthError, RemoteError, TransportError
 
 if TYPE_CHECKING:
-    from wpsync.wordpress.client import BatchResponse, RemotePost, WordPressClient
+    from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.records import BatchResponse, RemotePost
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +139,8 @@ class PostWriter:
 
     def _send_batch(self, writes: Sequence[PostWrite]) -> list[BatchResponse] | None:
         """The batch's answers, or None when the site will not take batches."""
-        from wpsync.wordpress.client import BatchRequest, BatchUnsupported
+        from wpsync.wordpress.batch_route import BatchUnsupported
+        from wpsync.wordpress.records import BatchRequest
 
         requests = [BatchRequest("POST", f"{w.route}?_fields={FIELDS}", w.body) for w in writes]
         try:
@@ -163,7 +165,7 @@ class PostWriter:
         self, writes: Sequence[PostWrite], answers: Sequence[BatchResponse | None]
     ) -> list[RemotePost | RemoteError]:
         """Turn batch answers into outcomes; writes without a good answer go alone."""
-        from wpsync.wordpress.client import RemotePost
+        from wpsync.wordpress.records import RemotePost
 
         out: list[RemotePost | RemoteError] = []
         down: RemoteError | None = None

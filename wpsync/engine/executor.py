@@ -52,7 +52,8 @@ from wpsync.model import PostPayload
 from wpsync.store.state import Entry, FolderLock, KeptStore, StateStore
 
 if TYPE_CHECKING:
-    from wpsync.wordpress.client import RemotePost, WordPressClient
+    from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.records import RemotePost
 
 logger = logging.getLogger(__name__)
 

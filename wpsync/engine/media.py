@@ -29,7 +29,8 @@ from wpsync.model import MediaRef, bytes_hash
 from wpsync.store.state import MediaEntry, StateStore
 
 if TYPE_CHECKING:
-    from wpsync.wordpress.client import RemoteMedia, WordPressClient
+    from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.records import RemoteMedia
 
 logger = logging.getLogger(__name__)
 

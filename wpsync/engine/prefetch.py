@@ -31,7 +31,8 @@ from wpsync.errors import AuthError, RemoteError, TransportError
 
 if TYPE_CHECKING:
     from wpsync.model import PostPayload
-    from wpsync.wordpress.client import BatchResponse, RemotePost, WordPressClient
+    from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.records import BatchResponse, RemotePost
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +177,8 @@ def _by_batches(
     take batches (no route, or a batch refused as a whole: the caller then goes one by
     one).  Items the batch could not settle are left out of ``ids`` (the resolver asks
     for them again)."""
-    from wpsync.wordpress.client import BatchRequest, BatchUnsupported
+    from wpsync.wordpress.batch_route import BatchUnsupported
+    from wpsync.wordpress.records import BatchRequest
 
     chunks = [list(todo[i : i + MAX_BATCH]) for i in range(0, len(todo), MAX_BATCH)]
 

@@ -46,7 +46,8 @@ from wpsync.source.pages import folder_parent
 from wpsync.store.state import Entry, Pushed, StateStore
 
 if TYPE_CHECKING:
-    from wpsync.wordpress.client import RemotePost, WordPressClient
+    from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.records import RemotePost
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,104 @@
+"""The plain records the WordPress client hands out and takes in: a post, a media file,
+one request and one answer of ``/batch/v1``.
+
+JSON objects from WordPress are read into these at the edge (``from_json``), so the rest
+of wpsync sees typed fields; the bodies of batch requests and answers stay JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wpsync.errors import RemoteError
+
+#: The fields a post is asked for (``_fields=``): what :class:`RemotePost` holds.
+POST_FIELDS = "id,slug,status,modified_gmt,link,type"
+#: The fields a media item is asked for.
+MEDIA_FIELDS = "id,source_url,mime_type,media_details,date_gmt"
+
+
+@dataclass(frozen=True)
+class RemotePost:
+    """What wpsync needs to know about a post (or page, or custom type item) in WordPress."""
+
+    id: int
+    rest_base: str
+    slug: str
+    status: str
+    modified_gmt: str
+    link: str
+    type: str = ""
+
+    @classmethod
+    def from_json(cls, rest_base: str, item: Mapping[str, Any]) -> RemotePost:
+        try:
+            return cls(
+                id=int(item["id"]),
+                rest_base=rest_base,
+                slug=str(item.get("slug") or ""),
+                status=str(item.get("status") or ""),
+                modified_gmt=str(item.get("modified_gmt") or ""),
+                link=str(item.get("link") or ""),
+                type=str(item.get("type") or ""),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise RemoteError(
+                f"WordPress answered with an unexpected {rest_base} object (no id)"
+            ) from None
+
+
+@dataclass(frozen=True)
+class RemoteMedia:
+    """An uploaded file in the media library."""
+
+    id: int
+    source_url: str
+    mime_type: str = ""
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> RemoteMedia:
+        try:
+            return cls(
+                id=int(item["id"]),
+                source_url=str(item.get("source_url") or ""),
+                mime_type=str(item.get("mime_type") or ""),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise RemoteError(
+                "WordPress answered with an unexpected media object (no id)"
+            ) from None
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One request inside ``/batch/v1``: ``path`` is a route (``/wp/v2/posts/12?force=true``)."""
+
+    method: str
+    path: str
+    body: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class BatchResponse:
+    """One answer from ``/batch/v1``, in the order of the requests.
+
+    ``recovered``: the batch's answer was lost and this create was found again by its
+    slug; ``body`` is then the post as the look-up returned it (``id``, ``slug``,
+    ``status``, ``modified_gmt``, ``link``, ``type``, ``title``), ``status`` is 201.
+    """
+
+    status: int
+    body: Any
+    recovered: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def code(self) -> str | None:
+        if isinstance(self.body, Mapping) and isinstance(self.body.get("code"), str):
+            return str(self.body["code"])
+        return None
