@@ -89,7 +89,9 @@ def test_new_files_moves_new_subfolders_and_deletions_follow_the_folder(site: Si
         [gone] = daemon.wait_for(deleted("later/deeper/second.md"))
         assert post_id(gone) == second
         time.sleep(0.5)
-        assert daemon.count(r"wpsync\.triggers\.watch: (created|updated|deleted)") == 4, daemon.log()
+        assert daemon.count(r"wpsync\.triggers\.watch: (created|updated|deleted)") == 4, (
+            daemon.log()
+        )
     assert [p["id"] for p in all_posts(site.wp)] == [first]  # "any" leaves the trash out
     assert post(site.wp, first)["status"] == "publish"
     assert post(site.wp, second)["status"] == "trash"
