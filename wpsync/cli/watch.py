@@ -19,6 +19,7 @@ _CHATTY = (
     "wpsync.wordpress.client",
     "wpsync.wordpress.auth",
     "wpsync.store.state",
+    "wpsync.store.lock",
 )
 
 
