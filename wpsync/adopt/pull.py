@@ -36,7 +36,7 @@ from urllib.parse import unquote, urljoin
 import yaml
 
 from wpsync.errors import DocumentError
-from wpsync.source.mapping import slugify
+from wpsync.source.slugs import slugify
 
 if TYPE_CHECKING:
     from wpsync.config import Config
