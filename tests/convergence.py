@@ -22,7 +22,8 @@ from tests.sitekit import Site, admin
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, Secret, load_config
 from wpsync.engine.executor import TOKEN_CACHE, SyncRequest, run_sync
-from wpsync.store.state import Entry, Pending, StateStore
+from wpsync.model import Entry, Pending
+from wpsync.store.state import StateStore
 from wpsync.wordpress.client import WordPressClient
 
 

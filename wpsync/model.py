@@ -1,5 +1,6 @@
-"""The plain data that flows through the pipeline: documents read from disk and the
-payloads mapped from them.  Frozen, typed, no I/O."""
+"""The plain data that flows through the pipeline: documents read from disk, the
+payloads mapped from them, and the records the state store keeps of what was pushed
+(read by the planner, which never touches the store itself).  Frozen, typed, no I/O."""
 
 from __future__ import annotations
 
@@ -102,6 +103,74 @@ class PostPayload:
         if self.meta:
             body["meta"] = dict(self.meta)
         return body
+
+
+# ---------------------------------------------------------------------------- state records
+# What the state store (wpsync.store.state) keeps of each push, and what the planner reads.
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A source file linked to a WordPress object, as of our last successful push."""
+
+    rel: str
+    rest_base: str
+    post_id: int
+    slug: str
+    source_hash: str
+    payload_hash: str
+    modified_gmt: str
+    link: str = ""
+    size: int = -1
+    mtime_ns: int = -1
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A create that was sent (or about to be) and whose answer we have not recorded."""
+
+    rel: str
+    rest_base: str
+    slug: str
+    started: float
+
+
+@dataclass(frozen=True)
+class Pushing:
+    """An update that was sent (or about to be) and whose answer we have not recorded:
+    ``fields`` are what it sent (``conflicts.pushed_fields``)."""
+
+    rel: str
+    post_id: int
+    fields: Mapping[str, JSONValue]
+    started: float
+
+
+@dataclass(frozen=True)
+class MediaEntry:
+    """An uploaded image: its content hash, the media object it became, and its file."""
+
+    content_hash: str
+    media_id: int
+    source_url: str
+    rel: str
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What a file's post was last pushed with, beyond the payload hash of its Entry.
+
+    ``status`` is the status WordPress gave the post (``future`` for a scheduled one);
+    ``inputs`` what the body was rendered from besides the file (``img:<rel>`` → the
+    image's content hash, ``link:<rel>`` → the target's URL or ``""``, options);
+    ``fields`` the REST fields sent (long texts as hashes, never the password), for
+    describing a conflict.
+    """
+
+    rel: str
+    status: str
+    inputs: Mapping[str, str]
+    fields: Mapping[str, JSONValue]
 
 
 def stable_hash(value: JSONValue) -> str:

@@ -95,7 +95,7 @@ def test_concurrent_syncs_a_daemon_and_edits_never_corrupt_the_state_nor_double_
 def test_a_second_process_waits_for_the_lock_or_gives_up_clearly(
     tmp_path: Path, wp: WordPressInstance
 ) -> None:
-    from wpsync.store.state import FolderLock
+    from wpsync.store.lock import FolderLock
 
     site = make_site(tmp_path / "blog", wp)
     site.write("a.md", "# A\n\nBody.\n")

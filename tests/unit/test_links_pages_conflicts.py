@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
+from wpsync.model import Entry
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
-from wpsync.store.state import Entry
 
 
 def entry(rel: str, link: str) -> Entry:

@@ -14,16 +14,9 @@ from hypothesis import strategies as st
 from wpsync.errors import DocumentError
 from wpsync.model import Document, MediaRef
 from wpsync.source.content import read_document
-from wpsync.source.mapping import (
-    ALIASES,
-    FIELDS,
-    IGNORED_KEYS,
-    Mapped,
-    MappingDefaults,
-    map_document,
-    rest_base_for,
-    slugify,
-)
+from wpsync.source.fields import ALIASES, FIELDS, IGNORED_KEYS, rest_base_for
+from wpsync.source.mapping import Mapped, MappingDefaults, map_document
+from wpsync.source.slugs import slugify
 
 DEFAULTS = MappingDefaults()
 

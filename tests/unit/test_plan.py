@@ -25,8 +25,7 @@ from wpsync.engine.plan import (
     plan,
 )
 from wpsync.errors import DocumentError, SafetyError
-from wpsync.model import PostPayload
-from wpsync.store.state import Entry, Pending
+from wpsync.model import Entry, Pending, PostPayload
 
 STAT = Stat(10, 1)
 

@@ -8,7 +8,7 @@ import pytest
 from tests.unit.test_plan import changed, entry_for
 from wpsync.engine.plan import Create, Delete, Options, RemoteFacts, RemotePostFacts, Update, plan
 from wpsync.errors import SafetyError
-from wpsync.store.state import Entry
+from wpsync.model import Entry
 
 MODIFIED = "2026-01-01T00:00:00"
 

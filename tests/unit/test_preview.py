@@ -14,8 +14,7 @@ from wpsync.engine.preview import (
     with_remote,
 )
 from wpsync.errors import DocumentError
-from wpsync.model import PostPayload
-from wpsync.store.state import Entry
+from wpsync.model import Entry, PostPayload
 
 STAT = Stat(1, 1)
 ENTRY = Entry("hello.md", "posts", 12, "hello", "s", "p", "2026-01-01T00:00:00")

@@ -115,7 +115,7 @@ def test_a_worker_neither_keeps_the_folder_lock_nor_outlives_a_killed_parent(
     import sys
     import textwrap
 
-    from wpsync.store.state import FolderLock
+    from wpsync.store.lock import FolderLock
 
     for n in range(200):
         (tmp_path / f"p{n}.md").write_text(f"# Post {n}\n\n" + "Text. " * 2000)
@@ -125,7 +125,7 @@ def test_a_worker_neither_keeps_the_folder_lock_nor_outlives_a_killed_parent(
         from pathlib import Path
         from wpsync.engine import readpool
         from wpsync.engine.plan import Stat
-        from wpsync.store.state import FolderLock
+        from wpsync.store.lock import FolderLock
         FolderLock(Path({str(tmp_path / "state")!r})).acquire()
         settings = readpool.ReadSettings({str(tmp_path)!r}, 10**8, "post", "publish")
         jobs = [readpool.Job(f"p{{n}}.md", Stat(0, 0), None) for n in range(200)]

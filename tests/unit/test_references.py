@@ -12,9 +12,10 @@ from wpsync.engine.media import ImageError, LocalImages
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.references import References
 from wpsync.errors import DocumentError
+from wpsync.model import Entry, Pushed
 from wpsync.source.content import read_document
 from wpsync.source.mapping import MappingDefaults, map_document
-from wpsync.store.state import Entry, Pushed, StateStore
+from wpsync.store.state import StateStore
 
 URL = "http://127.0.0.1:8080"
 PNG = bytes.fromhex(

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from wpsync.errors import LockTimeout, StateError
-from wpsync.store.state import STATE_FILE, Entry, FolderLock, MediaEntry, StateStore
+from wpsync.model import Entry, MediaEntry
+from wpsync.store.lock import FolderLock
+from wpsync.store.state import STATE_FILE, StateStore
 
 URL = "http://127.0.0.1:8080"
 

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wpsync.errors import StateError
-from wpsync.store.state import STATE_FILE, Entry, KeptStore, Pushed, StateStore
+from wpsync.model import Entry, Pushed
+from wpsync.store.state import STATE_FILE, KeptStore, StateStore
 
 URL = "http://127.0.0.1:8080"
 

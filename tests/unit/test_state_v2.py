@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from wpsync.errors import StateError
-from wpsync.store.state import SCHEMA_VERSION, STATE_FILE, Entry, MediaEntry, Pushed, StateStore
+from wpsync.model import Entry, MediaEntry, Pushed
+from wpsync.store.schema import SCHEMA_VERSION
+from wpsync.store.state import STATE_FILE, StateStore
 
 URL = "http://127.0.0.1:8080"
 

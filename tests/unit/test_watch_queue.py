@@ -23,7 +23,8 @@ from watchdog.events import (
 from watchdog.observers.inotify import InotifyObserver
 from watchdog.observers.polling import PollingObserver
 
-from wpsync.triggers.watch import Batch, ChangeQueue, EventRouter, start_observer
+from wpsync.triggers.events import EventRouter, start_observer
+from wpsync.triggers.queue import ChangeQueue, DueChanges
 
 ROOT = "/blog/content"
 DEBOUNCE = 0.3
@@ -68,11 +69,11 @@ class World:
         self.files.add(self.p(new))
         self.router.dispatch(FileMovedEvent(self.p(old), self.p(new)))
 
-    def after(self, seconds: float) -> Batch | None:
+    def after(self, seconds: float) -> DueChanges | None:
         self.now += seconds
         return self.queue.take_due(self.now)
 
-    def drain(self, seconds: float = 30.0, step: float = 0.05) -> list[Batch]:
+    def drain(self, seconds: float = 30.0, step: float = 0.05) -> list[DueChanges]:
         batches = []
         end = self.now + seconds
         while self.now < end:
@@ -81,7 +82,7 @@ class World:
                 batches.append(batch)
         return batches
 
-    def rel(self, batch: Batch) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    def rel(self, batch: DueChanges) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         cut = len(ROOT) + 1
         return (
             tuple(p[cut:] for p in batch.paths),
@@ -290,9 +291,9 @@ def test_a_folder_moved_inside_the_tree_moves_each_of_its_files(tmp_path: Path) 
 
 def test_a_batch_put_back_after_a_failure_is_due_at_the_retry_time_without_a_second_look() -> None:
     q = ChangeQueue(DEBOUNCE, exists=lambda p: False)
-    q.requeue(Batch(("/c/a.md", "/c/b.md"), (("/c/a.md", "/c/b.md"),)), at=5.0, now=1.0)
+    q.requeue(DueChanges(("/c/a.md", "/c/b.md"), (("/c/a.md", "/c/b.md"),)), at=5.0, now=1.0)
     assert q.take_due(4.9) is None
-    assert q.take_due(5.0) == Batch(("/c/a.md", "/c/b.md"), (("/c/a.md", "/c/b.md"),))
+    assert q.take_due(5.0) == DueChanges(("/c/a.md", "/c/b.md"), (("/c/a.md", "/c/b.md"),))
 
 
 class _NoWatchesLeft(InotifyObserver):  # type: ignore[misc]

@@ -36,7 +36,7 @@ from urllib.parse import unquote, urljoin
 import yaml
 
 from wpsync.errors import DocumentError
-from wpsync.source.mapping import slugify
+from wpsync.source.slugs import slugify
 
 if TYPE_CHECKING:
     from wpsync.config import Config
@@ -314,7 +314,8 @@ def run_pull(
 ) -> PullReport:
     """Write every post of ``types`` not yet linked as a Markdown file and link it."""
     from wpsync.engine.executor import default_client
-    from wpsync.store.state import FolderLock, StateStore
+    from wpsync.store.lock import FolderLock
+    from wpsync.store.state import StateStore
 
     root = config.content.dir
     if not dry_run:
@@ -445,7 +446,7 @@ class _Pull:
         come from sync's own reading of the files (``sync.local_items``)."""
         from wpsync.engine.executor import local_items
         from wpsync.engine.plan import Changed
-        from wpsync.store.state import Entry
+        from wpsync.model import Entry
 
         if not written:
             return

@@ -38,15 +38,9 @@ from wpsync.config import Config
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
 from wpsync.engine.plan import Broken, Changed, LocalItem
 from wpsync.errors import AuthError, RemoteError
-from wpsync.store.state import (
-    STATE_FILE,
-    Entry,
-    FolderLock,
-    MediaEntry,
-    Pushed,
-    StateStore,
-    integrity_problem,
-)
+from wpsync.model import Entry, MediaEntry, Pushed
+from wpsync.store.lock import FolderLock
+from wpsync.store.state import STATE_FILE, StateStore, integrity_problem
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient

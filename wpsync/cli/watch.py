@@ -19,6 +19,7 @@ _CHATTY = (
     "wpsync.wordpress.transport",
     "wpsync.wordpress.batch_route",
     "wpsync.store.state",
+    "wpsync.store.lock",
 )
 
 

@@ -48,8 +48,9 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.model import PostPayload
-from wpsync.store.state import Entry, FolderLock, KeptStore, StateStore
+from wpsync.model import Entry, PostPayload
+from wpsync.store.lock import FolderLock
+from wpsync.store.state import KeptStore, StateStore
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient

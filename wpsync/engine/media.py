@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync.errors import AuthError, RemoteError, TransportError
-from wpsync.model import MediaRef, bytes_hash
-from wpsync.store.state import MediaEntry, StateStore
+from wpsync.model import MediaEntry, MediaRef, bytes_hash
+from wpsync.store.state import StateStore
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient

@@ -16,8 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wpsync.errors import DocumentError, SafetyError
-from wpsync.model import PostPayload, stable_hash
-from wpsync.store.state import Entry, Pending
+from wpsync.model import Entry, Pending, PostPayload, stable_hash
 
 # ---------------------------------------------------------------- inputs
 

@@ -142,7 +142,7 @@ def _worker_started() -> None:
     later run wait for it."""
     import contextlib
 
-    from wpsync.store.state import held_lock_fds
+    from wpsync.store.lock import held_lock_fds
 
     for fd in held_lock_fds():
         with contextlib.suppress(OSError):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from wpsync.engine.conflicts import describe_conflict
 from wpsync.engine.plan import Action, Changed, Conflict, LocalItem, Update
 from wpsync.errors import AuthError, RemoteError
-from wpsync.store.state import Pushing
+from wpsync.model import Pushing
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient

@@ -40,10 +40,10 @@ from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import AuthError, DocumentError, RemoteError
-from wpsync.model import MediaRef, PostPayload
+from wpsync.model import Entry, MediaRef, PostPayload, Pushed
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
-from wpsync.store.state import Entry, Pushed, StateStore
+from wpsync.store.state import StateStore
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient

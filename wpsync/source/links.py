@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from wpsync.store.state import Entry
+from wpsync.model import Entry
 
 __all__ = ["PUBLIC_STATUSES", "LinkTargets"]
 

@@ -1,14 +1,14 @@
 """Front matter → ``PostPayload``: where every front-matter field is mapped.  Pure.
 
-Each field has one cleaning function in ``FIELDS`` (pelican's ``METADATA_PROCESSORS``
-idea); aliases point at the field they stand for.  Values are layered:
+Each field is cleaned by its function in :data:`wpsync.source.fields.FIELDS`; aliases point
+at the field they stand for.  Values are layered:
 
     defaults (config)  →  derived from the path (slug, title, Jekyll date)
                        →  derived from the body (leading "# Title")  →  front matter
 
-A cleaning function takes the raw value and returns the clean one, or raises
-``_Invalid`` with a message; ``map_document`` turns that into a ``DocumentError``
-naming the file, the key and its line.  Nothing here reads the clock or the disk.
+A cleaning function raises ``InvalidValue`` for a value it cannot use; ``map_document``
+turns that into a ``DocumentError`` naming the file, the key and its line.  Nothing here
+reads the clock or the disk.
 """
 
 from __future__ import annotations
@@ -16,55 +16,36 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
-import math
 import posixpath
 import re
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from wpsync.errors import DocumentError
-from wpsync.model import Document, JSONValue, MediaRef, PostPayload
+from wpsync.model import Document, MediaRef, PostPayload
 from wpsync.source.dialects import convert_template_tags
-from wpsync.source.render import Rendered, is_local_ref, render_markdown, rewrite_urls
+from wpsync.source.fields import (
+    ALIASES,
+    FIELDS,
+    IGNORED_KEYS,
+    MAX_TITLE,
+    STATUSES,
+    FieldContext,
+    InvalidValue,
+    UnsupportedValue,
+    normalise_ref,
+    rest_base_for,
+)
+from wpsync.source.render import Rendered, render_markdown, rewrite_urls
+from wpsync.source.slugs import slugify
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
-    "ALIASES",
-    "COMMENT_STATUSES",
-    "FIELDS",
-    "FORMATS",
-    "IGNORED_KEYS",
-    "STATUSES",
-    "Mapped",
-    "MappingDefaults",
-    "map_document",
-    "rest_base_for",
-    "slugify",
-]
+__all__ = ["Mapped", "MappingDefaults", "map_document"]
 
-STATUSES = ("publish", "future", "draft", "pending", "private")
-FORMATS = (
-    "standard",
-    "aside",
-    "chat",
-    "gallery",
-    "link",
-    "image",
-    "quote",
-    "status",
-    "video",
-    "audio",
-)
-COMMENT_STATUSES = ("open", "closed")
-MAX_TITLE = 1000
-MAX_TERMS = 100  # per key (tags, categories, a custom taxonomy): each may be a request
-MAX_SLUG = 200
-_REST_BASE = re.compile(r"^[a-z0-9_-]+$")
 _JEKYLL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(?=.)")
 
 
@@ -85,474 +66,11 @@ class MappingDefaults:
 
 @dataclass(frozen=True)
 class Mapped:
+    """A document's payload, and the warnings mapping it gave (keys ignored, and why)."""
+
     payload: PostPayload
     warnings: tuple[str, ...]
 
-
-class _Invalid(ValueError):
-    """A front-matter value is unusable; ``message`` says why, without the file."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
-@dataclass(frozen=True)
-class _Context:
-    rel: str  # the document, relative to the content root
-    jekyll: bool = False  # a Jekyll post: space-separated categories and tags
-
-    @property
-    def folder(self) -> str:
-        return posixpath.dirname(self.rel)
-
-
-# ---------------------------------------------------------------------------- helpers
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return repr(shown)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple | set | frozenset):
-        return "a list"
-    if isinstance(value, datetime | date | time):
-        return f"the date/time {value.isoformat()}"
-    if value is None:
-        return "nothing"
-    return f"a {type(value).__name__}"
-
-
-def _text(value: object, what: str = "text") -> str:
-    """A string; numbers are accepted as written (``title: 1984``)."""
-    if isinstance(value, bool):
-        raise _Invalid(
-            f"must be {what}, not {_describe(value)}",
-            hint="YAML reads yes/no/on/off/true/false as booleans: put the value in quotes",
-        )
-    if isinstance(value, str):
-        if control := _CONTROL.search(value):
-            raise _Invalid(
-                f"contains the control character U+{ord(control.group()):04X} "
-                f"(at character {control.start() + 1})",
-                hint="remove it (a YAML escape such as \\0 or \\a in a quoted value?)",
-            )
-        return value
-    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
-        return str(value)
-    raise _Invalid(f"must be {what}, not {_describe(value)}")
-
-
-#: C0 controls but tab and line breaks, and DEL: invisible, and MySQL or themes mangle them
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _choice(value: object, allowed: Sequence[str]) -> str:
-    if isinstance(value, str) and value.strip().lower() in allowed:
-        return value.strip().lower()
-    raise _Invalid(f"must be one of {', '.join(allowed)}; got {_describe(value)}")
-
-
-_TRUE = frozenset({"true", "yes", "on", "1"})
-_FALSE = frozenset({"false", "no", "off", "0"})
-
-
-def _bool(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-    raise _Invalid(f"must be true or false, not {_describe(value)}")
-
-
-def _names(value: object, *, spaces: bool = False) -> tuple[str, ...]:
-    """A list of names, or one comma-separated string; stripped, without duplicates
-    (compared case-insensitively; the first spelling wins).  ``spaces``: a string
-    without commas is space-separated, as Jekyll reads ``categories: jekyll update``."""
-    if isinstance(value, str):
-        separated = spaces and "," not in value
-        items: list[object] = list(value.split() if separated else value.split(","))
-    elif isinstance(value, list | tuple):
-        items = list(value)
-    else:
-        raise _Invalid(
-            f"must be a list of names or a comma-separated string, not {_describe(value)}"
-        )
-    if len(items) > MAX_TERMS:
-        raise _Invalid(
-            f"lists {len(items)} names; at most {MAX_TERMS} are accepted",
-            hint="a post with that many terms is almost always a mistake in the front matter",
-        )
-    out: list[str] = []
-    seen: set[str] = set()
-    for item in items:
-        try:
-            name = _text(item, "a name").strip()
-        except _Invalid as exc:
-            raise _Invalid(f"each entry {exc.message}", exc.hint) from None
-        if name and name.casefold() not in seen:
-            seen.add(name.casefold())
-            out.append(name)
-    return tuple(out)
-
-
-# Letters NFKD cannot take apart, spelled out as WordPress's remove_accents() does;
-# apostrophes vanish ("don't" → "dont").
-_ASCII_EXTRA = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th"}
-) | str.maketrans("øØđĐðÐłŁıħ", "ooddddllih", "'’‘")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str, *, max_length: int = MAX_SLUG) -> str:
-    """WordPress-like slug: ASCII lowercase letters, digits and single dashes.
-
-    Accents are removed (NFKD), a few letters without a decomposition are spelled out
-    (ß → ss, ø → o …); anything else becomes a dash.  May return ``""`` (``"日本"``).
-    """
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_ASCII_EXTRA))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
-    slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
-def rest_base_for(post_type: str) -> str:
-    """REST base of a post type: ``post`` → ``posts``, ``page`` → ``pages``, else as given."""
-    lowered = post_type.strip().lower()
-    if lowered in ("post", "posts"):
-        return "posts"
-    if lowered in ("page", "pages"):
-        return "pages"
-    if lowered in ("attachment", "media"):
-        raise ValueError("media cannot be published from a Markdown file")
-    if not _REST_BASE.match(lowered):
-        raise ValueError(
-            f"post type {post_type!r} is not a REST base (letters, digits, '_' and '-' only)"
-        )
-    return lowered
-
-
-def _normalise_ref(folder: str, ref: str) -> str | None:
-    """``ref`` (relative to ``folder``) as a path relative to the content root, or
-    ``None`` when it leads outside of it."""
-    joined = posixpath.normpath(posixpath.join(folder, ref))
-    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-        return None
-    return joined
-
-
-# ---------------------------------------------------------------------------- cleaners
-# One function per field.  Each returns the value to layer over the defaults.
-
-
-def _clean_title(value: object, ctx: _Context) -> str | None:
-    title = _text(value).strip()
-    if len(title) > MAX_TITLE:
-        raise _Invalid(f"is {len(title)} characters long; at most {MAX_TITLE} are allowed")
-    return title or None
-
-
-def _clean_slug(value: object, ctx: _Context) -> str:
-    raw = _text(value)
-    slug = slugify(raw)
-    if not slug:
-        raise _Invalid(
-            f"{_describe(raw)} has no letters or digits left for a slug",
-            hint="use ASCII letters, digits and dashes, e.g. slug: my-post",
-        )
-    return slug
-
-
-def _clean_status(value: object, ctx: _Context) -> str:
-    return _choice(value, STATUSES)
-
-
-def _clean_flag(value: object, ctx: _Context) -> bool:
-    return _bool(value)
-
-
-def _clean_date(value: object, ctx: _Context) -> tuple[str | None, str | None]:
-    """(``date``, ``date_gmt``): aware times become UTC ``date_gmt``; naive ones stay
-    local ``date`` (the site's time zone applies)."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        moment = _parse_date(value)
-    else:
-        raise _Invalid(
-            f"must be a date like 2024-05-01 or 2024-05-01 09:30:00+02:00, not {_describe(value)}"
-        )
-    return _date_fields(moment)
-
-
-def _date_fields(moment: datetime) -> tuple[str | None, str | None]:
-    if moment.tzinfo is not None and moment.utcoffset() is not None:
-        try:
-            utc = moment.astimezone(UTC)
-        except OverflowError:
-            raise _Invalid(f"{moment.isoformat()} is out of range") from None
-        return None, utc.replace(tzinfo=None, microsecond=0).isoformat(timespec="seconds")
-    return moment.replace(tzinfo=None, microsecond=0).isoformat(timespec="seconds"), None
-
-
-_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)")
-_SPACED_OFFSET = re.compile(r"\s+(Z|[+-]\d{2}:?\d{2})$")
-
-
-def _parse_date(text: str) -> datetime:
-    cleaned = _SPACED_OFFSET.sub(r"\1", text.strip())  # Jekyll: "2024-05-01 09:30:00 +0200"
-    if cleaned.endswith(("z", "Z")):
-        cleaned = cleaned[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(cleaned)
-    except ValueError as exc:
-        if _DATE_SHAPE.match(cleaned) and not str(exc).startswith("Invalid isoformat"):
-            raise _Invalid(f"{text!r} is not a real date ({exc})") from None
-        raise _Invalid(
-            f"{_describe(text)} is not a date; write YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] "
-            "or ISO 8601 with an offset (2024-05-01T09:30:00+02:00)"
-        ) from None
-
-
-def _clean_excerpt(value: object, ctx: _Context) -> str:
-    return _text(value).strip()
-
-
-def _clean_categories(value: object, ctx: _Context) -> tuple[tuple[str, ...], ...]:
-    paths: list[tuple[str, ...]] = []
-    seen: set[tuple[str, ...]] = set()
-    for name in _names(value, spaces=ctx.jekyll):
-        path = tuple(part.strip() for part in name.split("/") if part.strip())
-        key = tuple(part.casefold() for part in path)
-        if path and key not in seen:
-            seen.add(key)
-            paths.append(path)
-    return tuple(paths)
-
-
-def _clean_tags(value: object, ctx: _Context) -> tuple[str, ...]:
-    return _names(value, spaces=ctx.jekyll)
-
-
-def _clean_type(value: object, ctx: _Context) -> str:
-    try:
-        return rest_base_for(_text(value, "a post type"))
-    except ValueError as exc:
-        if isinstance(exc, _Invalid):
-            raise
-        raise _Invalid(str(exc), hint="post, page, or a custom type's REST base") from None
-
-
-def _clean_template(value: object, ctx: _Context) -> str:
-    return _text(value).strip()
-
-
-def _clean_discussion(value: object, ctx: _Context) -> str:
-    if isinstance(value, bool):
-        return "open" if value else "closed"
-    return _choice(value, COMMENT_STATUSES)
-
-
-def _clean_format(value: object, ctx: _Context) -> str:
-    return _choice(value, FORMATS)
-
-
-def _json_scalar(value: object, where: str) -> JSONValue:
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        raise _Invalid(f"{where} is {value!r}, which JSON cannot carry")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise _Invalid(
-        f"{where} must be text, a number, true/false or a list of those, not {_describe(value)}"
-    )
-
-
-def _clean_meta(value: object, ctx: _Context) -> tuple[tuple[str, JSONValue], ...]:
-    if not isinstance(value, Mapping):
-        raise _Invalid(f"must be a mapping of meta keys to values, not {_describe(value)}")
-    out: list[tuple[str, JSONValue]] = []
-    for key, item in value.items():
-        if not isinstance(key, str) or not key.strip():
-            raise _Invalid(f"has a key {_describe(key)}; meta keys must be non-empty text")
-        where = f"value of {key!r}"
-        if isinstance(item, list | tuple):
-            out.append((key, [_json_scalar(v, f"an entry of {where}") for v in item]))
-        else:
-            out.append((key, _json_scalar(item, where)))
-    return tuple(out)
-
-
-def _clean_menu_order(value: object, ctx: _Context) -> int:
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif (isinstance(value, float) and value.is_integer()) or (
-        isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,10}\s*", value)
-    ):
-        number = int(value)
-    if number is None:
-        raise _Invalid(f"must be a whole number, not {_describe(value)}")
-    if not -(2**31) <= number < 2**31:
-        raise _Invalid(f"{number} is out of range")
-    return number
-
-
-def _clean_parent(value: object, ctx: _Context) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(f"must be the parent page's slug, not {_describe(value)}")
-    slug = slugify(value)
-    if not slug:
-        raise _Invalid(f"{_describe(value)} is not a usable slug")
-    return slug
-
-
-def _clean_author(value: object, ctx: _Context) -> str | None:
-    return _text(value, "a user login").strip() or None
-
-
-def _clean_password(value: object, ctx: _Context) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        # never show the value: it is a secret
-        raise _Invalid("must be text")
-    return str(value)
-
-
-# Set by _clean_featured_image for a URL: kept apart so the mapper can warn.
-@dataclass(frozen=True)
-class _Unsupported:
-    reason: str
-
-
-def _clean_featured_image(value: object, ctx: _Context) -> MediaRef | _Unsupported:
-    alt = title = ""
-    if isinstance(value, Mapping):
-        source = next((value[k] for k in ("image", "src", "path", "url") if k in value), None)
-        if source is None:
-            raise _Invalid("needs an 'image' (the file's path) when given as a mapping")
-        alt = _text(value.get("alt", "") or "").strip()
-        title = _text(value.get("title", value.get("caption", "")) or "").strip()
-        value = source
-    if not isinstance(value, str) or not value.strip():
-        raise _Invalid(f"must be the path of a local image, not {_describe(value)}")
-    ref = value.strip()
-    if not is_local_ref(ref):
-        return _Unsupported(
-            f"featured image {ref!r} is not a path relative to the document; "
-            "remote and site-absolute images are not supported, ignored"
-        )
-    rel = _normalise_ref(ctx.folder, unquote(ref.partition("#")[0].partition("?")[0]))
-    if rel is None:
-        raise _Invalid(f"{ref!r} points outside the content folder")
-    return MediaRef(rel, alt, title)
-
-
-def _clean_taxonomies(value: object, ctx: _Context) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    if not isinstance(value, Mapping):
-        raise _Invalid(f"must map a taxonomy's REST base to names, not {_describe(value)}")
-    out: list[tuple[str, tuple[str, ...]]] = []
-    for key, names in value.items():
-        base = key.strip().lower() if isinstance(key, str) else ""
-        if base in ("categories", "tags", "category", "tag"):
-            raise _Invalid(f"lists {key!r}: use the top-level '{base}' key instead")
-        if not _REST_BASE.match(base):
-            raise _Invalid(
-                f"has the key {_describe(key)}; a taxonomy is named by its REST base "
-                "(letters, digits, '_' and '-')"
-            )
-        try:
-            out.append((base, _names(names)))
-        except _Invalid as exc:
-            raise _Invalid(f"{key!r} {exc.message}", exc.hint) from None
-    return tuple(out)
-
-
-Cleaner = Callable[[Any, _Context], Any]
-
-#: canonical key → cleaning function.  ``draft`` and ``published`` fold into ``status``.
-FIELDS: Mapping[str, Cleaner] = {
-    "title": _clean_title,
-    "slug": _clean_slug,
-    "status": _clean_status,
-    "draft": _clean_flag,
-    "published": _clean_flag,
-    "date": _clean_date,
-    "excerpt": _clean_excerpt,
-    "categories": _clean_categories,
-    "tags": _clean_tags,
-    "type": _clean_type,
-    "template": _clean_template,
-    "sticky": _clean_flag,
-    "comment_status": _clean_discussion,
-    "ping_status": _clean_discussion,
-    "format": _clean_format,
-    "meta": _clean_meta,
-    "menu_order": _clean_menu_order,
-    "parent": _clean_parent,
-    "author": _clean_author,
-    "featured_image": _clean_featured_image,
-    "password": _clean_password,
-    "taxonomies": _clean_taxonomies,
-}
-
-#: alias → canonical key.  When several spellings are present the canonical key wins,
-#: then the aliases in this order; the others are reported and ignored.
-ALIASES: Mapping[str, str] = {
-    "summary": "excerpt",
-    "description": "excerpt",
-    "category": "categories",
-    "tag": "tags",
-    "keywords": "tags",
-    "weight": "menu_order",
-    "image": "featured_image",
-    "cover": "featured_image",
-    "featured_media": "featured_image",
-    "comments_status": "comment_status",
-}
-
-#: Keys other tools (Jekyll, Hugo, Pelican…) use that mean nothing to WordPress.
-IGNORED_KEYS = frozenset(
-    [
-        "layout",
-        "lastmod",
-        "last_modified_at",
-        "modified",
-        "updated",
-        "aliases",
-        "toc",
-        "permalink",
-        "id",
-        "url",
-        "redirect_from",
-        "redirect_to",
-        "sitemap",
-        "comments",
-        "share",
-        "math",
-        "mathjax",
-        "katex",
-        "linktitle",
-        "translationkey",
-    ]
-)
 
 _POST_ONLY: tuple[str, ...] = ("sticky", "format", "categories", "tags")
 _PAGE_ONLY: tuple[str, ...] = ("parent", "menu_order")
@@ -578,7 +96,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     jekyll = "_posts" in doc.rel.split("/")[:-1] or any(
         str(key).lower() == "layout" for key in doc.front_matter
     )
-    ctx = _Context(doc.rel, jekyll)
+    ctx = FieldContext(doc.rel, jekyll)
     warnings: list[str] = []
     given = _front_matter(doc, ctx, warnings)
 
@@ -620,7 +138,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     date_local, date_gmt = value("date", (stem_date, None))
 
     featured = value("featured_image")
-    if isinstance(featured, _Unsupported):
+    if isinstance(featured, UnsupportedValue):
         warnings.append(featured.reason)
         featured = None
 
@@ -660,7 +178,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     return Mapped(payload, tuple(warnings))
 
 
-def _front_matter(doc: Document, ctx: _Context, warnings: list[str]) -> dict[str, _Given]:
+def _front_matter(doc: Document, ctx: FieldContext, warnings: list[str]) -> dict[str, _Given]:
     """Clean every known key; warn about unknown and shadowed ones."""
     spellings: dict[str, list[tuple[int, str]]] = {}
     order = {name: 0 for name in FIELDS}
@@ -688,7 +206,7 @@ def _front_matter(doc: Document, ctx: _Context, warnings: list[str]) -> dict[str
             continue
         try:
             cleaned = FIELDS[canonical](raw, ctx)
-        except _Invalid as exc:
+        except InvalidValue as exc:
             raise DocumentError(
                 doc.rel,
                 f"front-matter key {key!r} {exc.message}",
@@ -752,7 +270,7 @@ def _local_refs(
     replace: dict[str, str] = {}
 
     def resolve(ref: str, what: str) -> str:
-        rel = _normalise_ref(folder, ref)
+        rel = normalise_ref(folder, ref)
         if rel is None:
             raise DocumentError(
                 doc.rel,

@@ -12,235 +12,36 @@ it sends), so an update WordPress carried out but whose answer was lost is recog
 as ours on the next run (recovery.py) instead of being reported as an edit made in
 WordPress.
 
-Every wpsync process working on the same folder takes :class:`FolderLock` first.
+Every wpsync process working on the same folder takes the folder lock
+(:class:`wpsync.store.lock.FolderLock`) first; the rows are the records of
+:mod:`wpsync.model` (``Entry``, ``Pending``, ``Pushing``, ``Pushed``, ``MediaEntry``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import json
 import logging
 import os
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from wpsync.errors import LockTimeout, StateError
+from wpsync.errors import StateError
+from wpsync.model import Entry, JSONValue, MediaEntry, Pending, Pushed, Pushing
+from wpsync.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
 STATE_FILE = "state.sqlite"
-LOCK_FILE = "lock"
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entries (
-    rel           TEXT PRIMARY KEY,
-    rest_base     TEXT NOT NULL,
-    post_id       INTEGER NOT NULL,
-    slug          TEXT NOT NULL,
-    source_hash   TEXT NOT NULL,
-    payload_hash  TEXT NOT NULL,
-    modified_gmt  TEXT NOT NULL,
-    link          TEXT NOT NULL DEFAULT '',
-    size          INTEGER NOT NULL DEFAULT -1,
-    mtime_ns      INTEGER NOT NULL DEFAULT -1
-);
-CREATE UNIQUE INDEX entries_object ON entries (rest_base, post_id);
-CREATE TABLE pending (
-    rel        TEXT PRIMARY KEY,
-    rest_base  TEXT NOT NULL,
-    slug       TEXT NOT NULL,
-    started    REAL NOT NULL
-);
-CREATE TABLE media (
-    content_hash TEXT PRIMARY KEY,
-    media_id     INTEGER NOT NULL,
-    source_url   TEXT NOT NULL,
-    rel          TEXT NOT NULL
-);
-"""
-
-#: schema version → the statements that bring the previous version up to it.  A new
-#: state file runs them all after ``_SCHEMA``; an older file runs the ones it lacks.
-_MIGRATIONS: dict[int, str] = {
-    # 2: what each post was last pushed with (status, the inputs its body was rendered
-    # from — image hashes, link targets' URLs, options — and the fields sent), the
-    # images' stat → hash cache, and media uploads journalled before they leave.
-    2: """
-CREATE TABLE pushed (
-    rel     TEXT PRIMARY KEY,
-    status  TEXT NOT NULL,
-    inputs  TEXT NOT NULL,
-    fields  TEXT NOT NULL
-);
-CREATE TABLE media_files (
-    rel          TEXT PRIMARY KEY,
-    size         INTEGER NOT NULL,
-    mtime_ns     INTEGER NOT NULL,
-    content_hash TEXT NOT NULL
-);
-CREATE TABLE media_pending (
-    content_hash TEXT PRIMARY KEY,
-    rel          TEXT NOT NULL,
-    started      REAL NOT NULL
-);
-""",
-    # 3: updates journalled before they leave (the fields sent), cleared with the entry.
-    3: """
-CREATE TABLE pushing (
-    rel      TEXT PRIMARY KEY,
-    post_id  INTEGER NOT NULL,
-    fields   TEXT NOT NULL,
-    started  REAL NOT NULL
-);
-""",
-}
-_TABLES = {
-    1: {"meta", "entries", "pending", "media"},
-    2: {"meta", "entries", "pending", "media", "pushed", "media_files", "media_pending"},
-    3: {
-        "meta",
-        "entries",
-        "pending",
-        "media",
-        "pushed",
-        "media_files",
-        "media_pending",
-        "pushing",
-    },
-}
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A source file linked to a WordPress object, as of our last successful push."""
-
-    rel: str
-    rest_base: str
-    post_id: int
-    slug: str
-    source_hash: str
-    payload_hash: str
-    modified_gmt: str
-    link: str = ""
-    size: int = -1
-    mtime_ns: int = -1
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A create that was sent (or about to be) and whose answer we have not recorded."""
-
-    rel: str
-    rest_base: str
-    slug: str
-    started: float
-
-
-@dataclass(frozen=True)
-class Pushing:
-    """An update that was sent (or about to be) and whose answer we have not recorded:
-    ``fields`` are what it sent (``conflicts.pushed_fields``)."""
-
-    rel: str
-    post_id: int
-    fields: Mapping[str, Any]
-    started: float
-
-
-@dataclass(frozen=True)
-class MediaEntry:
-    content_hash: str
-    media_id: int
-    source_url: str
-    rel: str
-
-
-@dataclass(frozen=True)
-class Pushed:
-    """What a file's post was last pushed with, beyond the payload hash of its Entry.
-
-    ``status`` is the status WordPress gave the post (``future`` for a scheduled one);
-    ``inputs`` what the body was rendered from besides the file (``img:<rel>`` → the
-    image's content hash, ``link:<rel>`` → the target's URL or ``""``, options);
-    ``fields`` the REST fields sent (long texts as hashes, never the password), for
-    describing a conflict.
-    """
-
-    rel: str
-    status: str
-    inputs: Mapping[str, str]
-    fields: Mapping[str, Any]
-
-
-#: descriptors of the folder locks this process holds (a forked worker closes its copies)
-_held_locks: set[int] = set()
-
-
-def held_lock_fds() -> frozenset[int]:
-    return frozenset(_held_locks)
 
 
 _ENTRY_COLUMNS = (
     "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, mtime_ns"
 )
-
-
-class FolderLock:
-    """An exclusive ``flock`` shared by every wpsync process using one state folder."""
-
-    def __init__(self, state_dir: Path) -> None:
-        self.path = state_dir / LOCK_FILE
-        self._fd: int | None = None
-
-    def acquire(self, timeout: float | None = 600.0, on_wait: str | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not told and on_wait:
-                    logger.info("%s", on_wait)
-                    told = True
-                if deadline is not None and time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise LockTimeout(
-                        f"another wpsync process is working on this folder (lock {self.path})",
-                        hint="wait for it to finish, or raise --lock-timeout",
-                    ) from None
-                time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self._fd = fd
-        _held_locks.add(fd)
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            _held_locks.discard(self._fd)
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> FolderLock:
-        self.acquire()
-        return self
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.release()
 
 
 class StateStore:
@@ -295,7 +96,7 @@ class StateStore:
 
     def _create(self, site_url: str) -> None:
         with self._tx():
-            for script in (_SCHEMA, *(_MIGRATIONS[v] for v in sorted(_MIGRATIONS))):
+            for script in (SCHEMA, *(MIGRATIONS[v] for v in sorted(MIGRATIONS))):
                 self._run_script(script)
             self._conn.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?), ('site_url', ?)",
@@ -310,7 +111,7 @@ class StateStore:
         tables = {
             r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-        if not _TABLES[1] <= tables:
+        if not TABLES[1] <= tables:
             raise _corrupt(self.path, "tables are missing")
         meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
         version = int(meta.get("schema_version", "0"))
@@ -321,7 +122,7 @@ class StateStore:
             )
         if version < 1:
             raise _corrupt(self.path, "no schema version")
-        if not _TABLES.get(version, _TABLES[1]) <= tables:
+        if not TABLES.get(version, TABLES[1]) <= tables:
             raise _corrupt(self.path, "tables are missing")
         if version < SCHEMA_VERSION:
             self._migrate(version)
@@ -341,7 +142,7 @@ class StateStore:
         """Bring an older state file up to ``SCHEMA_VERSION`` in one transaction."""
         with self._tx():
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                self._run_script(_MIGRATIONS[target])
+                self._run_script(MIGRATIONS[target])
             self._conn.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
             )
@@ -515,7 +316,7 @@ class StateStore:
             )
         return out
 
-    def mark_pushing(self, rel: str, post_id: int, fields: Mapping[str, Any]) -> None:
+    def mark_pushing(self, rel: str, post_id: int, fields: Mapping[str, JSONValue]) -> None:
         """Journal an update before it leaves (cleared by :meth:`put` and :meth:`remove`)."""
         self._write(
             "INSERT OR REPLACE INTO pushing VALUES (?, ?, ?, ?)",
@@ -636,7 +437,7 @@ class StateStore:
                 entries = self.entries()
                 self._pushed = {rel: p for rel, p in self._pushed.items() if rel in entries}
 
-    def _pushed_row(self, row: tuple[Any, ...]) -> Pushed:
+    def _pushed_row(self, row: tuple[object, ...]) -> Pushed:
         rel, inputs, fields = str(row[0]), row[2], row[3]
         if fields is None:  # read when used (see pushed())
             lazy = _JSONObject(self.path, rel, inputs if isinstance(inputs, str) else "")
@@ -649,7 +450,7 @@ class StateStore:
         return Pushed(rel, str(row[1]), dict(lazy), _JSONObject(self.path, rel, fields))
 
 
-class _JSONObject(Mapping[str, Any]):
+class _JSONObject(Mapping[str, JSONValue]):
     """A JSON object from the state, decoded on first use (a corrupt one raises then)."""
 
     __slots__ = ("_path", "_rel", "_store", "_text", "_value")
@@ -659,9 +460,9 @@ class _JSONObject(Mapping[str, Any]):
     ) -> None:
         """``text`` None: read from ``store`` when first used (while it is open)."""
         self._path, self._rel, self._text, self._store = path, rel, text, store
-        self._value: dict[str, Any] | None = {} if text == "{}" else None
+        self._value: dict[str, JSONValue] | None = {} if text == "{}" else None
 
-    def _data(self) -> dict[str, Any]:
+    def _data(self) -> dict[str, JSONValue]:
         if self._value is None:
             if self._text is None:
                 assert self._store is not None
@@ -683,7 +484,7 @@ class _JSONObject(Mapping[str, Any]):
             self._value = value
         return self._value
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> JSONValue:
         return self._data()[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -696,7 +497,7 @@ class _JSONObject(Mapping[str, Any]):
         return repr(self._data())
 
 
-def integrity_problem(row: tuple[Any, ...] | None) -> str:
+def integrity_problem(row: tuple[object, ...] | None) -> str:
     """SQLite's integrity report is many lines: the first real one (messages are one line)."""
     lines = [ln.strip() for ln in str(row[0] if row else "no answer").splitlines()]
     useful = [ln for ln in lines if ln and not ln.startswith("***")]

@@ -23,6 +23,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from wpsync.errors import ConfigError
 from wpsync.triggers.gitchanges import run_git
@@ -42,11 +43,17 @@ def _end(hook: str) -> str:
     return f"# <<< wpsync {hook} <<<"
 
 
+#: what installing or removing a hook did to its file
+HookAction = Literal["installed", "updated", "unchanged", "removed", "absent"]
+
+
 @dataclass(frozen=True)
 class HookResult:
+    """One hook file, and what ``install`` or ``uninstall`` did to it."""
+
     hook: str
     path: Path
-    action: str  # installed | updated | unchanged | removed | absent
+    action: HookAction
     warning: str | None = None
 
 
@@ -114,6 +121,7 @@ def install(repo_dir: Path, hook: str, config_path: Path, *, blocking: bool = Fa
     ours = block(hook, config_arg=config_arg, python=sys.executable, blocking=blocking)
     existing = _read(path)
     warning = None
+    action: HookAction
     if existing is None:
         text, action = NEW_FILE + ours, "installed"
     else:

@@ -21,41 +21,29 @@ WordPress down or slow: files whose sync failed for want of an answer stay queue
 retried with exponential backoff; what was recorded is never sent again (the state says so).
 A stop (SIGTERM/SIGINT) lets requests in flight finish, starts no new one, and leaves anything
 unsent to the next start's full reconcile.
+
+The events and the observer are in :mod:`wpsync.triggers.events`, the queue in
+:mod:`wpsync.triggers.queue`; here, the daemon and its worker.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserver
 
 from wpsync.config import Config, resolve_password
 from wpsync.engine.executor import TOKEN_CACHE, FileResult, SyncReport, SyncRequest, run_sync
@@ -68,327 +56,12 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.source.content import is_ignored_name, is_markdown
 from wpsync.store.state import KeptStore
+from wpsync.triggers.events import INOTIFY_MOVE_GROUPING, EventRouter, ObserverKind, start_observer
+from wpsync.triggers.queue import ChangeQueue, DueChanges
 from wpsync.wordpress.client import WordPressClient
 
 logger = logging.getLogger(__name__)
-
-#: events worth a look (opening or reading a file — wpsync's own reads included — is not)
-EVENTS = (
-    FileCreatedEvent,
-    FileModifiedEvent,
-    FileClosedEvent,
-    FileDeletedEvent,
-    FileMovedEvent,
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-)
-
-#: how long watchdog's inotify observer holds an unpaired "moved from" back
-INOTIFY_MOVE_GROUPING = 0.5
-
-INOTIFY_LIMITS = {
-    errno.ENOSPC: ("max_user_watches", "524288"),
-    errno.EMFILE: ("max_user_instances", "512"),
-}
-
-
-# --------------------------------------------------------------------------- the queue
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Files to sync together (absolute paths) and the moves among them (old, new)."""
-
-    paths: tuple[str, ...]
-    renames: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class _Waiting:
-    deadline: float
-    since: float
-    missing_seen: bool = False  # found missing once already
-    second_look: bool = False  # … and due again for a second look
-
-
-class ChangeQueue:
-    """Paths waiting for quiet.  Not thread-safe: the daemon calls it under its condition.
-
-    - ``touch``: something happened to this path; it is due ``debounce`` seconds after the
-      last touch.
-    - ``moved``: old → new; both wait for each other and leave together, with the move.
-    - ``take_due``: the next batch.  A due path that does not exist is looked at again one
-      debounce later (an editor between "rename away" and "write the new file"), and every
-      other due path waits for that second look; a confirmed deletion also waits while other
-      paths are still settling (up to ``hold_max``).  So a move seen as "delete + create"
-      (a folder created just before, its inotify watch not there yet) reaches the planner
-      in one run, and keeps its post.
-    """
-
-    def __init__(
-        self,
-        debounce: float,
-        *,
-        exists: Callable[[str], bool] = os.path.exists,
-        hold_max: float | None = None,
-        first_sight: float = 0.0,
-    ) -> None:
-        self.debounce = debounce
-        #: extra wait for a path that appears out of nowhere (see ``appeared``)
-        self.first_sight = first_sight
-        self._exists = exists
-        self._hold_max = hold_max if hold_max is not None else max(2.0, 10 * debounce)
-        self._waiting: dict[str, _Waiting] = {}
-        self._moves: dict[str, str] = {}  # new → old
-
-    def __len__(self) -> int:
-        return len(self._waiting)
-
-    def touch(self, path: str, now: float) -> None:
-        waiting = self._waiting.get(path)
-        if waiting is None:
-            self._waiting[path] = _Waiting(now + self.debounce, now)
-        else:
-            waiting.deadline = max(waiting.deadline, now + self.debounce)
-            waiting.missing_seen = waiting.second_look = False
-
-    def appeared(self, path: str, now: float) -> None:
-        """A file created, not waiting already.  It may be the new name of a move whose
-        other half comes late: inotify holds an unpaired "moved from" back for 0.5 s
-        (watchdog's move grouper) before it reports a deletion, e.g. for ``mkdir new;
-        mv a.md new/`` before the new folder is watched.  So it waits ``first_sight``
-        more.  (An editor's save is not this: its file is waiting already.)"""
-        if path in self._waiting:
-            self.touch(path, now)
-        else:
-            self._waiting[path] = _Waiting(now + self.debounce + self.first_sight, now)
-
-    def moved(self, old: str, new: str, now: float) -> None:
-        origin = self._moves.pop(old, old)  # a → b then b → c is one move a → c
-        if origin != new:
-            self._moves[new] = origin
-        for path in {origin, old, new}:
-            self.touch(path, now)
-
-    def settling(self, now: float) -> bool:
-        """Is any path still inside its quiet time?"""
-        return any(w.deadline > now for w in self._waiting.values())
-
-    def next_deadline(self) -> float | None:
-        return min((w.deadline for w in self._waiting.values()), default=None)
-
-    def requeue(self, batch: Batch, at: float, now: float) -> None:
-        """Put back a batch that could not be sent; it is due at ``at``, without a new
-        existence check (it was checked already)."""
-        for path in batch.paths:
-            waiting = self._waiting.get(path)
-            if waiting is None:
-                self._waiting[path] = _Waiting(at, now, missing_seen=True)
-            else:
-                waiting.deadline = max(waiting.deadline, at)
-        for old, new in batch.renames:
-            self._moves.setdefault(new, old)
-
-    def take_due(self, now: float) -> Batch | None:
-        due = {p for p, w in self._waiting.items() if w.deadline <= now}
-        if not due:
-            return None
-        self._keep_moves_together(due)
-        partners = self._partners()
-        for path in sorted(due):
-            waiting = self._waiting[path]
-            if self._exists(path) or any(self._exists(p) for p in partners.get(path, ())):
-                # There (or the old side of a move whose new name is there).
-                waiting.second_look = False
-                continue
-            if not waiting.missing_seen:
-                # Missing once: maybe an editor between two steps of a save.  Look again.
-                waiting.missing_seen = waiting.second_look = True
-                waiting.deadline = now + max(self.debounce, 0.05)
-                due.discard(path)
-                continue
-            waiting.second_look = False
-            if now - waiting.since < self._hold_max and (
-                later := [w.deadline for p, w in self._waiting.items() if p not in due]
-            ):
-                # A real deletion: wait for the rest to settle, a move may be its other half.
-                waiting.deadline = min(max(later), waiting.since + self._hold_max)
-                due.discard(path)
-        self._keep_moves_together(due)
-        if not due or any(w.second_look for w in self._waiting.values()):
-            return None  # everything waits for a second look (≤ one debounce)
-        renames = tuple(
-            sorted((old, new) for new, old in self._moves.items() if new in due and old in due)
-        )
-        for path in due:
-            del self._waiting[path]
-        self._moves = {
-            new: old for new, old in self._moves.items() if new not in due and old not in due
-        }
-        return Batch(tuple(sorted(due)), renames)
-
-    def _partners(self) -> dict[str, set[str]]:
-        partners: dict[str, set[str]] = {}
-        for new, old in self._moves.items():
-            partners.setdefault(new, set()).add(old)
-            partners.setdefault(old, set()).add(new)
-        return partners
-
-    def _keep_moves_together(self, due: set[str]) -> None:
-        """Both ends of a move leave together, or neither does."""
-        changed = True
-        while changed:
-            changed = False
-            for new, old in self._moves.items():
-                ends = {p for p in (new, old) if p in self._waiting}
-                if ends & due and not ends <= due:
-                    due.difference_update(ends)
-                    changed = True
-
-
-# --------------------------------------------------------------------------- events
-
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
-
-
-class EventRouter(FileSystemEventHandler):
-    """Turns watchdog events into queue calls: only Markdown files that wpsync publishes
-    (temp, swap, backup and hidden names ignored, in any folder of the path)."""
-
-    def __init__(
-        self,
-        root: Path,
-        *,
-        touch: Callable[[str], None],
-        moved: Callable[[str, str], None],
-        rescan: Callable[[], None],
-        appeared: Callable[[str], None] | None = None,
-    ) -> None:
-        self.root = str(root)
-        self._touch = touch
-        self._appeared = appeared or touch
-        self._moved = moved
-        self._rescan = rescan
-
-    def wanted(self, path: str) -> bool:
-        rel = os.path.relpath(path, self.root)
-        if rel.startswith(".."):
-            return False
-        parts = rel.split(os.sep)
-        return not any(is_ignored_name(p) for p in parts[:-1]) and is_markdown(rel)
-
-    def _is_image(self, path: str) -> bool:
-        rel = os.path.relpath(path, self.root)
-        if rel.startswith(".."):
-            return False
-        parts = rel.split(os.sep)
-        return not any(is_ignored_name(p) for p in parts) and rel.lower().endswith(IMAGE_SUFFIXES)
-
-    def _inside(self, path: str) -> bool:
-        rel = os.path.relpath(path, self.root)
-        return rel != ".." and not rel.startswith(".." + os.sep)
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        src = os.fsdecode(event.src_path)
-        dest = os.fsdecode(event.dest_path) if event.dest_path else ""
-        kind = event.event_type
-        if event.is_directory:
-            self._directory(kind, src, dest)
-            return
-        if kind in ("closed", "moved", "deleted") and self._is_image(dest or src):
-            # An image a post uses changed: the reconcile re-uploads it and updates
-            # the posts that show it (unchanged files cost a stat each).
-            self._rescan()
-            return
-        if kind == "moved":
-            src_ok, dest_ok = self.wanted(src), self.wanted(dest)
-            if src_ok and dest_ok:
-                self._moved(src, dest)
-            elif src_ok:
-                self._touch(src)  # f → f~ / f___jb_old___: a save in progress (or a deletion)
-            elif dest_ok:
-                self._touch(dest)  # tmp → f: a save
-        elif kind == "created" and self.wanted(src):
-            self._appeared(src)
-        elif kind in ("modified", "closed", "deleted") and self.wanted(src):
-            self._touch(src)
-
-    def _directory(self, kind: str, src: str, dest: str) -> None:
-        if kind == "deleted":
-            # Its files' own events may not come (a folder moved out of the tree):
-            # let a full reconcile find what went away.
-            self._rescan()
-        elif kind == "created":
-            for path in self._markdown_below(src):
-                self._appeared(path)
-        elif kind == "moved":
-            if not self._inside(dest):
-                self._rescan()
-                return
-            for path in self._markdown_below(dest):
-                old = os.path.join(src, os.path.relpath(path, dest))
-                if self._inside(src) and self.wanted(old):
-                    self._moved(old, path)
-                else:
-                    self._touch(path)
-
-    def _markdown_below(self, folder: str) -> Iterable[str]:
-        for top, dirs, files in os.walk(folder):
-            dirs[:] = [d for d in dirs if not is_ignored_name(d)]
-            for name in files:
-                path = os.path.join(top, name)
-                if self.wanted(path):
-                    yield path
-
-
-def start_observer(
-    root: Path,
-    handler: FileSystemEventHandler,
-    *,
-    poll: bool,
-    poll_interval: float = 1.0,
-    native: Callable[[], BaseObserver] = Observer,
-) -> tuple[BaseObserver, str]:
-    """Start watching ``root`` recursively: inotify (the platform's native observer), or
-    polling when asked or when the inotify limits are reached.  Returns (observer, kind)."""
-    if not poll:
-        observer = native()
-        try:
-            observer.schedule(handler, str(root), recursive=True, event_filter=list(EVENTS))
-            observer.start()
-            return observer, "inotify"
-        except OSError as exc:
-            if exc.errno not in INOTIFY_LIMITS:
-                raise ConfigError(f"cannot watch {root}: {exc.strerror or exc}") from None
-            with contextlib.suppress(Exception):
-                observer.stop()
-            logger.warning("%s", inotify_limit_message(exc.errno, poll_interval))
-    observer = PollingObserver(timeout=poll_interval)
-    try:
-        observer.schedule(handler, str(root), recursive=True, event_filter=list(EVENTS))
-        observer.start()
-    except OSError as exc:
-        raise ConfigError(f"cannot watch {root}: {exc.strerror or exc}") from None
-    return observer, "polling"
-
-
-def inotify_limit_message(err: int, poll_interval: float) -> str:
-    setting, suggested = INOTIFY_LIMITS[err]
-    current = "?"
-    with contextlib.suppress(OSError):
-        current = Path(f"/proc/sys/fs/inotify/{setting}").read_text().strip()
-    what = "watch" if err == errno.ENOSPC else "instance"
-    return (
-        f"inotify {what} limit reached (fs.inotify.{setting} = {current}): falling back to "
-        f"polling the folder every {poll_interval:g} s. To use inotify, raise it: "
-        f"echo fs.inotify.{setting}={suggested} | sudo tee /etc/sysctl.d/60-wpsync.conf "
-        "&& sudo sysctl --system"
-    )
-
 
 # --------------------------------------------------------------------------- the daemon
 
@@ -414,11 +87,12 @@ class WatchOptions:
 
 
 @dataclass(frozen=True)
-class _Full:
+class _FullReconcile:
     """A full reconcile of the folder."""
 
 
-Job = Batch | _Full
+#: what the worker runs next: the changes due, or a full reconcile
+SyncJob = DueChanges | _FullReconcile
 
 
 @dataclass
@@ -463,7 +137,7 @@ class Daemon:
         self.outcome = _Outcome()
         #: True when :meth:`run` returned with a request still in flight (see ``serve``)
         self.abandoned = False
-        self.observer_kind = ""
+        self.observer_kind: ObserverKind | None = None
 
     # -- control (thread-safe)
 
@@ -637,7 +311,7 @@ class Daemon:
         finally:
             self._state.close()
 
-    def _next_job(self) -> Job | None:
+    def _next_job(self) -> SyncJob | None:
         with self._cond:
             while not self._stop.is_set():
                 now = self._clock()
@@ -648,7 +322,7 @@ class Daemon:
                     not self._queue.settling(now) or now - self._full_wanted_at > 10.0
                 ):
                     self._want_full = False
-                    return _Full()
+                    return _FullReconcile()
                 batch = self._queue.take_due(now)
                 if batch is not None:
                     return batch
@@ -659,8 +333,8 @@ class Daemon:
                 self._cond.wait(timeout)
         return None
 
-    def _run(self, job: Job) -> None:
-        if isinstance(job, Batch):
+    def _run(self, job: SyncJob) -> None:
+        if isinstance(job, DueChanges):
             request = SyncRequest(
                 paths=tuple(Path(p) for p in job.paths),
                 renames=tuple((Path(a), Path(b)) for a, b in job.renames),
@@ -698,7 +372,7 @@ class Daemon:
         self.outcome.syncs += 1
         self._after(job, report)
 
-    def _after(self, job: Job, report: SyncReport) -> None:
+    def _after(self, job: SyncJob, report: SyncReport) -> None:
         again = {r.path for r in report.files if r.action == "failed" and r.transient}
         if not again:
             self._failures = 0
@@ -706,13 +380,13 @@ class Daemon:
         if self._stop.is_set():
             return
         absolute = {str(self.root / rel) for rel in again}
-        renames = job.renames if isinstance(job, Batch) else ()
+        renames = job.renames if isinstance(job, DueChanges) else ()
         kept_moves = tuple((old, new) for old, new in renames if new in absolute)
         absolute |= {old for old, _ in kept_moves}
         reason = next((r.error for r in report.files if r.transient and r.error), "no answer")
-        self._retry_later(Batch(tuple(sorted(absolute)), kept_moves), reason)
+        self._retry_later(DueChanges(tuple(sorted(absolute)), kept_moves), reason)
 
-    def _retry_later(self, job: Job, reason: str) -> None:
+    def _retry_later(self, job: SyncJob, reason: str) -> None:
         if self._stop.is_set():
             return
         self._failures += 1
@@ -720,7 +394,7 @@ class Daemon:
         now = self._clock()
         with self._cond:
             self._retry_at = now + delay
-            if isinstance(job, Batch):
+            if isinstance(job, DueChanges):
                 self._queue.requeue(job, self._retry_at, now)
                 what = f"{len(job.paths)} change(s) kept"
             else:
@@ -766,7 +440,7 @@ def serve(config: Config, options: WatchOptions) -> int:
     def on_hup(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=daemon.request_reconcile, daemon=True).start()
 
-    previous: dict[signal.Signals, Any] = {}
+    previous: dict[signal.Signals, Callable[[int, FrameType | None], object] | int | None] = {}
     handlers: dict[signal.Signals, Callable[[int, FrameType | None], None]] = {
         signal.SIGTERM: on_stop,
         signal.SIGINT: on_stop,

@@ -1,0 +1,86 @@
+"""The state file's schema: the tables of a new file, and the migrations that bring an
+older file up to ``SCHEMA_VERSION`` (:class:`wpsync.store.state.StateStore` runs them)."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 3
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE entries (
+    rel           TEXT PRIMARY KEY,
+    rest_base     TEXT NOT NULL,
+    post_id       INTEGER NOT NULL,
+    slug          TEXT NOT NULL,
+    source_hash   TEXT NOT NULL,
+    payload_hash  TEXT NOT NULL,
+    modified_gmt  TEXT NOT NULL,
+    link          TEXT NOT NULL DEFAULT '',
+    size          INTEGER NOT NULL DEFAULT -1,
+    mtime_ns      INTEGER NOT NULL DEFAULT -1
+);
+CREATE UNIQUE INDEX entries_object ON entries (rest_base, post_id);
+CREATE TABLE pending (
+    rel        TEXT PRIMARY KEY,
+    rest_base  TEXT NOT NULL,
+    slug       TEXT NOT NULL,
+    started    REAL NOT NULL
+);
+CREATE TABLE media (
+    content_hash TEXT PRIMARY KEY,
+    media_id     INTEGER NOT NULL,
+    source_url   TEXT NOT NULL,
+    rel          TEXT NOT NULL
+);
+"""
+
+#: schema version → the statements that bring the previous version up to it.  A new
+#: state file runs them all after ``SCHEMA``; an older file runs the ones it lacks.
+MIGRATIONS: dict[int, str] = {
+    # 2: what each post was last pushed with (status, the inputs its body was rendered
+    # from — image hashes, link targets' URLs, options — and the fields sent), the
+    # images' stat → hash cache, and media uploads journalled before they leave.
+    2: """
+CREATE TABLE pushed (
+    rel     TEXT PRIMARY KEY,
+    status  TEXT NOT NULL,
+    inputs  TEXT NOT NULL,
+    fields  TEXT NOT NULL
+);
+CREATE TABLE media_files (
+    rel          TEXT PRIMARY KEY,
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE TABLE media_pending (
+    content_hash TEXT PRIMARY KEY,
+    rel          TEXT NOT NULL,
+    started      REAL NOT NULL
+);
+""",
+    # 3: updates journalled before they leave (the fields sent), cleared with the entry.
+    3: """
+CREATE TABLE pushing (
+    rel      TEXT PRIMARY KEY,
+    post_id  INTEGER NOT NULL,
+    fields   TEXT NOT NULL,
+    started  REAL NOT NULL
+);
+""",
+}
+#: schema version → the tables a state file of that version has (checked on opening)
+TABLES: dict[int, set[str]] = {
+    1: {"meta", "entries", "pending", "media"},
+    2: {"meta", "entries", "pending", "media", "pushed", "media_files", "media_pending"},
+    3: {
+        "meta",
+        "entries",
+        "pending",
+        "media",
+        "pushed",
+        "media_files",
+        "media_pending",
+        "pushing",
+    },
+}
