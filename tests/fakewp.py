@@ -50,13 +50,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from wpsync.errors import RemoteError, TransportError
-from wpsync.wordpress.client import (
-    BatchRequest,
-    BatchResponse,
-    BatchUnsupported,
-    RemoteMedia,
-    RemotePost,
-)
+from wpsync.wordpress.batch_route import BatchUnsupported
+from wpsync.wordpress.records import BatchRequest, BatchResponse, RemoteMedia, RemotePost
 
 if TYPE_CHECKING:
     from wpsync.config import Config
