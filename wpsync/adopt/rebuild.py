@@ -28,7 +28,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +37,9 @@ from typing import TYPE_CHECKING, Any
 from wpsync.config import Config
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
 from wpsync.engine.plan import Broken, Changed, LocalItem
+from wpsync.engine.terms import fetch_terms, term_path
 from wpsync.errors import AuthError, RemoteError
+from wpsync.model import RestBody, scalar_body
 from wpsync.store.state import (
     STATE_FILE,
     Entry,
@@ -50,6 +52,7 @@ from wpsync.store.state import (
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import RemotePost, WordPressClient
+    from wpsync.wordpress.connect import ClientFactory, RunClient
 
 logger = logging.getLogger(__name__)
 
@@ -121,23 +124,26 @@ class Salvage:
     problem: str = ""
 
 
-ClientFactory = Callable[[Config], "WordPressClient"]
-
-
 def rebuild_state(
     config: Config,
     *,
     dry_run: bool = False,
     client_factory: ClientFactory | None = None,
     lock_timeout: float | None = 600.0,
+    client: WordPressClient | None = None,
 ) -> RebuildReport:
-    """Re-link every file of the content folder to its post; see the module docstring."""
-    from wpsync.engine.executor import default_client
+    """Re-link every file of the content folder to its post; see the module docstring.
+
+    Who owns the WordPress client, as for :func:`~wpsync.engine.executor.run_sync`: with
+    ``client`` the caller lends one and closes it itself; without, the rebuild opens its
+    own with ``client_factory`` when it first needs it and closes it."""
+    from wpsync.wordpress.connect import RunClient, open_client
 
     lock = FolderLock(config.state.path)
     lock.acquire(lock_timeout, on_wait="waiting for another wpsync process to finish…")
     try:
-        return _Rebuild(config, client_factory or default_client, dry_run).run()
+        run_client = RunClient(config, factory=client_factory or open_client, lent=client)
+        return _Rebuild(config, run_client, dry_run).run()
     finally:
         lock.release()
 
@@ -187,18 +193,16 @@ def _read_rows(path: Path, entries: dict[str, tuple[str, int]], media: list[Medi
 
 
 class _Rebuild:
-    def __init__(self, config: Config, client_factory: ClientFactory, dry_run: bool) -> None:
+    def __init__(self, config: Config, client: RunClient, dry_run: bool) -> None:
         self.config = config
         self.dry_run = dry_run
-        self._client_factory = client_factory
-        self._client: WordPressClient | None = None
+        self._client = client
+        self._requests_before = client.request_count  # a lent client may have sent some
         self._terms: dict[str, dict[int, tuple[str, int]]] = {}
 
     @property
     def client(self) -> WordPressClient:
-        if self._client is None:
-            self._client = self._client_factory(self.config)
-        return self._client
+        return self._client.get()
 
     def run(self) -> RebuildReport:
         state_dir = self.config.state.path
@@ -216,27 +220,24 @@ class _Rebuild:
             moved = None if self.dry_run else _swap(work / STATE_FILE, path, old.status)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-            if self._client is not None:
-                self._client.close()
+            self._client.close()
         return RebuildReport(
             files=tuple(sorted(files, key=lambda f: f.rel)),
             dry_run=self.dry_run,
             old_state=old.status,
             salvaged=len(old.entries),
             moved_to=str(moved) if moved else None,
-            requests=self._client.request_count if self._client is not None else 0,
+            requests=self._client.request_count - self._requests_before,
         )
 
     # ------------------------------------------------------------ linking
 
     def _relink(self, new: StateStore, old: Salvage) -> list[Relinked]:
-        from wpsync.engine.executor import local_items
-        from wpsync.source.content import scan_content
+        from wpsync.engine.reading import Reader, local_items
 
-        root = self.config.content.dir
-        scan = scan_content(root)
-        results = [Relinked(_rel(e.path, root), "failed", detail=str(e)) for e in scan.errors]
-        items = local_items(self.config, new, [f.rel for f in scan.files])
+        scope = Reader(self.config.content).scope(None)
+        results = [Relinked(b.rel, "failed", detail=str(b.error)) for b in scope.broken]
+        items = local_items(self.config, new, [rel for rel, _ in scope.files])
         results += [Relinked(i.rel, "failed", detail=str(i.error)) for i in _broken(items)]
         changed = [i for i in items if isinstance(i, Changed)]
         links = self._find_posts(changed, old)
@@ -260,7 +261,7 @@ class _Rebuild:
         for rel, (post, how) in sorted(links.items()):
             reread = again.get(rel)
             raw = raws.get((post.rest_base, post.id))
-            body: dict[str, Any] = {}
+            body: RestBody = {}
             if reread is None or raw is None:
                 differences = ["cannot be read back"]
             else:
@@ -342,11 +343,11 @@ class _Rebuild:
 
     def _differences(
         self, item: Changed, raw: Mapping[str, Any], new: StateStore
-    ) -> tuple[list[str], dict[str, Any]]:
+    ) -> tuple[list[str], RestBody]:
         """The fields in which the post differs from what a sync would send (or cannot
         be verified; none when the post is what the file says), and that body."""
         payload = item.payload
-        body = payload.scalar_fields()
+        body = scalar_body(payload)
         body.pop("password", None)  # never compared: stored as is, not readable back
         out: list[str] = []
         content = self._content(item, new)
@@ -410,24 +411,9 @@ class _Rebuild:
 
     def _paths(self, taxonomy: str, ids: Sequence[int]) -> set[tuple[str, ...]]:
         known = self._terms.setdefault(taxonomy, {})
-        missing = [i for i in ids if i not in known]
-        while missing:
-            found = self.client.list_terms(taxonomy, missing)
-            known.update(found)
-            parents = {p for _, p in found.values() if p and p not in known}
-            missing = sorted(parents) if found else []
-        out = set()
-        for term_id in ids:
-            path: list[str] = []
-            seen: set[int] = set()
-            current = term_id
-            while current and current in known and current not in seen:
-                seen.add(current)
-                name, parent = known[current]
-                path.insert(0, name.casefold())
-                current = parent
-            out.add(tuple(path))
-        return out
+        if any(i not in known for i in ids):
+            fetch_terms(self.client, taxonomy, ids, known)
+        return {tuple(name.casefold() for name in term_path(known, i)) for i in ids}
 
 
 # ---------------------------------------------------------------- helpers
@@ -452,13 +438,6 @@ def _entry(item: Changed, post: RemotePost, payload_hash: str, *, linked: bool) 
 
 def _broken(items: Sequence[LocalItem]) -> list[Broken]:
     return [i for i in items if isinstance(i, Broken)]
-
-
-def _rel(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return path
 
 
 def _swap(built: Path, path: Path, old_status: str) -> Path | None:

@@ -158,7 +158,8 @@ def sync(
       wpsync sync --changed main..HEAD  # what these commits touched
     """
     from wpsync.cli.terminal import progress_bar
-    from wpsync.engine.executor import SyncReport, SyncRequest, run_sync
+    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.report import SyncReport
 
     try:
         config = _load(g)

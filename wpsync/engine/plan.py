@@ -162,6 +162,8 @@ class Fail:
 
 
 Action = Create | Update | Keep | Delete | Conflict | Fail
+#: the actions that send a post
+WriteAction = Create | Update
 
 
 def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None) -> str:

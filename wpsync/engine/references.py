@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
+from wpsync.engine.paths import under_any
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import MediaRef, PostPayload
@@ -156,7 +157,7 @@ class References:
         broken = {item.rel for item in items if isinstance(item, Broken)}
         covered = set(entries) if scope is None else set(scope) & set(entries)
         self._gone = frozenset(
-            rel for rel in covered if rel not in present and not _under_any(rel, broken)
+            rel for rel in covered if rel not in present and not under_any(rel, broken)
         )
         self._pages = {
             rel for rel, e in entries.items() if e.rest_base == "pages" and rel not in self._gone
@@ -436,7 +437,3 @@ class References:
         """Forget records of files the state no longer links."""
         if not self.dry_run:
             self.state.prune_pushed()
-
-
-def _under_any(rel: str, prefixes: set[str]) -> bool:
-    return rel in prefixes or any(rel.startswith(p.rstrip("/") + "/") for p in prefixes)

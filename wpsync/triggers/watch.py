@@ -58,7 +58,8 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from wpsync.config import Config, resolve_password
-from wpsync.engine.executor import TOKEN_CACHE, FileResult, SyncReport, SyncRequest, run_sync
+from wpsync.engine.executor import SyncRequest, run_sync
+from wpsync.engine.report import FileResult, SyncReport
 from wpsync.errors import (
     AuthError,
     ConfigError,
@@ -71,6 +72,7 @@ from wpsync.errors import (
 from wpsync.source.content import is_ignored_name, is_markdown
 from wpsync.store.state import KeptStore
 from wpsync.wordpress.client import WordPressClient
+from wpsync.wordpress.connect import TOKEN_CACHE
 
 logger = logging.getLogger(__name__)
 
