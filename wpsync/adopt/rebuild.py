@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.config import Config
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
@@ -60,6 +60,14 @@ logger = logging.getLogger(__name__)
 DIFFERS = "rebuild:differs"
 
 
+#: what the rebuild did with a file (see :class:`Relinked`)
+RelinkOutcome = Literal["linked", "differs", "new", "failed"]
+#: how a file was linked to its post: by the old state's mapping, or by slug
+FoundBy = Literal["mapping", "slug"]
+#: what became of the old state file: none, readable, or damaged
+OldState = Literal["missing", "readable", "corrupt"]
+
+
 @dataclass(frozen=True)
 class Relinked:
     """What the rebuild did with one file.
@@ -68,9 +76,9 @@ class Relinked:
     the post), ``new`` (no post: the next sync creates one) or ``failed`` (unreadable)."""
 
     rel: str
-    outcome: str
+    outcome: RelinkOutcome
     post_id: int | None = None
-    how: str | None = None  # "mapping" | "slug"
+    how: FoundBy | None = None
     detail: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -87,12 +95,12 @@ class Relinked:
 class RebuildReport:
     files: tuple[Relinked, ...]
     dry_run: bool
-    old_state: str  # missing | readable | corrupt
+    old_state: OldState
     salvaged: int  # entries read back from the old state file
     moved_to: str | None = None  # where the old file went
     requests: int = 0
 
-    def count(self, outcome: str) -> int:
+    def count(self, outcome: RelinkOutcome) -> int:
         return sum(1 for f in self.files if f.outcome == outcome)
 
     @property
@@ -118,7 +126,7 @@ class RebuildReport:
 class Salvage:
     """What could be read back from the old state file."""
 
-    status: str  # missing | readable | corrupt
+    status: OldState
     entries: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # rel → (type, id)
     media: tuple[MediaEntry, ...] = ()
     problem: str = ""
@@ -284,7 +292,7 @@ class _Rebuild:
 
     def _find_posts(
         self, changed: Sequence[Changed], old: Salvage
-    ) -> dict[str, tuple[RemotePost, str]]:
+    ) -> dict[str, tuple[RemotePost, FoundBy]]:
         """rel → (its post, how it was found): the old mapping first, then the slug."""
         ids: dict[str, list[int]] = {}
         slugs: dict[str, list[str]] = {}
@@ -304,9 +312,10 @@ class _Rebuild:
             for base, wanted in slugs.items()
             for slug, post in self.client.posts_by_slugs(base, wanted).items()
         }
-        links: dict[str, tuple[RemotePost, str]] = {}
+        links: dict[str, tuple[RemotePost, FoundBy]] = {}
         taken: set[tuple[str, int]] = set()
-        for how in ("mapping", "slug"):
+        hows: tuple[FoundBy, ...] = ("mapping", "slug")
+        for how in hows:
             for item in changed:
                 if item.rel in links:
                     continue
@@ -322,7 +331,7 @@ class _Rebuild:
         return links
 
     def _raw_posts(
-        self, posts: Iterable[tuple[RemotePost, str]]
+        self, posts: Iterable[tuple[RemotePost, FoundBy]]
     ) -> dict[tuple[str, int], dict[str, Any]]:
         wanted = [(post.rest_base, post.id) for post, _ in posts]
 

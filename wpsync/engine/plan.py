@@ -14,10 +14,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from wpsync.errors import DocumentError, SafetyError
 from wpsync.model import PostPayload, stable_hash
 from wpsync.store.state import Entry, Pending
+
+if TYPE_CHECKING:
+    from wpsync.config import DeletePolicy
 
 # ---------------------------------------------------------------- inputs
 
@@ -91,7 +95,7 @@ class RemoteQuery:
 @dataclass(frozen=True)
 class Options:
     force: bool = False
-    delete_policy: str = "trash"
+    delete_policy: DeletePolicy = "trash"
     full_scan: bool = True  # files missing from disk are deletions only on a full scan
     max_deletions: int = 10
     max_deletion_ratio: float = 0.5
@@ -140,7 +144,7 @@ class Keep:
 @dataclass(frozen=True)
 class Delete:
     entry: Entry
-    policy: str  # trash | draft | keep | delete
+    policy: DeletePolicy
 
     @property
     def rel(self) -> str:
