@@ -61,7 +61,7 @@ class PostWrite:
         return slug if isinstance(slug, str) else ""
 
 
-def groups(count: int, concurrency: int, *, batch: bool) -> list[range]:
+def groups(count: int, concurrency: int, *, batching: bool) -> list[range]:
     """Cut ``count`` writes into the index ranges sent together.
 
     Without batching (or with a single write) every write is its own group.  With it,
@@ -70,7 +70,7 @@ def groups(count: int, concurrency: int, *, batch: bool) -> list[range]:
     """
     if count <= 0:
         return []
-    if not batch or count == 1:
+    if not batching or count == 1:
         return [range(i, i + 1) for i in range(count)]
     n_groups = max(math.ceil(count / MAX_BATCH), min(max(1, concurrency), count))
     size, extra = divmod(count, n_groups)
@@ -90,13 +90,13 @@ class PostWriter:
         self,
         client: WordPressClient,
         *,
-        batch: bool = True,
+        batching: bool = True,
         stopping: Callable[[], RemoteError | None] | None = None,
     ) -> None:
         """``stopping``: asked before every request; an error from it means "send nothing
         more" (the run is being cancelled) and becomes the outcome of the unsent writes."""
         self._client = client
-        self._batch = batch
+        self._batching = batching
         self._stopping = stopping or (lambda: None)
         self._lock = threading.Lock()
         self.batches_sent = 0
@@ -105,13 +105,13 @@ class PostWriter:
     @property
     def batching(self) -> bool:
         """True while batches are worth trying (configured on, and the site has not refused)."""
-        return self._batch
+        return self._batching
 
     def switch_off(self, why: str) -> None:
         """No more batches in this run (the site turned one down)."""
         with self._lock:
-            if self._batch:
-                self._batch = False
+            if self._batching:
+                self._batching = False
                 logger.info("%s: sending writes one by one from now on", why)
 
     def send(self, writes: Sequence[PostWrite]) -> list[RemotePost | RemoteError]:
@@ -125,7 +125,7 @@ class PostWriter:
         """
         if (stop := self._stopping()) is not None:
             return [stop] * len(writes)
-        if len(writes) > 1 and self._batch:
+        if len(writes) > 1 and self._batching:
             try:
                 answers = self._send_batch(writes)
             except AuthError:

@@ -307,7 +307,7 @@ class _Run:
                 self.client,
                 [w.payload for w in writes],
                 self.config.sync.concurrency,
-                batch=writer.batching,
+                batching=writer.batching,
             )
             resolver.upload_images(writes)
             warmed = terms.result()
@@ -335,7 +335,7 @@ class _Run:
         concurrency = max(1, self.config.sync.concurrency)
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wpsync") as pool:
             futures: list[tuple[list[WriteAction], Future[list[RemotePost | RemoteError]]]] = []
-            for group in groups(len(bodies), concurrency, batch=writer.batching):
+            for group in groups(len(bodies), concurrency, batching=writer.batching):
                 actions: list[WriteAction] = []
                 writes: list[PostWrite] = []
                 with self.state.transaction():
@@ -374,7 +374,7 @@ class _Run:
         """One per run, so a site found without batching is asked only once."""
         if self._post_writer is None:
             self._post_writer = PostWriter(
-                self.client, batch=self.config.sync.batch, stopping=self._stopping
+                self.client, batching=self.config.sync.batch, stopping=self._stopping
             )
         return self._post_writer
 
