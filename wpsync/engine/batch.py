@@ -24,11 +24,12 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wpsync.errors import AuthError, RemoteError, TransportError
+from wpsync.model import RestBody
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import BatchResponse, RemotePost, WordPressClient
@@ -47,7 +48,7 @@ class PostWrite:
 
     rest_base: str
     post_id: int | None
-    body: Mapping[str, Any]
+    body: RestBody
 
     @property
     def route(self) -> str:

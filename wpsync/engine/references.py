@@ -41,7 +41,7 @@ from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFai
 from wpsync.engine.paths import under_any
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import AuthError, DocumentError, RemoteError
-from wpsync.model import MediaRef, PostPayload
+from wpsync.model import MediaRef, PostPayload, RestBody
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
 from wpsync.store.state import Entry, Pushed, StateStore
@@ -305,9 +305,7 @@ class References:
             content = to_blocks(content, media_ids)
         return Body(content, featured, inputs, tuple(unresolved))
 
-    def recorded(
-        self, rel: str, status: str, inputs: Mapping[str, str], body: Mapping[str, object]
-    ) -> None:
+    def recorded(self, rel: str, status: str, inputs: Mapping[str, str], body: RestBody) -> None:
         """A write went through: remember its status, inputs and fields."""
         self._put_pushed(Pushed(rel, status, dict(inputs), pushed_fields(body)))
 
