@@ -103,15 +103,16 @@ def run_sync(
             f"content folder {root} does not exist",
             hint="check [content] dir in config.toml (is the folder mounted?)",
         )
+    run_client = RunClient(config, factory=client_factory, lent=client)
     lock = FolderLock(config.state.path)
     lock.acquire(request.lock_timeout, on_wait="waiting for another wpsync process to finish…")
     try:
         if keep is None:
             with StateStore.open(config.state.path, config.site.url) as state:
-                return _execute(config, request, state, client_factory, on_result, on_plan, client)
+                return _execute(config, request, state, run_client, on_result, on_plan)
         try:
             state = keep.get(config.state.path, config.site.url)
-            return _execute(config, request, state, client_factory, on_result, on_plan, client)
+            return _execute(config, request, state, run_client, on_result, on_plan)
         except BaseException:
             keep.drop()  # the next run reads the file afresh
             raise
@@ -123,35 +124,34 @@ def _execute(
     config: Config,
     request: SyncRequest,
     state: StateStore,
-    client_factory: ClientFactory,
+    client: RunClient,
     on_result: Callable[[FileResult], None] | None,
     on_plan: Callable[[Sequence[Action]], None] | None,
-    client: WordPressClient | None,
 ) -> SyncReport:
-    run = _Run(config, request, state, client_factory, on_result, on_plan, lent=client)
     try:
-        return run.execute()
+        return _Run(config, request, state, client, on_result, on_plan).execute()
     finally:
-        run.close()
+        client.close()  # if the run opened it
 
 
 class _Run:
+    """One sync run: gathers and plans, then carries the actions out and reports each
+    file's outcome.  Holds the run's state, client and report; the parts it calls get
+    only what they use."""
+
     def __init__(
         self,
         config: Config,
         request: SyncRequest,
         state: StateStore,
-        client_factory: ClientFactory,
+        client: RunClient,
         on_result: Callable[[FileResult], None] | None,
         on_plan: Callable[[Sequence[Action]], None] | None = None,
-        *,
-        lent: WordPressClient | None = None,
     ) -> None:
         self.config = config
         self.request = request
         self.state = state
-        #: a lent client is the caller's to close; one this run opened is closed by it
-        self._client = RunClient(config, factory=client_factory, lent=lent)
+        self._client = client
         self._on_result = on_result
         self._on_plan = on_plan
         self.results: list[FileResult] = []
@@ -171,9 +171,6 @@ class _Run:
     @property
     def client(self) -> WordPressClient:
         return self._client.get()
-
-    def close(self) -> None:
-        self._client.close()
 
     # ------------------------------------------------------------ gather
     def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
