@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from wpsync.engine import plan as planner
 from wpsync.engine.media import ImageError, MediaLibrary, UploadFailed
 from wpsync.engine.plan import LocalItem, Stat, WriteAction
-from wpsync.engine.references import References, Sent, media_refs
+from wpsync.engine.references import LINK, References, Sent, media_refs
 from wpsync.engine.report import FileResult
 from wpsync.errors import DocumentError, RemoteError, TransportError
 from wpsync.model import PostPayload, RestBody, scalar_body, with_taxonomy
@@ -138,9 +138,7 @@ class Resolver:
         targets = self._refs.targets(failed)
         for rel, pushed in sorted(self._refs.pushed.items()):
             if rel in self._sent or any(rel == u for u, _ in outcome.updated):
-                links = [
-                    k[len("link:") :] for k, v in pushed.inputs.items() if k.startswith("link:")
-                ]
+                links = [k[len(LINK) :] for k in pushed.inputs if k.startswith(LINK)]
                 for warning in targets.warnings(rel, links):
                     logger.warning("%s", warning)
                     self._warn(warning)
