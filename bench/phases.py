@@ -23,15 +23,15 @@ if str(REPO) not in sys.path:  # run as a script
     sys.path.insert(0, str(REPO))
 
 PHASES = (
-    ("sync", "_Run._scope", "list the folder (stat only)"),
-    ("sync", "_Run._read", "read and render the changed files"),
+    ("reading", "Reader.scope", "list the folder (stat only)"),
+    ("reading", "Reader.read", "read and render the changed files"),
     ("references", "References.settle", "images, links, folder pages"),
     ("sync", "_Run._remote_facts", "look up posts and slugs in WordPress"),
     ("plan", "plan", "plan"),
     ("sync", "warm_terms", "terms (created or found)"),
-    ("sync", "_Resolver.upload_images", "images uploaded"),
+    ("resolver", "Resolver.upload_images", "images uploaded"),
     ("sync", "_Run._send", "posts written (one wave)"),
-    ("sync", "_Resolver.relink", "links to posts of this run"),
+    ("resolver", "Resolver.relink", "links to posts of this run"),
     ("sync", "_Run._apply_writes", "all writes"),
 )
 
@@ -40,12 +40,16 @@ def timeline(config_path: Path, paths: list[Path]) -> str:
     started = time.perf_counter()
     import wpsync.engine.executor
     import wpsync.engine.plan
+    import wpsync.engine.reading
     import wpsync.engine.references
+    import wpsync.engine.resolver
     from wpsync.config import load_config
 
     imported = time.perf_counter() - started
     modules = {
         "sync": wpsync.engine.executor,
+        "reading": wpsync.engine.reading,
+        "resolver": wpsync.engine.resolver,
         "references": wpsync.engine.references,
         "plan": wpsync.engine.plan,
     }

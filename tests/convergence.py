@@ -21,10 +21,11 @@ from typing import Any
 from tests.sitekit import Site, admin
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, Secret, load_config
-from wpsync.engine.executor import TOKEN_CACHE, SyncRequest, run_sync
+from wpsync.engine.executor import SyncRequest, run_sync
 from wpsync.model import Entry, Pending
 from wpsync.store.state import StateStore
 from wpsync.wordpress.client import WordPressClient
+from wpsync.wordpress.connect import TOKEN_CACHE
 
 
 def site_at(

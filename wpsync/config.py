@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from wpsync.errors import ConfigError
@@ -25,7 +25,9 @@ from wpsync.logsetup import register_secret
 logger = logging.getLogger(__name__)
 
 AUTH_METHODS = ("jwt", "application-password")
-DELETE_POLICIES = ("trash", "draft", "keep", "delete")
+#: what happens to a post whose file is deleted (``content.delete``)
+DeletePolicy = Literal["trash", "draft", "keep", "delete"]
+DELETE_POLICIES: tuple[DeletePolicy, ...] = ("trash", "draft", "keep", "delete")
 STATUSES = ("publish", "future", "draft", "pending", "private")
 
 
@@ -75,7 +77,7 @@ class ContentConfig:
     dir: Path
     default_type: str
     default_status: str
-    delete: str
+    delete: DeletePolicy
     block_editor: bool
     max_file_mb: float
 

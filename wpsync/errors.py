@@ -7,6 +7,7 @@
      ├── StateError                state file unreadable, corrupt, too new      (exit 2)
      │    └── LockTimeout          another wpsync holds the content-folder lock
      ├── DocumentError             one source file cannot be read or mapped     (that file fails)
+     ├── MediaError                a local image cannot be used or uploaded     (its post fails)
      ├── RemoteError               WordPress answered with an error status      (that file fails)
      │    └── TransportError       no usable answer after retries (network, 5xx, 429, timeout)
      └── SafetyError               a guard refused to act (mass deletion …)     (exit 1)
@@ -71,6 +72,11 @@ class DocumentError(WpsyncError):
         self.path = str(path)
         self.line = line
         self.reason = message
+
+
+class MediaError(WpsyncError):
+    """A local image a post uses cannot be used, or WordPress did not take it
+    (``engine.media``: ``ImageError``, ``UploadFailed``)."""
 
 
 class RemoteError(WpsyncError):

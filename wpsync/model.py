@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, cast
 
 JSONValue = Any  # a value json.dumps accepts
 
@@ -181,3 +181,44 @@ def stable_hash(value: JSONValue) -> str:
 
 def bytes_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class RestBody(TypedDict, total=False):
+    """The REST body of a post create or update, as it travels from the payload (names
+    resolved to IDs, content rendered) to the client and, as pushed fields, to the state.
+
+    The writable post fields wpsync sends; only those the document sets are present.
+    Custom taxonomies travel under their REST base (``genres: [4, 7]``), a key no
+    TypedDict can declare: :func:`with_taxonomy` puts them in.
+    """
+
+    title: str
+    content: str
+    excerpt: str
+    slug: str
+    status: str
+    date: str
+    date_gmt: str
+    categories: list[int]
+    tags: list[int]
+    author: int
+    parent: int
+    menu_order: int
+    featured_media: int
+    meta: dict[str, JSONValue]
+    template: str
+    format: str
+    sticky: bool
+    comment_status: str
+    ping_status: str
+    password: str
+
+
+def scalar_body(payload: PostPayload) -> RestBody:
+    """The part of a post's REST body that needs no lookup (:meth:`PostPayload.scalar_fields`)."""
+    return cast(RestBody, payload.scalar_fields())
+
+
+def with_taxonomy(body: RestBody, rest_base: str, term_ids: list[int]) -> None:
+    """Put a custom taxonomy's term IDs into ``body`` under its REST base."""
+    cast("dict[str, object]", body)[rest_base] = term_ids

@@ -10,9 +10,9 @@ from wpsync.engine.preview import (
     describe,
     summary,
     summary_line,
-    term_path,
     with_remote,
 )
+from wpsync.engine.terms import term_path
 from wpsync.errors import DocumentError
 from wpsync.model import Entry, PostPayload
 

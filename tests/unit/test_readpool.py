@@ -14,10 +14,10 @@ import pytest
 
 from wpsync.engine import readpool
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged
-from wpsync.engine.readpool import MIN_FILES, Job, ReadSettings, load, load_all, workers_for
+from wpsync.engine.readpool import MIN_FILES, ReadSettings, ReadTask, load, load_all, workers_for
 
 
-def folder(root: Path, count: int) -> list[Job]:
+def folder(root: Path, count: int) -> list[ReadTask]:
     jobs = []
     for n in range(count):
         rel = f"d{n % 3}/p{n:03d}.md"
@@ -29,7 +29,7 @@ def folder(root: Path, count: int) -> list[Job]:
             text = f"---\ntitle: Post {n}\ntags: [a, b{n % 4}]\nbogus_key: 1\n---\n# Head\n\n*Body* {n}\n"
         path.write_text(text, encoding="utf-8")
         st = path.stat()
-        jobs.append(Job(rel, Stat(st.st_size, st.st_mtime_ns), None))
+        jobs.append(ReadTask(rel, Stat(st.st_size, st.st_mtime_ns), None))
     return jobs
 
 
@@ -75,7 +75,7 @@ def test_a_file_whose_bytes_are_as_pushed_comes_back_unchanged(tmp_path: Path) -
     jobs = folder(tmp_path, MIN_FILES)
     first = load_all(settings(tmp_path), jobs)
     known = [
-        Job(j.rel, j.stat, item.source_hash if isinstance(item, Changed) else None)
+        ReadTask(j.rel, j.stat, item.source_hash if isinstance(item, Changed) else None)
         for j, item in zip(jobs, first, strict=True)
     ]
     again = load_all(settings(tmp_path), known)
@@ -128,7 +128,7 @@ def test_a_worker_neither_keeps_the_folder_lock_nor_outlives_a_killed_parent(
         from wpsync.store.lock import FolderLock
         FolderLock(Path({str(tmp_path / "state")!r})).acquire()
         settings = readpool.ReadSettings({str(tmp_path)!r}, 10**8, "post", "publish")
-        jobs = [readpool.Job(f"p{{n}}.md", Stat(0, 0), None) for n in range(200)]
+        jobs = [readpool.ReadTask(f"p{{n}}.md", Stat(0, 0), None) for n in range(200)]
         print("reading", flush=True)
         while True:
             readpool._in_pool(settings, jobs, 2)

@@ -12,7 +12,7 @@ Two halves:
   writes the files it may write, and links each one.  The hashes it records are
   computed from the written file exactly as ``sync`` computes them —
   ``content.read_document`` → ``mapping.map_document`` → ``plan.payload_hash``, with
-  the references (images, links, folder pages) completed, through ``sync.local_items``
+  the references (images, links, folder pages) completed, through ``reading.local_items``
   — and the remote ``modified_gmt`` is kept, so an edit made in WordPress afterwards
   is still seen as a conflict.
 
@@ -30,23 +30,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urljoin
 
 import yaml
 
+from wpsync.engine.terms import TermTable, term_path
 from wpsync.errors import DocumentError
 from wpsync.source.slugs import slugify
 
 if TYPE_CHECKING:
     from wpsync.config import Config
-    from wpsync.engine.executor import ClientFactory
     from wpsync.store.state import StateStore
     from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.connect import ClientFactory
 
 logger = logging.getLogger(__name__)
-
-Terms = Mapping[int, tuple[str, int]]  # id → (name, parent id)
 
 DEFAULT_TYPES = ("posts", "pages")
 
@@ -172,29 +171,18 @@ def _date_with_offset(post: Mapping[str, Any]) -> datetime | None:
     return gmt.replace(tzinfo=UTC).astimezone(zone)
 
 
-def category_names(ids: Iterable[Any], terms: Terms) -> list[str]:
+def category_names(ids: Iterable[Any], terms: TermTable) -> list[str]:
     """``Parent/Child`` paths of the categories ``ids`` (unknown ids are left out)."""
-    names: list[str] = []
-    for raw in ids:
-        path: list[str] = []
-        seen: set[int] = set()
-        current = int(raw)
-        while current and current in terms and current not in seen:
-            seen.add(current)
-            name, parent = terms[current]
-            path.append(name)
-            current = parent
-        if path:
-            names.append("/".join(reversed(path)))
-    return names
+    paths = (term_path(terms, int(raw)) for raw in ids)
+    return ["/".join(path) for path in paths if path]
 
 
 def front_matter(
     post: Mapping[str, Any],
     rest_base: str,
     *,
-    categories: Terms,
-    tags: Terms,
+    categories: TermTable,
+    tags: TermTable,
     parents: Mapping[int, str],
 ) -> dict[str, Any]:
     """The front matter that maps back to this post (only fields it sets)."""
@@ -255,10 +243,14 @@ def target_rel(rest_base: str, slug: str) -> str:
 # --------------------------------------------------------------------------- report
 
 
+#: what pull did with a post ("would pull": a dry run's "pulled")
+PullAction = Literal["pulled", "would pull", "skipped", "failed"]
+
+
 @dataclass(frozen=True)
 class PulledFile:
     path: str
-    action: str  # pulled | skipped | failed   (dry run: "would pull")
+    action: PullAction
     rest_base: str
     post_id: int
     detail: str = ""
@@ -280,7 +272,7 @@ class PullReport:
     dry_run: bool = False
     requests: int = 0
 
-    def count(self, action: str) -> int:
+    def count(self, action: PullAction) -> int:
         return sum(1 for f in self.files if f.action == action)
 
     @property
@@ -311,11 +303,16 @@ def run_pull(
     lock_timeout: float | None = 600.0,
     client_factory: ClientFactory | None = None,
     on_result: Callable[[PulledFile], None] | None = None,
+    client: WordPressClient | None = None,
 ) -> PullReport:
-    """Write every post of ``types`` not yet linked as a Markdown file and link it."""
-    from wpsync.engine.executor import default_client
+    """Write every post of ``types`` not yet linked as a Markdown file and link it.
+
+    Who owns the WordPress client, as for :func:`~wpsync.engine.executor.run_sync`: with
+    ``client`` the caller lends one and closes it itself; without, the pull opens its own
+    with ``client_factory`` and closes it."""
     from wpsync.store.lock import FolderLock
     from wpsync.store.state import StateStore
+    from wpsync.wordpress.connect import RunClient, open_client
 
     root = config.content.dir
     if not dry_run:
@@ -326,11 +323,11 @@ def run_pull(
     lock.acquire(lock_timeout, on_wait="waiting for another wpsync process to finish…")
     try:
         with StateStore.open(config.state.path, config.site.url) as state:
-            client = (client_factory or default_client)(config)
+            run_client = RunClient(config, factory=client_factory or open_client, lent=client)
             try:
-                return _Pull(config, state, client, force, dry_run, on_result).run(types)
+                return _Pull(config, state, run_client.get(), force, dry_run, on_result).run(types)
             finally:
-                client.close()
+                run_client.close()
     finally:
         lock.release()
 
@@ -352,6 +349,7 @@ class _Pull:
         self.dry_run = dry_run
         self.on_result = on_result
         self.results: list[PulledFile] = []
+        self._requests_before = client.request_count  # a lent client may have sent some
 
     def report(self, result: PulledFile) -> None:
         self.results.append(result)
@@ -386,14 +384,15 @@ class _Pull:
             if done is not None:
                 written.append(done)
         self._link(written)
-        return PullReport(tuple(self.results), already, self.dry_run, self.client.request_count)
+        requests = self.client.request_count - self._requests_before
+        return PullReport(tuple(self.results), already, self.dry_run, requests)
 
     def _one(
         self,
         rest_base: str,
         post: Mapping[str, Any],
-        categories: Terms,
-        tags: Terms,
+        categories: TermTable,
+        tags: TermTable,
         parents: Mapping[int, str],
         by_rel: Mapping[str, Any],
         claimed: set[str],
@@ -443,9 +442,9 @@ class _Pull:
 
     def _link(self, written: list[tuple[str, str, Mapping[str, Any], str]]) -> None:
         """Record the written files as ``sync`` would after publishing them: the hashes
-        come from sync's own reading of the files (``sync.local_items``)."""
-        from wpsync.engine.executor import local_items
+        come from sync's own reading of the files (``reading.local_items``)."""
         from wpsync.engine.plan import Changed
+        from wpsync.engine.reading import local_items
         from wpsync.model import Entry
 
         if not written:

@@ -28,28 +28,38 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.config import Config
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
 from wpsync.engine.plan import Broken, Changed, LocalItem
+from wpsync.engine.terms import fetch_terms, term_path
 from wpsync.errors import AuthError, RemoteError
-from wpsync.model import Entry, MediaEntry, Pushed
+from wpsync.model import Entry, MediaEntry, Pushed, RestBody, scalar_body
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import STATE_FILE, StateStore, integrity_problem
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.connect import ClientFactory, RunClient
     from wpsync.wordpress.records import RemotePost
 
 logger = logging.getLogger(__name__)
 
 #: payload hash of a linked file whose post differs: never equal to a real hash
 DIFFERS = "rebuild:differs"
+
+
+#: what the rebuild did with a file (see :class:`Relinked`)
+RelinkOutcome = Literal["linked", "differs", "new", "failed"]
+#: how a file was linked to its post: by the old state's mapping, or by slug
+FoundBy = Literal["mapping", "slug"]
+#: what became of the old state file: none, readable, or damaged
+OldState = Literal["missing", "readable", "corrupt"]
 
 
 @dataclass(frozen=True)
@@ -60,9 +70,9 @@ class Relinked:
     the post), ``new`` (no post: the next sync creates one) or ``failed`` (unreadable)."""
 
     rel: str
-    outcome: str
+    outcome: RelinkOutcome
     post_id: int | None = None
-    how: str | None = None  # "mapping" | "slug"
+    how: FoundBy | None = None
     detail: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -79,12 +89,12 @@ class Relinked:
 class RebuildReport:
     files: tuple[Relinked, ...]
     dry_run: bool
-    old_state: str  # missing | readable | corrupt
+    old_state: OldState
     salvaged: int  # entries read back from the old state file
     moved_to: str | None = None  # where the old file went
     requests: int = 0
 
-    def count(self, outcome: str) -> int:
+    def count(self, outcome: RelinkOutcome) -> int:
         return sum(1 for f in self.files if f.outcome == outcome)
 
     @property
@@ -110,13 +120,10 @@ class RebuildReport:
 class Salvage:
     """What could be read back from the old state file."""
 
-    status: str  # missing | readable | corrupt
+    status: OldState
     entries: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # rel → (type, id)
     media: tuple[MediaEntry, ...] = ()
     problem: str = ""
-
-
-ClientFactory = Callable[[Config], "WordPressClient"]
 
 
 def rebuild_state(
@@ -125,14 +132,20 @@ def rebuild_state(
     dry_run: bool = False,
     client_factory: ClientFactory | None = None,
     lock_timeout: float | None = 600.0,
+    client: WordPressClient | None = None,
 ) -> RebuildReport:
-    """Re-link every file of the content folder to its post; see the module docstring."""
-    from wpsync.engine.executor import default_client
+    """Re-link every file of the content folder to its post; see the module docstring.
+
+    Who owns the WordPress client, as for :func:`~wpsync.engine.executor.run_sync`: with
+    ``client`` the caller lends one and closes it itself; without, the rebuild opens its
+    own with ``client_factory`` when it first needs it and closes it."""
+    from wpsync.wordpress.connect import RunClient, open_client
 
     lock = FolderLock(config.state.path)
     lock.acquire(lock_timeout, on_wait="waiting for another wpsync process to finish…")
     try:
-        return _Rebuild(config, client_factory or default_client, dry_run).run()
+        run_client = RunClient(config, factory=client_factory or open_client, lent=client)
+        return _Rebuild(config, run_client, dry_run).run()
     finally:
         lock.release()
 
@@ -182,18 +195,16 @@ def _read_rows(path: Path, entries: dict[str, tuple[str, int]], media: list[Medi
 
 
 class _Rebuild:
-    def __init__(self, config: Config, client_factory: ClientFactory, dry_run: bool) -> None:
+    def __init__(self, config: Config, client: RunClient, dry_run: bool) -> None:
         self.config = config
         self.dry_run = dry_run
-        self._client_factory = client_factory
-        self._client: WordPressClient | None = None
+        self._client = client
+        self._requests_before = client.request_count  # a lent client may have sent some
         self._terms: dict[str, dict[int, tuple[str, int]]] = {}
 
     @property
     def client(self) -> WordPressClient:
-        if self._client is None:
-            self._client = self._client_factory(self.config)
-        return self._client
+        return self._client.get()
 
     def run(self) -> RebuildReport:
         state_dir = self.config.state.path
@@ -211,27 +222,24 @@ class _Rebuild:
             moved = None if self.dry_run else _swap(work / STATE_FILE, path, old.status)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-            if self._client is not None:
-                self._client.close()
+            self._client.close()
         return RebuildReport(
             files=tuple(sorted(files, key=lambda f: f.rel)),
             dry_run=self.dry_run,
             old_state=old.status,
             salvaged=len(old.entries),
             moved_to=str(moved) if moved else None,
-            requests=self._client.request_count if self._client is not None else 0,
+            requests=self._client.request_count - self._requests_before,
         )
 
     # ------------------------------------------------------------ linking
 
     def _relink(self, new: StateStore, old: Salvage) -> list[Relinked]:
-        from wpsync.engine.executor import local_items
-        from wpsync.source.content import scan_content
+        from wpsync.engine.reading import Reader, local_items
 
-        root = self.config.content.dir
-        scan = scan_content(root)
-        results = [Relinked(_rel(e.path, root), "failed", detail=str(e)) for e in scan.errors]
-        items = local_items(self.config, new, [f.rel for f in scan.files])
+        scope = Reader(self.config.content).scope(None)
+        results = [Relinked(b.rel, "failed", detail=str(b.error)) for b in scope.broken]
+        items = local_items(self.config, new, [rel for rel, _ in scope.files])
         results += [Relinked(i.rel, "failed", detail=str(i.error)) for i in _broken(items)]
         changed = [i for i in items if isinstance(i, Changed)]
         links = self._find_posts(changed, old)
@@ -255,7 +263,7 @@ class _Rebuild:
         for rel, (post, how) in sorted(links.items()):
             reread = again.get(rel)
             raw = raws.get((post.rest_base, post.id))
-            body: dict[str, Any] = {}
+            body: RestBody = {}
             if reread is None or raw is None:
                 differences = ["cannot be read back"]
             else:
@@ -278,7 +286,7 @@ class _Rebuild:
 
     def _find_posts(
         self, changed: Sequence[Changed], old: Salvage
-    ) -> dict[str, tuple[RemotePost, str]]:
+    ) -> dict[str, tuple[RemotePost, FoundBy]]:
         """rel → (its post, how it was found): the old mapping first, then the slug."""
         ids: dict[str, list[int]] = {}
         slugs: dict[str, list[str]] = {}
@@ -298,9 +306,10 @@ class _Rebuild:
             for base, wanted in slugs.items()
             for slug, post in self.client.posts_by_slugs(base, wanted).items()
         }
-        links: dict[str, tuple[RemotePost, str]] = {}
+        links: dict[str, tuple[RemotePost, FoundBy]] = {}
         taken: set[tuple[str, int]] = set()
-        for how in ("mapping", "slug"):
+        hows: tuple[FoundBy, ...] = ("mapping", "slug")
+        for how in hows:
             for item in changed:
                 if item.rel in links:
                     continue
@@ -316,7 +325,7 @@ class _Rebuild:
         return links
 
     def _raw_posts(
-        self, posts: Iterable[tuple[RemotePost, str]]
+        self, posts: Iterable[tuple[RemotePost, FoundBy]]
     ) -> dict[tuple[str, int], dict[str, Any]]:
         wanted = [(post.rest_base, post.id) for post, _ in posts]
 
@@ -337,11 +346,11 @@ class _Rebuild:
 
     def _differences(
         self, item: Changed, raw: Mapping[str, Any], new: StateStore
-    ) -> tuple[list[str], dict[str, Any]]:
+    ) -> tuple[list[str], RestBody]:
         """The fields in which the post differs from what a sync would send (or cannot
         be verified; none when the post is what the file says), and that body."""
         payload = item.payload
-        body = payload.scalar_fields()
+        body = scalar_body(payload)
         body.pop("password", None)  # never compared: stored as is, not readable back
         out: list[str] = []
         content = self._content(item, new)
@@ -405,24 +414,9 @@ class _Rebuild:
 
     def _paths(self, taxonomy: str, ids: Sequence[int]) -> set[tuple[str, ...]]:
         known = self._terms.setdefault(taxonomy, {})
-        missing = [i for i in ids if i not in known]
-        while missing:
-            found = self.client.list_terms(taxonomy, missing)
-            known.update(found)
-            parents = {p for _, p in found.values() if p and p not in known}
-            missing = sorted(parents) if found else []
-        out = set()
-        for term_id in ids:
-            path: list[str] = []
-            seen: set[int] = set()
-            current = term_id
-            while current and current in known and current not in seen:
-                seen.add(current)
-                name, parent = known[current]
-                path.insert(0, name.casefold())
-                current = parent
-            out.add(tuple(path))
-        return out
+        if any(i not in known for i in ids):
+            fetch_terms(self.client, taxonomy, ids, known)
+        return {tuple(name.casefold() for name in term_path(known, i)) for i in ids}
 
 
 # ---------------------------------------------------------------- helpers
@@ -447,13 +441,6 @@ def _entry(item: Changed, post: RemotePost, payload_hash: str, *, linked: bool) 
 
 def _broken(items: Sequence[LocalItem]) -> list[Broken]:
     return [i for i in items if isinstance(i, Broken)]
-
-
-def _rel(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return path
 
 
 def _swap(built: Path, path: Path, old_status: str) -> Path | None:

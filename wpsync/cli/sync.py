@@ -13,7 +13,7 @@ from wpsync.cli.common import Globals, fail, load, lock_timeout_option
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
-    from wpsync.engine.executor import FileResult, SyncReport
+    from wpsync.engine.report import FileResult, SyncReport
 
 
 def _print_result(result: FileResult, verbosity: int) -> None:
@@ -99,7 +99,8 @@ def sync(
       wpsync sync --changed main..HEAD  # what these commits touched
     """
     from wpsync.cli.terminal import progress_bar
-    from wpsync.engine.executor import SyncReport, SyncRequest, run_sync
+    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.report import SyncReport
 
     try:
         config = load(g)

@@ -24,11 +24,12 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wpsync.errors import AuthError, RemoteError, TransportError
+from wpsync.model import RestBody
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -48,7 +49,7 @@ class PostWrite:
 
     rest_base: str
     post_id: int | None
-    body: Mapping[str, Any]
+    body: RestBody
 
     @property
     def route(self) -> str:
@@ -62,7 +63,7 @@ class PostWrite:
         return slug if isinstance(slug, str) else ""
 
 
-def groups(count: int, concurrency: int, *, batch: bool) -> list[range]:
+def groups(count: int, concurrency: int, *, batching: bool) -> list[range]:
     """Cut ``count`` writes into the index ranges sent together.
 
     Without batching (or with a single write) every write is its own group.  With it,
@@ -71,7 +72,7 @@ def groups(count: int, concurrency: int, *, batch: bool) -> list[range]:
     """
     if count <= 0:
         return []
-    if not batch or count == 1:
+    if not batching or count == 1:
         return [range(i, i + 1) for i in range(count)]
     n_groups = max(math.ceil(count / MAX_BATCH), min(max(1, concurrency), count))
     size, extra = divmod(count, n_groups)
@@ -91,13 +92,13 @@ class PostWriter:
         self,
         client: WordPressClient,
         *,
-        batch: bool = True,
+        batching: bool = True,
         stopping: Callable[[], RemoteError | None] | None = None,
     ) -> None:
         """``stopping``: asked before every request; an error from it means "send nothing
         more" (the run is being cancelled) and becomes the outcome of the unsent writes."""
         self._client = client
-        self._batch = batch
+        self._batching = batching
         self._stopping = stopping or (lambda: None)
         self._lock = threading.Lock()
         self.batches_sent = 0
@@ -106,13 +107,13 @@ class PostWriter:
     @property
     def batching(self) -> bool:
         """True while batches are worth trying (configured on, and the site has not refused)."""
-        return self._batch
+        return self._batching
 
     def switch_off(self, why: str) -> None:
         """No more batches in this run (the site turned one down)."""
         with self._lock:
-            if self._batch:
-                self._batch = False
+            if self._batching:
+                self._batching = False
                 logger.info("%s: sending writes one by one from now on", why)
 
     def send(self, writes: Sequence[PostWrite]) -> list[RemotePost | RemoteError]:
@@ -126,7 +127,7 @@ class PostWriter:
         """
         if (stop := self._stopping()) is not None:
             return [stop] * len(writes)
-        if len(writes) > 1 and self._batch:
+        if len(writes) > 1 and self._batching:
             try:
                 answers = self._send_batch(writes)
             except AuthError:

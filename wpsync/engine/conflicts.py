@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from wpsync.model import RestBody
+
 __all__ = ["ConflictDescription", "FieldChange", "describe_conflict", "pushed_fields"]
 
 #: fields kept as a hash and a length, not as text
@@ -34,7 +36,7 @@ def _text_digest(text: str) -> dict[str, Any]:
     return {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "length": len(text)}
 
 
-def pushed_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+def pushed_fields(body: RestBody) -> dict[str, Any]:
     """What to remember of a REST body we sent (JSON-serialisable)."""
     out: dict[str, Any] = {}
     for key, value in body.items():

@@ -1,29 +1,30 @@
 """The sync pipeline: scan → read/map → plan → apply, with the state updated per action.
 
 This is the one place a file change becomes WordPress writes.  Every entry point (the
-``sync`` command, the watcher, git hooks) calls :func:`run_sync`.
+``sync`` command, the watcher, git hooks) calls :func:`run_sync`.  What it holds is the
+run itself; the parts live beside it: reading the folder (reading.py), the planner
+(plan.py), payload → REST body (resolver.py), sending the writes (batch.py), the report
+(report.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from wpsync.config import Config, resolve_password
+from wpsync.config import Config
 from wpsync.engine import plan as planner
 from wpsync.engine.batch import PostWrite, PostWriter, groups
 from wpsync.engine.conflicts import pushed_fields
+from wpsync.engine.paths import content_rel, under_any
 from wpsync.engine.plan import (
     Action,
     Broken,
-    Changed,
     Conflict,
     Create,
     Delete,
@@ -33,13 +34,15 @@ from wpsync.engine.plan import (
     Options,
     RemoteFacts,
     RemotePostFacts,
-    Stat,
-    Unchanged,
     Update,
+    WriteAction,
 )
 from wpsync.engine.prefetch import look_up, warm_terms
+from wpsync.engine.reading import Reader
 from wpsync.engine.recovery import settle_lost_updates
-from wpsync.engine.references import References, Sent
+from wpsync.engine.references import References
+from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
+from wpsync.engine.resolver import Resolver
 from wpsync.errors import (
     AuthError,
     ConfigError,
@@ -48,75 +51,16 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.model import Entry, PostPayload
+from wpsync.model import Entry, RestBody
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
+from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import RemotePost
 
 logger = logging.getLogger(__name__)
-
-TOKEN_CACHE = "token.json"
-
-
-# ---------------------------------------------------------------- report
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    action: str  # created | updated | unchanged | deleted | conflict | failed
-    id: int | None = None
-    error: str | None = None
-    detail: str | None = None
-    link: str | None = None
-    #: failed for want of an answer from WordPress (down, slow, or we were stopping):
-    #: worth sending again later, unlike a refused request or a broken file
-    transient: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "path": self.path,
-            "action": self.action,
-            "id": self.id,
-            "error": self.error,
-        }
-        if self.detail:
-            out["detail"] = self.detail
-        if self.link:
-            out["link"] = self.link
-        return out
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    files: tuple[FileResult, ...]
-    dry_run: bool = False
-    requests: int = 0
-    warnings: tuple[str, ...] = ()
-
-    def count(self, action: str) -> int:
-        return sum(1 for f in self.files if f.action == action)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if any(f.action in ("failed", "conflict") for f in self.files) else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "created": self.count("created"),
-            "updated": self.count("updated"),
-            "unchanged": self.count("unchanged"),
-            "deleted": self.count("deleted"),
-            "conflicts": self.count("conflict"),
-            "failed": self.count("failed"),
-            "dry_run": self.dry_run,
-            "requests": self.requests,
-            "warnings": list(self.warnings),
-            "files": [f.to_json() for f in self.files],
-        }
 
 
 @dataclass(frozen=True)
@@ -134,16 +78,6 @@ class SyncRequest:
     cancel: threading.Event | None = field(default=None, compare=False)
 
 
-ClientFactory = Callable[[Config], "WordPressClient"]
-
-
-def default_client(config: Config) -> WordPressClient:
-    from wpsync.wordpress.client import WordPressClient
-
-    password = resolve_password(config.site)
-    return WordPressClient(config.site, password, token_cache=config.state.path / TOKEN_CACHE)
-
-
 # ---------------------------------------------------------------- entry point
 
 
@@ -151,7 +85,7 @@ def run_sync(
     config: Config,
     request: SyncRequest,
     *,
-    client_factory: ClientFactory = default_client,
+    client_factory: ClientFactory = open_client,
     on_result: Callable[[FileResult], None] | None = None,
     on_plan: Callable[[Sequence[Action]], None] | None = None,
     keep: KeptStore | None = None,
@@ -171,15 +105,16 @@ def run_sync(
             f"content folder {root} does not exist",
             hint="check [content] dir in config.toml (is the folder mounted?)",
         )
+    run_client = RunClient(config, factory=client_factory, lent=client)
     lock = FolderLock(config.state.path)
     lock.acquire(request.lock_timeout, on_wait="waiting for another wpsync process to finish…")
     try:
         if keep is None:
             with StateStore.open(config.state.path, config.site.url) as state:
-                return _execute(config, request, state, client_factory, on_result, on_plan, client)
+                return _execute(config, request, state, run_client, on_result, on_plan)
         try:
             state = keep.get(config.state.path, config.site.url)
-            return _execute(config, request, state, client_factory, on_result, on_plan, client)
+            return _execute(config, request, state, run_client, on_result, on_plan)
         except BaseException:
             keep.drop()  # the next run reads the file afresh
             raise
@@ -191,51 +126,34 @@ def _execute(
     config: Config,
     request: SyncRequest,
     state: StateStore,
-    client_factory: ClientFactory,
+    client: RunClient,
     on_result: Callable[[FileResult], None] | None,
     on_plan: Callable[[Sequence[Action]], None] | None,
-    client: WordPressClient | None,
 ) -> SyncReport:
-    run = _Run(config, request, state, client_factory, on_result, on_plan, lent=client)
     try:
-        return run.execute()
+        return _Run(config, request, state, client, on_result, on_plan).execute()
     finally:
-        run.close()
-
-
-def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[LocalItem]:
-    """The files ``rels``, read, mapped and hashed exactly as a sync sees a new file
-    (references completed: images, links, folder pages).  Sends nothing; for ``pull``,
-    which links files it wrote itself.  The caller holds the folder lock."""
-    run = _Run(config, SyncRequest(dry_run=True), state, default_client, None)
-    root = config.content.dir
-    files = []
-    for rel in rels:
-        st = (root / rel).stat()
-        files.append((rel, Stat(st.st_size, st.st_mtime_ns)))
-    items = run._read(files, {})
-    return run.references.settle(items, state.entries(), set(rels), run._read_one)
+        client.close()  # if the run opened it
 
 
 class _Run:
+    """One sync run: gathers and plans, then carries the actions out and reports each
+    file's outcome.  Holds the run's state, client and report; the parts it calls get
+    only what they use."""
+
     def __init__(
         self,
         config: Config,
         request: SyncRequest,
         state: StateStore,
-        client_factory: ClientFactory,
+        client: RunClient,
         on_result: Callable[[FileResult], None] | None,
         on_plan: Callable[[Sequence[Action]], None] | None = None,
-        *,
-        lent: WordPressClient | None = None,
     ) -> None:
         self.config = config
         self.request = request
         self.state = state
-        self._client_factory = client_factory
-        #: a lent client is the caller's to close; one this run opened is closed by it
-        self._client: WordPressClient | None = lent
-        self._owns_client = lent is None
+        self._client = client
         self._on_result = on_result
         self._on_plan = on_plan
         self.results: list[FileResult] = []
@@ -244,6 +162,7 @@ class _Run:
         self._post_writer: PostWriter | None = None
         #: what each file's write returned in this run (references.py records its status)
         self.written: dict[str, RemotePost] = {}
+        self.reader = Reader(config.content, warn=self.warnings.append)
         self.references = References(
             config.content.dir,
             state,
@@ -253,89 +172,9 @@ class _Run:
 
     @property
     def client(self) -> WordPressClient:
-        if self._client is None:
-            self._client = self._client_factory(self.config)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None and self._owns_client:
-            self._client.close()
+        return self._client.get()
 
     # ------------------------------------------------------------ gather
-    def _scope(self) -> tuple[list[tuple[str, Stat]], list[Broken], set[str]]:
-        """Files to look at (rel, stat), scan errors, and the rels in scope."""
-        from wpsync.source.content import is_markdown, scan_content
-
-        root = self.config.content.dir
-        broken: list[Broken] = []
-        if self.request.paths is None:
-            scan = scan_content(root)
-            for error in scan.errors:
-                broken.append(Broken(_rel_of(error.path, root), error))
-            files = [(f.rel, Stat(f.size, f.mtime_ns)) for f in scan.files]
-            return files, broken, {rel for rel, _ in files} | {b.rel for b in broken}
-        files = []
-        scope: set[str] = set()
-        for raw in self.request.paths:
-            rel = _content_rel(raw, root)
-            if rel is None:
-                broken.append(
-                    Broken(str(raw), DocumentError(raw, f"not inside the content folder {root}"))
-                )
-                continue
-            if not is_markdown(rel):
-                continue
-            scope.add(rel)
-            try:
-                st = (root / rel).stat()
-            except FileNotFoundError:
-                continue  # gone: a deletion if we know it
-            except OSError as exc:
-                broken.append(Broken(rel, DocumentError(rel, f"cannot read: {exc.strerror}")))
-                continue
-            files.append((rel, Stat(st.st_size, st.st_mtime_ns)))
-        return files, broken, scope
-
-    def _read(
-        self, files: Iterable[tuple[str, Stat]], entries: dict[str, Entry]
-    ) -> list[LocalItem]:
-        items: list[LocalItem | None] = []
-        stale: list[tuple[int, str, Stat, Entry | None]] = []
-        for rel, stat in files:
-            entry = entries.get(rel)
-            if entry is not None and (entry.size, entry.mtime_ns) == (stat.size, stat.mtime_ns):
-                items.append(Unchanged(rel, stat))  # fast path: not even read
-            else:
-                stale.append((len(items), rel, stat, entry))
-                items.append(None)
-        if stale:
-            # The reader and the Markdown renderer are imported only by a run with a file
-            # to read; many files are read on every core (readpool.py).
-            from wpsync.engine.readpool import Job, ReadSettings, load_all
-
-            content = self.config.content
-            settings = ReadSettings(
-                str(content.dir),
-                int(content.max_file_mb * 1024 * 1024),
-                content.default_type,
-                content.default_status,
-            )
-            jobs = [Job(rel, stat, e.source_hash if e else None) for _, rel, stat, e in stale]
-            for (index, *_), item in zip(stale, load_all(settings, jobs), strict=True):
-                items[index] = self._noted(item)
-        return [item for item in items if item is not None]
-
-    def _noted(self, item: LocalItem) -> LocalItem:
-        if isinstance(item, Changed):
-            for warning in item.warnings:
-                logger.warning("%s: %s", item.rel, warning)
-                self.warnings.append(f"{item.rel}: {warning}")
-        return item
-
-    def _read_one(self, rel: str, stat: Stat) -> LocalItem:
-        """Read and map one file even though its bytes are known (references.py)."""
-        return self._read([(rel, stat)], {})[0]
-
     def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
         if not query:
             return RemoteFacts()
@@ -348,14 +187,17 @@ class _Run:
     # ------------------------------------------------------------ run
     def execute(self) -> SyncReport:
         all_entries = self.state.entries()
-        files, broken, scope = self._scope()
+        scope = self.reader.scope(self.request.paths)
+        broken = scope.broken
         full = self.request.paths is None
         entries = (
-            all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope}
+            all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
         )
-        items: list[LocalItem] = [*broken, *self._read(files, all_entries)]
+        items: list[LocalItem] = [*broken, *self.reader.read(scope.files, all_entries)]
         # Images, link targets, folder pages: a file is read again when one of them changed.
-        items = self.references.settle(items, all_entries, None if full else scope, self._read_one)
+        items = self.references.settle(
+            items, all_entries, None if full else scope.rels, self.reader.read_one
+        )
         options = Options(
             force=self.request.force,
             delete_policy=self.config.content.delete,
@@ -368,7 +210,7 @@ class _Run:
         # A broken file is not a deleted one: keep its entry out of the deletion pass.
         # A folder that could not be scanned covers everything below it.
         broken_rels = {b.rel for b in broken} | {i.rel for i in items if isinstance(i, Broken)}
-        plannable = {rel: e for rel, e in entries.items() if not _under_any(rel, broken_rels)}
+        plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
         query = planner.needs_remote(local, plannable, options)
         remote = self._remote_facts(query)
@@ -380,13 +222,13 @@ class _Run:
             self._on_plan(actions)
         if self.request.dry_run:
             for action in actions:
-                self._report(_planned_result(action))
+                self._report(planned_result(action))
         else:
             self._apply(actions)
         return SyncReport(
             files=tuple(sorted(self.results, key=lambda r: r.path)),
             dry_run=self.request.dry_run,
-            requests=self._client.request_count if self._client is not None else 0,
+            requests=self._client.request_count,
             warnings=tuple(self.warnings),
         )
 
@@ -394,7 +236,7 @@ class _Run:
         root = self.config.content.dir
         out: dict[str, str] = {}
         for old, new in self.request.renames:
-            old_rel, new_rel = _content_rel(old, root), _content_rel(new, root)
+            old_rel, new_rel = content_rel(old, root), content_rel(new, root)
             if old_rel is not None and new_rel is not None:
                 out[new_rel] = old_rel
         return out
@@ -409,8 +251,13 @@ class _Run:
         if self._on_result is not None:
             self._on_result(result)
 
+    def _replace_result(self, result: FileResult) -> None:
+        """Report ``result`` in place of the file's earlier line."""
+        self.results[:] = [r for r in self.results if r.path != result.path]
+        self._report(result)
+
     def _apply(self, actions: Sequence[Action]) -> None:
-        writes: list[Create | Update] = []
+        writes: list[WriteAction] = []
         for action in actions:
             match action:
                 case Fail(rel=rel, error=error):
@@ -435,10 +282,21 @@ class _Run:
                 self._apply_delete(action)
 
     # ------------------------------------------------------------ writes
-    def _apply_writes(self, writes: list[Create | Update]) -> None:
+    def _apply_writes(self, writes: list[WriteAction]) -> None:
         if not writes:
             return
-        resolver = _Resolver(self)
+        resolver = Resolver(
+            client=lambda: self.client,
+            state=self.state,
+            references=self.references,
+            concurrency=self.config.sync.concurrency,
+            read=self.reader.read_one,
+            written=self.written,
+            results=self.results,
+            replace_result=self._replace_result,
+            warn=self.warnings.append,
+            stopping=self._stopping,
+        )
         writer = self._writer()
         # Terms and images do not depend on each other: the terms are ensured (client
         # only) while the images upload (which writes the state, so on this thread).
@@ -448,14 +306,14 @@ class _Run:
                 self.client,
                 [w.payload for w in writes],
                 self.config.sync.concurrency,
-                batch=writer.batching,
+                batching=writer.batching,
             )
             resolver.upload_images(writes)
             warmed = terms.result()
         if warmed.batch_refused is not None:
             writer.switch_off(warmed.batch_refused)
         for wave in _waves(writes, self.state.entries()):
-            bodies: list[tuple[Create | Update, dict[str, Any]]] = []
+            bodies: list[tuple[WriteAction, RestBody]] = []
             targets = self.references.targets()  # links to posts written in earlier waves
             for action in wave:
                 try:
@@ -468,16 +326,16 @@ class _Run:
             resolver.sent(bodies)
         resolver.relink()
 
-    def _send(self, bodies: list[tuple[Create | Update, dict[str, Any]]]) -> None:
+    def _send(self, bodies: list[tuple[WriteAction, RestBody]]) -> None:
         """Send one wave's writes, ``sync.concurrency`` requests at a time: in batches of
         up to 25 through ``/batch/v1`` (``sync.batch``, while the site takes them), else
         one by one.  Every create is journalled before its request leaves."""
         writer = self._writer()
         concurrency = max(1, self.config.sync.concurrency)
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wpsync") as pool:
-            futures: list[tuple[list[Create | Update], Future[list[RemotePost | RemoteError]]]] = []
-            for group in groups(len(bodies), concurrency, batch=writer.batching):
-                actions: list[Create | Update] = []
+            futures: list[tuple[list[WriteAction], Future[list[RemotePost | RemoteError]]]] = []
+            for group in groups(len(bodies), concurrency, batching=writer.batching):
+                actions: list[WriteAction] = []
                 writes: list[PostWrite] = []
                 with self.state.transaction():
                     for action, body in (bodies[i] for i in group):
@@ -515,11 +373,11 @@ class _Run:
         """One per run, so a site found without batching is asked only once."""
         if self._post_writer is None:
             self._post_writer = PostWriter(
-                self.client, batch=self.config.sync.batch, stopping=self._stopping
+                self.client, batching=self.config.sync.batch, stopping=self._stopping
             )
         return self._post_writer
 
-    def _write_one(self, action: Create | Update, body: dict[str, Any]) -> PostWrite:
+    def _write_one(self, action: WriteAction, body: RestBody) -> PostWrite:
         rest_base = action.payload.rest_base
         if isinstance(action, Update):
             return PostWrite(rest_base, action.entry.post_id, body)
@@ -527,7 +385,7 @@ class _Run:
             return PostWrite(rest_base, action.adopt.id, body)
         return PostWrite(rest_base, None, body)
 
-    def _record(self, action: Create | Update, post: RemotePost) -> None:
+    def _record(self, action: WriteAction, post: RemotePost) -> None:
         entry = Entry(
             rel=action.rel,
             rest_base=action.payload.rest_base,
@@ -545,6 +403,7 @@ class _Run:
                 self.state.remove(action.renamed_from)
             self.state.put(entry)
         self.written[action.rel] = post
+        verb: FileAction
         if isinstance(action, Create):
             verb, detail = "created", ("recovered earlier create" if action.adopt else None)
         else:
@@ -611,153 +470,18 @@ class _Run:
         self._report(FileResult(entry.rel, "deleted", entry.post_id, detail=action.policy))
 
 
-# ---------------------------------------------------------------- reference resolution
-
-
-class _Resolver:
-    """Turns a payload into the REST body: names (terms, author, parent) into IDs once per
-    run, local images into uploads, links into permalinks (references.py)."""
-
-    def __init__(self, run: _Run) -> None:
-        from wpsync.engine.media import MediaLibrary
-
-        self.run = run
-        self.refs = run.references
-        self._terms: dict[tuple[str, tuple[str, ...]], int] = {}
-        self._users: dict[str, int] = {}
-        self.media = MediaLibrary(
-            run.state,
-            self.refs.images,
-            lambda: run.client,
-            concurrency=run.config.sync.concurrency,
-            stopping=run._stopping,
-        )
-        self._sent: dict[str, Sent] = {}
-        self._pending: dict[str, tuple[Sent, dict[str, Any]]] = {}
-
-    def upload_images(self, writes: Sequence[Create | Update]) -> None:
-        """Every image the writes use that the site lacks, uploaded in parallel."""
-        from wpsync.engine.references import media_refs
-
-        self.media.ensure(ref for w in writes for ref in media_refs(w.payload))
-
-    def body(self, action: Create | Update, targets: Any) -> tuple[Create | Update, dict[str, Any]]:
-        """The REST body, and the action carrying the hash of exactly what is sent."""
-        from wpsync.engine.media import ImageError, UploadFailed
-
-        payload = action.payload
-        body = payload.scalar_fields()
-        if payload.categories:
-            body["categories"] = [self.term("categories", path) for path in payload.categories]
-        if payload.tags:
-            body["tags"] = [self.term("tags", (name,)) for name in payload.tags]
-        for taxonomy, names in payload.taxonomies:
-            body[taxonomy] = [self.term(taxonomy, (name,)) for name in names]
-        if payload.author:
-            body["author"] = self.user(payload)
-        if payload.parent is not None:
-            body["parent"] = self.parent(payload)
-        try:
-            rendered = self.refs.render(payload, self.media, targets)
-        except ImageError as exc:
-            raise DocumentError(payload.rel, str(exc)) from None
-        except UploadFailed as exc:
-            kind = TransportError if isinstance(exc.error, TransportError) else RemoteError
-            raise kind(
-                str(exc), status=exc.error.status, code=exc.error.code, hint=exc.error.hint
-            ) from None
-        body["content"] = rendered.content
-        if rendered.featured_media is not None:
-            body["featured_media"] = rendered.featured_media
-        sent = Sent(action.rel, payload, rendered.inputs)
-        self._pending[action.rel] = (sent, body)
-        hashed = planner.payload_hash(payload, rendered.inputs)
-        return dataclasses.replace(action, payload_hash=hashed), body
-
-    def sent(self, bodies: Sequence[tuple[Create | Update, dict[str, Any]]]) -> None:
-        """After a wave: record status, inputs and fields of the writes that went through."""
-        for action, _ in bodies:
-            post = self.run.written.get(action.rel)
-            pending = self._pending.pop(action.rel, None)
-            if post is None or pending is None:
-                continue
-            sent, body = pending
-            self.refs.recorded(action.rel, post.status, sent.inputs, body)
-            self._sent[action.rel] = sent
-
-    def relink(self) -> None:
-        """Links to posts that got their URL in this run; warnings for the rest."""
-        failed = {r.path: r.error or "" for r in self.run.results if r.action == "failed"}
-        skip = {r.path for r in self.run.results if r.action in ("failed", "conflict")}
-        outcome = self.refs.relink(
-            self._sent,
-            self.run.client,
-            self.run._read_one,
-            concurrency=self.run.config.sync.concurrency,
-            skip=skip,
-        )
-        for rel, post_id in outcome.updated:
-            self.run.results[:] = [r for r in self.run.results if r.path != rel]
-            entry = self.run.state.get(rel)
-            link = entry.link if entry is not None else None
-            self.run._report(
-                FileResult(rel, "updated", post_id, detail="links updated", link=link or None)
-            )
-        targets = self.refs.targets(failed)
-        for rel, pushed in sorted(self.refs.pushed.items()):
-            if rel in self._sent or any(rel == u for u, _ in outcome.updated):
-                links = [
-                    k[len("link:") :] for k, v in pushed.inputs.items() if k.startswith("link:")
-                ]
-                for warning in targets.warnings(rel, links):
-                    logger.warning("%s", warning)
-                    self.run.warnings.append(warning)
-        for warning in outcome.warnings:
-            logger.warning("%s", warning)
-            self.run.warnings.append(warning)
-        self.refs.finish()
-
-    def term(self, taxonomy: str, path: tuple[str, ...]) -> int:
-        key = (taxonomy, path)
-        if key not in self._terms:
-            parent = self.term(taxonomy, path[:-1]) if len(path) > 1 else 0
-            self._terms[key] = self.run.client.ensure_term(taxonomy, path[-1], parent)
-        return self._terms[key]
-
-    def user(self, payload: PostPayload) -> int:
-        login = payload.author or ""
-        if login not in self._users:
-            user_id = self.run.client.find_user(login)
-            if user_id is None:
-                raise DocumentError(payload.rel, f"author '{login}' is not a user of the site")
-            self._users[login] = user_id
-        return self._users[login]
-
-    def parent(self, payload: PostPayload) -> int:
-        slug = payload.parent or ""
-        if not slug:
-            return 0
-        for entry in self.run.state.entries().values():
-            if entry.rest_base == payload.rest_base and entry.slug == slug:
-                return entry.post_id
-        found = self.run.client.posts_by_slugs(payload.rest_base, [slug]).get(slug)
-        if found is None:
-            raise DocumentError(payload.rel, f"parent '{slug}' is not published")
-        return found.id
-
-
-def _waves(writes: list[Create | Update], entries: dict[str, Entry]) -> list[list[Create | Update]]:
+def _waves(writes: list[WriteAction], entries: dict[str, Entry]) -> list[list[WriteAction]]:
     """Split writes so a parent is written before its children (pages by depth)."""
     in_run = {(w.payload.rest_base, w.payload.slug): w for w in writes}
 
-    def depth(action: Create | Update, seen: frozenset[str] = frozenset()) -> int:
+    def depth(action: WriteAction, seen: frozenset[str] = frozenset()) -> int:
         parent = action.payload.parent
         key = (action.payload.rest_base, parent or "")
         if not parent or key not in in_run or action.rel in seen:
             return 0
         return 1 + depth(in_run[key], seen | {action.rel})
 
-    waves: dict[int, list[Create | Update]] = {}
+    waves: dict[int, list[WriteAction]] = {}
     for action in writes:
         waves.setdefault(depth(action), []).append(action)
     return [waves[d] for d in sorted(waves)]
@@ -768,44 +492,3 @@ def _waves(writes: list[Create | Update], entries: dict[str, Entry]) -> list[lis
 
 def _facts(post: RemotePost) -> RemotePostFacts:
     return RemotePostFacts(post.id, post.slug, post.status, post.modified_gmt, post.link)
-
-
-def _under_any(rel: str, prefixes: set[str]) -> bool:
-    return rel in prefixes or any(rel.startswith(p.rstrip("/") + "/") for p in prefixes)
-
-
-def _content_rel(raw: Path, root: Path) -> str | None:
-    """``raw`` (absolute, or relative to the working directory) as a path under ``root``."""
-    path = raw if raw.is_absolute() else Path.cwd() / raw
-    try:
-        return Path(os.path.normpath(path)).relative_to(root).as_posix()
-    except ValueError:
-        try:
-            return path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            return None
-
-
-def _rel_of(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return path
-
-
-def _planned_result(action: Action) -> FileResult:
-    match action:
-        case Create(rel=rel, adopt=adopt):
-            return FileResult(rel, "created", adopt.id if adopt else None, detail="would create")
-        case Update(rel=rel, entry=entry, reason=reason):
-            return FileResult(rel, "updated", entry.post_id, detail=f"would update ({reason})")
-        case Keep(rel=rel, entry=entry):
-            return FileResult(rel, "unchanged", entry.post_id)
-        case Delete(entry=entry, policy=policy):
-            return FileResult(entry.rel, "deleted", entry.post_id, detail=f"would {policy}")
-        case Conflict(rel=rel, reason=reason, entry=entry, remote=remote):
-            post_id = entry.post_id if entry else (remote.id if remote else None)
-            return FileResult(rel, "conflict", post_id, error=reason)
-        case Fail(rel=rel, error=error):
-            return FileResult(rel, "failed", error=str(error))
-    raise AssertionError(action)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wpsync.errors import AuthError, RemoteError, TransportError
+from wpsync.errors import AuthError, MediaError, RemoteError, TransportError
 from wpsync.model import MediaEntry, MediaRef, bytes_hash
 from wpsync.store.state import StateStore
 
@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["ImageError", "LocalImages", "MediaLibrary", "UploadFailed"]
 
 
-class ImageError(Exception):
+class ImageError(MediaError):
     """A local image cannot be used; ``reason`` completes "image 'x.png' …"."""
 
     def __init__(self, rel: str, reason: str) -> None:
@@ -46,7 +46,7 @@ class ImageError(Exception):
         self.reason = reason
 
 
-class UploadFailed(Exception):
+class UploadFailed(MediaError):
     """WordPress did not take an image; ``error`` is what the client raised."""
 
     def __init__(self, rel: str, error: RemoteError) -> None:

@@ -14,9 +14,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from wpsync.errors import DocumentError, SafetyError
 from wpsync.model import Entry, Pending, PostPayload, stable_hash
+
+if TYPE_CHECKING:
+    from wpsync.config import DeletePolicy
 
 # ---------------------------------------------------------------- inputs
 
@@ -90,7 +94,7 @@ class RemoteQuery:
 @dataclass(frozen=True)
 class Options:
     force: bool = False
-    delete_policy: str = "trash"
+    delete_policy: DeletePolicy = "trash"
     full_scan: bool = True  # files missing from disk are deletions only on a full scan
     max_deletions: int = 10
     max_deletion_ratio: float = 0.5
@@ -139,7 +143,7 @@ class Keep:
 @dataclass(frozen=True)
 class Delete:
     entry: Entry
-    policy: str  # trash | draft | keep | delete
+    policy: DeletePolicy
 
     @property
     def rel(self) -> str:
@@ -161,6 +165,8 @@ class Fail:
 
 
 Action = Create | Update | Keep | Delete | Conflict | Fail
+#: the actions that send a post
+WriteAction = Create | Update
 
 
 def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None) -> str:

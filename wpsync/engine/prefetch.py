@@ -6,7 +6,7 @@ slugs about to be created), 100 to a request, ``concurrency`` requests at a time
 Terms: :func:`warm_terms` creates or finds every term the writes use before the resolver
 walks the payloads.
 
-The resolver (:mod:`wpsync.engine.executor`) turns the names in each payload into IDs one payload
+The resolver (:mod:`wpsync.engine.resolver`) turns the names in each payload into IDs one payload
 at a time; a first publish of a large folder would then create its terms one request
 after another.  :func:`warm_terms` ensures them all first, level by level (parents before
 children): through ``/batch/v1`` (25 terms a call, the calls ``concurrency`` at a time)
@@ -117,7 +117,7 @@ def warm_terms(
     payloads: Iterable[PostPayload],
     concurrency: int,
     *,
-    batch: bool = False,
+    batching: bool = False,
 ) -> Warmed:
     """Ensure every term the payloads use, level by level."""
     paths = term_paths(payloads)
@@ -138,11 +138,11 @@ def warm_terms(
                     ids[(taxonomy, path)] = known
                 else:
                     todo.append(((taxonomy, path), parent))
-            if batch and len(todo) > 1:
+            if batching and len(todo) > 1:
                 refused = _by_batches(client, pool, todo, ids)
                 if refused is None:
                     continue  # what a batch could not settle, the resolver asks again
-                batch = False
+                batching = False
             if len(todo) >= MIN_TERMS and concurrency > 1:
                 _one_by_one(client, pool, [t for t in todo if t[0] not in ids], ids)
     logger.debug("%d terms known ahead of the writes", len(ids))

@@ -16,22 +16,37 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.engine.conflicts import describe_conflict
-from wpsync.engine.plan import Action, Conflict, Create, Delete, Fail, Keep, Update
+from wpsync.engine.plan import (
+    Action,
+    Broken,
+    Changed,
+    Conflict,
+    Create,
+    Delete,
+    Fail,
+    Keep,
+    Stat,
+    Update,
+)
+from wpsync.engine.terms import TermTable, fetch_terms, term_path
 from wpsync.errors import DocumentError, RemoteError, TransportError
 from wpsync.model import PostPayload
 
 if TYPE_CHECKING:
     from wpsync.config import Config
-    from wpsync.engine.executor import ClientFactory
     from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.connect import ClientFactory
 
 logger = logging.getLogger(__name__)
 
+#: what a plan line says would happen to a file (a sync's report says it in the past
+#: tense: :data:`wpsync.engine.report.FileAction`)
+PlanVerb = Literal["create", "update", "delete", "conflict", "failed", "unchanged"]
 #: plan verbs, in the order the summary lists them
-VERBS = ("create", "update", "delete", "conflict", "failed", "unchanged")
+VERBS: tuple[PlanVerb, ...] = ("create", "update", "delete", "conflict", "failed", "unchanged")
 
 #: payload field → where the post object keeps it (``context=edit``)
 _RAW = {"title": "title", "content": "content", "excerpt": "excerpt"}
@@ -48,7 +63,8 @@ _SCALARS = (
     "menu_order",
 )
 
-Terms = Mapping[str, Mapping[int, tuple[str, int]]]  # taxonomy → {id: (name, parent)}
+#: the term tables of the taxonomies a plan compares: taxonomy → its terms by ID
+TermTables = Mapping[str, TermTable]
 
 
 @dataclass(frozen=True)
@@ -63,7 +79,7 @@ class FilePlan:
     """One line of the plan (and, with ``--diff``, what would change)."""
 
     path: str
-    action: str  # create | update | unchanged | delete | conflict | failed
+    action: PlanVerb
     post_id: int | None
     reason: str
     rest_base: str | None = None
@@ -148,7 +164,7 @@ def payload_of(action: Action) -> PostPayload | None:
 
 
 def compare(
-    payload: PostPayload, remote: Mapping[str, Any], terms: Terms | None = None
+    payload: PostPayload, remote: Mapping[str, Any], terms: TermTables | None = None
 ) -> tuple[FieldChange, ...]:
     """The fields where what we would send differs from the post in WordPress.
 
@@ -198,7 +214,7 @@ def compare(
 
 
 def _term_changes(
-    payload: PostPayload, remote: Mapping[str, Any], terms: Terms
+    payload: PostPayload, remote: Mapping[str, Any], terms: TermTables
 ) -> list[FieldChange]:
     out: list[FieldChange] = []
     if payload.categories and "categories" in terms and isinstance(remote.get("categories"), list):
@@ -218,19 +234,6 @@ def _term_changes(
     return out
 
 
-def term_path(table: Mapping[int, tuple[str, int]], term_id: int) -> tuple[str, ...]:
-    """``("Guides", "Python")`` for a child category (guarding against parent loops)."""
-    path: list[str] = []
-    seen: set[int] = set()
-    current = term_id
-    while current and current in table and current not in seen:
-        seen.add(current)
-        name, parent = table[current]
-        path.append(name)
-        current = parent
-    return tuple(reversed(path))
-
-
 def content_diff(remote_html: str, local_html: str, path: str, post: str) -> str:
     """A unified diff of the post's content, WordPress's copy first."""
     lines = difflib.unified_diff(
@@ -245,7 +248,7 @@ def content_diff(remote_html: str, local_html: str, path: str, post: str) -> str
 
 
 def with_remote(
-    plan: FilePlan, payload: PostPayload | None, remote: Mapping[str, Any], terms: Terms | None
+    plan: FilePlan, payload: PostPayload | None, remote: Mapping[str, Any], terms: TermTables | None
 ) -> FilePlan:
     """``plan`` completed with the changed fields and the content diff."""
     if payload is None:
@@ -282,7 +285,7 @@ def with_remote(
 
 
 def summary(plans: Sequence[FilePlan]) -> dict[str, int]:
-    counts = dict.fromkeys(VERBS, 0)
+    counts: dict[str, int] = dict.fromkeys(VERBS, 0)
     for plan in plans:
         counts[plan.action] += 1
     return counts
@@ -363,29 +366,40 @@ def run_plan(
     diff: bool = False,
     lock_timeout: float | None = 600.0,
     client_factory: ClientFactory | None = None,
+    client: WordPressClient | None = None,
 ) -> PlanReport:
-    """Plan a sync of ``paths`` (all files when None) without changing anything."""
-    from wpsync.engine.executor import SyncRequest, default_client, run_sync
+    """Plan a sync of ``paths`` (all files when None) without changing anything.
 
-    factory = client_factory or default_client
+    Who owns the WordPress client, as for :func:`~wpsync.engine.executor.run_sync`: with
+    ``client`` the caller lends one and closes it itself (the report counts the requests
+    of this plan); without, the plan opens its own with ``client_factory`` and closes it.
+    """
+    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.wordpress.connect import RunClient, open_client
+
+    factory = client_factory or open_client
+    before = client.request_count if client is not None else 0
     actions: list[Action] = []
     report = run_sync(
         config,
         SyncRequest(paths=paths, dry_run=True, lock_timeout=lock_timeout),
         client_factory=factory,
         on_plan=actions.extend,
+        client=client,
     )
     plans = [describe(a) for a in actions]
     requests = report.requests
     if diff:
         wanted = [(i, a) for i, a in enumerate(actions) if _remote_id(a) is not None]
         if wanted:
-            client = factory(config)
+            reader = RunClient(config, factory=factory, lent=client)
             try:
-                plans = _with_diffs(config, client, plans, wanted)
+                plans = _with_diffs(config, reader.get(), plans, wanted)
             finally:
-                requests += client.request_count
-                client.close()
+                requests += reader.request_count
+                reader.close()
+    if client is not None:
+        requests = client.request_count - before
     order = {verb: n for n, verb in enumerate(VERBS)}
     plans.sort(key=lambda p: (order[p.action], p.path))
     return PlanReport(tuple(plans), requests, report.warnings)
@@ -469,34 +483,26 @@ def _fetch(client: WordPressClient, rest_base: str, post_id: int) -> Mapping[str
         return client.get_post_raw(rest_base, post_id, context="view")
 
 
-def _terms_for(client: WordPressClient, posts: Sequence[Mapping[str, Any]]) -> Terms:
-    out: dict[str, Mapping[int, tuple[str, int]]] = {}
+def _terms_for(client: WordPressClient, posts: Sequence[Mapping[str, Any]]) -> TermTables:
+    out: dict[str, TermTable] = {}
     for taxonomy in ("categories", "tags"):
         ids = {int(i) for p in posts for i in (p.get(taxonomy) or []) if isinstance(i, int)}
-        if not ids:
-            out[taxonomy] = {}
-            continue
-        table = dict(client.list_terms(taxonomy, sorted(ids)))
-        if taxonomy == "categories":
-            # parents, so a child shows as Parent/Child
-            missing = {parent for _, parent in table.values() if parent and parent not in table}
-            while missing:
-                found = client.list_terms(taxonomy, sorted(missing))
-                table.update(found)
-                missing = {parent for _, parent in found.values() if parent and parent not in table}
+        table: dict[int, tuple[str, int]] = {}
+        fetch_terms(client, taxonomy, ids, table)  # with parents: a child shows as Parent/Child
         out[taxonomy] = table
     return out
 
 
 def _local_payload(config: Config, rel: str) -> PostPayload:
-    from wpsync.source.content import read_document
-    from wpsync.source.mapping import MappingDefaults, map_document
+    """The file's payload, read and mapped as a sync does (raises DocumentError)."""
+    from wpsync.engine.reading import read_settings
+    from wpsync.engine.readpool import ReadTask, load
 
-    doc = read_document(
-        config.content.dir, rel, max_bytes=int(config.content.max_file_mb * 1024 * 1024)
-    )
-    defaults = MappingDefaults(config.content.default_type, config.content.default_status)
-    return map_document(doc, defaults).payload
+    item = load(read_settings(config.content), ReadTask(rel, Stat(0, 0), None))
+    if isinstance(item, Broken):
+        raise item.error
+    assert isinstance(item, Changed)
+    return item.payload
 
 
 def _noted(plan: FilePlan, note: str) -> FilePlan:

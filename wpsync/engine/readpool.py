@@ -43,13 +43,15 @@ class ReadSettings:
 
 
 @dataclass(frozen=True)
-class Job:
+class ReadTask:
+    """One file to read and map."""
+
     rel: str
     stat: Stat
     known_hash: str | None  # the source hash in the state (None: a new file)
 
 
-def load(settings: ReadSettings, job: Job) -> LocalItem:
+def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
     """Read and map one file: Unchanged (same bytes as pushed), Changed or Broken."""
     from pathlib import Path
 
@@ -57,15 +59,15 @@ def load(settings: ReadSettings, job: Job) -> LocalItem:
     from wpsync.source.mapping import MappingDefaults, map_document
 
     try:
-        doc = read_document(Path(settings.root), job.rel, max_bytes=settings.max_bytes)
-        if job.known_hash is not None and doc.source_hash == job.known_hash:
-            return Unchanged(job.rel, job.stat)
+        doc = read_document(Path(settings.root), task.rel, max_bytes=settings.max_bytes)
+        if task.known_hash is not None and doc.source_hash == task.known_hash:
+            return Unchanged(task.rel, task.stat)
         mapped = map_document(doc, MappingDefaults(settings.default_type, settings.default_status))
     except DocumentError as error:
-        return Broken(job.rel, error)
+        return Broken(task.rel, error)
     return Changed(
-        job.rel,
-        job.stat,
+        task.rel,
+        task.stat,
         doc.source_hash,
         mapped.payload,
         payload_hash(mapped.payload),
@@ -78,10 +80,10 @@ def load(settings: ReadSettings, job: Job) -> LocalItem:
 _Sent = LocalItem | tuple[str, str, str, int | None, str | None]
 
 
-def _load_chunk(settings: ReadSettings, jobs: Sequence[Job]) -> list[_Sent]:
+def _load_chunk(settings: ReadSettings, tasks: Sequence[ReadTask]) -> list[_Sent]:
     out: list[_Sent] = []
-    for job in jobs:
-        item = load(settings, job)
+    for task in tasks:
+        item = load(settings, task)
         if isinstance(item, Broken):
             error = item.error
             out.append((item.rel, error.path, error.reason, error.line, error.hint))
@@ -109,25 +111,25 @@ def workers_for(count: int) -> int:
     return min(cores, MAX_WORKERS)
 
 
-def load_all(settings: ReadSettings, jobs: Sequence[Job]) -> list[LocalItem]:
-    """Every job's item, in order: in worker processes when it pays, else here."""
-    workers = workers_for(len(jobs))
+def load_all(settings: ReadSettings, tasks: Sequence[ReadTask]) -> list[LocalItem]:
+    """Every task's item, in order: in worker processes when it pays, else here."""
+    workers = workers_for(len(tasks))
     if workers:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return _in_pool(settings, jobs, workers)
+            return _in_pool(settings, tasks, workers)
         except (BrokenProcessPool, OSError) as exc:
             logger.info("reading in worker processes failed (%s): reading here", exc)
-    return [load(settings, job) for job in jobs]
+    return [load(settings, task) for task in tasks]
 
 
-def _in_pool(settings: ReadSettings, jobs: Sequence[Job], workers: int) -> list[LocalItem]:
+def _in_pool(settings: ReadSettings, tasks: Sequence[ReadTask], workers: int) -> list[LocalItem]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(8, len(jobs) // (workers * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    size = max(8, len(tasks) // (workers * 4))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_worker_started

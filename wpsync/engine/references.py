@@ -38,9 +38,10 @@ from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
+from wpsync.engine.paths import under_any
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import AuthError, DocumentError, RemoteError
-from wpsync.model import Entry, MediaRef, PostPayload, Pushed
+from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
 from wpsync.store.state import StateStore
@@ -157,7 +158,7 @@ class References:
         broken = {item.rel for item in items if isinstance(item, Broken)}
         covered = set(entries) if scope is None else set(scope) & set(entries)
         self._gone = frozenset(
-            rel for rel in covered if rel not in present and not _under_any(rel, broken)
+            rel for rel in covered if rel not in present and not under_any(rel, broken)
         )
         self._pages = {
             rel for rel, e in entries.items() if e.rest_base == "pages" and rel not in self._gone
@@ -305,9 +306,7 @@ class References:
             content = to_blocks(content, media_ids)
         return Body(content, featured, inputs, tuple(unresolved))
 
-    def recorded(
-        self, rel: str, status: str, inputs: Mapping[str, str], body: Mapping[str, object]
-    ) -> None:
+    def recorded(self, rel: str, status: str, inputs: Mapping[str, str], body: RestBody) -> None:
         """A write went through: remember its status, inputs and fields."""
         self._put_pushed(Pushed(rel, status, dict(inputs), pushed_fields(body)))
 
@@ -437,7 +436,3 @@ class References:
         """Forget records of files the state no longer links."""
         if not self.dry_run:
             self.state.prune_pushed()
-
-
-def _under_any(rel: str, prefixes: set[str]) -> bool:
-    return rel in prefixes or any(rel.startswith(p.rstrip("/") + "/") for p in prefixes)

@@ -45,8 +45,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from wpsync.config import Config, resolve_password
-from wpsync.engine.executor import TOKEN_CACHE, FileResult, SyncReport, SyncRequest, run_sync
+from wpsync.config import Config
+from wpsync.engine.executor import SyncRequest, run_sync
+from wpsync.engine.report import FileResult, SyncReport
 from wpsync.errors import (
     AuthError,
     ConfigError,
@@ -60,6 +61,7 @@ from wpsync.store.state import KeptStore
 from wpsync.triggers.events import INOTIFY_MOVE_GROUPING, EventRouter, ObserverKind, start_observer
 from wpsync.triggers.queue import ChangeQueue, DueChanges
 from wpsync.wordpress.client import WordPressClient
+from wpsync.wordpress.connect import open_client
 
 logger = logging.getLogger(__name__)
 
@@ -174,11 +176,7 @@ class Daemon:
         # The daemon's one client for its whole life (one connection pool, one token renewed
         # ahead of expiry), lent to every sync run; closed here, unless the caller lent it.
         owns_client = self._client is None
-        client = self._client or WordPressClient(
-            self.config.site,
-            resolve_password(self.config.site),
-            token_cache=self.config.state.path / TOKEN_CACHE,
-        )
+        client = self._client or open_client(self.config)
         self._client = client
         router = EventRouter(
             self.root,

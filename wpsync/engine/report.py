@@ -1,0 +1,91 @@
+"""The report of a sync run: one :class:`FileResult` per file, gathered in a
+:class:`SyncReport` (what ``wpsync sync`` prints, ``--json`` included).
+
+A file's outcome is a :data:`FileAction`, the past tense of what was done ("created"),
+where the planner's actions are classes (:class:`~wpsync.engine.plan.Create`) and the
+``plan`` preview's lines are verbs ("create", :data:`wpsync.engine.preview.PlanVerb`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from wpsync.engine.plan import Action, Conflict, Create, Delete, Fail, Keep, Update
+
+#: what happened to a file in a run (a dry run: what would happen)
+FileAction = Literal["created", "updated", "unchanged", "deleted", "conflict", "failed"]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    action: FileAction
+    id: int | None = None
+    error: str | None = None
+    detail: str | None = None
+    link: str | None = None
+    #: failed for want of an answer from WordPress (down, slow, or we were stopping):
+    #: worth sending again later, unlike a refused request or a broken file
+    transient: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "action": self.action,
+            "id": self.id,
+            "error": self.error,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        if self.link:
+            out["link"] = self.link
+        return out
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    files: tuple[FileResult, ...]
+    dry_run: bool = False
+    requests: int = 0
+    warnings: tuple[str, ...] = ()
+
+    def count(self, action: FileAction) -> int:
+        return sum(1 for f in self.files if f.action == action)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(f.action in ("failed", "conflict") for f in self.files) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "created": self.count("created"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "deleted": self.count("deleted"),
+            "conflicts": self.count("conflict"),
+            "failed": self.count("failed"),
+            "dry_run": self.dry_run,
+            "requests": self.requests,
+            "warnings": list(self.warnings),
+            "files": [f.to_json() for f in self.files],
+        }
+
+
+def planned_result(action: Action) -> FileResult:
+    """A dry run's line for an action: what would be done."""
+    match action:
+        case Create(rel=rel, adopt=adopt):
+            return FileResult(rel, "created", adopt.id if adopt else None, detail="would create")
+        case Update(rel=rel, entry=entry, reason=reason):
+            return FileResult(rel, "updated", entry.post_id, detail=f"would update ({reason})")
+        case Keep(rel=rel, entry=entry):
+            return FileResult(rel, "unchanged", entry.post_id)
+        case Delete(entry=entry, policy=policy):
+            return FileResult(entry.rel, "deleted", entry.post_id, detail=f"would {policy}")
+        case Conflict(rel=rel, reason=reason, entry=entry, remote=remote):
+            post_id = entry.post_id if entry else (remote.id if remote else None)
+            return FileResult(rel, "conflict", post_id, error=reason)
+        case Fail(rel=rel, error=error):
+            return FileResult(rel, "failed", error=str(error))
+    raise AssertionError(action)

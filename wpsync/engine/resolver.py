@@ -1,0 +1,177 @@
+"""Payload → REST body: names (terms, author, parent) into IDs once per run, local
+images into uploads, links into permalinks (references.py).
+
+The executor makes one :class:`Resolver` for the writes of a run and gives it what it
+needs, nothing more: the client (opened when first asked for), the state and the
+references, the run's concurrency, the reading of a file, read-only views of the posts
+written and the results so far, and callbacks for a report line, a warning and the
+question "are we stopping?".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from wpsync.engine import plan as planner
+from wpsync.engine.media import ImageError, MediaLibrary, UploadFailed
+from wpsync.engine.plan import LocalItem, Stat, WriteAction
+from wpsync.engine.references import LINK, References, Sent, media_refs
+from wpsync.engine.report import FileResult
+from wpsync.errors import DocumentError, RemoteError, TransportError
+from wpsync.model import PostPayload, RestBody, scalar_body, with_taxonomy
+from wpsync.source.links import LinkTargets
+from wpsync.store.state import StateStore
+
+if TYPE_CHECKING:
+    from wpsync.wordpress.client import WordPressClient
+    from wpsync.wordpress.records import RemotePost
+
+logger = logging.getLogger(__name__)
+
+
+class Resolver:
+    """Turns the payloads of one run's writes into REST bodies, and finishes the run's
+    references once the writes went out (:meth:`relink`)."""
+
+    def __init__(
+        self,
+        *,
+        client: Callable[[], WordPressClient],
+        state: StateStore,
+        references: References,
+        concurrency: int,
+        read: Callable[[str, Stat], LocalItem],
+        written: Mapping[str, RemotePost],
+        results: Sequence[FileResult],
+        replace_result: Callable[[FileResult], None],
+        warn: Callable[[str], None],
+        stopping: Callable[[], TransportError | None],
+    ) -> None:
+        """``client``: the run's client, opened when first asked for.  ``read(rel, stat)``
+        reads and maps one file.  ``written`` (what each file's write returned) and
+        ``results`` (the report lines so far) are the run's, read as they grow.
+        ``replace_result`` reports a line that replaces any earlier one of that file;
+        ``warn`` adds a warning to the report; ``stopping`` answers an error once the run
+        is being cancelled (no upload starts then)."""
+        self._client = client
+        self._state = state
+        self._refs = references
+        self._concurrency = concurrency
+        self._read = read
+        self._written = written
+        self._results = results
+        self._replace_result = replace_result
+        self._warn = warn
+        self._terms: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._users: dict[str, int] = {}
+        self.media = MediaLibrary(
+            state, references.images, client, concurrency=concurrency, stopping=stopping
+        )
+        self._sent: dict[str, Sent] = {}
+        self._pending: dict[str, tuple[Sent, RestBody]] = {}
+
+    def upload_images(self, writes: Sequence[WriteAction]) -> None:
+        """Every image the writes use that the site lacks, uploaded in parallel."""
+        self.media.ensure(ref for w in writes for ref in media_refs(w.payload))
+
+    def body(self, action: WriteAction, targets: LinkTargets) -> tuple[WriteAction, RestBody]:
+        """The REST body, and the action carrying the hash of exactly what is sent."""
+        payload = action.payload
+        body = scalar_body(payload)
+        if payload.categories:
+            body["categories"] = [self.term("categories", path) for path in payload.categories]
+        if payload.tags:
+            body["tags"] = [self.term("tags", (name,)) for name in payload.tags]
+        for taxonomy, names in payload.taxonomies:
+            with_taxonomy(body, taxonomy, [self.term(taxonomy, (name,)) for name in names])
+        if payload.author:
+            body["author"] = self.user(payload)
+        if payload.parent is not None:
+            body["parent"] = self.parent(payload)
+        try:
+            rendered = self._refs.render(payload, self.media, targets)
+        except ImageError as exc:
+            raise DocumentError(payload.rel, str(exc)) from None
+        except UploadFailed as exc:
+            kind = TransportError if isinstance(exc.error, TransportError) else RemoteError
+            raise kind(
+                str(exc), status=exc.error.status, code=exc.error.code, hint=exc.error.hint
+            ) from None
+        body["content"] = rendered.content
+        if rendered.featured_media is not None:
+            body["featured_media"] = rendered.featured_media
+        sent = Sent(action.rel, payload, rendered.inputs)
+        self._pending[action.rel] = (sent, body)
+        hashed = planner.payload_hash(payload, rendered.inputs)
+        return dataclasses.replace(action, payload_hash=hashed), body
+
+    def sent(self, bodies: Sequence[tuple[WriteAction, RestBody]]) -> None:
+        """After a wave: record status, inputs and fields of the writes that went through."""
+        for action, _ in bodies:
+            post = self._written.get(action.rel)
+            pending = self._pending.pop(action.rel, None)
+            if post is None or pending is None:
+                continue
+            sent, body = pending
+            self._refs.recorded(action.rel, post.status, sent.inputs, body)
+            self._sent[action.rel] = sent
+
+    def relink(self) -> None:
+        """Links to posts that got their URL in this run; warnings for the rest."""
+        failed = {r.path: r.error or "" for r in self._results if r.action == "failed"}
+        skip = {r.path for r in self._results if r.action in ("failed", "conflict")}
+        outcome = self._refs.relink(
+            self._sent,
+            self._client(),
+            self._read,
+            concurrency=self._concurrency,
+            skip=skip,
+        )
+        for rel, post_id in outcome.updated:
+            entry = self._state.get(rel)
+            link = entry.link if entry is not None else None
+            self._replace_result(
+                FileResult(rel, "updated", post_id, detail="links updated", link=link or None)
+            )
+        targets = self._refs.targets(failed)
+        for rel, pushed in sorted(self._refs.pushed.items()):
+            if rel in self._sent or any(rel == u for u, _ in outcome.updated):
+                links = [k[len(LINK) :] for k in pushed.inputs if k.startswith(LINK)]
+                for warning in targets.warnings(rel, links):
+                    logger.warning("%s", warning)
+                    self._warn(warning)
+        for warning in outcome.warnings:
+            logger.warning("%s", warning)
+            self._warn(warning)
+        self._refs.finish()
+
+    def term(self, taxonomy: str, path: tuple[str, ...]) -> int:
+        key = (taxonomy, path)
+        if key not in self._terms:
+            parent = self.term(taxonomy, path[:-1]) if len(path) > 1 else 0
+            self._terms[key] = self._client().ensure_term(taxonomy, path[-1], parent)
+        return self._terms[key]
+
+    def user(self, payload: PostPayload) -> int:
+        login = payload.author or ""
+        if login not in self._users:
+            user_id = self._client().find_user(login)
+            if user_id is None:
+                raise DocumentError(payload.rel, f"author '{login}' is not a user of the site")
+            self._users[login] = user_id
+        return self._users[login]
+
+    def parent(self, payload: PostPayload) -> int:
+        slug = payload.parent or ""
+        if not slug:
+            return 0
+        for entry in self._state.entries().values():
+            if entry.rest_base == payload.rest_base and entry.slug == slug:
+                return entry.post_id
+        found = self._client().posts_by_slugs(payload.rest_base, [slug]).get(slug)
+        if found is None:
+            raise DocumentError(payload.rel, f"parent '{slug}' is not published")
+        return found.id
