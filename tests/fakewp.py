@@ -55,7 +55,7 @@ from wpsync.wordpress.records import BatchRequest, BatchResponse, RemoteMedia, R
 
 if TYPE_CHECKING:
     from wpsync.config import Config
-    from wpsync.engine.executor import SyncReport
+    from wpsync.engine.report import SyncReport
     from wpsync.wordpress.client import WordPressClient
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakewp import FakeWordPress, Fault, Folder, Killed, Request, writes
-from wpsync.engine.executor import SyncReport
+from wpsync.engine.report import SyncReport
 from wpsync.store.state import StateStore
 
 

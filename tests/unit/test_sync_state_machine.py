@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from tests.fakewp import FakeWordPress, Fault, Folder, Killed, any_request, writes
-from wpsync.engine.executor import SyncReport
+from wpsync.engine.report import SyncReport
 from wpsync.store.state import StateStore
 
 #: never deleted nor moved: a run always has one file it keeps, so the mass-deletion
