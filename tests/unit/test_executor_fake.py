@@ -382,13 +382,7 @@ def test_a_run_killed_during_an_update_is_not_a_conflict_after(
 # next run, the post that create made is neither adopted by the moved file nor trashed
 # with the deleted one, and the stale journal row stays for ever.
 
-LOST_CREATE = (
-    "a pending create is looked up only for a file of the same name: its post is lost "
-    "when the file is moved or deleted before the next run"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=LOST_CREATE)
 def test_a_file_moved_after_its_create_lost_its_answer_has_one_post(
     folder: Folder, wp: FakeWordPress
 ) -> None:
@@ -400,11 +394,10 @@ def test_a_file_moved_after_its_create_lost_its_answer_has_one_post(
     new = folder.content / "b.md"
     old.rename(new)
     folder.sync(wp, renames=[(old, new)])
-    # the moved file adopts the post its lost create made; today a second post is created
+    # the moved file adopts the post its lost create made (no second post)
     assert len([p for p in wp.posts() if "A." in p.content]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=LOST_CREATE)
 def test_a_file_deleted_after_its_create_lost_its_answer_leaves_no_post(
     folder: Folder, wp: FakeWordPress
 ) -> None:
@@ -415,11 +408,10 @@ def test_a_file_deleted_after_its_create_lost_its_answer_leaves_no_post(
     folder.sync(wp)
     (folder.content / "a.md").unlink()
     folder.sync(wp)
-    # the post of a deleted file goes to the trash; today post "a" stays published
+    # the post of a deleted file goes to the trash with it
     assert [p.slug for p in wp.posts()] == ["keep"]
 
 
-@pytest.mark.xfail(strict=True, reason=LOST_CREATE)
 def test_a_stale_pending_create_never_adopts_a_post_made_by_hand(
     folder: Folder, wp: FakeWordPress
 ) -> None:
@@ -433,7 +425,7 @@ def test_a_stale_pending_create_never_adopts_a_post_made_by_hand(
     theirs = wp.add_post("posts", "a", title="Written by hand", content="<p>Theirs.</p>")
     folder.write("a.md", "A, much later.\n")
     report = folder.sync(wp)
-    # a post this folder did not create is a conflict; today the stale row adopts it and
-    # the hand-written post is overwritten
+    # a post this folder did not create is a conflict: the stale journal row went when
+    # the file did, so it cannot adopt the hand-written post
     assert actions(report)["a.md"] == "conflict"
     assert theirs.content == "<p>Theirs.</p>"

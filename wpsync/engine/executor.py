@@ -39,7 +39,7 @@ from wpsync.engine.plan import (
 )
 from wpsync.engine.prefetch import look_up, warm_terms
 from wpsync.engine.reading import Reader
-from wpsync.engine.recovery import settle_lost_updates
+from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
 from wpsync.engine.resolver import Resolver
@@ -198,6 +198,23 @@ class _Run:
         items = self.references.settle(
             items, all_entries, None if full else scope.rels, self.reader.read_one
         )
+        # Creates whose answer was lost and whose file has since gone, moved or changed
+        # its slug: the posts they made become this folder's again (recovery.py).
+        lost = settle_lost_creates(
+            self.state.pending(),
+            items,
+            (lambda rel: True) if full else scope.rels.__contains__,
+            lambda: self.client,
+        )
+        if lost.found or lost.never_landed:
+            all_entries = {**all_entries, **{e.rel: e for e in lost.found}}
+            entries = {**entries, **{e.rel: e for e in lost.found}}
+            if not self.request.dry_run:
+                with self.state.transaction():
+                    for entry in lost.found:
+                        self.state.put(entry)
+                    for rel in lost.never_landed:
+                        self.state.clear_pending(rel)
         options = Options(
             force=self.request.force,
             delete_policy=self.config.content.delete,

@@ -1,4 +1,5 @@
-"""Our own lost updates are not edits made in WordPress.
+"""Our own lost answers: a lost update is not an edit made in WordPress, and a lost create
+is not lost when its file moves, changes slug or goes before the next run.
 
 An update can reach WordPress and its answer never reach us: the connection dropped
 after WordPress saved the post, every retry's answer was lost too, or wpsync was killed
@@ -14,6 +15,15 @@ For a conflict on a file with such a journal, :func:`settle_lost_updates` reads 
 the change was ours and the conflict becomes the update it should have been (sending the
 file's current content, which may have changed again since).  Any other difference is a
 real edit and stays a conflict.
+
+A create is journalled too (``state.pending``: file, type, slug), and the planner adopts
+the post a lost create made when the *same* file asks for the same slug again.  When the
+file has gone, moved or asks for another slug by the next run, :func:`settle_lost_creates`
+looks the journalled slug up (one request per type): the post found is linked to the file
+that asked for it, so the planner treats it like any post of ours (trashed with its file,
+followed by its moved file, renamed to the new slug); a slug WordPress does not have means
+the create never landed, and the journal row goes (a post someone writes later with that
+slug is theirs, never adopted).
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from typing import TYPE_CHECKING
 from wpsync.engine.conflicts import describe_conflict
 from wpsync.engine.plan import Action, Changed, Conflict, LocalItem, Update
 from wpsync.errors import AuthError, RemoteError
-from wpsync.model import Pushing
+from wpsync.model import Entry, Pending, Pushing
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -92,3 +102,76 @@ def _settle(
         LOST_UPDATE,
         entry.rel if entry.rel != item.rel else None,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class LostCreates:
+    """What became of the journalled creates whose file no longer asks for them:
+    ``found`` — the posts they made, as entries of the files that asked for them;
+    ``never_landed`` — the files whose create WordPress never received."""
+
+    found: tuple[Entry, ...] = ()
+    never_landed: tuple[str, ...] = ()
+
+
+def settle_lost_creates(
+    pending: Mapping[str, Pending],
+    local: Sequence[LocalItem],
+    in_scope: Callable[[str], bool],
+    client: Callable[[], WordPressClient],
+) -> LostCreates:
+    """The journalled creates of files in scope that are gone, or that now ask for another
+    type or slug, looked up in WordPress by the slug they were sent with.  A journalled
+    create whose file still asks for the same slug is the planner's (it adopts the post)."""
+    present = {item.rel: item for item in local}
+    orphans: list[Pending] = []
+    for rel, record in sorted(pending.items()):
+        if not in_scope(rel):
+            continue
+        item = present.get(rel)
+        if item is not None and not isinstance(item, Changed):
+            continue  # unreadable now: its journal waits for the file to be fixed
+        if isinstance(item, Changed) and (item.payload.rest_base, item.payload.slug) == (
+            record.rest_base,
+            record.slug,
+        ):
+            continue
+        orphans.append(record)
+    if not orphans:
+        return LostCreates()
+    by_type: dict[str, list[Pending]] = {}
+    for record in orphans:
+        by_type.setdefault(record.rest_base, []).append(record)
+    found: list[Entry] = []
+    never: list[str] = []
+    for rest_base, records in sorted(by_type.items()):
+        try:
+            posts = client().posts_by_slugs(rest_base, [r.slug for r in records])
+        except AuthError:
+            raise
+        except RemoteError as exc:
+            logger.debug("cannot look up lost creates (%s): %s", rest_base, exc)
+            continue  # the journal stays: the next run asks again
+        for record in records:
+            post = posts.get(record.slug)
+            if post is None:
+                never.append(record.rel)
+                continue
+            logger.info(
+                "%s: its earlier create reached WordPress but the answer was lost (post %d)",
+                record.rel,
+                post.id,
+            )
+            found.append(
+                Entry(
+                    rel=record.rel,
+                    rest_base=rest_base,
+                    post_id=post.id,
+                    slug=post.slug,
+                    source_hash="",  # unknown: what was sent is re-sent or trashed
+                    payload_hash="",
+                    modified_gmt=post.modified_gmt,
+                    link=post.link,
+                )
+            )
+    return LostCreates(tuple(found), tuple(never))
