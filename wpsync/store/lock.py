@@ -1,7 +1,10 @@
 """The folder lock: every wpsync process working on one state folder takes it first.
 
 An exclusive ``flock`` on ``<state>/lock`` (the holder's PID written in it).  A process
-waits for it up to a timeout, then gives up with ``LockTimeout``.
+waits for it up to a timeout, then gives up with ``LockTimeout``.  The state folder is
+made private (0700, whatever the umask) and the lock is opened without following a
+symbolic link and only if it is a plain file: a ``lock`` link committed to a repository,
+or planted by another user, can never make wpsync truncate the file it points at.
 This process's held descriptors are listed for the read pool: a forked worker closes its
 copies, so a killed parent's lock is not kept alive by its children.
 """
@@ -11,11 +14,12 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import stat
 import time
 from pathlib import Path
 from types import TracebackType
 
-from wpsync.errors import LockTimeout
+from wpsync.errors import LockTimeout, StateError
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +34,31 @@ def held_lock_fds() -> frozenset[int]:
     return frozenset(_held_locks)
 
 
+def make_private_dir(path: Path) -> None:
+    """Create the state folder readable by its owner alone (0700 whatever the umask)."""
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+
+
+def open_plain_file(path: Path) -> int:
+    """``path`` opened read-write (created 0600), never through a symbolic link and only
+    when it is a plain file."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise StateError(
+                f"{path} is a symbolic link; wpsync does not follow links in its state folder",
+                hint=f"remove it (rm {path}); wpsync makes its own",
+            ) from None
+        raise StateError(f"cannot open {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise StateError(f"{path} is not a plain file", hint="remove it; wpsync makes its own")
+    return fd
+
+
 class FolderLock:
     """An exclusive ``flock`` shared by every wpsync process using one state folder."""
 
@@ -38,8 +67,8 @@ class FolderLock:
         self._fd: int | None = None
 
     def acquire(self, timeout: float | None = 600.0, on_wait: str | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        make_private_dir(self.path.parent)
+        fd = open_plain_file(self.path)
         deadline = None if timeout is None else time.monotonic() + timeout
         told = False
         while True:

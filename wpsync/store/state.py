@@ -32,6 +32,7 @@ from types import TracebackType
 
 from wpsync.errors import StateError
 from wpsync.model import Entry, JSONValue, MediaEntry, Pending, Pushed, Pushing
+from wpsync.store.lock import make_private_dir
 from wpsync.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,11 @@ class StateStore:
     @classmethod
     def open(cls, state_dir: Path, site_url: str, *, create: bool = True) -> StateStore:
         path = state_dir / STATE_FILE
+        if path.is_symlink():
+            raise StateError(
+                f"{path} is a symbolic link; wpsync does not follow links in its state folder",
+                hint="remove it; `wpsync state rebuild` makes a new state from WordPress",
+            )
         exists = path.exists()
         if exists and path.stat().st_size == 0:
             raise _corrupt(path, "the file is empty (truncated)")
@@ -71,7 +77,7 @@ class StateStore:
             raise StateError(
                 f"no state file at {path}", hint="run `wpsync sync` or `wpsync state rebuild`"
             )
-        state_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(state_dir)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         except sqlite3.Error as exc:
