@@ -22,6 +22,7 @@ Fixture: ``block_editor`` (module scope) — one browser, one login per test mod
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -103,7 +104,9 @@ def _in_ci() -> bool:
 
 
 def _missing_packages() -> list[str]:
-    return [p for p, path in zip(PACKAGES, (CHROMIUM, CHROMEDRIVER), strict=True) if not path.exists()]
+    return [
+        p for p, path in zip(PACKAGES, (CHROMIUM, CHROMEDRIVER), strict=True) if not path.exists()
+    ]
 
 
 def install_chromium() -> None:
@@ -309,10 +312,8 @@ class BlockEditor:
         ]
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already gone: nothing to stop
             self._driver.quit()
-        except Exception:  # already gone: nothing to stop
-            pass
 
 
 @pytest.fixture(scope="module")

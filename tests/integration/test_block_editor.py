@@ -22,7 +22,6 @@ import pytest
 
 import wpsync
 from tests.editorkit import BlockEditor, Verdict, block_editor
-from tests.wordpress import WordPressInstance
 from wpsync.config import Config
 from wpsync.source.blocks import to_blocks
 from wpsync.source.render import rewrite_urls
@@ -62,9 +61,9 @@ SHAPES = {
         "</ul>"
     ),
     "markdown-it-table": (
-        "<table>\n<thead>\n<tr>\n<th style=\"text-align:left\">a</th>\n"
+        '<table>\n<thead>\n<tr>\n<th style="text-align:left">a</th>\n'
         '<th style="text-align:center">b</th>\n<th style="text-align:right">c</th>\n</tr>\n'
-        "</thead>\n<tbody>\n<tr>\n<td style=\"text-align:left\">1</td>\n"
+        '</thead>\n<tbody>\n<tr>\n<td style="text-align:left">1</td>\n'
         '<td style="text-align:center">2</td>\n<td style="text-align:right">3</td>\n</tr>\n'
         "</tbody>\n</table>"
     ),
@@ -129,7 +128,9 @@ def verdicts(
 
 def input_names() -> list[str]:
     names = ["content/" + p.relative_to(CONTENT).as_posix() for p in sorted(CONTENT.rglob("*.md"))]
-    names += ["fixtures/" + p.relative_to(FIXTURES).as_posix() for p in sorted(FIXTURES.rglob("*.md"))]
+    names += [
+        "fixtures/" + p.relative_to(FIXTURES).as_posix() for p in sorted(FIXTURES.rglob("*.md"))
+    ]
     return names + ["shape/" + name for name in SHAPES]
 
 

@@ -36,14 +36,13 @@ def test_headings_of_every_level_with_their_anchor() -> None:
     )
     for level in (1, 3, 4, 5, 6):
         assert to_blocks(f"<h{level}>T</h{level}>") == (
-            f'<!-- wp:heading {{"level":{level}}} -->\n<h{level}>T</h{level}>\n'
-            "<!-- /wp:heading -->"
+            f'<!-- wp:heading {{"level":{level}}} -->\n<h{level}>T</h{level}>\n<!-- /wp:heading -->'
         )
     assert to_blocks('<h2 class="x">T</h2>').startswith("<!-- wp:html -->")
 
 
 def test_nested_lists_are_list_blocks_inside_list_items() -> None:
-    assert to_blocks("<ul>\n<li>a\n<ol start=\"3\">\n<li>b</li>\n</ol>\n</li>\n</ul>") == (
+    assert to_blocks('<ul>\n<li>a\n<ol start="3">\n<li>b</li>\n</ol>\n</li>\n</ul>') == (
         "<!-- wp:list -->\n<ul><!-- wp:list-item -->\n<li>a"
         '<!-- wp:list {"ordered":true,"start":3} -->\n<ol start="3"><!-- wp:list-item -->\n'
         "<li>b</li>\n<!-- /wp:list-item --></ol>\n<!-- /wp:list --></li>\n"
@@ -116,7 +115,9 @@ def test_a_table_in_the_block_shape_aligned_cells_caption_bare_rows_in_tbody() -
 
 
 def test_a_figure_around_a_table_gives_its_caption_and_spans_stay_html() -> None:
-    markup = to_blocks("<figure><table><tr><td>1</td></tr></table><figcaption>C</figcaption></figure>")
+    markup = to_blocks(
+        "<figure><table><tr><td>1</td></tr></table><figcaption>C</figcaption></figure>"
+    )
     assert '<figcaption class="wp-element-caption">C</figcaption></figure>' in markup
     assert to_blocks('<table><tr><td colspan="2">x</td></tr></table>').startswith("<!-- wp:html")
 
@@ -125,7 +126,9 @@ URL = "https://site/wp-content/uploads/a.png"
 
 
 def test_an_image_with_its_id_title_and_size() -> None:
-    assert to_blocks(f'<p><img src="{URL}" alt="A" title="T" width="300" height="200"></p>', {URL: 7}) == (
+    assert to_blocks(
+        f'<p><img src="{URL}" alt="A" title="T" width="300" height="200"></p>', {URL: 7}
+    ) == (
         '<!-- wp:image {"id":7,"width":300,"height":200,"sizeSlug":"full","linkDestination":"none"} -->\n'
         '<figure class="wp-block-image size-full is-resized"><img src="https://site/wp-content/uploads/a.png" '
         'alt="A" class="wp-image-7" width="300" height="200" title="T"/></figure>\n<!-- /wp:image -->'
@@ -138,7 +141,9 @@ def test_an_image_inside_a_link_and_a_figure_with_a_caption() -> None:
         '<!-- wp:image {"linkDestination":"custom"} -->\n<figure class="wp-block-image">'
         f'<a href="https://e.org/"><img src="{URL}" alt="A"/></a></figure>\n<!-- /wp:image -->'
     )
-    assert to_blocks(f'<figure><img src="{URL}" alt="A">\n<figcaption>C <em>d</em></figcaption></figure>') == (
+    assert to_blocks(
+        f'<figure><img src="{URL}" alt="A">\n<figcaption>C <em>d</em></figcaption></figure>'
+    ) == (
         '<!-- wp:image -->\n<figure class="wp-block-image">'
         f'<img src="{URL}" alt="A"/><figcaption class="wp-element-caption">C <em>d</em></figcaption>'
         "</figure>\n<!-- /wp:image -->"
@@ -204,7 +209,10 @@ def test_a_url_in_running_text_or_a_link_with_other_text_is_no_embed() -> None:
 
 
 def test_raw_html_left_open_is_closed_in_its_html_block() -> None:
-    assert to_blocks("<div><span>a") == "<!-- wp:html -->\n<div><span>a</span></div>\n<!-- /wp:html -->"
+    assert (
+        to_blocks("<div><span>a")
+        == "<!-- wp:html -->\n<div><span>a</span></div>\n<!-- /wp:html -->"
+    )
     assert to_blocks("<!-- c -->") == "<!-- wp:html -->\n<!-- c -->\n<!-- /wp:html -->"
 
 

@@ -179,9 +179,7 @@ class _Converter:
         element starts: split it the same way — its text runs as paragraphs, the block
         elements as their own blocks.  When the block element hides in inline markup, the
         whole paragraph becomes an html block, as a ``<div>`` (which may hold it)."""
-        if node.attrs or any(
-            c.tag in INLINE and not self.phrasing(c) for c in node.children
-        ):
+        if node.attrs or any(c.tag in INLINE and not self.phrasing(c) for c in node.children):
             start = self.text[node.start : node.inner_start]
             inner = closed_html(self.text, node.children)
             return _block("html", f"<div{start[2:]}{inner}</div>".strip())
@@ -471,9 +469,13 @@ class _Converter:
         embed = find_embed(url) if url and not any(c.isspace() for c in url) else None
         if embed is None:
             return None
-        wrapper = f'<div class="wp-block-embed__wrapper">\n{html.escape(embed.url, quote=False)}\n</div>'
+        wrapper = (
+            f'<div class="wp-block-embed__wrapper">\n{html.escape(embed.url, quote=False)}\n</div>'
+        )
         return _block(
-            "embed", f'<figure class="{embed.figure_class()}">{wrapper}</figure>', embed.attributes()
+            "embed",
+            f'<figure class="{embed.figure_class()}">{wrapper}</figure>',
+            embed.attributes(),
         )
 
 

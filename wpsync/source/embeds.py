@@ -54,7 +54,12 @@ class Embed:
 _PROVIDERS: tuple[tuple[re.Pattern[str], str, str, str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), provider, kind, aspect)
     for pattern, provider, kind, aspect in (
-        (r"^https?://((m|www)\.)?youtube\.com/(watch|playlist|shorts/)\S*$", "youtube", "video", "16-9"),
+        (
+            r"^https?://((m|www)\.)?youtube\.com/(watch|playlist|shorts/)\S*$",
+            "youtube",
+            "video",
+            "16-9",
+        ),
         (r"^https?://youtu\.be/\S+$", "youtube", "video", "16-9"),
         (r"^https?://(www\.)?vimeo\.com/\S+$", "vimeo", "video", "16-9"),
         (r"^https?://(www\.)?twitter\.com/\w{1,15}/status(es)?/\S+$", "twitter", "rich", ""),

@@ -70,9 +70,49 @@ INLINE = frozenset(
 #: elements whose start tag closes an open ``<p>`` (HTML's parsing rules): inside a
 #: paragraph, the browser — and so the block editor — breaks the paragraph there
 P_CLOSERS = frozenset(
-    """address article aside blockquote center details dialog dir div dl dd dt fieldset
-    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li listing main menu
-    nav ol p plaintext pre search section summary table ul xmp""".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dd",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "plaintext",
+        "pre",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "ul",
+        "xmp",
+    ]
 )
 
 
