@@ -164,7 +164,7 @@ _SCHEMA: dict[str, dict[str, Key]] = {
         "delete": Key(
             str, "trash", _one_of(*DELETE_POLICIES), "what happens to a post whose file is deleted"
         ),
-        "block_editor": Key(bool, False, doc="emit block-editor markup"),
+        "block_editor": Key(bool, True, doc="emit block-editor markup (false: Classic HTML)"),
         "max_file_mb": Key((int, float), 5, _positive, "largest Markdown file accepted"),
     },
     "state": {

@@ -308,7 +308,9 @@ def test_block_mode_saves_content_that_wordpress_parses_into_the_expected_blocks
     assert site.sync_json()[1]["requests"] == 0
 
     # Switching the option off sends classic HTML again.
-    site.config.write_text(site.config.read_text().replace("block_editor = true\n", ""))
+    site.config.write_text(
+        site.config.read_text().replace("block_editor = true\n", "block_editor = false\n")
+    )
     code, report = site.sync_json()
     assert code == 0 and report["updated"] == 1
     [post] = all_posts(wp)

@@ -83,7 +83,7 @@ def test_a_folder_publishes_with_titles_slugs_dates_status_terms_and_html(site: 
     assert guide["status"] == "draft" and guide["title"]["raw"] == "Setting things up"
     assert (
         "<h1" not in guide["content"]["raw"]
-        and 'class="language-python"' in guide["content"]["raw"]
+        and '<pre class="wp-block-code language-python">' in guide["content"]["raw"]
     )
     with admin(site.wp) as client:
         cats = {

@@ -103,7 +103,8 @@ def test_what_no_block_reproduces_is_kept_as_html() -> None:
     markdown = 'Note[^1].\n\n<div class="box">raw <b>html</b></div>\n\nTerm\n:   definition\n\n[^1]: The note.\n'
     names = [b[0] for b in blocks_of(markdown)]
     assert names == ["paragraph", "html", "html", "html"]
-    assert blocks_of('<p class="lead">styled</p>') == [("html", {})]
+    assert blocks_of('<p style="color: red">styled</p>') == [("html", {})]
+    assert blocks_of('<p class="lead">styled</p>') == [("paragraph", {"className": "lead"})]
 
 
 def test_block_attributes_never_contain_a_comment_terminator() -> None:

@@ -1,0 +1,258 @@
+"""A small HTML tree with source offsets, for the block conversion.  Pure.
+
+``parse_html`` reads HTML with the standard library's ``html.parser`` into ``Node``s that
+remember where each element, and its content, starts and ends in the source text — so a
+converter can keep an element's markup byte for byte (``source[node.start:node.end]``)
+and only rebuild what a block's ``save()`` writes differently.  No normalisation: a stray
+end tag stays text, an unclosed element runs to the end of its parent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+__all__ = ["INLINE", "P_CLOSERS", "VOID", "Node", "closed_html", "parse_html"]
+
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    ]
+)
+
+
+#: elements whose start tag closes an open ``<p>`` (HTML's parsing rules): inside a
+#: paragraph, the browser — and so the block editor — breaks the paragraph there
+P_CLOSERS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dd",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "plaintext",
+        "pre",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "ul",
+        "xmp",
+    ]
+)
+
+
+# ---------------------------------------------------------------------------- a small tree
+
+
+@dataclass
+class Node:
+    """An element (``tag``), a text (``""``) or a comment (``"#comment"``) of the source."""
+
+    tag: str  # "" for text, "#comment" for a comment
+    attrs: list[tuple[str, str | None]] = field(default_factory=list)
+    start: int = 0  # offsets into the source: the whole element …
+    end: int = 0
+    inner_start: int = 0  # … and its content
+    inner_end: int = 0
+    children: list[Node] = field(default_factory=list)
+    closed: bool = False  # an element: its end tag was found where it belongs
+
+    def attr(self, name: str) -> str | None:
+        for key, value in self.attrs:
+            if key == name:
+                return value if value is not None else ""
+        return None
+
+    def elements(self) -> list[Node]:
+        """The child elements (no text, no comments)."""
+        return [c for c in self.children if c.tag not in ("", "#comment")]
+
+    def well_formed(self) -> bool:
+        """Every element from here down has its end tag (or needs none)."""
+        return all(n.closed or n.tag in ("", "#comment") for n in [self, *self.descendants()])
+
+    def descendants(self) -> list[Node]:
+        """Every node below this one, depth first (without recursion: any depth)."""
+        found: list[Node] = []
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(reversed(node.children))
+        return found
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self._line_starts = [0]
+        for found in re.finditer("\n", text):
+            self._line_starts.append(found.end())
+        self.root = Node("#root", start=0, end=len(text), inner_start=0, inner_end=len(text))
+        self._stack = [self.root]
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def _add(self, node: Node) -> None:
+        self._stack[-1].children.append(node)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._offset()
+        raw = self.get_starttag_text() or ""
+        node = Node(tag, attrs, start, start + len(raw), start + len(raw), start + len(raw))
+        self._add(node)
+        if tag in VOID or raw.endswith("/>"):
+            node.closed = True
+        else:
+            self._stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._offset()
+        raw = self.get_starttag_text() or ""
+        end = start + len(raw)
+        self._add(Node(tag, attrs, start, end, end, end, closed=True))
+
+    def handle_endtag(self, tag: str) -> None:
+        start = self._offset()
+        close = self.text.find(">", start)
+        end = len(self.text) if close < 0 else close + 1
+        for depth in range(len(self._stack) - 1, 0, -1):
+            closing = self._stack[depth]
+            if closing.tag == tag:
+                for node in self._stack[depth + 1 :]:  # closed implicitly, here
+                    node.end = node.inner_end = start
+                closing.inner_end = start
+                closing.end = end
+                closing.closed = True
+                del self._stack[depth:]
+                return
+        # a stray end tag: part of the surrounding text
+
+    def _text(self, length: int) -> None:
+        start = self._offset()
+        self._add(Node("", start=start, end=start + length))
+
+    def handle_data(self, data: str) -> None:
+        self._text(len(data))
+
+    def handle_entityref(self, name: str) -> None:
+        self._text(len(name) + 2)
+
+    def handle_charref(self, name: str) -> None:
+        self._text(len(name) + 3)
+
+    def handle_comment(self, data: str) -> None:
+        start = self._offset()
+        self._add(Node("#comment", start=start, end=start + len(data) + 7))
+
+    def close(self) -> None:
+        super().close()
+        for node in self._stack[1:]:  # unclosed elements run to the end
+            node.end = node.inner_end = len(self.text)
+        self._stack = [self.root]
+
+
+def closed_html(text: str, nodes: list[Node]) -> str:
+    """The source of ``nodes`` with the end tags a browser would add put in (an element
+    left open closes where its parent does)."""
+    out: list[str] = []
+    # a stack of (node, next child index); text and closed subtrees are copied as they are
+    stack: list[tuple[Node, int]] = [(Node("#root", children=nodes), 0)]
+    while stack:
+        node, index = stack.pop()
+        if index < len(node.children):
+            stack.append((node, index + 1))
+            child = node.children[index]
+            if child.tag in ("", "#comment") or child.well_formed():
+                out.append(text[child.start : child.end])
+            else:
+                out.append(text[child.start : child.inner_start])
+                stack.append((child, 0))
+        elif node.tag != "#root":
+            out.append(text[node.inner_end : node.end] if node.closed else f"</{node.tag}>")
+    return "".join(out)
+
+
+def parse_html(text: str) -> Node:
+    builder = _TreeBuilder(text)
+    builder.feed(text)
+    builder.close()
+    return builder.root
