@@ -72,7 +72,9 @@ def test_it_prints_the_header_then_the_html_with_local_images_and_links(blog: Pa
         "type: post",
         "warning: unknown front-matter key 'colour' ignored",
     ]
-    expected = wpsync.render_file(load_config(blog / "config.toml", env={}), Path("content/hello.md"))
+    expected = wpsync.render_file(
+        load_config(blog / "config.toml", env={}), Path("content/hello.md")
+    )
     assert body == expected.payload.content + "\n"
     assert '<img alt="A cat" src="img/cat.png">' in body  # not uploaded: its local path
     assert '<a href="other.md">' in body  # a sync makes it the post's URL
@@ -140,9 +142,7 @@ def test_a_failed_file_in_json_is_an_object_with_its_error(blog: Path) -> None:
     assert len(done.stderr.splitlines()) == 2
 
 
-def test_it_needs_no_site_no_state_and_no_lock(
-    blog: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_it_needs_no_site_no_state_and_no_lock(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("render must not open a client, the state or the lock")
 

@@ -103,7 +103,9 @@ def render_all(config: Config, paths: Sequence[Path], fmt: Format) -> int:
 
 
 @click.command()
-@click.argument("paths", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "paths", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
 @click.option(
     "--format",
     "fmt",
