@@ -1,6 +1,7 @@
-"""``wpsync render``: what a Markdown file becomes, printed, without a request — the command
-over :func:`wpsync.render_file`.  No state, no lock, no client: only the configuration
-(for the content folder and the defaults) and the files are read."""
+"""``wpsync render``: what a Markdown file becomes, printed, without a request.  A file is
+read and mapped by the very function a sync reads it with (``engine.readpool.load``, as
+:func:`wpsync.render_file` does; a command may not import the API facade).  No state, no
+lock, no client: only the configuration (the content folder, the defaults) and the files."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from wpsync.errors import DocumentError, WpsyncError
 
 if TYPE_CHECKING:
     from wpsync.config import Config
-    from wpsync.source.mapping import Mapped
+    from wpsync.engine.plan import Changed
 
 Format = Literal["html", "blocks", "json"]
 
@@ -31,7 +32,26 @@ def kind_of(rest_base: str) -> str:
     return {"posts": "post", "pages": "page"}.get(rest_base, rest_base)
 
 
-def as_json(mapped: Mapped, path: str) -> dict[str, Any]:
+def read_file(config: Config, path: Path) -> Changed:
+    """``path`` (absolute or relative to the working directory, in the content folder)
+    read and mapped as a sync reads it.  Raises DocumentError (file and line)."""
+    from wpsync.engine.paths import content_rel
+    from wpsync.engine.plan import Broken, Changed, Stat
+    from wpsync.engine.reading import read_settings
+    from wpsync.engine.readpool import ReadTask, load
+
+    root = config.content.dir
+    rel = content_rel(path, root)
+    if rel is None:
+        raise DocumentError(str(path), f"is not in the content folder {root}")
+    item = load(read_settings(config.content), ReadTask(rel, Stat(0, 0), None))
+    if isinstance(item, Broken):
+        raise item.error
+    assert isinstance(item, Changed)  # no known hash: never Unchanged
+    return item
+
+
+def as_json(mapped: Changed, path: str) -> dict[str, Any]:
     """Every payload field of ``mapped`` — ``images`` and ``featured_image`` are the local
     images it uses, ``links`` the Markdown files it links to, ``content`` the HTML — with
     ``type``, the block markup and the warnings.  The password is never printed, only
@@ -52,7 +72,7 @@ def as_json(mapped: Mapped, path: str) -> dict[str, Any]:
     }
 
 
-def as_text(mapped: Mapped, fmt: Format) -> str:
+def as_text(mapped: Changed, fmt: Format) -> str:
     """The header (title, slug, status, type), the warnings, then the body as HTML or
     block markup."""
     payload = mapped.payload
@@ -75,13 +95,11 @@ def as_text(mapped: Mapped, fmt: Format) -> str:
 def render_all(config: Config, paths: Sequence[Path], fmt: Format) -> int:
     """Print what each file becomes (a failed file: its one-line error on stderr, the
     others still printed); the exit status: 1 when a file failed."""
-    from wpsync.api import render_file
-
     status = EXIT_OK
     objects: list[dict[str, Any]] = []
     for path in paths:
         try:
-            mapped = render_file(config, path)
+            mapped = read_file(config, path)
         except DocumentError as exc:
             click.echo(f"failed    {exc}", err=True)
             if exc.hint:
