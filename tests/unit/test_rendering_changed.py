@@ -230,3 +230,19 @@ def test_knowing_the_renderer_imports_none(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == references.renderer_identity(references.PYTHON_MARKDOWN)
+
+
+@pytest.mark.parametrize(
+    ("distribution", "package"),
+    [("markdown", "markdown"), ("click", "click"), ("PyYAML", "yaml"), ("wpsync", "wpsync")],
+)
+def test_the_installed_version_is_the_one_importlib_metadata_gives(
+    distribution: str, package: str
+) -> None:
+    from importlib.metadata import version
+
+    assert references.installed_version(distribution, package) == version(distribution)
+
+
+def test_a_package_that_is_not_installed_has_an_unknown_version() -> None:
+    assert references.installed_version("no-such-dist-wpsync", "no_such_package_wpsync") == "?"
