@@ -19,6 +19,7 @@ from wpsync.cli.hook import hook
 from wpsync.cli.init import init
 from wpsync.cli.plan import plan
 from wpsync.cli.pull import pull
+from wpsync.cli.render import render
 from wpsync.cli.state import state
 from wpsync.cli.sync import sync
 from wpsync.cli.watch import watch
@@ -62,6 +63,7 @@ main.add_command(pull)
 main.add_command(hook)
 main.add_command(watch)
 main.add_command(state)
+main.add_command(render)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

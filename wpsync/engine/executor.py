@@ -40,7 +40,7 @@ from wpsync.engine.plan import (
 from wpsync.engine.prefetch import look_up, warm_terms
 from wpsync.engine.reading import Reader
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
-from wpsync.engine.references import References
+from wpsync.engine.references import References, configured_engine
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
 from wpsync.engine.resolver import Resolver
 from wpsync.errors import (
@@ -167,6 +167,7 @@ class _Run:
             config.content.dir,
             state,
             block_editor=config.content.block_editor,
+            markdown=configured_engine(config.content),
             dry_run=request.dry_run,
         )
 

@@ -52,6 +52,9 @@ class Changed:
     #: what the body is rendered from besides the file (``payload_hash`` covers them):
     #: ``img:<rel>`` → image hash, ``link:<rel>`` → target URL or "", options
     inputs: tuple[tuple[str, str], ...] = ()
+    #: why a file whose bytes are the ones pushed was read again, when that explains an
+    #: update better than "changed" (:data:`RENDERING_CHANGED`); "" otherwise
+    cause: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,10 @@ class Broken:
 
 
 LocalItem = Unchanged | Changed | Broken
+
+#: the reason of an update whose file is the same but renders differently (the Markdown
+#: renderer was switched or upgraded since the last sync: references.py)
+RENDERING_CHANGED = "rendering changed"
 
 
 @dataclass(frozen=True)
@@ -169,13 +176,20 @@ Action = Create | Update | Keep | Delete | Conflict | Fail
 WriteAction = Create | Update
 
 
+#: the input naming the Markdown renderer a post's HTML was made with (references.py):
+#: recorded with the post, never hashed — the payload holds the HTML it made, so a new
+#: renderer changes the hash of exactly the posts it renders differently
+RENDERER = "opt:renderer"
+
+
 def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None) -> str:
     """Hash of what we would send: the mapped payload plus any resolved references
     (image URLs, link permalinks) that end up in the body."""
     data = dataclasses.asdict(payload)
     data.pop("rel")
     data.pop("slug_explicit")  # bookkeeping: the slug itself is hashed
-    return stable_hash({"payload": data, "resolved": dict(sorted((resolved or {}).items()))})
+    hashed = {k: v for k, v in sorted((resolved or {}).items()) if k != RENDERER}
+    return stable_hash({"payload": data, "resolved": hashed})
 
 
 # ---------------------------------------------------------------- step 1
@@ -359,7 +373,8 @@ def _plan_changed(
                 facts,
             )
         if renamed_from is None:
-            reason = "changed"
+            # The file itself, or — same bytes, read again — what it renders to.
+            reason = item.cause or "changed"
         elif entry.payload_hash == item.payload_hash:
             reason = "renamed"
         else:

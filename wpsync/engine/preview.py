@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.engine.conflicts import describe_conflict
 from wpsync.engine.plan import (
+    RENDERING_CHANGED,
     Action,
     Broken,
     Changed,
@@ -129,6 +130,8 @@ def describe(action: Action) -> FilePlan:
         case Update(rel=rel, entry=entry, reason=reason, renamed_from=renamed_from):
             why = {
                 "changed": "the file changed since the last sync",
+                RENDERING_CHANGED: f"{RENDERING_CHANGED}: the file is the same, the Markdown "
+                "renderer is not the one of the last sync",
                 "renamed": f"moved from {renamed_from}",
                 "renamed and changed": f"moved from {renamed_from} and changed",
             }.get(reason, reason)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from wpsync.engine.paths import content_rel, rel_of
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged
-from wpsync.engine.references import References
+from wpsync.engine.references import References, configured_engine
 from wpsync.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -141,7 +141,11 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
     folder lock."""
     reader = Reader(config.content)
     references = References(
-        config.content.dir, state, block_editor=config.content.block_editor, dry_run=True
+        config.content.dir,
+        state,
+        block_editor=config.content.block_editor,
+        markdown=configured_engine(config.content),
+        dry_run=True,
     )
     root = config.content.dir
     files = []

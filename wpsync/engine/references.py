@@ -2,21 +2,27 @@
 
 A post's HTML depends on more than its Markdown: the images it shows (uploaded once per
 site, by content hash), the permalinks of the Markdown files it links to, whether block
-markup is on, and — for a page without ``parent:`` — the page of its folder.  These are
-the post's *inputs*, a flat ``{key: value}``:
+markup is on, the Markdown renderer, and — for a page without ``parent:`` — the page of
+its folder.  These are the post's *inputs*, a flat ``{key: value}``:
 
     img:<rel>          the image's content hash
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
+    opt:renderer       the Markdown engine and its version (:func:`renderer_identity`)
     parent-page        the folder page it was made a child of ("" = top level)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
-(``state.pushed``).  So:
+(``state.pushed``) — all but ``opt:renderer``, which is only stored: the payload already
+holds the HTML the renderer made, so a new renderer changes the hash of exactly the
+posts it renders differently.  So:
 
 - before planning (:meth:`References.settle`), a file whose bytes did not change is
   still read again when one of its inputs did — an image was edited, a link target was
-  published, moved or deleted, the option was switched — and its new payload hash makes
-  the planner update it, after the usual check for edits made in WordPress;
+  published, moved or deleted, the option was switched, the renderer is another one (or
+  unknown: a post pushed before wpsync recorded it) — and its new payload hash makes
+  the planner update it, after the usual check for edits made in WordPress (the reason
+  is "rendering changed" when the renderer alone explains it); a post whose payload
+  hash is the same sends nothing, only its record of the inputs moves;
 - while writing (:meth:`References.render`), images are swapped for their
   ``source_url``, links for permalinks, and the HTML turned into blocks if asked;
 - after writing (:meth:`References.relink`), posts whose links point at files that got
@@ -28,8 +34,10 @@ The inputs are hashed with the payload (``plan.payload_hash``) and stored with e
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,7 +47,16 @@ from typing import TYPE_CHECKING
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.paths import under_any
-from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
+from wpsync.engine.plan import (
+    RENDERER,
+    RENDERING_CHANGED,
+    Broken,
+    Changed,
+    LocalItem,
+    Stat,
+    Unchanged,
+    payload_hash,
+)
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
@@ -47,6 +64,7 @@ from wpsync.source.pages import folder_parent
 from wpsync.store.state import StateStore
 
 if TYPE_CHECKING:
+    from wpsync.config import ContentConfig
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import RemotePost
 
@@ -57,17 +75,82 @@ __all__ = [
     "IMAGE",
     "LINK",
     "PARENT_PAGE",
+    "PYTHON_MARKDOWN",
+    "RENDERER",
     "Body",
     "References",
     "Relinked",
     "Sent",
+    "configured_engine",
+    "installed_version",
     "media_refs",
+    "renderer_identity",
 ]
 
 IMAGE = "img:"
 LINK = "link:"
 BLOCK_EDITOR = "opt:block-editor"
 PARENT_PAGE = "parent-page"
+
+#: the engine of the pipeline wpsync rendered with before ``[content] markdown`` chose one
+PYTHON_MARKDOWN = "python-markdown"
+#: bumped when wpsync's own steps around the engine change the HTML of existing posts
+PIPELINE_REVISION = 1
+
+
+def configured_engine(content: ContentConfig) -> str:
+    """The Markdown engine ``[content] markdown`` names (Python-Markdown until it exists)."""
+    return str(getattr(content, "markdown", PYTHON_MARKDOWN))
+
+
+def installed_version(distribution: str, package: str) -> str:
+    """The installed version of ``distribution`` (which provides the import ``package``),
+    without importing either: the name of the ``.dist-info`` folder beside the package
+    (a directory listing, ~1 ms), else ``importlib.metadata`` (~25 ms of imports)."""
+    import importlib.util
+
+    wanted = re.sub(r"[-_.]+", "_", distribution).lower()
+    spec = importlib.util.find_spec(package)
+    if spec is not None and spec.origin:
+        where = Path(spec.origin).parent.parent
+        try:
+            names = os.listdir(where)
+        except OSError:
+            names = []
+        found = [
+            version
+            for name in names
+            if name.endswith(".dist-info")
+            for dist, _, version in [name[: -len(".dist-info")].partition("-")]
+            if re.sub(r"[-_.]+", "_", dist).lower() == wanted and version
+        ]
+        if len(found) == 1:
+            return found[0]
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "?"
+
+
+@functools.cache
+def renderer_identity(engine: str) -> str:
+    """The engine that turns Markdown into HTML, with its version, as recorded with each
+    post (``opt:renderer``): when it is not the one recorded, the post is read again.
+
+    Asked on every run, a run with nothing to do included, so it imports no renderer:
+    the engine's version is the installed package's (:func:`installed_version`).  An engine of
+    ``wpsync.source.render`` that publishes its own ``RENDERER_VERSION[engine]`` is
+    taken at its word (that module must then import its engines lazily).
+    """
+    if engine == PYTHON_MARKDOWN:
+        release = installed_version("markdown", "markdown")
+        return f"{PYTHON_MARKDOWN} {release} / wpsync {PIPELINE_REVISION}"
+    from wpsync.source import render
+
+    versions: Mapping[str, str] = getattr(render, "RENDERER_VERSION", {})
+    return versions.get(engine, f"{engine} / wpsync {PIPELINE_REVISION}")
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -109,11 +192,19 @@ class References:
     """One per run: the inputs of every post, before and after writing."""
 
     def __init__(
-        self, root: Path, state: StateStore, *, block_editor: bool, dry_run: bool = False
+        self,
+        root: Path,
+        state: StateStore,
+        *,
+        block_editor: bool,
+        markdown: str = PYTHON_MARKDOWN,
+        dry_run: bool = False,
     ) -> None:
+        """``markdown``: the engine that renders the files (:func:`configured_engine`)."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
+        self.markdown = markdown
         self.dry_run = dry_run
         self.images = LocalImages(root, state, remember=not dry_run)
         self.pushed: dict[str, Pushed] = state.pushed()
@@ -175,12 +266,21 @@ class References:
         out: list[LocalItem] = []
         for item in items:
             if isinstance(item, Changed):
-                out.append(self._complete(item))
+                completed = self._complete(item)
+                entry = entries.get(item.rel)
+                if entry is not None and isinstance(completed, Changed):
+                    self._same_as_pushed(completed, entry)
+                out.append(completed)
             elif isinstance(item, Unchanged) and self._stale(item.rel):
                 out.append(self._reread(item, entries[item.rel], read))
             else:
                 out.append(item)
         return out
+
+    @property
+    def renderer(self) -> str:
+        """The renderer of this run, as recorded in ``opt:renderer``."""
+        return renderer_identity(self.markdown)
 
     def _complete(self, item: Changed) -> LocalItem:
         """``item`` with its inputs, its folder parent, and the matching payload hash."""
@@ -201,6 +301,7 @@ class References:
             inputs[LINK + rel] = self._targets.url(rel)
         if self.block_editor:
             inputs[BLOCK_EDITOR] = "1"
+        inputs[RENDERER] = self.renderer  # recorded, not hashed (plan.payload_hash)
         if payload.rest_base == "pages" and payload.parent is None:
             parent = folder_parent(item.rel, self._pages)
             inputs[PARENT_PAGE] = parent or ""
@@ -228,6 +329,8 @@ class References:
             return folder_parent(rel, self._pages) or ""
         if key == BLOCK_EDITOR:
             return "1" if self.block_editor else None
+        if key == RENDERER:
+            return self.renderer
         return None
 
     def _stale(self, rel: str) -> bool:
@@ -236,7 +339,23 @@ class References:
             return True  # pushed by an older wpsync: look once
         if (BLOCK_EDITOR in pushed.inputs) != self.block_editor:
             return True
+        if RENDERER not in pushed.inputs:
+            return True  # rendered by an unknown renderer: look once
         return any(self._current(rel, key) != value for key, value in pushed.inputs.items())
+
+    def _rendering_changed(self, rel: str) -> bool:
+        """The renderer alone explains why ``rel`` was read again (every other input is
+        the one it was pushed with)."""
+        pushed = self.pushed.get(rel)
+        if pushed is None or pushed.inputs.get(RENDERER) == self.renderer:
+            return False
+        if (BLOCK_EDITOR in pushed.inputs) != self.block_editor:
+            return False
+        return all(
+            self._current(rel, key) == value
+            for key, value in pushed.inputs.items()
+            if key != RENDERER
+        )
 
     def _reread(
         self, item: Unchanged, entry: Entry, read: Callable[[str, Stat], LocalItem]
@@ -245,23 +364,35 @@ class References:
         if not isinstance(fresh, Changed):
             return fresh
         completed = self._complete(fresh)
-        if (
-            isinstance(completed, Changed)
-            and completed.payload_hash == entry.payload_hash
-            and not self.dry_run
-        ):
-            # Same as what WordPress has: only the record of the inputs was missing.
-            old = self.pushed.get(item.rel)
-            self._put_pushed(
-                Pushed(
-                    item.rel,
-                    old.status if old else "",
-                    dict(completed.inputs),
-                    old.fields if old else {},
-                )
-            )
-        logger.debug("%s: read again: an image, link target or option it uses changed", item.rel)
+        logger.debug(
+            "%s: read again: an image, link target, option or the renderer it uses changed",
+            item.rel,
+        )
+        if not isinstance(completed, Changed) or self._same_as_pushed(completed, entry):
+            return completed
+        if self._rendering_changed(item.rel):
+            return dataclasses.replace(completed, cause=RENDERING_CHANGED)
         return completed
+
+    def _same_as_pushed(self, completed: Changed, entry: Entry) -> bool:
+        """Whether ``completed`` would send what WordPress has; if so, its inputs (the
+        renderer included) are recorded as they are now, so it is not read again."""
+        if completed.payload_hash != entry.payload_hash:
+            return False
+        old = self.pushed.get(completed.rel)
+        inputs = dict(completed.inputs)
+        if self.dry_run or (old is not None and old.inputs == inputs):
+            return True
+        # Same as what WordPress has: only the record of the inputs was missing or old.
+        self._put_pushed(
+            Pushed(
+                completed.rel,
+                old.status if old else "",
+                inputs,
+                old.fields if old else {},
+            )
+        )
+        return True
 
     # ------------------------------------------------------------ while writing
 
