@@ -29,6 +29,9 @@ AUTH_METHODS = ("jwt", "application-password")
 DeletePolicy = Literal["trash", "draft", "keep", "delete"]
 DELETE_POLICIES: tuple[DeletePolicy, ...] = ("trash", "draft", "keep", "delete")
 STATUSES = ("publish", "future", "draft", "pending", "private")
+#: the Markdown parsers (``content.markdown``): CommonMark/GFM, or Python-Markdown for archives
+MarkdownEngine = Literal["commonmark", "python-markdown"]
+MARKDOWN_ENGINES: tuple[MarkdownEngine, ...] = ("commonmark", "python-markdown")
 
 
 class Secret:
@@ -80,6 +83,7 @@ class ContentConfig:
     delete: DeletePolicy
     block_editor: bool
     max_file_mb: float
+    markdown: MarkdownEngine = "commonmark"
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,12 @@ _SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "block_editor": Key(bool, True, doc="emit block-editor markup (false: Classic HTML)"),
         "max_file_mb": Key((int, float), 5, _positive, "largest Markdown file accepted"),
+        "markdown": Key(
+            str,
+            "commonmark",
+            _one_of(*MARKDOWN_ENGINES),
+            "commonmark (CommonMark + GFM) or python-markdown (for archives written for it)",
+        ),
     },
     "state": {
         "path": Key(str, ".wpsync", doc="state folder (relative to the config file)"),
@@ -336,6 +346,7 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         delete=c["delete"],
         block_editor=c["block_editor"],
         max_file_mb=float(c["max_file_mb"]),
+        markdown=c["markdown"],
     )
     return Config(
         path=path.resolve(),

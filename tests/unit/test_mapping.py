@@ -87,7 +87,7 @@ def test_a_jekyll_post_maps_to_a_payload(tmp_path: Path) -> None:
     assert p.featured_image == MediaRef("_posts/img/cover.png")
     assert p.images == (MediaRef("_posts/img/shot.png", alt="Screenshot"),)
     assert p.links == ("guides/setup.md",)
-    assert '<img alt="Screenshot" src="_posts/img/shot.png">' in p.content
+    assert 'src="_posts/img/shot.png"' in p.content and 'alt="Screenshot"' in p.content
     assert '<a href="guides/setup.md#install">the guide</a>' in p.content
     assert result.warnings == ()
 

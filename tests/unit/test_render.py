@@ -1,4 +1,8 @@
-"""Markdown rendering: the HTML people expect, references found, no state between documents."""
+"""Markdown rendering: the HTML people expect, references found, no state between documents.
+
+Behaviours of the pipeline are checked with both engines (``ENGINE`` parametrises); the
+HTML particular to Python-Markdown (``PM``) is pinned to it.  The ``commonmark`` engine's
+own constructs are in ``test_commonmark.py``."""
 
 from __future__ import annotations
 
@@ -8,13 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync.source import render
+from wpsync.source import pymarkdown
 from wpsync.source.render import (
+    ENGINES,
     is_local_ref,
     is_markdown_link,
     render_markdown,
     rewrite_urls,
 )
+
+PM = "python-markdown"
+ENGINE = pytest.mark.parametrize("engine", ENGINES)
 
 HUGO_STYLE_POST = """\
 Intro paragraph with **bold**, *emphasis* and `inline code`.
@@ -52,7 +60,7 @@ HTML is everywhere.[^why]
 
 
 def test_tables_fenced_code_and_heading_ids_render() -> None:
-    html = render_markdown(HUGO_STYLE_POST).html
+    html = render_markdown(HUGO_STYLE_POST, engine=PM).html
     assert '<h2 id="install">Install</h2>' in html
     assert "<table>" in html and '<th style="text-align: center;">Version</th>' in html
     assert "<td><em>optional</em></td>" in html
@@ -61,70 +69,77 @@ def test_tables_fenced_code_and_heading_ids_render() -> None:
 
 
 def test_nested_lists_definition_lists_and_abbreviations_render() -> None:
-    html = render_markdown(HUGO_STYLE_POST).html
+    html = render_markdown(HUGO_STYLE_POST, engine=PM).html
     assert "<ol>\n<li>First</li>\n<li>Second<ul>\n<li>nested bullet</li>" in html
     assert "<dl>\n<dt>Term</dt>\n<dd>Definition of the term.</dd>\n</dl>" in html
     assert '<abbr title="Hyper Text Markup Language">HTML</abbr> is everywhere.' in html
 
 
 def test_attribute_lists_set_ids_and_classes() -> None:
-    html = render_markdown("## Setup {#custom-id .wide}\n\nText").html
+    html = render_markdown("## Setup {#custom-id .wide}\n\nText", engine=PM).html
     assert '<h2 class="wide" id="custom-id">Setup</h2>' in html
 
 
 def test_quotes_and_dashes_stay_as_written() -> None:
-    html = render_markdown('He said "don\'t" -- twice...').html
+    html = render_markdown('He said "don\'t" -- twice...', engine=PM).html
     assert html == '<p>He said "don\'t" -- twice...</p>'
 
 
 def test_sane_lists_do_not_merge_ordered_and_bullet_lists() -> None:
-    html = render_markdown("1. one\n2. two\n\n* a\n* b\n").html
+    html = render_markdown("1. one\n2. two\n\n* a\n* b\n", engine=PM).html
     assert html.count("<ol>") == 1 and html.count("<ul>") == 1
 
 
-def test_duplicate_headings_get_unique_ids() -> None:
-    html = render_markdown("## Usage\n\ntext\n\n## Usage\n").html
+@ENGINE
+def test_duplicate_headings_get_unique_ids(engine: str) -> None:
+    html = render_markdown("## Usage\n\ntext\n\n## Usage\n", engine=engine).html
     assert 'id="usage"' in html and 'id="usage_1"' in html
 
 
-def test_rendering_is_deterministic() -> None:
-    assert render_markdown(HUGO_STYLE_POST) == render_markdown(HUGO_STYLE_POST)
+@ENGINE
+def test_rendering_is_deterministic(engine: str) -> None:
+    assert render_markdown(HUGO_STYLE_POST, engine=engine) == render_markdown(
+        HUGO_STYLE_POST, engine=engine
+    )
 
 
 def test_footnotes_do_not_leak_between_documents() -> None:
-    first = render_markdown("One.[^a]\n\n[^a]: first note")
-    second = render_markdown("Two, without notes.")
+    first = render_markdown("One.[^a]\n\n[^a]: first note", engine=PM)
+    second = render_markdown("Two, without notes.", engine=PM)
     assert "first note" in first.html
     assert second.html == "<p>Two, without notes.</p>"
     # the same label in another document is numbered afresh
-    third = render_markdown("Three.[^b]\n\n[^b]: third note")
+    third = render_markdown("Three.[^b]\n\n[^b]: third note", engine=PM)
     assert 'href="#fn:b"' in third.html and "first note" not in third.html
-    assert render_markdown("One.[^a]\n\n[^a]: first note") == first
+    assert render_markdown("One.[^a]\n\n[^a]: first note", engine=PM) == first
 
 
 def test_abbreviations_and_references_do_not_leak_between_documents() -> None:
-    render_markdown("*[WP]: WordPress\n\n[site]: https://example.com\n\nWP")
-    html = render_markdown("WP and [site]").html
+    render_markdown("*[WP]: WordPress\n\n[site]: https://example.com\n\nWP", engine=PM)
+    html = render_markdown("WP and [site]", engine=PM).html
     assert html == "<p>WP and [site]</p>"
 
 
-def test_an_empty_body_renders_to_nothing() -> None:
-    assert render_markdown("") == render_markdown("\n\n")
-    assert render_markdown("").html == ""
+@ENGINE
+def test_an_empty_body_renders_to_nothing(engine: str) -> None:
+    assert render_markdown("", engine=engine) == render_markdown("\n\n", engine=engine)
+    assert render_markdown("", engine=engine).html == ""
 
 
-def test_raw_html_passes_through() -> None:
-    html = render_markdown('<div class="note">\n<p>raw</p>\n</div>\n\nAfter').html
+@ENGINE
+def test_raw_html_passes_through(engine: str) -> None:
+    html = render_markdown('<div class="note">\n<p>raw</p>\n</div>\n\nAfter', engine=engine).html
     assert '<div class="note">\n<p>raw</p>\n</div>' in html
 
 
-def test_threads_render_independently() -> None:
+@ENGINE
+def test_threads_render_independently(engine: str) -> None:
     docs = [f"# Doc {n}\n\nBody {n}.[^n]\n\n[^n]: note {n}\n" for n in range(8)]
-    expected = [render_markdown(d) for d in docs]
+    expected = [render_markdown(d, engine=engine) for d in docs]
     results: dict[int, list[object]] = {}
 
     def work(n: int) -> None:
-        results[n] = [render_markdown(docs[(n + i) % 8]) for i in range(40)]
+        results[n] = [render_markdown(docs[(n + i) % 8], engine=engine) for i in range(40)]
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
     for t in threads:
@@ -135,42 +150,49 @@ def test_threads_render_independently() -> None:
         assert rendered == [expected[(n + i) % 8] for i in range(40)]
 
 
-def test_one_markdown_object_is_reused_per_thread() -> None:
-    render_markdown("first")
-    renderer = render._renderer()
-    render_markdown("second")
-    assert render._renderer() is renderer
+def test_one_parser_is_reused_per_thread() -> None:
+    render_markdown("first", engine=PM)
+    renderer = pymarkdown.renderer()
+    render_markdown("second", engine=PM)
+    assert pymarkdown.renderer() is renderer
 
 
 # ---------------------------------------------------------------------------- title
 
 
-def test_a_leading_first_level_heading_is_reported_and_can_be_stripped() -> None:
+@ENGINE
+def test_a_leading_first_level_heading_is_reported_and_can_be_stripped(engine: str) -> None:
     body = "# My *first* post\n\nHello.\n\n# Not a title\n"
-    kept = render_markdown(body)
-    stripped = render_markdown(body, strip_title=True)
+    kept = render_markdown(body, engine=engine)
+    stripped = render_markdown(body, strip_title=True, engine=engine)
     assert kept.title == stripped.title == "My first post"
     assert kept.html.startswith('<h1 id="my-first-post">My <em>first</em> post</h1>')
     assert stripped.html == '<p>Hello.</p>\n<h1 id="not-a-title">Not a title</h1>'
 
 
-def test_a_setext_heading_counts_as_the_title() -> None:
-    rendered = render_markdown("Hello World\n===========\n\nText", strip_title=True)
+@ENGINE
+def test_a_setext_heading_counts_as_the_title(engine: str) -> None:
+    rendered = render_markdown("Hello World\n===========\n\nText", strip_title=True, engine=engine)
     assert (rendered.title, rendered.html) == ("Hello World", "<p>Text</p>")
 
 
-def test_a_heading_after_text_is_not_the_title() -> None:
-    rendered = render_markdown("Intro.\n\n# Heading\n", strip_title=True)
+@ENGINE
+def test_a_heading_after_text_is_not_the_title(engine: str) -> None:
+    rendered = render_markdown("Intro.\n\n# Heading\n", strip_title=True, engine=engine)
     assert rendered.title is None
     assert '<h1 id="heading">Heading</h1>' in rendered.html
 
 
-def test_a_second_level_heading_is_not_the_title() -> None:
-    assert render_markdown("## Section\n\ntext", strip_title=True).title is None
+@ENGINE
+def test_a_second_level_heading_is_not_the_title(engine: str) -> None:
+    assert render_markdown("## Section\n\ntext", strip_title=True, engine=engine).title is None
 
 
-def test_a_title_heading_keeps_raw_html_and_escapes() -> None:
-    rendered = render_markdown("# Use <kbd>Ctrl</kbd> \\*now\\* 🎉\n\nx", strip_title=True)
+@ENGINE
+def test_a_title_heading_keeps_raw_html_and_escapes(engine: str) -> None:
+    rendered = render_markdown(
+        "# Use <kbd>Ctrl</kbd> \\*now\\* 🎉\n\nx", strip_title=True, engine=engine
+    )
     assert rendered.title == "Use <kbd>Ctrl</kbd> *now* 🎉"
 
 
@@ -198,8 +220,9 @@ See [setup](../guides/setup.md#install), [faq](faq.markdown), [again](../guides/
 """
 
 
-def test_local_images_are_found_in_document_order_without_duplicates() -> None:
-    rendered = render_markdown(REFS)
+@ENGINE
+def test_local_images_are_found_in_document_order_without_duplicates(engine: str) -> None:
+    rendered = render_markdown(REFS, engine=engine)
     assert rendered.images == (
         "img/inline.png",
         "img/my photo.jpg",
@@ -211,8 +234,9 @@ def test_local_images_are_found_in_document_order_without_duplicates() -> None:
     assert rendered.image_refs[0].title == "A title"
 
 
-def test_relative_markdown_links_are_found_without_fragment() -> None:
-    assert render_markdown(REFS).links == (
+@ENGINE
+def test_relative_markdown_links_are_found_without_fragment(engine: str) -> None:
+    assert render_markdown(REFS, engine=engine).links == (
         "raw-link.md",
         "../guides/setup.md",
         "faq.markdown",
@@ -222,13 +246,14 @@ def test_relative_markdown_links_are_found_without_fragment() -> None:
 
 
 def test_images_inside_markdown_in_html_blocks_are_found() -> None:
-    rendered = render_markdown('<div markdown="1">\n![in](inside.png)\n</div>\n')
+    rendered = render_markdown('<div markdown="1">\n![in](inside.png)\n</div>\n', engine=PM)
     assert rendered.images == ("inside.png",)
 
 
-def test_image_syntax_inside_code_is_not_a_reference() -> None:
+@ENGINE
+def test_image_syntax_inside_code_is_not_a_reference(engine: str) -> None:
     body = '`![no](inline-code.png)`\n\n```markdown\n![no](fenced.png)\n<img src="x.png">\n```\n'
-    assert render_markdown(body).images == ()
+    assert render_markdown(body, engine=engine).images == ()
 
 
 @pytest.mark.parametrize(
@@ -270,8 +295,9 @@ def test_is_markdown_link(url: str, expected: bool) -> None:
 # ---------------------------------------------------------------------------- rewrite
 
 
-def test_rewrite_urls_replaces_images_and_keeps_link_fragments() -> None:
-    html = render_markdown(REFS).html
+@ENGINE
+def test_rewrite_urls_replaces_images_and_keeps_link_fragments(engine: str) -> None:
+    html = render_markdown(REFS, engine=engine).html
     out = rewrite_urls(
         html,
         {
@@ -301,9 +327,11 @@ def test_rewrite_urls_escapes_the_new_value() -> None:
     assert out == '<img src="https://x/?a=1&amp;b=&quot;2&quot;">'
 
 
-def test_rewrite_urls_leaves_text_code_and_comments_alone() -> None:
+@ENGINE
+def test_rewrite_urls_leaves_text_code_and_comments_alone(engine: str) -> None:
     html = render_markdown(
-        'Write `<img src="a.png">` like this.\n\n<!-- <img src="a.png"> -->\n\n![a](a.png)'
+        'Write `<img src="a.png">` like this.\n\n<!-- <img src="a.png"> -->\n\n![a](a.png)',
+        engine=engine,
     ).html
     out = rewrite_urls(html, {"a.png": "B"})
     assert "&lt;img src=&quot;a.png&quot;&gt;" in out or '&lt;img src="a.png"&gt;' in out
@@ -311,8 +339,9 @@ def test_rewrite_urls_leaves_text_code_and_comments_alone() -> None:
     assert out.count('src="B"') == 1
 
 
-def test_rewrite_urls_with_nothing_to_replace_returns_the_html() -> None:
-    html = render_markdown(REFS).html
+@ENGINE
+def test_rewrite_urls_with_nothing_to_replace_returns_the_html(engine: str) -> None:
+    html = render_markdown(REFS, engine=engine).html
     assert rewrite_urls(html, {}) is html
 
 
@@ -325,21 +354,28 @@ _PIECES = st.sampled_from(
 ) | st.text(max_size=3)  # fmt: skip
 
 
+@ENGINE
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join), st.booleans())
-def test_any_markdown_renders_and_its_references_are_local(body: str, strip: bool) -> None:
-    rendered = render_markdown(body, strip_title=strip)
+def test_any_markdown_renders_and_its_references_are_local(
+    engine: str, body: str, strip: bool
+) -> None:
+    rendered = render_markdown(body, strip_title=strip, engine=engine)
     assert all(is_local_ref(ref) for ref in rendered.images)
     assert all(is_local_ref(ref) for ref in rendered.links)
     assert len(set(rendered.images)) == len(rendered.images)
-    assert render_markdown(body, strip_title=strip) == rendered
+    assert render_markdown(body, strip_title=strip, engine=engine) == rendered
 
 
-def test_hard_wrapped_paragraphs_are_joined_so_wordpress_adds_no_line_breaks() -> None:
-    html = render_markdown("One line\nwrapped by the writer.\n\n```\nkeep\nthese\n```\n").html
+@ENGINE
+def test_hard_wrapped_paragraphs_are_joined_so_wordpress_adds_no_line_breaks(engine: str) -> None:
+    html = render_markdown(
+        "One line\nwrapped by the writer.\n\n```\nkeep\nthese\n```\n", engine=engine
+    ).html
     assert "<p>One line wrapped by the writer.</p>" in html
     assert "keep\nthese" in html
 
 
-def test_a_markdown_hard_break_stays_a_break() -> None:
-    assert "<br" in render_markdown("first  \nsecond\n").html
+@ENGINE
+def test_a_markdown_hard_break_stays_a_break(engine: str) -> None:
+    assert "<br" in render_markdown("first  \nsecond\n", engine=engine).html

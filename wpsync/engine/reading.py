@@ -48,6 +48,7 @@ def read_settings(content: ContentConfig) -> ReadSettings:
         int(content.max_file_mb * 1024 * 1024),
         content.default_type,
         content.default_status,
+        content.markdown,
     )
 
 

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wpsync.config import MarkdownEngine
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import DocumentError
 
@@ -40,6 +41,7 @@ class ReadSettings:
     max_bytes: int
     default_type: str
     default_status: str
+    markdown: MarkdownEngine = "commonmark"
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,10 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
         doc = read_document(Path(settings.root), task.rel, max_bytes=settings.max_bytes)
         if task.known_hash is not None and doc.source_hash == task.known_hash:
             return Unchanged(task.rel, task.stat)
-        mapped = map_document(doc, MappingDefaults(settings.default_type, settings.default_status))
+        defaults = MappingDefaults(
+            settings.default_type, settings.default_status, settings.markdown
+        )
+        mapped = map_document(doc, defaults)
     except DocumentError as error:
         return Broken(task.rel, error)
     return Changed(

@@ -39,7 +39,14 @@ from wpsync.source.fields import (
     normalise_ref,
     rest_base_for,
 )
-from wpsync.source.render import Rendered, render_markdown, rewrite_urls
+from wpsync.source.render import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    MarkdownEngine,
+    Rendered,
+    render_markdown,
+    rewrite_urls,
+)
 from wpsync.source.slugs import slugify
 
 logger = logging.getLogger(__name__)
@@ -55,8 +62,13 @@ class MappingDefaults:
 
     default_type: str = "post"
     default_status: str = "publish"
+    markdown: MarkdownEngine = DEFAULT_ENGINE
 
     def __post_init__(self) -> None:
+        if self.markdown not in ENGINES:
+            raise ValueError(
+                f"Markdown engine {self.markdown!r} is not one of {', '.join(ENGINES)}"
+            )
         if self.default_status not in STATUSES:
             raise ValueError(
                 f"default status {self.default_status!r} is not one of {', '.join(STATUSES)}"
@@ -120,7 +132,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     # (and is then left out of the content, so the theme does not show it twice).
     title = value("title")
     body = convert_template_tags(doc.body)
-    rendered = render_markdown(body, strip_title=title is None)
+    rendered = _render(doc, body, strip_title=title is None, engine=defaults.markdown)
     if title is None:
         if rendered.title is not None and len(rendered.title) > MAX_TITLE:
             raise DocumentError(
@@ -131,7 +143,8 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
             )
         title = rendered.title or stem_title
     elif rendered.title is not None and _same_title(rendered.title, title):
-        rendered = render_markdown(body, strip_title=True)  # don't show it twice
+        # don't show it twice
+        rendered = _render(doc, body, strip_title=True, engine=defaults.markdown)
 
     content, images, links = _local_refs(doc, rendered)
 
@@ -176,6 +189,14 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
         **fields,
     )
     return Mapped(payload, tuple(warnings))
+
+
+def _render(doc: Document, body: str, *, strip_title: bool, engine: MarkdownEngine) -> Rendered:
+    """``render_markdown``, its ``DocumentError`` (Markdown too deep to render) naming the file."""
+    try:
+        return render_markdown(body, strip_title=strip_title, engine=engine)
+    except DocumentError as error:
+        raise DocumentError(doc.rel, error.reason, line=doc.body_line) from None
 
 
 def _front_matter(doc: Document, ctx: FieldContext, warnings: list[str]) -> dict[str, _Given]:

@@ -1,42 +1,55 @@
 """Markdown → HTML, and the local files the HTML refers to.  Pure: no I/O, no clock.
 
-``render_markdown`` runs Python-Markdown (``extra``, ``toc``, ``sane_lists``; no
-``smarty``: quotes stay as written) and walks the parsed ElementTree to collect local
-image references and relative links to other Markdown sources.  Raw HTML written in the
-Markdown is kept aside by Python-Markdown (its "stash"); those snippets are read with
-``html.parser`` so ``<img src="…">`` written by hand is found too.
+One pipeline, two parsers.  ``render_markdown(text, engine=…)`` parses with
 
-One ``Markdown`` object per thread is reused, with ``reset()`` before every document, so
-footnotes, abbreviations and heading ids never leak from one document into the next.
+- ``"commonmark"`` (the default): CommonMark + GitHub Flavored Markdown with
+  markdown-it-py, :mod:`wpsync.source.commonmark`;
+- ``"python-markdown"``: Python-Markdown as wpsync configured it before, for archives
+  written for it (``[content] markdown = "python-markdown"``), :mod:`wpsync.source.pymarkdown`;
+
+and then, whatever the engine, the HTML goes through the same steps: the leading
+first-level heading is the title (left out of the HTML with ``strip_title``), local images
+(``<img src>``, with alt and title) and links to other Markdown files (``<a href>``) are
+collected from the HTML itself — the tags the engine made and raw HTML the writer wrote
+alike, never text inside code, which is escaped — and :func:`rewrite_urls` later swaps the
+same attribute values for their WordPress URLs.
+
+Hostile Markdown fails that one document fast: nesting too deep for an engine, or a
+``RecursionError`` anyway, is a ``DocumentError`` (named after the file by the caller).
+
+``RENDERER_VERSION[engine]`` changes whenever that engine's output may change (the
+library's version, wpsync's own rendering revision): a sync re-sends posts rendered by an
+older one.  It is computed on first use, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
 import html
-import importlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote
-from xml.etree import ElementTree as etree
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE
+from wpsync.config import MARKDOWN_ENGINES, MarkdownEngine
+from wpsync.errors import DocumentError
+from wpsync.source import hostile
 
-from wpsync.source.gfm import normalise_list_indent
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "MARKDOWN_EXTENSIONS",
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "RENDERER_VERSION",
     "LocalRef",
+    "MarkdownEngine",
     "Rendered",
+    "collect_refs",
     "is_local_ref",
     "is_markdown_link",
     "render_markdown",
@@ -44,28 +57,15 @@ __all__ = [
     "split_fragment",
 ]
 
-# "extra" without its fenced_code: pymdownx.superfences also handles fences inside list
-# items; tilde/magiclink/tasklist cover GitHub's ~~strike~~, bare URLs and [ ] tasks.
-MARKDOWN_EXTENSIONS = (
-    "abbr",
-    "attr_list",
-    "def_list",
-    "footnotes",
-    "md_in_html",
-    "tables",
-    "toc",
-    "sane_lists",
-    "pymdownx.superfences",
-    "pymdownx.highlight",
-    "pymdownx.tilde",
-    "pymdownx.magiclink",
-    "pymdownx.tasklist",
-)
-MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
-    "pymdownx.highlight": {"use_pygments": False, "css_class": ""},
-    "pymdownx.tilde": {"subscript": False},
-    "pymdownx.tasklist": {"custom_checkbox": False},
-}
+ENGINES: tuple[MarkdownEngine, ...] = MARKDOWN_ENGINES
+DEFAULT_ENGINE: MarkdownEngine = "commonmark"
+
+#: wpsync's own revision of each engine's output: raise it when wpsync changes what an
+#: engine makes of the same Markdown (the library's version is added at run time)
+_REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 1", "python-markdown": "wpsync-pm 2"}
+
+# Declared here, made on first use by __getattr__ (importing the libraries costs ~50 ms).
+RENDERER_VERSION: dict[str, str]
 
 _T = TypeVar("_T")
 
@@ -127,177 +127,63 @@ def is_markdown_link(url: str) -> bool:
 
 # ---------------------------------------------------------------------------- render
 
-
-class _RawHtmlRefs(HTMLParser):
-    """Collects ``<img src>`` and ``<a href>`` from a snippet of raw HTML."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("img", "a"):
-            self.found.append((tag, {k: v or "" for k, v in attrs}))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-
-class _Collector(Treeprocessor):
-    """Runs last among the tree processors: takes the leading ``<h1>`` (removing it when
-    asked) and collects image and link references in document order."""
-
-    strip_title = False
-
-    def reset_state(self) -> None:
-        self.title: str | None = None
-        self.images: list[LocalRef] = []
-        self.links: list[str] = []
-
-    def run(self, root: etree.Element) -> None:
-        self.reset_state()
-        first = next(iter(root), None)
-        if first is not None and first.tag == "h1":
-            self.title = self._text_of(first).strip()
-            if self.strip_title:
-                root.remove(first)
-        for tag, attrs in self._walk(root):
-            self._note(tag, attrs)
-
-    def _walk(self, el: etree.Element) -> Iterator[tuple[str, Mapping[str, str]]]:
-        if el.tag in ("img", "a"):
-            yield el.tag, el.attrib
-        yield from self._stashed(el.text)
-        for child in el:
-            yield from self._walk(child)
-            yield from self._stashed(child.tail)
-
-    def _stashed(self, text: str | None) -> Iterator[tuple[str, Mapping[str, str]]]:
-        if not text or "\x02" not in text:
-            return
-        for found in HTML_PLACEHOLDER_RE.finditer(text):
-            index = int(found.group(1))
-            blocks = self.md.htmlStash.rawHtmlBlocks
-            if index >= len(blocks):
-                continue
-            block = blocks[index]
-            if isinstance(block, str):
-                parser = _RawHtmlRefs()
-                parser.feed(block)
-                parser.close()
-                yield from parser.found
-            else:  # an element kept by md_in_html
-                yield from self._walk(block)
-
-    def _note(self, tag: str, attrs: Mapping[str, str]) -> None:
-        if tag == "img":
-            src = attrs.get("src", "")
-            ref = unquote(split_fragment(src)[0])
-            if is_local_ref(src) and is_local_ref(ref):
-                self.images.append(LocalRef(ref, attrs.get("alt", ""), attrs.get("title", "")))
-        else:
-            href = attrs.get("href", "")
-            ref = unquote(split_fragment(href)[0])
-            if is_markdown_link(href) and is_local_ref(ref):
-                self.links.append(ref)
-
-    def _text_of(self, el: etree.Element) -> str:
-        text = "".join(el.itertext())
-        if "\x02" in text:
-            blocks = self.md.htmlStash.rawHtmlBlocks
-
-            def raw(found: re.Match[str]) -> str:
-                index = int(found.group(1))
-                block = blocks[index] if index < len(blocks) else ""
-                return block if isinstance(block, str) else ""
-
-            text = HTML_PLACEHOLDER_RE.sub(raw, text)
-        return text
-
-
-_KEEP_NEWLINES = frozenset({"pre", "code", "script", "style", "textarea"})
-
-
-class _JoinSoftBreaks(Treeprocessor):
-    """Turn Markdown's soft line breaks into spaces.
-
-    Writers hard-wrap paragraphs; Markdown treats those newlines as spaces, but
-    WordPress's ``wpautop`` (applied to classic content) turns every newline inside a
-    paragraph into ``<br />``.  Code keeps its newlines.
-    """
-
-    def run(self, root: etree.Element) -> None:
-        self._walk(root)
-
-    def _walk(self, el: etree.Element) -> None:
-        if el.tag in _KEEP_NEWLINES:
-            return
-        el.text = _join(el.text)
-        for child in el:
-            self._walk(child)
-            child.tail = _join(child.tail)
-
-
-def _join(text: str | None) -> str | None:
-    """Newlines inside running text become spaces; newlines between blocks stay."""
-    if not text or "\n" not in text or not text.strip():
-        return text
-    return text.replace("\n", " ")
-
-
-def _extensions() -> list[Extension]:
-    """The extensions, made from their modules: given by name, Python-Markdown first
-    looks every name up among the entry points of all installed packages (tens of
-    milliseconds at the first render of every process)."""
-    out = []
-    for name in MARKDOWN_EXTENSIONS:
-        module = importlib.import_module(name if "." in name else f"markdown.extensions.{name}")
-        out.append(module.makeExtension(**MARKDOWN_CONFIG.get(name, {})))
-    return out
-
-
-class _Renderer:
-    def __init__(self) -> None:
-        self.md = markdown.Markdown(extensions=_extensions(), output_format="html")
-        self.collector = _Collector(self.md)
-        # after "unescape" (0): attribute values and text are final apart from raw HTML
-        self.md.treeprocessors.register(self.collector, "wpsync-collector", -1)
-        self.md.treeprocessors.register(_JoinSoftBreaks(self.md), "wpsync-soft-breaks", -2)
-
-
 _local = threading.local()
 
 
-def _renderer() -> _Renderer:
-    renderer: _Renderer | None = getattr(_local, "renderer", None)
-    if renderer is None:
-        renderer = _Renderer()
-        _local.renderer = renderer
-    return renderer
+def _markdown_it() -> MarkdownIt:
+    """This thread's markdown-it parser (built once: ~5 ms)."""
+    md: MarkdownIt | None = getattr(_local, "markdown_it", None)
+    if md is None:
+        from wpsync.source import commonmark
+
+        md = commonmark.build()
+        _local.markdown_it = md
+    return md
 
 
-def render_markdown(text: str, *, strip_title: bool = False) -> Rendered:
-    """Render one document's Markdown body to HTML.
+def _parse(text: str, strip_title: bool, engine: MarkdownEngine) -> tuple[str, str | None]:
+    if engine not in ENGINES:
+        raise ValueError(f"unknown Markdown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    why = hostile.problem(text, engine)
+    if why is not None:
+        raise _unusable(why)
+    if engine == "commonmark":
+        from wpsync.source import commonmark
+
+        try:
+            return commonmark.render(_markdown_it(), text, strip_title=strip_title)
+        except commonmark.TooDeep as error:
+            raise _unusable(str(error)) from None
+    from wpsync.source import pymarkdown
+
+    return pymarkdown.render(text, strip_title=strip_title)
+
+
+def _unusable(why: str) -> DocumentError:
+    return DocumentError("(markdown)", f"the Markdown cannot be rendered: {why}")
+
+
+def render_markdown(
+    text: str, *, strip_title: bool = False, engine: MarkdownEngine = DEFAULT_ENGINE
+) -> Rendered:
+    """Render one document's Markdown body to HTML with ``engine``.
 
     With ``strip_title=True`` a leading first-level heading is left out of the HTML (its
-    text is in ``Rendered.title`` either way).
+    text is in ``Rendered.title`` either way).  Raises ``DocumentError`` (path
+    ``"(markdown)"``: the caller knows the file) for Markdown nested too deep to render.
     """
-    renderer = _renderer()
-    md = renderer.md
-    md.reset()
-    renderer.collector.strip_title = strip_title
-    renderer.collector.reset_state()
     try:
-        out = md.convert(normalise_list_indent(text))
-    finally:
-        renderer.collector.strip_title = False
-    collector = renderer.collector
-    image_refs = tuple(_unique(collector.images, key=lambda r: r.ref))
+        out, title = _parse(text, strip_title, engine)
+    except RecursionError:
+        raise _unusable("it nests too deep (Python's recursion limit)") from None
+    out = out.rstrip("\n")  # as Python-Markdown ends it, whatever the engine
+    images, links = collect_refs(out)
+    image_refs = tuple(_unique(images, key=lambda r: r.ref))
     return Rendered(
         html=out,
         images=tuple(r.ref for r in image_refs),
-        links=tuple(_unique(collector.links, key=lambda s: s)),
-        title=collector.title or None,
+        links=tuple(_unique(links, key=lambda s: s)),
+        title=title or None,
         image_refs=image_refs,
     )
 
@@ -313,6 +199,64 @@ def _unique(items: Iterable[_T], *, key: Callable[[_T], str]) -> list[_T]:
     return out
 
 
+def renderer_version(engine: MarkdownEngine) -> str:
+    """What :data:`RENDERER_VERSION` holds for ``engine``."""
+    if engine == "commonmark":
+        import markdown_it
+        import mdit_py_plugins
+
+        library = f"markdown-it-py {markdown_it.__version__} + mdit-py-plugins {mdit_py_plugins.__version__}"
+    else:
+        import markdown
+
+        library = f"Python-Markdown {markdown.__version__}"
+    return f"{library} / {_REVISIONS[engine]}"
+
+
+def __getattr__(name: str) -> object:
+    if name == "RENDERER_VERSION":
+        versions = {engine: renderer_version(engine) for engine in ENGINES}
+        globals()["RENDERER_VERSION"] = versions
+        return versions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---------------------------------------------------------------------------- collect
+
+
+def collect_refs(html_text: str) -> tuple[list[LocalRef], list[str]]:
+    """The local images and Markdown links of rendered HTML, in document order.
+
+    Reads the start tags ``rewrite_urls`` reads (text and code are escaped, comments are
+    skipped), so what is collected is what can be rewritten.
+    """
+    images: list[LocalRef] = []
+    links: list[str] = []
+    for found in _REF_TAG.finditer(html_text):
+        text = found.group(0)
+        if text.startswith("<!--"):
+            continue
+        attrs = {m.group("name").lower(): html.unescape(_value(m)) for m in _ATTR.finditer(text)}
+        if found.group("tag").lower() == "img":
+            src = attrs.get("src", "")
+            ref = unquote(split_fragment(src)[0])
+            if is_local_ref(src) and is_local_ref(ref):
+                images.append(LocalRef(ref, attrs.get("alt", ""), attrs.get("title", "")))
+        else:
+            href = attrs.get("href", "")
+            ref = unquote(split_fragment(href)[0])
+            if is_markdown_link(href) and is_local_ref(ref):
+                links.append(ref)
+    return images, links
+
+
+def _value(found: re.Match[str]) -> str:
+    for group in ("dq", "sq", "uq"):
+        if found.group(group) is not None:
+            return found.group(group)
+    return ""
+
+
 # ---------------------------------------------------------------------------- rewrite
 
 # A start tag with its attributes (values double-, single- or un-quoted), or a comment,
@@ -321,6 +265,15 @@ _TAG = re.compile(
     r"""<!--.*?-->"""
     r"""|<[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""",
     re.DOTALL,
+)
+# ``<img …>`` / ``<a …>`` (or a comment, skipped), and any attribute of such a tag
+_REF_TAG = re.compile(
+    r"""<!--.*?-->"""
+    r"""|<(?P<tag>img|a)(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""",
+    re.DOTALL | re.IGNORECASE,
+)
+_ATTR = re.compile(
+    r"""\s(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'=<>`]+)))?"""
 )
 _URL_ATTR = re.compile(
     r"""(?P<pre>\s(?P<name>src|href)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'=<>`]+))""",
