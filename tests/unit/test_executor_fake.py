@@ -429,3 +429,22 @@ def test_a_stale_pending_create_never_adopts_a_post_made_by_hand(
     # the file did, so it cannot adopt the hand-written post
     assert actions(report)["a.md"] == "conflict"
     assert theirs.content == "<p>Theirs.</p>"
+
+
+def test_a_file_moved_again_after_its_update_lost_its_answer_is_no_conflict(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    # found by the state machine: the journal of the lost update was kept under the name
+    # the file had then, so the next run called our own update an edit made in WordPress
+    folder.write("keep.md", "Keep.\n")
+    folder.write("a.md", "---\nslug: a\n---\nA.\n")  # a scan finds its moves by its slug
+    folder.sync(wp)
+    (folder.content / "a.md").rename(folder.content / "b.md")
+    folder.write("b.md", "---\nslug: a\n---\nA, edited.\n")
+    wp.inject(Fault.LOSE_ANSWER)  # the update that moves the post reaches WordPress
+    folder.sync(wp)
+    (folder.content / "b.md").rename(folder.content / "c.md")
+    report = folder.sync(wp)
+    assert actions(report)["c.md"] == "updated"
+    assert [p for p in wp.posts() if "A, edited" in p.content]
+    assert_converged(folder, wp)

@@ -57,11 +57,17 @@ def settle_lost_updates(
     if not journal or not any(isinstance(a, Conflict) for a in actions):
         return list(actions)
     changed = {item.rel: item for item in local if isinstance(item, Changed)}
+    # A file moved since its update was journalled has another name now: find the journal
+    # by the post too.
+    by_post = {p.post_id: p for p in journal.values()}
     out: list[Action] = []
     for action in actions:
         settled = None
         if isinstance(action, Conflict):
-            settled = _settle(action, changed.get(action.rel), journal.get(action.rel), client)
+            pushing = journal.get(action.rel)
+            if pushing is None and action.entry is not None:
+                pushing = by_post.get(action.entry.post_id)
+            settled = _settle(action, changed.get(action.rel), pushing, client)
         out.append(settled or action)
     return out
 

@@ -270,7 +270,10 @@ class StateStore:
                 ),
             )
             self._conn.execute("DELETE FROM pending WHERE rel = ?", (entry.rel,))
-            self._conn.execute("DELETE FROM pushing WHERE rel = ?", (entry.rel,))
+            # the post's journalled update is settled, whichever name its file had then
+            self._conn.execute(
+                "DELETE FROM pushing WHERE rel = ? OR post_id = ?", (entry.rel, entry.post_id)
+            )
             self._cache_put(entry)
 
     def touch(self, rel: str, size: int, mtime_ns: int) -> None:
@@ -287,9 +290,13 @@ class StateStore:
         with self._changing_entries(), contextlib.ExitStack() as stack:
             if not self._conn.in_transaction:
                 stack.enter_context(self._tx())
+            self._conn.execute(
+                "DELETE FROM pushing WHERE rel = ? OR post_id IN "
+                "(SELECT post_id FROM entries WHERE rel = ?)",
+                (rel, rel),
+            )
             self._conn.execute("DELETE FROM entries WHERE rel = ?", (rel,))
             self._conn.execute("DELETE FROM pushed WHERE rel = ?", (rel,))
-            self._conn.execute("DELETE FROM pushing WHERE rel = ?", (rel,))
             self._cache_remove(rel)
             if self._pushed is not None:
                 self._pushed.pop(rel, None)
