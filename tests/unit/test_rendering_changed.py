@@ -24,6 +24,7 @@ from wpsync.engine.plan import RENDERER, payload_hash
 from wpsync.engine.preview import run_plan
 from wpsync.engine.report import SyncReport
 from wpsync.model import PostPayload, Pushed
+from wpsync.source import versions
 from wpsync.source.render import Rendered
 from wpsync.store.state import StateStore
 
@@ -79,8 +80,8 @@ def recorded_renderers(folder: Folder) -> dict[str, str | None]:
 
 
 def test_every_post_records_the_renderer_it_was_rendered_with(folder: Folder) -> None:
-    today = references.renderer_identity(references.PYTHON_MARKDOWN)
-    assert today.startswith("python-markdown ") and today.endswith(" / wpsync 1")
+    today = references.renderer_identity("commonmark")  # the default engine
+    assert today.startswith("markdown-it-py ") and " / wpsync-cm " in today
     assert recorded_renderers(folder) == dict.fromkeys(
         ["emphasis.md", "guides/list.md", "plain.md"], today
     )
@@ -177,7 +178,7 @@ def test_posts_pushed_before_the_renderer_was_recorded_are_read_once_and_not_re_
     report = folder.sync(wp)
     assert set(actions(report).values()) == {"unchanged"}
     assert wp.request_count == mark and report.requests == 0
-    today = references.renderer_identity(references.PYTHON_MARKDOWN)
+    today = references.renderer_identity("commonmark")
     assert set(recorded_renderers(folder).values()) == {today}
     # and never again
     reads_no_file(monkeypatch)
@@ -241,8 +242,8 @@ def test_the_installed_version_is_the_one_importlib_metadata_gives(
 ) -> None:
     from importlib.metadata import version
 
-    assert references.installed_version(distribution, package) == version(distribution)
+    assert versions.installed_version(distribution, package) == version(distribution)
 
 
 def test_a_package_that_is_not_installed_has_an_unknown_version() -> None:
-    assert references.installed_version("no-such-dist-wpsync", "no_such_package_wpsync") == "?"
+    assert versions.installed_version("no-such-dist-wpsync", "no_such_package_wpsync") == "?"

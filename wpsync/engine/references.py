@@ -37,7 +37,6 @@ import dataclasses
 import functools
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -82,7 +81,6 @@ __all__ = [
     "Relinked",
     "Sent",
     "configured_engine",
-    "installed_version",
     "media_refs",
     "renderer_identity",
 ]
@@ -94,63 +92,22 @@ PARENT_PAGE = "parent-page"
 
 #: the engine of the pipeline wpsync rendered with before ``[content] markdown`` chose one
 PYTHON_MARKDOWN = "python-markdown"
-#: bumped when wpsync's own steps around the engine change the HTML of existing posts
-PIPELINE_REVISION = 1
 
 
 def configured_engine(content: ContentConfig) -> str:
-    """The Markdown engine ``[content] markdown`` names (Python-Markdown until it exists)."""
-    return str(getattr(content, "markdown", PYTHON_MARKDOWN))
-
-
-def installed_version(distribution: str, package: str) -> str:
-    """The installed version of ``distribution`` (which provides the import ``package``),
-    without importing either: the name of the ``.dist-info`` folder beside the package
-    (a directory listing, ~1 ms), else ``importlib.metadata`` (~25 ms of imports)."""
-    import importlib.util
-
-    wanted = re.sub(r"[-_.]+", "_", distribution).lower()
-    spec = importlib.util.find_spec(package)
-    if spec is not None and spec.origin:
-        where = Path(spec.origin).parent.parent
-        try:
-            names = os.listdir(where)
-        except OSError:
-            names = []
-        found = [
-            version
-            for name in names
-            if name.endswith(".dist-info")
-            for dist, _, version in [name[: -len(".dist-info")].partition("-")]
-            if re.sub(r"[-_.]+", "_", dist).lower() == wanted and version
-        ]
-        if len(found) == 1:
-            return found[0]
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return "?"
+    """The Markdown engine ``[content] markdown`` names."""
+    return content.markdown
 
 
 @functools.cache
 def renderer_identity(engine: str) -> str:
     """The engine that turns Markdown into HTML, with its version, as recorded with each
     post (``opt:renderer``): when it is not the one recorded, the post is read again.
+    Asked on every run, a run with nothing to do included: it imports no renderer
+    (:func:`wpsync.source.versions.renderer_version` reads the installed versions)."""
+    from wpsync.source.versions import renderer_version
 
-    Asked on every run, a run with nothing to do included, so it imports no renderer:
-    the engine's version is the installed package's (:func:`installed_version`).  An engine of
-    ``wpsync.source.render`` that publishes its own ``RENDERER_VERSION[engine]`` is
-    taken at its word (that module must then import its engines lazily).
-    """
-    if engine == PYTHON_MARKDOWN:
-        release = installed_version("markdown", "markdown")
-        return f"{PYTHON_MARKDOWN} {release} / wpsync {PIPELINE_REVISION}"
-    from wpsync.source import render
-
-    versions: Mapping[str, str] = getattr(render, "RENDERER_VERSION", {})
-    return versions.get(engine, f"{engine} / wpsync {PIPELINE_REVISION}")
+    return renderer_version(engine)
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:

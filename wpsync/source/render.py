@@ -36,6 +36,7 @@ from urllib.parse import unquote
 from wpsync.config import MARKDOWN_ENGINES, MarkdownEngine
 from wpsync.errors import DocumentError
 from wpsync.source import hostile
+from wpsync.source.versions import renderer_version
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -62,7 +63,6 @@ DEFAULT_ENGINE: MarkdownEngine = "commonmark"
 
 #: wpsync's own revision of each engine's output: raise it when wpsync changes what an
 #: engine makes of the same Markdown (the library's version is added at run time)
-_REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 1", "python-markdown": "wpsync-pm 2"}
 
 # Declared here, made on first use by __getattr__ (importing the libraries costs ~50 ms).
 RENDERER_VERSION: dict[str, str]
@@ -197,20 +197,6 @@ def _unique(items: Iterable[_T], *, key: Callable[[_T], str]) -> list[_T]:
             seen.add(k)
             out.append(item)
     return out
-
-
-def renderer_version(engine: MarkdownEngine) -> str:
-    """What :data:`RENDERER_VERSION` holds for ``engine``."""
-    if engine == "commonmark":
-        import markdown_it
-        import mdit_py_plugins
-
-        library = f"markdown-it-py {markdown_it.__version__} + mdit-py-plugins {mdit_py_plugins.__version__}"
-    else:
-        import markdown
-
-        library = f"Python-Markdown {markdown.__version__}"
-    return f"{library} / {_REVISIONS[engine]}"
 
 
 def __getattr__(name: str) -> object:
