@@ -247,3 +247,20 @@ def test_the_installed_version_is_the_one_importlib_metadata_gives(
 
 def test_a_package_that_is_not_installed_has_an_unknown_version() -> None:
     assert versions.installed_version("no-such-dist-wpsync", "no_such_package_wpsync") == "?"
+
+
+def test_a_new_block_conversion_re_sends_the_block_posts_once(
+    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the folder's posts went out as blocks (the default); the conversion's revision moves
+    assert folder.config.content.block_editor
+    monkeypatch.setattr(references, "BLOCKS_REVISION", "next")
+    report = run_plan(folder.config, client_factory=wp.client_factory())
+    assert {p.path: p.action for p in report.files} == dict.fromkeys(
+        ["emphasis.md", "plain.md", "guides/list.md"], "update"
+    )
+    assert all(p.reason.startswith("rendering changed") for p in report.files)
+    assert folder.sync(wp).count("updated") == 3
+    reads_no_file(monkeypatch)
+    again = folder.sync(wp)
+    assert again.requests == 0 and set(actions(again).values()) == {"unchanged"}

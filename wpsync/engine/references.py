@@ -60,6 +60,7 @@ from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
+from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ class References:
         for rel in payload.links:
             inputs[LINK + rel] = self._targets.url(rel)
         if self.block_editor:
-            inputs[BLOCK_EDITOR] = "1"
+            inputs[BLOCK_EDITOR] = BLOCKS_REVISION
         inputs[RENDERER] = self.renderer  # recorded, not hashed (plan.payload_hash)
         if payload.rest_base == "pages" and payload.parent is None:
             parent = folder_parent(item.rel, self._pages)
@@ -285,7 +286,7 @@ class References:
         if key == PARENT_PAGE:
             return folder_parent(rel, self._pages) or ""
         if key == BLOCK_EDITOR:
-            return "1" if self.block_editor else None
+            return BLOCKS_REVISION if self.block_editor else None
         if key == RENDERER:
             return self.renderer
         return None
@@ -301,17 +302,20 @@ class References:
         return any(self._current(rel, key) != value for key, value in pushed.inputs.items())
 
     def _rendering_changed(self, rel: str) -> bool:
-        """The renderer alone explains why ``rel`` was read again (every other input is
-        the one it was pushed with)."""
+        """The rendering alone explains why ``rel`` was read again: the Markdown renderer or
+        the block conversion's revision changed, every other input is the one it was
+        pushed with."""
         pushed = self.pushed.get(rel)
-        if pushed is None or pushed.inputs.get(RENDERER) == self.renderer:
+        if pushed is None or (BLOCK_EDITOR in pushed.inputs) != self.block_editor:
             return False
-        if (BLOCK_EDITOR in pushed.inputs) != self.block_editor:
+        # the Markdown renderer, or the revision of the block conversion, moved
+        rendering = (RENDERER, BLOCK_EDITOR)
+        if all(pushed.inputs.get(key) == self._current(rel, key) for key in rendering):
             return False
         return all(
             self._current(rel, key) == value
             for key, value in pushed.inputs.items()
-            if key != RENDERER
+            if key not in rendering
         )
 
     def _reread(
@@ -388,7 +392,7 @@ class References:
 
         content = rewrite_urls(payload.content, urls) if urls else payload.content
         if self.block_editor:
-            inputs[BLOCK_EDITOR] = "1"
+            inputs[BLOCK_EDITOR] = BLOCKS_REVISION
             from wpsync.source.blocks import to_blocks
 
             content = to_blocks(content, media_ids)

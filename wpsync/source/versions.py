@@ -66,3 +66,10 @@ def renderer_version(engine: str) -> str:
     else:
         return f"{engine} / unknown"
     return f"{library} / {REVISIONS[engine]}"
+
+
+#: the revision of the HTML → block markup conversion (``blocks.py``), recorded with each
+#: post sent as blocks (``opt:block-editor``): bumped when the conversion's output changes,
+#: so a sync re-sends the block posts once.  1: until the blocks were checked in the real
+#: editor; 2: tables, images, embeds, callouts as WordPress 6.1 saves them.
+BLOCKS_REVISION = "2"
