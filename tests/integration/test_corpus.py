@@ -218,7 +218,10 @@ def assert_published_correctly(
             content = post["content"]["raw"]
             assert "\r" not in content and "\ufeff" not in content, (rel, content)
             if rel == "crlf.md":
-                assert content == "<p>First paragraph.</p>\n<p>Second paragraph.</p>"
+                assert content == (
+                    "<!-- wp:paragraph -->\n<p>First paragraph.</p>\n<!-- /wp:paragraph -->\n\n"
+                    "<!-- wp:paragraph -->\n<p>Second paragraph.</p>\n<!-- /wp:paragraph -->"
+                )
             if rel == "title-emoji.md":
                 assert "👍" in content
             if rel == "title-rtl.md":
