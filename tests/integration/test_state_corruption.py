@@ -144,7 +144,8 @@ def test_rebuild_relinks_by_slug_creates_nothing_and_the_next_sync_sends_only_th
             json={
                 "slug": "adopted",
                 "title": "Adopted",
-                "content": "<p>Old words.</p>",
+                # what the file renders to (block markup, the default)
+                "content": "<!-- wp:paragraph -->\n<p>Old words.</p>\n<!-- /wp:paragraph -->",
                 "status": "publish",
             },
         ).json()
