@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +47,21 @@ class Site:
             self.wp.app_password if self.auth == "application-password" else self.wp.admin_password
         )
         env.update({"WPSYNC_PASSWORD": password, "NO_COLOR": "1"})
+        if url := self.configured_url():
+            # URL and password given together, the way CI secrets pass them: trusted
+            # without `wpsync trust` (tests/integration/test_trust.py covers the rest)
+            env["WPSYNC_URL"] = url
         env.update(extra)
         return env
+
+    def configured_url(self) -> str | None:
+        """The ``site.url`` of the folder's config.toml (``None`` without one)."""
+        try:
+            raw = tomllib.loads(self.config.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            return None
+        url = raw.get("site", {}).get("url")
+        return url if isinstance(url, str) else None
 
     def cli(
         self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300

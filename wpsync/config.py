@@ -21,10 +21,13 @@ from urllib.parse import urlsplit
 
 from wpsync.errors import ConfigError
 from wpsync.logsetup import register_secret
+from wpsync.trust import Scope, Setting, require
 
 logger = logging.getLogger(__name__)
 
 AUTH_METHODS = ("jwt", "application-password")
+#: the password variable used when ``site.password_env`` is not set
+DEFAULT_PASSWORD_ENV = "WPSYNC_PASSWORD"
 #: what happens to a post whose file is deleted (``content.delete``)
 DeletePolicy = Literal["trash", "draft", "keep", "delete"]
 DELETE_POLICIES: tuple[DeletePolicy, ...] = ("trash", "draft", "keep", "delete")
@@ -73,6 +76,9 @@ class SiteConfig:
     allow_insecure_http: bool
     timeout: float
     max_attempts: int
+    #: what the user must have approved before a credential goes to ``url`` (``None``
+    #: for a configuration built in code rather than loaded: its author is trusted)
+    scope: Scope | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,7 @@ _SCHEMA: dict[str, dict[str, Key]] = {
         "auth": Key(str, "jwt", _one_of(*AUTH_METHODS), "jwt or application-password"),
         "username": Key(str, None, doc="WordPress login"),
         "password_env": Key(
-            str, "WPSYNC_PASSWORD", doc="environment variable holding the password"
+            str, DEFAULT_PASSWORD_ENV, doc="environment variable holding the password"
         ),
         "password_command": Key(str, None, doc="command printing the password"),
         "password": Key(str, None, doc="inline password (discouraged: warns)"),
@@ -285,6 +291,47 @@ def _check_url(url: str, allow_insecure_http: bool) -> str:
     return url.rstrip("/")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def widening_settings(
+    site: Mapping[str, Any], content_dir: Path, state_path: Path, folder: Path
+) -> tuple[Setting, ...]:
+    """The settings that widen what the file can make wpsync do, as ``(key, value)``:
+    honoured only under the user's approval (:mod:`wpsync.trust`)."""
+    out: list[Setting] = []
+    if site["password_env"] != DEFAULT_PASSWORD_ENV:
+        out.append(("site.password_env", site["password_env"]))
+    if site["password_command"]:
+        out.append(("site.password_command", site["password_command"]))
+    if not site["verify_tls"]:
+        out.append(("site.verify_tls", "false"))
+    if site["allow_insecure_http"]:
+        out.append(("site.allow_insecure_http", "true"))
+    if not _inside(content_dir, folder):
+        out.append(("content.dir", str(content_dir)))
+    if not _inside(state_path, folder):
+        out.append(("state.path", str(state_path)))
+    return tuple(out)
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def _warn_insecure(site: SiteConfig) -> None:
+    """One warning line per run (per process) for each insecure setting in force."""
+    notes = []
+    if not site.verify_tls:
+        notes.append(("site.verify_tls = false", "TLS certificates are not verified"))
+    if site.allow_insecure_http:
+        notes.append(("site.allow_insecure_http = true", "credentials may go over plain http://"))
+    for setting, effect in notes:
+        if (site.url, setting) not in _warned:
+            _warned.add((site.url, setting))
+            logger.warning("%s: %s for %s", setting, effect, site.url)
+
+
 def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
     """Read, validate and resolve ``path``; environment variables override the file."""
     env = os.environ if env is None else env
@@ -318,14 +365,17 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         )
     base = path.resolve().parent
     s, c = values["site"], values["content"]
+    content_dir = (base / c["dir"]).resolve()
+    state_path = (base / values["state"]["path"]).resolve()
     if not s["url"]:
         raise ConfigError(f"{path}: site.url is not set", hint="set it in the file or WPSYNC_URL")
     if not s["username"]:
         raise ConfigError(
             f"{path}: site.username is not set", hint="set it in the file or WPSYNC_USERNAME"
         )
+    url = _check_url(s["url"], s["allow_insecure_http"])
     site = SiteConfig(
-        url=_check_url(s["url"], s["allow_insecure_http"]),
+        url=url,
         auth=s["auth"],
         username=s["username"],
         password_env=s["password_env"],
@@ -336,11 +386,18 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         allow_insecure_http=s["allow_insecure_http"],
         timeout=float(s["timeout"]),
         max_attempts=s["max_attempts"],
+        scope=Scope(
+            config=path.resolve(),
+            url=url,
+            url_from_env=bool(env.get("WPSYNC_URL")),
+            settings=widening_settings(s, content_dir, state_path, base),
+        ),
     )
+    _warn_insecure(site)
     if site.ca_bundle is not None and not site.ca_bundle.is_file():
         raise ConfigError(f"site.ca_bundle {site.ca_bundle} does not exist")
     content = ContentConfig(
-        dir=(base / c["dir"]).resolve(),
+        dir=content_dir,
         default_type=c["default_type"],
         default_status=c["default_status"],
         delete=c["delete"],
@@ -352,7 +409,7 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         path=path.resolve(),
         site=site,
         content=content,
-        state=StateConfig(path=(base / values["state"]["path"]).resolve()),
+        state=StateConfig(path=state_path),
         sync=SyncConfig(**values["sync"]),
         watch=WatchConfig(**values["watch"]),
     )
@@ -366,21 +423,41 @@ def _learned(value: str) -> Secret:
 
 def password_source(site: SiteConfig, env: Mapping[str, str] | None = None) -> str:
     """Where :func:`resolve_password` takes the password from, as the user names it:
-    ``$VARIABLE``, ``site.password_command`` or ``site.password``."""
+    ``$VARIABLE``, ``site.password_command`` or ``site.password``.
+
+    In order: ``WPSYNC_PASSWORD`` when the environment also gave the URL (the pair CI
+    secrets form); the variable ``site.password_env`` names -- one the file names
+    explicitly must be set, there is no falling back to ``WPSYNC_PASSWORD``; then
+    ``site.password_command``; then ``site.password``."""
     env = os.environ if env is None else env
-    for name in (site.password_env, "WPSYNC_PASSWORD"):
-        if env.get(name):
-            return f"${name}"
+    if site.scope is not None and site.scope.url_from_env and env.get(DEFAULT_PASSWORD_ENV):
+        return f"${DEFAULT_PASSWORD_ENV}"
+    if env.get(site.password_env) or site.password_env != DEFAULT_PASSWORD_ENV:
+        return f"${site.password_env}"
     return "site.password_command" if site.password_command else "site.password"
 
 
 def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> Secret:
-    """The password from, in order: the environment, ``password_command``, the file
-    (:func:`password_source` says which)."""
+    """The password from :func:`password_source`'s source -- the one place a credential
+    is read for a client, so the one place the user's approval of the site is checked
+    (:func:`wpsync.trust.require`: before a variable is read or a command is run)."""
     env = os.environ if env is None else env
     source = password_source(site, env)
+    name = source.removeprefix("$")
+    if source.startswith("$") and not env.get(name):
+        raise ConfigError(
+            f"no password: the environment variable {name} (site.password_env) is not set",
+            hint=f"export {name}='…', or remove site.password_env to use {DEFAULT_PASSWORD_ENV}",
+        )
+    if source == "site.password" and not site.inline_password:
+        raise ConfigError(
+            f"no password: set the environment variable {site.password_env}",
+            hint="or set site.password_command to a command that prints it",
+        )
+    if site.scope is not None:
+        require(site.scope, source, env)
     if source.startswith("$"):
-        return _learned(env[source.removeprefix("$")])
+        return _learned(env[name])
     if source == "site.password_command":
         assert site.password_command is not None
         try:
@@ -401,9 +478,5 @@ def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> 
         if value:
             return _learned(value)
         raise ConfigError("site.password_command printed nothing")
-    if site.inline_password:
-        return _learned(site.inline_password.reveal())
-    raise ConfigError(
-        f"no password: set the environment variable {site.password_env}",
-        hint="or set site.password_command to a command that prints it",
-    )
+    assert site.inline_password is not None
+    return _learned(site.inline_password.reveal())

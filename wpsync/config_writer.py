@@ -19,6 +19,7 @@ from typing import Any
 
 from wpsync.config import AUTH_METHODS, Config, load_config, schema
 from wpsync.errors import ConfigError
+from wpsync.trust import approve
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class InitResult:
     gitignore: Path | None  # the .gitignore changed or created (None: already ignored)
     content_dir: Path
     created_content_dir: bool
+    #: the site approved for this folder's credentials (``wpsync trust``): what init wrote
+    trusted_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +69,7 @@ class InitResult:
             "gitignore": str(self.gitignore) if self.gitignore else None,
             "content_dir": str(self.content_dir),
             "created_content_dir": self.created_content_dir,
+            "trusted_url": self.trusted_url,
         }
 
 
@@ -170,7 +174,8 @@ def run_init(
     content_dir: str = "content",
     force: bool = False,
 ) -> tuple[InitResult, Config]:
-    """Write the config, create the content folder, ignore the state folder."""
+    """Write the config, create the content folder, ignore the state folder, and approve
+    the site written for this folder (:func:`wpsync.trust.approve`: the user just chose it)."""
     written, config = write_config(
         path, url=url, username=username, auth=auth, content_dir=content_dir, force=force
     )
@@ -178,4 +183,7 @@ def run_init(
     config.content.dir.mkdir(parents=True, exist_ok=True)
     gitignore = ignore_state(config)
     logger.info("wrote %s", written)
-    return InitResult(written, gitignore, config.content.dir, created), config
+    trusted = None
+    if config.site.scope is not None:
+        trusted = approve(config.site.scope).url
+    return InitResult(written, gitignore, config.content.dir, created, trusted), config

@@ -2,6 +2,8 @@
 
     WpsyncError                    root; str() is a one-line message safe to print
      ├── ConfigError               config.toml / environment is wrong          (exit 2)
+     │    └── TrustError           the site is not approved for this folder's
+     │                             credentials and settings (``wpsync trust``)
      ├── AuthError                 credentials refused, auth plugin missing     (exit 2)
      │                             or misconfigured, header stripped
      ├── StateError                state file unreadable, corrupt, too new      (exit 2)
@@ -37,6 +39,13 @@ class WpsyncError(Exception):
 
 class ConfigError(WpsyncError):
     """The configuration (file, flags or environment) is unusable."""
+
+    exit_code = 2
+
+
+class TrustError(ConfigError):
+    """The user has not approved this folder's site (or its widening settings) for their
+    credential; nothing was sent (:mod:`wpsync.trust`)."""
 
     exit_code = 2
 

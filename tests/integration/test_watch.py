@@ -234,6 +234,7 @@ def test_a_cancelled_run_writes_nothing_and_reports_its_files_as_worth_retrying(
     cancel = threading.Event()
     cancel.set()
     monkeypatch.setenv("WPSYNC_PASSWORD", site.env()["WPSYNC_PASSWORD"])
+    monkeypatch.setenv("WPSYNC_URL", site.env()["WPSYNC_URL"])  # the pair: trusted
     report = run_sync(load_config(site.config), SyncRequest(cancel=cancel))
     assert [(f.action, f.transient) for f in report.files] == [("failed", True)] * 2
     assert all_posts(site.wp) == []

@@ -88,6 +88,11 @@ def init(
                 click.echo(f"created {result.content_dir}/")
             if result.gitignore is not None:
                 click.echo(f"added the state folder to {result.gitignore}")
+            if result.trusted_url is not None:
+                click.echo(
+                    f"approved {result.trusted_url} for this folder's password "
+                    "(`wpsync trust --revoke` undoes it)"
+                )
         report = None
         if not no_doctor:
             report = run_doctor(load(g))

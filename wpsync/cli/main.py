@@ -22,6 +22,7 @@ from wpsync.cli.pull import pull
 from wpsync.cli.render import render
 from wpsync.cli.state import state
 from wpsync.cli.sync import sync
+from wpsync.cli.trust import trust
 from wpsync.cli.watch import watch
 
 
@@ -64,6 +65,7 @@ main.add_command(hook)
 main.add_command(watch)
 main.add_command(state)
 main.add_command(render)
+main.add_command(trust)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
