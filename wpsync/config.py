@@ -76,6 +76,10 @@ class SiteConfig:
     allow_insecure_http: bool
     timeout: float
     max_attempts: int
+    request_deadline: float = 60.0
+    max_answer_mb: float = 32.0
+    max_media_mb: float = 512.0
+    max_pages: int = 1000
     #: what the user must have approved before a credential goes to ``url`` (``None``
     #: for a configuration built in code rather than loaded: its author is trusted)
     scope: Scope | None = None
@@ -164,6 +168,12 @@ _SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "timeout": Key((int, float), 30.0, _positive, "seconds per HTTP request"),
         "max_attempts": Key(int, 5, _positive, "attempts per request on transient errors"),
+        "request_deadline": Key(
+            (int, float), 60.0, _positive, "seconds for a whole request (at least timeout)"
+        ),
+        "max_answer_mb": Key((int, float), 32, _positive, "largest answer read from the API"),
+        "max_media_mb": Key((int, float), 512, _positive, "largest media file downloaded"),
+        "max_pages": Key(int, 1000, _positive, "most pages of one listing followed"),
     },
     "content": {
         "dir": Key(str, "content", doc="folder of Markdown files"),
@@ -386,6 +396,10 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         allow_insecure_http=s["allow_insecure_http"],
         timeout=float(s["timeout"]),
         max_attempts=s["max_attempts"],
+        request_deadline=float(s["request_deadline"]),
+        max_answer_mb=float(s["max_answer_mb"]),
+        max_media_mb=float(s["max_media_mb"]),
+        max_pages=s["max_pages"],
         scope=Scope(
             config=path.resolve(),
             url=url,
@@ -393,6 +407,12 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
             settings=widening_settings(s, content_dir, state_path, base),
         ),
     )
+    if site.request_deadline < site.timeout:
+        raise ConfigError(
+            f"{path}: site.request_deadline ({site.request_deadline:g} s) is shorter than "
+            f"site.timeout ({site.timeout:g} s)",
+            hint="the deadline bounds a whole request: make it at least the timeout",
+        )
     _warn_insecure(site)
     if site.ca_bundle is not None and not site.ca_bundle.is_file():
         raise ConfigError(f"site.ca_bundle {site.ca_bundle} does not exist")

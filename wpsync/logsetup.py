@@ -1,47 +1,149 @@
-"""Logging for entry points: one line per event, secrets scrubbed as a last line of defence.
+"""Logging for entry points, and the one masking step for everything wpsync prints.
 
 Only entry points call :func:`configure`.  Code that learns a secret (a password read from
-the environment, a token fetched from WordPress) calls :func:`register_secret`, and every
-record that passes through wpsync's handler has those values masked — even when a
-third-party library logs them.
+the environment, a token fetched from WordPress) calls :func:`register_secret`.  From then
+on :func:`mask` replaces it wherever it appears — in its spaced and unspaced forms (an
+application password is shown in groups of four), JSON- and URL-escaped — as well as any
+``Basic …`` / ``Bearer …`` credential and anything shaped like a JWT, so a server echoing
+the Authorization header is masked too.  :func:`configure` applies it to every log record
+and to everything written to stdout and stderr (error lines, ``--json``, doctor…).
+
+:func:`escape_controls` makes text from outside (file names, titles, server messages)
+printable on one line: a newline cannot forge a log line, an escape sequence cannot
+drive the terminal.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sys
 import threading
+from typing import Any, TextIO
+from urllib.parse import quote
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
 MASK = "********"
 
+#: ``Authorization: Basic …`` / ``Bearer …`` wherever it is quoted
+_CREDENTIAL = re.compile(r"\b(Basic|Bearer)(\s+|%20|\+)([A-Za-z0-9._~+/=%-]{8,})", re.IGNORECASE)
+#: a JWT: three base64url parts, the first a JSON object (``eyJ``)
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+#: C0 controls, DEL and C1 controls
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: the same, but newlines, tabs and wpsync's own colour and erase-line sequences pass
+_STRAY_CONTROLS = re.compile(
+    r"\x1b(?!\[[0-9;]*[mK])|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _variants(value: str) -> set[str]:
+    """The forms a secret may be printed in."""
+    forms = {value}
+    bare = value.replace(" ", "")
+    forms.add(bare)
+    if len(bare) == 24 and bare.isalnum():  # an application password, as WordPress shows it
+        forms.add(" ".join(bare[i : i + 4] for i in range(0, 24, 4)))
+    for form in list(forms):
+        forms.add(json.dumps(form)[1:-1])
+        forms.add(quote(form, safe=""))
+        forms.add(quote(form))
+    return {form for form in forms if len(form) >= 4}
+
 
 def register_secret(value: str) -> None:
     """Never print ``value`` (ignored when too short to be a meaningful secret)."""
     if value and len(value) >= 4:
+        forms = _variants(value)
         with _lock:
-            _secrets.add(value)
+            _secrets.update(forms)
 
 
 def scrub(text: str) -> str:
+    """``text`` with every registered secret and every credential masked."""
     with _lock:
         secrets = sorted(_secrets, key=len, reverse=True)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, MASK)
-    return text
+    text = _CREDENTIAL.sub(_credential, text)
+    return _JWT.sub(MASK, text)
+
+
+def _credential(match: re.Match[str]) -> str:
+    # "Basic authentication" is prose, not a credential: a token is not all lower-case letters
+    if match.group(3).isalpha() and match.group(3).islower():
+        return match.group(0)
+    return f"{match.group(1)} {MASK}"
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return _NAMED.get(char) or f"\\x{ord(char):02x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` on one printable line: ``\\n`` for a newline, ``\\x1b`` for ESC…"""
+    return _CONTROLS.sub(_escape, text)
+
+
+def mask(text: str) -> str:
+    """What may be printed of a text from outside: secrets masked, controls escaped."""
+    return escape_controls(scrub(text))
 
 
 class RedactingFormatter(logging.Formatter):
+    """One line per record: its message's controls escaped, secrets masked everywhere."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
     def format(self, record: logging.LogRecord) -> str:
         return scrub(super().format(record))
 
 
+class MaskingStream:
+    """A text stream that masks secrets in what is written to it, and escapes the control
+    characters no wpsync output uses (terminal escape sequences from a server)."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    @property
+    def inner(self) -> TextIO:
+        return self._inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(_STRAY_CONTROLS.sub(_escape, scrub(text)))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def masked(stream: TextIO) -> TextIO:
+    """``stream`` behind :class:`MaskingStream` (once)."""
+    if isinstance(stream, MaskingStream):
+        return stream
+    return MaskingStream(stream)  # type: ignore[return-value]
+
+
 def configure(verbosity: int, *, stream: object = None) -> None:
-    """``verbosity``: -1 quiet (errors), 0 warnings, 1 info, 2+ debug (libraries too)."""
+    """``verbosity``: -1 quiet (errors), 0 warnings, 1 info, 2+ debug (libraries too).
+
+    stdout and stderr are masked from here on (:class:`MaskingStream`)."""
+    sys.stdout = masked(sys.stdout)
+    sys.stderr = masked(sys.stderr)
     level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[call-overload]
     handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):

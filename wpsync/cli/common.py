@@ -33,15 +33,20 @@ class Globals:
 
 def fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:
     """Report ``exc`` (and its hint) on stderr -- with ``as_json`` also as one JSON object on
-    stdout -- and exit with its exit code."""
+    stdout -- and exit with its exit code.  Through the one masking step
+    (:func:`wpsync.logsetup.mask`): no secret, even one a server echoed into the message,
+    and one line each whatever the message holds."""
+    from wpsync.logsetup import mask, scrub
+
+    message, hint = str(exc), exc.hint
     if as_json:
-        out: dict[str, str] = {"error": str(exc), "kind": type(exc).__name__}
-        if exc.hint:
-            out["hint"] = exc.hint
+        out: dict[str, str] = {"error": scrub(message), "kind": type(exc).__name__}
+        if hint:
+            out["hint"] = scrub(hint)
         click.echo(json.dumps(out))
-    click.echo(f"error: {exc}", err=True)
-    if exc.hint:
-        click.echo(f"hint: {exc.hint}", err=True)
+    click.echo(f"error: {mask(message)}", err=True)
+    if hint:
+        click.echo(f"hint: {mask(hint)}", err=True)
     sys.exit(exc.exit_code)
 
 

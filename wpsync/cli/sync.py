@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from wpsync.cli.common import Globals, fail, load, lock_timeout_option
+from wpsync.cli.terminal import shown
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
@@ -18,23 +19,24 @@ if TYPE_CHECKING:
 
 def _print_result(result: FileResult, verbosity: int) -> None:
     action = result.action
+    path = shown(result.path)
     if action == "failed":
         error = str(result.error or "")
         # A document error already starts with "path:line:"; don't say the path twice.
-        where = "" if error.startswith(f"{result.path}:") else f"{result.path}: "
-        click.echo(f"failed    {where}{error}", err=True)
+        where = "" if error.startswith(f"{result.path}:") else f"{path}: "
+        click.echo(f"failed    {where}{shown(error)}", err=True)
     elif action == "conflict":
-        click.echo(f"conflict  {result.path}: {result.error}", err=True)
+        click.echo(f"conflict  {path}: {shown(result.error)}", err=True)
         if result.detail:
-            click.echo(f"          {result.detail}", err=True)
+            click.echo(f"          {shown(result.detail)}", err=True)
     elif action == "unchanged":
         if verbosity >= 1:
-            click.echo(f"unchanged {result.path}")
+            click.echo(f"unchanged {path}")
     elif verbosity >= 0:
         ident = f" #{result.id}" if result.id else ""
-        extra = f" ({result.detail})" if result.detail else ""
-        link = f" {result.link}" if result.link and action != "deleted" else ""
-        click.echo(f"{action:<9} {result.path}{ident}{link}{extra}")
+        extra = f" ({shown(result.detail)})" if result.detail else ""
+        link = f" {shown(result.link)}" if result.link and action != "deleted" else ""
+        click.echo(f"{action:<9} {path}{ident}{link}{extra}")
 
 
 def _summary(report: SyncReport) -> str:

@@ -48,6 +48,14 @@ def colour_enabled(stream: object, env: Mapping[str, str] | None = None) -> bool
     return _isatty(stream)
 
 
+def shown(text: object) -> str:
+    """Text from outside (a file name, a title, a server's message) as it may be printed:
+    on one line, control characters escaped (``\\n``, ``\\x1b``), secrets masked."""
+    from wpsync.logsetup import mask
+
+    return mask(str(text))
+
+
 def paint(text: str, colour: str, enabled: bool) -> str:
     return f"{COLOURS[colour]}{text}{RESET}" if enabled and colour in COLOURS else text
 

@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 HOOKS = ("post-commit", "pre-push")
 SHELLS = ("sh", "bash", "dash", "zsh", "ksh", "ash")
 NEW_FILE = "#!/bin/sh\n"
+#: the longest a hook's run of wpsync may take (it is then stopped: a commit is never held
+#: up by a stalled server; the next sync publishes what it left)
+HOOK_SECONDS = 300
 
 
 def _begin(hook: str) -> str:
@@ -70,10 +73,15 @@ def block(hook: str, *, config_arg: str, python: str, blocking: bool = False) ->
     """The lines wpsync owns in a hook file, markers included."""
     run = (
         "wpsync_run() {\n"
+        f"    # never holds up git longer than {HOOK_SECONDS} s (coreutils timeout, if any)\n"
+        '    wpsync_limit=""\n'
+        "    if command -v timeout >/dev/null 2>&1; then\n"
+        f'        wpsync_limit="timeout {HOOK_SECONDS}"\n'
+        "    fi\n"
         f"    if [ -x {shlex.quote(python)} ]; then\n"
-        f'        {shlex.quote(python)} -m wpsync.cli --config {config_arg} "$@"\n'
+        f'        $wpsync_limit {shlex.quote(python)} -m wpsync.cli --config {config_arg} "$@"\n'
         "    else\n"
-        f'        wpsync --config {config_arg} "$@"\n'
+        f'        $wpsync_limit wpsync --config {config_arg} "$@"\n'
         "    fi\n"
         "}\n"
     )

@@ -25,6 +25,7 @@ from wpsync.config import Secret, SiteConfig
 from wpsync.errors import RemoteError, TransportError
 from wpsync.wordpress.auth import JwtAuth, make_auth
 from wpsync.wordpress.batch_route import MAX_BATCH, send_batch
+from wpsync.wordpress.bounded import AnswerTooLarge
 from wpsync.wordpress.lookups import (
     MAX_QUERY_CHARS,
     PER_PAGE,
@@ -533,7 +534,7 @@ class WordPressClient:
             checked += 1
             try:
                 got = self._rest.fetch(source)
-            except httpx.HTTPError:
+            except (httpx.HTTPError, AnswerTooLarge):
                 continue
             if got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == digest:
                 return RemoteMedia.from_json(item)

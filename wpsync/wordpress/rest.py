@@ -27,10 +27,18 @@ from wpsync import __version__
 from wpsync.config import SiteConfig
 from wpsync.errors import RemoteError, TransportError
 from wpsync.wordpress.answers import error_message, json_body, wp_error
+from wpsync.wordpress.bounded import (
+    MAX_BYTES,
+    MB,
+    AnswerTooLarge,
+    DeadlineExceeded,
+    too_large,
+)
 from wpsync.wordpress.transport import (
     CountingTransport,
     RetryPolicy,
     Transient,
+    bounded,
     certificate_problem,
     failed_request,
     parse_retry_after,
@@ -59,12 +67,21 @@ class RestSession:
     ) -> None:
         self.base_url = site.url.rstrip("/")
         self.retry = retry
-        self._transport = CountingTransport(transport)
+        limited = bounded(site, transport)
+        self._deadline = limited.seconds
+        self._transport = CountingTransport(limited)
+        self._max_pages = site.max_pages
+        self._max_media_bytes = int(site.max_media_mb * MB)
         self._http = httpx.Client(
             transport=self._transport,
             auth=auth,
             timeout=httpx.Timeout(site.timeout),
-            headers={"User-Agent": f"wpsync/{__version__}", "Accept": "application/json"},
+            headers={
+                "User-Agent": f"wpsync/{__version__}",
+                "Accept": "application/json",
+                # the encodings the answer cap can count decoded (bounded.py)
+                "Accept-Encoding": "gzip, deflate",
+            },
             # No cookie jar: WordPress must see the same stateless request every time
             # (a logged-in or refresh cookie would change how it authenticates us).
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
@@ -171,6 +188,15 @@ class RestSession:
             raise Transient(
                 type(exc).__name__, method=method, url=str(request.url), ambiguous=False
             ) from exc
+        except DeadlineExceeded as exc:
+            raise Transient(
+                f"no complete answer within {self._deadline:g} s (site.request_deadline)",
+                method=method,
+                url=str(request.url),
+                ambiguous=True,
+            ) from exc
+        except AnswerTooLarge as exc:
+            raise too_large(request, exc.max_bytes, route) from None
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             never_sent = isinstance(
                 exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
@@ -300,10 +326,9 @@ class RestSession:
         """The JSON document of a 2xx answer (read field by field where it is used)."""
         body = json_body(response)
         if body is None:
-            start = response.content[:60].decode("utf-8", "replace")
             raise RemoteError(
                 f"{method} {route}: WordPress answered HTTP {response.status_code} with "
-                f"something that is not JSON ({start!r}…)",
+                f"something that is not JSON ({not_json(response)})",
                 status=response.status_code,
                 method=method,
                 url=str(response.request.url),
@@ -312,20 +337,27 @@ class RestSession:
         return body
 
     def paginate(self, route: str, params: Mapping[str, Any]) -> Iterator[Any]:
-        """Every item of a list route, page after page (``X-WP-TotalPages``)."""
+        """Every item of a list route, page after page (``X-WP-TotalPages``).
+
+        At most as many pages as WordPress's counts allow (``X-WP-Total`` / ``per_page``,
+        one more for a post published meanwhile) and never more than ``site.max_pages``: a
+        server claiming a billion pages is stopped at the first answer.
+        """
         page = 1
+        allowed = self._max_pages
         while True:
             response = self.request("GET", route, params={**params, "page": page})
             items = self.decode(response, "GET", route)
             if not isinstance(items, list):
                 raise RemoteError(f"GET {route}: expected a list, got {type(items).__name__}")
+            if page == 1:
+                allowed = pages_allowed(route, response.headers, params, self._max_pages)
             yield from items
-            try:
-                total = int(response.headers.get("X-WP-TotalPages", "1"))
-            except ValueError:
-                total = 1
+            total = header_int(response.headers, "X-WP-TotalPages", 1)
             if page >= total or not items:
                 return
+            if page >= allowed:
+                raise too_many_pages(route, allowed, total)
             page += 1
 
     def send_out_of_band(self, request: httpx.Request) -> httpx.Response:
@@ -333,5 +365,53 @@ class RestSession:
         return self._http.send(request, auth=None)
 
     def fetch(self, url: str) -> httpx.Response:
-        """GET any URL (a media file) through the pool, once, without credentials."""
-        return self._http.get(url, auth=None)
+        """GET any URL (a media file) through the pool, once, without credentials, at most
+        ``site.max_media_mb`` long (:class:`~wpsync.wordpress.bounded.AnswerTooLarge`)."""
+        return self._http.get(url, auth=None, extensions={MAX_BYTES: self._max_media_bytes})
+
+
+# --------------------------------------------------------------------------- answers in messages
+
+
+def not_json(response: httpx.Response) -> str:
+    """What a non-JSON answer is, for a message: its type and length, never its text (it
+    may echo anything, credentials included)."""
+    kind = response.headers.get("Content-Type", "").split(";", 1)[0].strip() or "no type"
+    return f"{kind[:60]}, {len(response.content)} bytes"
+
+
+def header_int(headers: httpx.Headers, name: str, default: int) -> int:
+    """A whole-number header, ``default`` when absent or not a number."""
+    try:
+        return int(headers.get(name, ""))
+    except ValueError:
+        return default
+
+
+def pages_allowed(
+    route: str, headers: httpx.Headers, params: Mapping[str, Any], ceiling: int
+) -> int:
+    """How many pages of a listing to follow, from the first page's counts.
+
+    ``X-WP-TotalPages`` above ``ceiling`` or above what ``X-WP-Total`` allows is refused
+    at once (:func:`too_many_pages`)."""
+    pages = header_int(headers, "X-WP-TotalPages", 1)
+    total = header_int(headers, "X-WP-Total", -1)
+    per_page = int(params.get("per_page", 10) or 10)
+    allowed = ceiling
+    if total >= 0:
+        allowed = min(ceiling, -(-total // max(per_page, 1)) + 1)
+    if pages > allowed:
+        raise too_many_pages(route, allowed, pages)
+    return allowed
+
+
+def too_many_pages(route: str, allowed: int, claimed: int) -> RemoteError:
+    return RemoteError(
+        f"GET {route}: WordPress reports {claimed} pages, more than the {allowed} wpsync "
+        "follows (its item count and site.max_pages)",
+        code="too_many_pages",
+        method="GET",
+        hint="a misbehaving server or plugin; if the site is really that large, raise "
+        "site.max_pages",
+    )

@@ -28,6 +28,7 @@ from tenacity import (
 
 from wpsync.config import SiteConfig
 from wpsync.errors import TransportError
+from wpsync.wordpress.bounded import MB, BoundedTransport, DeadlineTransport
 
 logger = logging.getLogger(__name__)
 
@@ -164,14 +165,24 @@ class PlainUntilTLS(httpx.BaseTransport):
 
 
 def transport_for(site: SiteConfig, limits: httpx.Limits) -> httpx.BaseTransport:
-    """The transport for ``site``: TLS for an ``https://`` site, else plain until TLS."""
+    """The transport for ``site``: TLS for an ``https://`` site, else plain until TLS; its
+    sockets bounded by the request deadline (:mod:`wpsync.wordpress.bounded`)."""
 
     def tls() -> httpx.BaseTransport:
-        return httpx.HTTPTransport(verify=tls_verify(site), limits=limits)
+        return DeadlineTransport(verify=tls_verify(site), limits=limits)
 
     if site.url.lower().startswith("https://"):
         return tls()
-    return PlainUntilTLS(httpx.HTTPTransport(verify=False, limits=limits), tls)
+    return PlainUntilTLS(DeadlineTransport(verify=False, limits=limits), tls)
+
+
+def bounded(site: SiteConfig, inner: httpx.BaseTransport) -> BoundedTransport:
+    """``inner`` under ``site``'s request deadline and answer cap."""
+    return BoundedTransport(
+        inner,
+        seconds=max(site.request_deadline, site.timeout),
+        max_bytes=int(site.max_answer_mb * MB),
+    )
 
 
 def tls_verify(site: SiteConfig) -> ssl.SSLContext | bool:

@@ -15,7 +15,8 @@ import httpx
 from wpsync import __version__
 from wpsync.config import SiteConfig
 from wpsync.wordpress.answers import json_body
-from wpsync.wordpress.transport import tls_verify
+from wpsync.wordpress.bounded import DeadlineTransport
+from wpsync.wordpress.transport import bounded, tls_verify
 
 
 @dataclass
@@ -46,8 +47,9 @@ class Probe:
 
     def __init__(self, site: SiteConfig, clock: Callable[[], float]) -> None:
         self._clock = clock
+        inner = DeadlineTransport(verify=tls_verify(site), limits=httpx.Limits())
         self._http = httpx.Client(
-            verify=tls_verify(site),
+            transport=bounded(site, inner),
             timeout=httpx.Timeout(min(site.timeout, 20.0)),
             follow_redirects=False,
             headers={"User-Agent": f"wpsync/{__version__} (doctor)", "Accept": "application/json"},
