@@ -39,6 +39,7 @@ from wpsync.engine.plan import (
 )
 from wpsync.engine.prefetch import look_up, warm_terms
 from wpsync.engine.reading import Reader
+from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
@@ -338,8 +339,10 @@ class _Run:
                     bodies.append(resolver.body(action, targets))
                 except (RemoteError, DocumentError) as exc:
                     self._fail(action.rel, exc)
-                except AuthError:
+                except WpsyncError:
                     raise
+                except Exception as exc:  # a bug rendering this file: it fails alone
+                    self._fail(action.rel, unreadable(action.rel, exc, "rendered"))
             self._send(bodies)
             resolver.sent(bodies)
         resolver.relink()
