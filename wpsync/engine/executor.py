@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
@@ -411,7 +412,7 @@ class _Run:
             rel=action.rel,
             rest_base=action.payload.rest_base,
             post_id=post.id,
-            slug=post.slug,
+            slug=unquote(post.slug),  # as front matter writes it (привет, not %d0%bf…)
             source_hash=action.source_hash,
             payload_hash=action.payload_hash,
             modified_gmt=post.modified_gmt,
@@ -430,8 +431,10 @@ class _Run:
         else:
             verb = "updated"
             detail = f"renamed from {action.renamed_from}" if action.renamed_from else None
-        if post.slug != action.payload.slug:
-            self.warnings.append(f"{action.rel}: WordPress changed the slug to '{post.slug}'")
+        if unquote(post.slug) != action.payload.slug:  # stored percent-encoded: привет → %d0…
+            self.warnings.append(
+                f"{action.rel}: WordPress changed the slug to '{unquote(post.slug)}'"
+            )
         logger.info("%s %s/%d %s", verb, action.payload.rest_base, post.id, action.rel)
         self._report(FileResult(action.rel, verb, post.id, detail=detail, link=post.link or None))
 
