@@ -57,7 +57,10 @@ def test_parser_bombs_fail_alone_in_a_run_of_30_files(folder: Folder, wp: FakeWo
 
 
 def test_an_unexpected_mapper_exception_fails_that_file_alone(
-    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    folder: Folder,
+    wp: FakeWordPress,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     import wpsync.source.mapping as mapping
 

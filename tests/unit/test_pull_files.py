@@ -39,7 +39,9 @@ class SiteStub:
         pass
 
 
-def raw(post_id: Any, slug: str, *, title: str = "T", content: str = "<p>Body.</p>", **more: Any) -> dict[str, Any]:
+def raw(
+    post_id: Any, slug: str, *, title: str = "T", content: str = "<p>Body.</p>", **more: Any
+) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": post_id,
         "slug": slug,
@@ -93,6 +95,7 @@ def test_non_latin_and_hostile_slugs_stay_inside_and_map_back_to_the_same_slug(
         raw(24, "/absolute"),
     ]
     pages = [raw(30, "index", title="Home"), raw(31, "about", title="About")]
+
     def outside() -> set[Path]:
         return {p for p in tmp_path.rglob("*") if folder.root not in p.parents}
 
@@ -219,8 +222,6 @@ def test_pull_into_a_read_only_folder_is_a_line_per_file(
     def read_only(*args: object, **kwargs: object) -> int:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-    import wpsync.adopt.pull as pull_module
-
     real_open = os.open
 
     def no_create(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
@@ -228,7 +229,7 @@ def test_pull_into_a_read_only_folder_is_a_line_per_file(
             return read_only()
         return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(pull_module.os, "open", no_create)
+    monkeypatch.setattr(os, "open", no_create)
     report = pull(folder, SiteStub([raw(1, "hello"), raw(2, "world")]))
     assert report.count("failed") == 2
     for f in report.files:

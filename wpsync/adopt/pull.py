@@ -38,21 +38,18 @@ What WordPress sends is untrusted, and the files land in the writer's folder:
 
 from __future__ import annotations
 
-import errno
 import html
 import logging
-import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urljoin
 
 import yaml
 
+from wpsync.adopt.pullfiles import existing_bytes, write_inside
 from wpsync.engine.terms import TermTable, term_path
 from wpsync.errors import DocumentError, WpsyncError
 from wpsync.source.pages import INDEX_NAMES
@@ -420,11 +417,11 @@ class _Pull:
         posts: dict[str, list[Mapping[str, Any]]] = {}
         for t in types:
             posts[t] = []
-            for post in self.client.list_posts_raw(t):
-                if not isinstance(post, Mapping) or post_id(post) is None:
-                    self._bad(t, post)
+            for item in self.client.list_posts_raw(t):
+                if not isinstance(item, Mapping) or post_id(item) is None:
+                    self._bad(t, item)
                     continue
-                posts[t].append(post)
+                posts[t].append(item)
         wanted = [(t, p) for t in types for p in posts[t] if (t, post_id(p)) not in linked]
         already = sum(len(v) for v in posts.values()) - len(wanted)
         needs_terms = any(p.get("categories") or p.get("tags") for _, p in wanted)
@@ -437,7 +434,7 @@ class _Pull:
         for rest_base, post in wanted:
             try:
                 rel = target_rel(rest_base, post_slug(post), post_id(post))
-            except Exception:  # noqa: BLE001 - a name is still needed to report it
+            except Exception:
                 rel = f"{rest_base}/{post_id(post)}"
             try:
                 done = self._one(rest_base, post, categories, tags, parents, by_rel, claimed)
@@ -502,7 +499,7 @@ class _Pull:
         front = front_matter(post, rest_base, categories=categories, tags=tags, parents=parents)
         body = html_to_markdown(_raw(post, "content"), self.config.site.url)
         text = render_file(front, body)
-        existing = _existing(root, rel)
+        existing = existing_bytes(root, rel)
         if existing is not None and not self.force:
             if existing == text.encode("utf-8"):
                 # written by a pull that was stopped before linking it: link it now
@@ -588,106 +585,6 @@ def _slugs_by_id(pages: Iterable[Mapping[str, Any]]) -> dict[int, str]:
 
 def _describe(front: Mapping[str, Any]) -> str:
     return f"{front.get('status')} {front.get('type')} '{front.get('slug')}'"
-
-
-# --------------------------------------------------------------------------- writing
-
-
-class OutsideFolder(WpsyncError):
-    """A file pull would write resolves outside the content folder."""
-
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-def _folder_fd(root: Path, rel: str, *, create: bool) -> int | None:
-    """A descriptor of the folder of ``rel``, walked one name at a time from the content
-    folder without following a link (None: it does not exist and ``create`` is False).
-    A link on the way is refused: it could lead outside the folder."""
-    parts = rel.split("/")[:-1]
-    try:
-        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        if create:
-            raise
-        return None
-    try:
-        for part in parts:
-            if part in ("", ".", "..") or part.startswith("."):
-                raise OutsideFolder(f"{rel}: not a file name pull writes")
-            try:
-                child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=fd)
-            except FileNotFoundError:
-                if not create:
-                    os.close(fd)
-                    return None
-                os.mkdir(part, 0o755, dir_fd=fd)
-                child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=fd)
-            except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise OutsideFolder(
-                        f"{rel}: '{part}' is a link or not a folder; pull writes only inside"
-                        f" the content folder {root}",
-                        hint="remove the link, or pull into a folder without one",
-                    ) from None
-                raise
-            os.close(fd)
-            fd = child
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _existing(root: Path, rel: str) -> bytes | None:
-    """The bytes of ``rel`` if something is there (a link counts: b"" is returned for
-    anything but a regular file, so it is never taken for a pulled file)."""
-    fd = _folder_fd(root, rel, create=False)
-    if fd is None:
-        return None
-    name = rel.rsplit("/", 1)[-1]
-    try:
-        try:
-            st = os.stat(name, dir_fd=fd, follow_symlinks=False)
-        except FileNotFoundError:
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            return b""
-        file_fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=fd)
-        with os.fdopen(file_fd, "rb") as handle:
-            return handle.read()
-    finally:
-        os.close(fd)
-
-
-def write_inside(root: Path, rel: str, text: str) -> None:
-    """Write ``text`` to ``root/rel`` atomically (a temporary file, fsync, rename),
-    never through a link: each folder on the way is opened without following links,
-    and the temporary file is created new (``O_EXCL | O_NOFOLLOW``).  A link in place
-    of the file itself is replaced, not followed."""
-    fd = _folder_fd(root, rel, create=True)
-    assert fd is not None
-    name = rel.rsplit("/", 1)[-1]
-    tmp = f".{name}.{os.getpid()}.pull.tmp"
-    try:
-        file_fd = os.open(
-            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644, dir_fd=fd
-        )
-        try:
-            with os.fdopen(file_fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, name, src_dir_fd=fd, dst_dir_fd=fd)
-        except BaseException:
-            try:
-                os.unlink(tmp, dir_fd=fd)
-            except OSError:
-                pass
-            raise
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 __all__ = [

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from urllib.parse import unquote
 
-__all__ = ["MAX_SLUG", "explicit_slug", "stored_slug", "slugify"]
+__all__ = ["MAX_SLUG", "explicit_slug", "slugify", "stored_slug"]
 
 MAX_SLUG = 200
 
@@ -58,10 +59,8 @@ def stored_slug(text: str, *, max_encoded: int = MAX_SLUG) -> str:
     ``привет-мир``, stored ``%d0%bf…``), anything else a dash, cut where the
     percent-encoded form would pass ``max_encoded`` characters.  May return ``""``."""
     if _OCTETS.search(text):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             text = unquote(text, errors="strict")  # WordPress keeps escaped octets
-        except UnicodeDecodeError:
-            pass
     out: list[str] = []
     length = 0
     for char in "".join(_unaccented(c) for c in text.lower()):
