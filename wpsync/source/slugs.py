@@ -57,7 +57,11 @@ def stored_slug(text: str, *, max_encoded: int = MAX_SLUG) -> str:
     """The slug WordPress stores for ``text`` (sanitize_title), decoded: lower case,
     Latin accents removed, other scripts' letters and digits kept (``Привет мир`` →
     ``привет-мир``, stored ``%d0%bf…``), anything else a dash, cut where the
-    percent-encoded form would pass ``max_encoded`` characters.  May return ``""``."""
+    percent-encoded form would pass ``max_encoded`` characters.  May return ``""``.
+
+    Symbols and punctuation outside ASCII (``🙂``, ``、``) become dashes: WordPress keeps
+    some of them, so such a slug pulled from a site is not sent back exactly (``pull``
+    warns that the file maps to another slug)."""
     if _OCTETS.search(text):
         with contextlib.suppress(UnicodeDecodeError):
             text = unquote(text, errors="strict")  # WordPress keeps escaped octets
@@ -70,8 +74,12 @@ def stored_slug(text: str, *, max_encoded: int = MAX_SLUG) -> str:
             kept = "-"
         elif char in _WP_REMOVED:
             continue
+        elif char == "×":
+            kept = "x"
+        elif unicodedata.category(char)[0] in "LNM":
+            kept = char  # other scripts' letters, digits and their marks
         else:
-            kept = "x" if char == "×" else char  # other scripts' letters, digits, signs
+            kept = "-"  # symbols and punctuation (WordPress keeps some; wpsync does not)
         cost = len(kept) if kept.isascii() else 3 * len(kept.encode("utf-8"))
         if length + cost > max_encoded:
             break
