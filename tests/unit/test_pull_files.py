@@ -233,4 +233,4 @@ def test_pull_into_a_read_only_folder_is_a_line_per_file(
     report = pull(folder, SiteStub([raw(1, "hello"), raw(2, "world")]))
     assert report.count("failed") == 2
     for f in report.files:
-        assert "read-only file system" in f.detail.lower() and f.path in f.detail
+        assert f.detail == "cannot be written: Read-only file system"

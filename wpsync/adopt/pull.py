@@ -520,10 +520,12 @@ class _Pull:
         self, rel: str, rest_base: str, post: Mapping[str, Any], exc: OSError | WpsyncError
     ) -> None:
         if isinstance(exc, OSError):
-            detail = f"{rel}: cannot be written: {exc.strerror or exc}"
+            detail = f"cannot be written: {exc.strerror or exc}"
+        elif isinstance(exc, DocumentError) and exc.path == rel and exc.line is None:
+            detail = exc.reason  # the path is printed beside it
         else:
             detail = str(exc)
-        logger.error("%s", detail)
+        logger.error("%s: %s", rel, detail)
         self.report(PulledFile(rel, "failed", rest_base, post_id(post) or 0, detail))
 
     def _link(self, rel: str, rest_base: str, post: Mapping[str, Any], description: str) -> None:
