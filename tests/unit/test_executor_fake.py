@@ -210,7 +210,7 @@ def test_a_lent_client_is_not_closed_and_an_own_one_is(folder: Folder, wp: FakeW
 
 
 def test_an_image_is_uploaded_once(folder: Folder, wp: FakeWordPress) -> None:
-    (folder.content / "pic.png").write_bytes(b"\x89PNG fake image bytes")
+    (folder.content / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n fake image bytes")
     folder.write("a.md", "![A picture](pic.png)\n")
     folder.write("b.md", "![The same picture](pic.png)\n")
     folder.sync(wp)
@@ -225,7 +225,7 @@ def test_an_image_is_uploaded_once(folder: Folder, wp: FakeWordPress) -> None:
 def test_an_upload_whose_answer_was_lost_is_found_again_not_uploaded_twice(
     folder: Folder, wp: FakeWordPress
 ) -> None:
-    (folder.content / "pic.png").write_bytes(b"\x89PNG fake image bytes")
+    (folder.content / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n fake image bytes")
     folder.write("a.md", "![A picture](pic.png)\n")
     wp.inject(Fault.LOSE_ANSWER, match=lambda r: r.route == "/wp/v2/media")
     assert actions(folder.sync(wp)) == {"a.md": "failed"}

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from wpsync.model import Document, MediaRef
 from wpsync.source.content import read_document
 from wpsync.source.fields import ALIASES, FIELDS, IGNORED_KEYS, rest_base_for
 from wpsync.source.mapping import Mapped, MappingDefaults, map_document
-from wpsync.source.slugs import slugify
+from wpsync.source.slugs import slugify, stored_slug
 
 DEFAULTS = MappingDefaults()
 
@@ -215,7 +216,9 @@ def test_a_heading_over_a_thousand_characters_is_an_error() -> None:
         ("C++ -- the  good parts", "c-the-good-parts"),
         ("already-a-slug", "already-a-slug"),
         ("2024", "2024"),
-        ("Ελληνικά and latin", "and-latin"),
+        ("Ελληνικά and latin", "ελληνικά-and-latin"),  # WordPress keeps other scripts
+        ("Привет, мир", "привет-мир"),
+        ("%d0%bf%d1%80%d0%b8", "при"),  # as WordPress stores it: decoded
     ],
 )
 def test_a_front_matter_slug_is_sanitised_like_wordpress(given: str, slug: str) -> None:
@@ -228,10 +231,10 @@ def test_a_slug_is_at_most_200_characters() -> None:
 
 
 def test_a_slug_with_nothing_usable_is_an_error() -> None:
-    error = failure({"title": "T", "slug": "日本語"}, key_lines={"title": 2, "slug": 7})
+    error = failure({"title": "T", "slug": "— … —"}, key_lines={"title": 2, "slug": 7})
     assert error.line == 7
     assert (
-        error.reason == "front-matter key 'slug' '日本語' has no letters or digits left for a slug"
+        error.reason == "front-matter key 'slug' '— … —' has no letters or digits left for a slug"
     )
 
 
@@ -730,7 +733,14 @@ def test_slugs_are_never_empty(rel: str, front_matter: dict[str, Any]) -> None:
         payload = map_document(Document(rel, front_matter, "x", "0" * 64), DEFAULTS).payload
     except DocumentError:
         return
-    assert payload.slug and SLUG.match(payload.slug)
+    slug = payload.slug
+    assert slug and not slug.startswith("-") and not slug.endswith("-") and "--" not in slug
+    if slug.isascii():
+        assert SLUG.match(slug)
+    else:  # another script's letters, kept as WordPress keeps them
+        assert stored_slug(slug) == slug
+        assert not any(c.isspace() or c in "/.%?#" for c in slug)
+    assert len(quote(slug, safe="-").lower()) <= 200  # WordPress's limit, percent-encoded
 
 
 def test_rest_base_for_rejects_what_is_not_a_rest_base() -> None:

@@ -124,7 +124,7 @@ class SyncMachine(RuleBasedStateMachine):
         )
         (self.f.content / "img").mkdir()
         for n, name in enumerate(IMAGES):
-            (self.f.content / "img" / name).write_bytes(b"\x89PNG picture %d" % n)
+            (self.f.content / "img" / name).write_bytes(b"\x89PNG\r\n\x1a\n picture %d" % n)
         self._write(ANCHOR, Text(next(self._tokens)))
         self.sync_clean()
 

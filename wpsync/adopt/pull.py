@@ -18,25 +18,41 @@ Two halves:
 
 Never overwrites a local file unless ``force``; never touches a post already linked; a
 file the state links to another post is left alone even with ``force``.
+
+What WordPress sends is untrusted, and the files land in the writer's folder:
+
+- a file is written only inside the content folder — its name is made from the slug
+  (ASCII letters, digits, dashes: no ``/``, no leading dot, at most :data:`MAX_NAME`), its
+  folder must resolve inside the real content folder (a symlinked sub-folder leading out
+  is refused) and it is created without following a link (``O_NOFOLLOW``), atomically;
+- each file is linked in the state as soon as it is written, so a pull killed half-way
+  and run again links what it had written (a file already holding exactly what would be
+  written is linked, not skipped);
+- slugs stay as WordPress stores them (``привет-мир``, stored ``%d0%bf…``, goes in the
+  front matter decoded and is sent back the same: no URL changes) and the page tree too
+  (a page slugged ``index`` is not written as ``index.md``, which would be its folder's
+  page and adopt every top-level page on the next edit);
+- a post with bad data (a malformed id, a missing field, HTML nested too deep to convert)
+  fails alone; the others are pulled.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urljoin
 
 import yaml
 
+from wpsync.adopt.pullfiles import existing_bytes, write_inside
 from wpsync.engine.terms import TermTable, term_path
-from wpsync.errors import DocumentError
+from wpsync.errors import DocumentError, WpsyncError
+from wpsync.source.pages import INDEX_NAMES
 from wpsync.source.slugs import slugify
 
 if TYPE_CHECKING:
@@ -51,6 +67,9 @@ DEFAULT_TYPES = ("posts", "pages")
 
 #: the statuses whose date is the publication date (a draft's date floats)
 DATED_STATUSES = ("publish", "future", "private")
+
+#: the longest file name (without ``.md``) made from a slug
+MAX_NAME = 120
 
 
 # --------------------------------------------------------------------------- HTML → Markdown
@@ -148,10 +167,31 @@ def _raw(post: Mapping[str, Any], key: str) -> str:
     return str(value or "")
 
 
+def _decoded(value: object) -> str:
+    text = str(value or "") if isinstance(value, str | int) else ""
+    try:
+        return unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return text
+
+
 def post_slug(post: Mapping[str, Any]) -> str:
-    """The post's slug, decoded; a draft without one gets WordPress's suggestion."""
-    slug = unquote(str(post.get("slug") or "")) or unquote(str(post.get("generated_slug") or ""))
+    """The post's slug, decoded from the percent-encoded UTF-8 WordPress stores
+    (``%d0%bf%d1%80…`` → ``пр…``); a draft without one gets WordPress's suggestion."""
+    slug = _decoded(post.get("slug")) or _decoded(post.get("generated_slug"))
     return slug or f"post-{post.get('id')}"
+
+
+def post_id(post: Mapping[str, Any]) -> int | None:
+    """The post's ID, or None when WordPress sent none that is usable."""
+    raw = post.get("id")
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
 
 
 def _date_with_offset(post: Mapping[str, Any]) -> datetime | None:
@@ -234,9 +274,23 @@ def render_file(front: Mapping[str, Any], body: str) -> str:
     return f"---\n{block}---\n\n{body}"
 
 
-def target_rel(rest_base: str, slug: str) -> str:
-    name = slugify(slug) or "post"
-    folder = {"posts": "", "pages": "pages/"}.get(rest_base, f"{rest_base}/")
+def file_name(slug: str, post_id: int | None = None) -> str:
+    """A file name (no ``.md``) for ``slug``: ASCII letters, digits and dashes (never
+    ``/``, ``..`` or a leading dot), at most :data:`MAX_NAME` long.  A slug without Latin
+    letters (``привет-мир``) gives ``post-<id>``: a file name that gives no slug makes
+    ``sync`` warn, and the front matter holds the slug anyway."""
+    name = slugify(slug, max_length=MAX_NAME)
+    if name:
+        return name
+    return f"post-{post_id}" if post_id is not None else "post"
+
+
+def target_rel(rest_base: str, slug: str, post_id: int | None = None) -> str:
+    name = file_name(slug, post_id)
+    folder = {"posts": "", "pages": "pages/"}.get(rest_base, f"{file_name(rest_base)}/")
+    if name.lower() in INDEX_NAMES and folder:
+        # index.md is its folder's page: every top-level page would become its child
+        name = f"{name}-page"
     return f"{folder}{name}.md"
 
 
@@ -360,32 +414,56 @@ class _Pull:
         entries = self.state.entries()
         linked = {(e.rest_base, e.post_id) for e in entries.values()}
         by_rel = {rel: e for rel, e in entries.items()}
-        posts: dict[str, list[dict[str, Any]]] = {
-            t: list(self.client.list_posts_raw(t)) for t in types
-        }
-        wanted = [(t, p) for t in types for p in posts[t] if (t, int(p["id"])) not in linked]
+        posts: dict[str, list[Mapping[str, Any]]] = {}
+        for t in types:
+            posts[t] = []
+            for item in self.client.list_posts_raw(t):
+                if not isinstance(item, Mapping) or post_id(item) is None:
+                    self._bad(t, item)
+                    continue
+                posts[t].append(item)
+        wanted = [(t, p) for t in types for p in posts[t] if (t, post_id(p)) not in linked]
         already = sum(len(v) for v in posts.values()) - len(wanted)
         needs_terms = any(p.get("categories") or p.get("tags") for _, p in wanted)
         categories = self.client.list_terms("categories") if needs_terms else {}
         tags = self.client.list_terms("tags") if needs_terms else {}
-        parents = {int(p["id"]): post_slug(p) for p in posts.get("pages", [])}
-        if any(p.get("parent") and int(p["parent"]) not in parents for _, p in wanted):
-            parents.update(
-                {int(p["id"]): post_slug(p) for p in self.client.list_posts_raw("pages")}
-            )
+        parents = _slugs_by_id(posts.get("pages", []))
+        if any(_parent_id(p) not in (None, *parents) for _, p in wanted):
+            parents.update(_slugs_by_id(self.client.list_posts_raw("pages")))
         claimed: set[str] = set()
-        written: list[tuple[str, str, Mapping[str, Any], str]] = []
         for rest_base, post in wanted:
             try:
+                rel = target_rel(rest_base, post_slug(post), post_id(post))
+            except Exception:
+                rel = f"{rest_base}/{post_id(post)}"
+            try:
                 done = self._one(rest_base, post, categories, tags, parents, by_rel, claimed)
-            except (OSError, DocumentError) as exc:
-                self._failed(target_rel(rest_base, post_slug(post)), rest_base, post, exc)
-                continue
-            if done is not None:
-                written.append(done)
-        self._link(written)
+                if done is not None:
+                    self._link(*done)
+            except (OSError, WpsyncError) as exc:
+                self._failed(rel, rest_base, post, exc)
+            except Exception as exc:  # bad data from the site: this post fails alone
+                logger.debug("%s: could not be pulled", rel, exc_info=exc)
+                detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+                self._failed(
+                    rel,
+                    rest_base,
+                    post,
+                    DocumentError(
+                        rel,
+                        f"could not be converted: {type(exc).__name__}"
+                        + (f": {detail}" if detail else ""),
+                    ),
+                )
         requests = self.client.request_count - self._requests_before
         return PullReport(tuple(self.results), already, self.dry_run, requests)
+
+    def _bad(self, rest_base: str, post: object) -> None:
+        """A listed item without a usable ID: reported, nothing written."""
+        raw = post.get("id") if isinstance(post, Mapping) else None
+        detail = f"WordPress sent an item without a usable id ({str(raw)[:40]!r})"
+        logger.error("%s: %s", rest_base, detail)
+        self.report(PulledFile(f"{rest_base}/?", "failed", rest_base, 0, detail))
 
     def _one(
         self,
@@ -398,13 +476,14 @@ class _Pull:
         claimed: set[str],
     ) -> tuple[str, str, Mapping[str, Any], str] | None:
         """Write one post's file; (rel, rest_base, post, description) when written."""
-        post_id = int(post["id"])
+        number = post_id(post)
+        assert number is not None
         slug = post_slug(post)
-        rel = target_rel(rest_base, slug)
+        rel = target_rel(rest_base, slug, number)
         if rel in claimed:
-            rel = rel[: -len(".md")] + f"-{post_id}.md"
+            rel = rel[: -len(".md")] + f"-{number}.md"
         claimed.add(rel)
-        path = self.config.content.dir / rel
+        root = self.config.content.dir
         linked = by_rel.get(rel)
         if linked is not None:
             self.report(
@@ -412,100 +491,102 @@ class _Pull:
                     rel,
                     "skipped",
                     rest_base,
-                    post_id,
+                    number,
                     f"{rel} is linked to {linked.rest_base}/{linked.post_id}; not replaced",
-                )
-            )
-            return None
-        if path.exists() and not self.force:
-            self.report(
-                PulledFile(
-                    rel, "skipped", rest_base, post_id, "the file exists (--force replaces it)"
                 )
             )
             return None
         front = front_matter(post, rest_base, categories=categories, tags=tags, parents=parents)
         body = html_to_markdown(_raw(post, "content"), self.config.site.url)
         text = render_file(front, body)
-        if self.dry_run:
-            self.report(PulledFile(rel, "would pull", rest_base, post_id, _describe(front)))
+        existing = existing_bytes(root, rel)
+        if existing is not None and not self.force:
+            if existing == text.encode("utf-8"):
+                # written by a pull that was stopped before linking it: link it now
+                return rel, rest_base, post, _describe(front)
+            self.report(
+                PulledFile(
+                    rel, "skipped", rest_base, number, "the file exists (--force replaces it)"
+                )
+            )
             return None
-        _write_atomic(path, text)
+        if self.dry_run:
+            self.report(PulledFile(rel, "would pull", rest_base, number, _describe(front)))
+            return None
+        write_inside(root, rel, text)
         return rel, rest_base, post, _describe(front)
 
     def _failed(
-        self, rel: str, rest_base: str, post: Mapping[str, Any], exc: OSError | DocumentError
+        self, rel: str, rest_base: str, post: Mapping[str, Any], exc: OSError | WpsyncError
     ) -> None:
-        detail = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+        if isinstance(exc, OSError):
+            detail = f"cannot be written: {exc.strerror or exc}"
+        elif isinstance(exc, DocumentError) and exc.path == rel and exc.line is None:
+            detail = exc.reason  # the path is printed beside it
+        else:
+            detail = str(exc)
         logger.error("%s: %s", rel, detail)
-        self.report(PulledFile(rel, "failed", rest_base, int(post["id"]), detail))
+        self.report(PulledFile(rel, "failed", rest_base, post_id(post) or 0, detail))
 
-    def _link(self, written: list[tuple[str, str, Mapping[str, Any], str]]) -> None:
-        """Record the written files as ``sync`` would after publishing them: the hashes
-        come from sync's own reading of the files (``reading.local_items``)."""
+    def _link(self, rel: str, rest_base: str, post: Mapping[str, Any], description: str) -> None:
+        """Record one written file as ``sync`` would after publishing it: the hashes come
+        from sync's own reading of the file (``reading.local_items``)."""
         from wpsync.engine.plan import Changed
         from wpsync.engine.reading import local_items
         from wpsync.model import Entry
 
-        if not written:
-            return
-        items = {
-            item.rel: item for item in local_items(self.config, self.state, [w[0] for w in written])
-        }
-        for rel, rest_base, post, description in written:
-            item = items.get(rel)
-            if not isinstance(item, Changed):
-                error = getattr(item, "error", None)
-                self._failed(
-                    rel, rest_base, post, error or DocumentError(rel, "could not be read back")
-                )
-                continue
-            payload = item.payload
-            for warning in item.warnings:
-                logger.warning("%s: %s", rel, warning)
-            slug = post_slug(post)
-            if payload.rest_base != rest_base or payload.slug != slug:
-                logger.warning(
-                    "%s: maps to %s '%s', not %s '%s' as in WordPress",
-                    rel,
-                    payload.rest_base,
-                    payload.slug,
-                    rest_base,
-                    slug,
-                )
-            self.state.put(
-                Entry(
-                    rel=rel,
-                    rest_base=rest_base,
-                    post_id=int(post["id"]),
-                    slug=payload.slug,
-                    source_hash=item.source_hash,
-                    payload_hash=item.payload_hash,
-                    modified_gmt=str(post.get("modified_gmt") or ""),
-                    link=str(post.get("link") or ""),
-                    size=item.stat.size,
-                    mtime_ns=item.stat.mtime_ns,
-                )
+        [item] = local_items(self.config, self.state, [rel])
+        number = post_id(post)
+        assert number is not None
+        if not isinstance(item, Changed):
+            error = getattr(item, "error", None)
+            raise error or DocumentError(rel, "could not be read back")
+        payload = item.payload
+        for warning in item.warnings:
+            logger.warning("%s: %s", rel, warning)
+        slug = post_slug(post)
+        if payload.rest_base != rest_base or payload.slug != slug:
+            logger.warning(
+                "%s: maps to %s '%s', not %s '%s' as in WordPress",
+                rel,
+                payload.rest_base,
+                payload.slug,
+                rest_base,
+                slug,
             )
-            self.report(PulledFile(rel, "pulled", rest_base, int(post["id"]), description))
+        self.state.put(
+            Entry(
+                rel=rel,
+                rest_base=rest_base,
+                post_id=number,
+                slug=payload.slug,
+                source_hash=item.source_hash,
+                payload_hash=item.payload_hash,
+                modified_gmt=str(post.get("modified_gmt") or ""),
+                link=str(post.get("link") or ""),
+                size=item.stat.size,
+                mtime_ns=item.stat.mtime_ns,
+            )
+        )
+        self.report(PulledFile(rel, "pulled", rest_base, number, description))
+
+
+def _parent_id(post: Mapping[str, Any]) -> int | None:
+    parent = post.get("parent")
+    return parent if isinstance(parent, int) and not isinstance(parent, bool) and parent else None
+
+
+def _slugs_by_id(pages: Iterable[Mapping[str, Any]]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for page in pages:
+        number = post_id(page) if isinstance(page, Mapping) else None
+        if number is not None:
+            out[number] = post_slug(page)
+    return out
 
 
 def _describe(front: Mapping[str, Any]) -> str:
     return f"{front.get('status')} {front.get('type')} '{front.get('slug')}'"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.pull.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
@@ -39,6 +40,7 @@ from wpsync.engine.plan import (
 )
 from wpsync.engine.prefetch import look_up, warm_terms
 from wpsync.engine.reading import Reader
+from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
@@ -338,8 +340,10 @@ class _Run:
                     bodies.append(resolver.body(action, targets))
                 except (RemoteError, DocumentError) as exc:
                     self._fail(action.rel, exc)
-                except AuthError:
+                except WpsyncError:
                     raise
+                except Exception as exc:  # a bug rendering this file: it fails alone
+                    self._fail(action.rel, unreadable(action.rel, exc, "rendered"))
             self._send(bodies)
             resolver.sent(bodies)
         resolver.relink()
@@ -408,7 +412,7 @@ class _Run:
             rel=action.rel,
             rest_base=action.payload.rest_base,
             post_id=post.id,
-            slug=post.slug,
+            slug=unquote(post.slug),  # as front matter writes it (привет, not %d0%bf…)
             source_hash=action.source_hash,
             payload_hash=action.payload_hash,
             modified_gmt=post.modified_gmt,
@@ -427,8 +431,10 @@ class _Run:
         else:
             verb = "updated"
             detail = f"renamed from {action.renamed_from}" if action.renamed_from else None
-        if post.slug != action.payload.slug:
-            self.warnings.append(f"{action.rel}: WordPress changed the slug to '{post.slug}'")
+        if unquote(post.slug) != action.payload.slug:  # stored percent-encoded: привет → %d0…
+            self.warnings.append(
+                f"{action.rel}: WordPress changed the slug to '{unquote(post.slug)}'"
+            )
         logger.info("%s %s/%d %s", verb, action.payload.rest_base, post.id, action.rel)
         self._report(FileResult(action.rel, verb, post.id, detail=detail, link=post.link or None))
 

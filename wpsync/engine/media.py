@@ -1,9 +1,12 @@
 """Local images → the site's media library, each file's bytes uploaded once per site.
 
 - :class:`LocalImages` finds an image a post refers to (content-root-relative path),
-  refuses anything outside the content folder (``../``, a symlink leading out), and
-  hashes it, remembering ``(size, mtime) → hash`` in the state so a run with nothing
-  changed reads no image.
+  refuses anything outside the content folder (``../``, a symlink leading out; the file
+  itself is opened without following a link), refuses what is not an image by its
+  content (``source/imagetypes.py``: a text file named ``x.png``, ``secrets.txt``, an
+  SVG, which WordPress refuses without a plugin), and hashes it, remembering
+  ``(size, mtime) → hash`` in the state so a run with nothing changed reads no image
+  (only bytes that passed the check are remembered; an upload checks them again).
 - :class:`MediaLibrary` turns those hashes into attachments: a hash the state already
   knows (``state.media``) is never sent again, whichever post or file name uses it; a new
   one is journalled (``state.media_pending``) before it leaves, so an upload whose answer
@@ -14,7 +17,6 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
 import os
 import posixpath
 import stat
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from wpsync.errors import AuthError, MediaError, RemoteError, TransportError
 from wpsync.model import MediaEntry, MediaRef, bytes_hash
+from wpsync.source.imagetypes import SVG, sniff_image
 from wpsync.store.state import StateStore
 
 if TYPE_CHECKING:
@@ -40,8 +43,10 @@ __all__ = ["ImageError", "LocalImages", "MediaLibrary", "UploadFailed"]
 class ImageError(MediaError):
     """A local image cannot be used; ``reason`` completes "image 'x.png' …"."""
 
-    def __init__(self, rel: str, reason: str) -> None:
-        super().__init__(f"image {rel!r} {reason}")
+    def __init__(self, rel: str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(
+            f"image {rel!r} {reason}", hint=hint or "images must be files inside the content folder"
+        )
         self.rel = rel
         self.reason = reason
 
@@ -109,22 +114,55 @@ class LocalImages:
         cached = self._state.media_file(rel) if self._state is not None else None
         if cached is not None and cached[:2] == (st.st_size, st.st_mtime_ns):
             return cached[2]
-        digest = bytes_hash(self._read_path(rel, path))
+        data = self._read_path(rel, path)
+        image_type(rel, data)
+        digest = bytes_hash(data)
         if self._state is not None and self._remember:
             self._state.put_media_file(rel, st.st_size, st.st_mtime_ns, digest)
         return digest
 
-    def read(self, rel: str) -> bytes:
-        """The image's bytes (any thread: touches no state)."""
+    def read(self, rel: str) -> tuple[bytes, str]:
+        """The image's bytes and MIME type (any thread: touches no state)."""
         path, _ = self.path(rel)
-        return self._read_path(rel, path)
+        data = self._read_path(rel, path)
+        return data, image_type(rel, data)
 
     @staticmethod
     def _read_path(rel: str, path: Path) -> bytes:
+        """The bytes of the file ``path`` (already resolved inside the folder), opened
+        without following a link swapped in since."""
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            return path.read_bytes()
+            fd = os.open(path, flags)
         except OSError as exc:
             raise ImageError(rel, f"cannot be read: {exc.strerror}") from None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise ImageError(rel, "is not a file")
+                return handle.read()
+        except OSError as exc:
+            raise ImageError(rel, f"cannot be read: {exc.strerror}") from None
+
+
+def image_type(rel: str, data: bytes) -> str:
+    """The MIME type of the image ``data``, told by its content; :class:`ImageError`
+    when it is not an image WordPress takes (nothing of it is uploaded)."""
+    mime = sniff_image(data)
+    if mime == SVG:
+        raise ImageError(
+            rel,
+            "is an SVG: WordPress does not accept SVG uploads without a plugin",
+            hint="convert it to PNG or WebP, or install a plugin that allows SVG (Safe SVG)",
+        )
+    if mime is None:
+        raise ImageError(
+            rel,
+            "is not an image (by its content: PNG, JPEG, GIF, WebP, AVIF, HEIC, BMP, ICO or"
+            " TIFF are uploaded); not uploaded",
+            hint="only images go to the media library; link to other files instead",
+        )
+    return mime
 
 
 # ---------------------------------------------------------------------------- the library
@@ -154,7 +192,7 @@ class MediaLibrary:
         self._concurrency = max(1, concurrency)
         self._stopping = stopping
         self._known: dict[str, MediaEntry] = state.media()
-        self._failed: dict[str, UploadFailed] = {}
+        self._failed: dict[str, UploadFailed | ImageError] = {}
         self.uploaded = 0  # files sent to WordPress by this object
         self.recovered = 0  # journalled uploads found on the site instead of sent again
 
@@ -206,9 +244,7 @@ class MediaLibrary:
                     continue
                 except ImageError as exc:
                     self._state.clear_media_pending(item.content_hash)
-                    self._failed[item.content_hash] = UploadFailed(
-                        item.ref.rel, RemoteError(str(exc))
-                    )
+                    self._failed[item.content_hash] = exc
                     continue
                 entry = MediaEntry(item.content_hash, media.id, media.source_url, item.ref.rel)
                 self._state.record_media(entry)
@@ -221,7 +257,7 @@ class MediaLibrary:
     def _upload(self, item: _Wanted, journalled: bool) -> tuple[RemoteMedia, bool]:
         if (stopping := self._stopping()) is not None:
             raise stopping
-        data = self._images.read(item.ref.rel)
+        data, mime = self._images.read(item.ref.rel)
         if bytes_hash(data) != item.content_hash:
             raise ImageError(item.ref.rel, "changed while wpsync was reading it; run again")
         client = self._client()
@@ -231,7 +267,6 @@ class MediaLibrary:
             if found is not None:
                 logger.info("%s: found an earlier upload whose answer was lost", item.ref.rel)
                 return found, True
-        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         logger.info("uploading %s (%d bytes)", item.ref.rel, len(data))
         media = client.upload_media(
             self._images.root / item.ref.rel,
@@ -244,7 +279,7 @@ class MediaLibrary:
         return media, False
 
     def get(self, ref: MediaRef) -> MediaEntry:
-        """The attachment for ``ref``: raises :class:`ImageError` (local file unusable) or
+        """The attachment for ``ref``: raises :class:`ImageError` (local file unusable, not an image) or
         :class:`UploadFailed`; uploads it now if :meth:`ensure` was not told about it."""
         digest = self._images.hash_of(ref.rel)
         if digest not in self._known and digest not in self._failed:

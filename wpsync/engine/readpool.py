@@ -11,7 +11,10 @@ never in the watch daemon, whose observer and scheduler threads run beside it.  
 unexpected about the pool (no ``fork`` on this platform, a worker that died) falls back
 to reading in this process: the result is the same, only slower.
 
-:func:`load` is the pure part (no logging, no state): it runs in the workers.
+:func:`load` is the pure part (no state; it logs only an unexpected exception's
+traceback, at debug level): it runs in the workers.  Whatever goes wrong reading or
+mapping one file — an exception no one foresaw included — fails that file alone
+(:func:`unreadable`); the run goes on.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
         mapped = map_document(doc, defaults)
     except DocumentError as error:
         return Broken(task.rel, error)
+    except Exception as exc:  # a bug in a parser or mapper: this file fails, not the run
+        return Broken(task.rel, unreadable(task.rel, exc))
     return Changed(
         task.rel,
         task.stat,
@@ -78,6 +83,15 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
         payload_hash(mapped.payload),
         mapped.warnings,
     )
+
+
+def unreadable(rel: str, exc: Exception, what: str = "read") -> DocumentError:
+    """The error of a file that raised something unexpected while being read or
+    rendered (``what``); the traceback goes to the debug log."""
+    logger.debug("%s: unexpected error", rel, exc_info=exc)
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    message = f"could not be {what}: {type(exc).__name__}" + (f": {detail}" if detail else "")
+    return DocumentError(rel, message, hint="-vv shows the traceback; please report it")
 
 
 # A DocumentError does not survive pickling (its constructor takes more than its message),

@@ -250,9 +250,7 @@ class References:
         except ImageError as exc:
             return Broken(
                 item.rel,
-                DocumentError(
-                    item.rel, str(exc), hint="images must be files inside the content folder"
-                ),
+                DocumentError(item.rel, str(exc), hint=exc.hint),
             )
         assert self._targets is not None
         for rel in payload.links:

@@ -94,7 +94,7 @@ class Resolver:
         try:
             rendered = self._refs.render(payload, self.media, targets)
         except ImageError as exc:
-            raise DocumentError(payload.rel, str(exc)) from None
+            raise DocumentError(payload.rel, str(exc), hint=exc.hint) from None
         except UploadFailed as exc:
             kind = TransportError if isinstance(exc.error, TransportError) else RemoteError
             raise kind(

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from wpsync.model import JSONValue, MediaRef
 from wpsync.source.render import is_local_ref
-from wpsync.source.slugs import slugify
+from wpsync.source.slugs import explicit_slug
 
 __all__ = [
     "ALIASES",
@@ -233,11 +233,11 @@ def _clean_title(value: object, ctx: FieldContext) -> str | None:
 
 def _clean_slug(value: object, ctx: FieldContext) -> str:
     raw = _text(value)
-    slug = slugify(raw)
+    slug = explicit_slug(raw)
     if not slug:
         raise InvalidValue(
             f"{_describe(raw)} has no letters or digits left for a slug",
-            hint="use ASCII letters, digits and dashes, e.g. slug: my-post",
+            hint="use letters, digits and dashes, e.g. slug: my-post",
         )
     return slug
 
@@ -385,7 +385,7 @@ def _clean_menu_order(value: object, ctx: FieldContext) -> int:
 def _clean_parent(value: object, ctx: FieldContext) -> str:
     if not isinstance(value, str):
         raise InvalidValue(f"must be the parent page's slug, not {_describe(value)}")
-    slug = slugify(value)
+    slug = explicit_slug(value)
     if not slug:
         raise InvalidValue(f"{_describe(value)} is not a usable slug")
     return slug

@@ -32,6 +32,7 @@ from types import TracebackType
 
 from wpsync.errors import StateError
 from wpsync.model import Entry, JSONValue, MediaEntry, Pending, Pushed, Pushing
+from wpsync.store.disk import unwritable, write_problem
 from wpsync.store.lock import make_private_dir
 from wpsync.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES
 
@@ -77,11 +78,14 @@ class StateStore:
             raise StateError(
                 f"no state file at {path}", hint="run `wpsync sync` or `wpsync state rebuild`"
             )
-        make_private_dir(state_dir)
+        try:
+            make_private_dir(state_dir)
+        except OSError as exc:
+            raise unwritable(state_dir, exc) from None
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         except sqlite3.Error as exc:
-            raise StateError(f"cannot open state file {path}: {exc}") from None
+            raise unwritable(path, exc) from None
         store = cls(path, conn)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -92,8 +96,10 @@ class StateStore:
                 store._create(site_url)
             store._identity = _identity(path)
             store._data_version = store._version()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             conn.close()
+            if write_problem(exc) is not None or isinstance(exc, OSError):
+                raise unwritable(path, exc) from None
             raise _corrupt(path, str(exc)) from None
         except StateError:
             conn.close()
@@ -183,14 +189,26 @@ class StateStore:
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
+        """One exclusive transaction; a disk that refuses the write (read-only, full)
+        is a :class:`StateError` naming the file, not SQLite's own exception."""
         try:
-            yield
-        except BaseException:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._entries = self._pushed = None
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
             self._entries = self._pushed = None
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+            if write_problem(exc) is None:
+                raise
+            if self._conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            raise unwritable(self.path, exc) from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

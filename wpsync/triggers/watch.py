@@ -367,6 +367,10 @@ class Daemon:
             except WpsyncError as exc:
                 logger.error("%s", exc)
                 return
+            except Exception as exc:  # a bug: this sync is lost, the daemon goes on
+                logger.error("the sync failed: %s: %s", type(exc).__name__, exc)
+                logger.debug("the sync failed", exc_info=exc)
+                return
         self.outcome.syncs += 1
         self._after(job, report)
 
