@@ -53,3 +53,15 @@ def test_the_state_folder_is_private_whatever_the_umask(tmp_path: Path) -> None:
         os.umask(old)
     assert stat.S_IMODE(state_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((state_dir / "lock").stat().st_mode) == 0o600
+
+
+def test_a_state_folder_others_can_write_to_is_refused(tmp_path: Path) -> None:
+    state_dir = tmp_path / ".wpsync"
+    state_dir.mkdir()
+    os.chmod(state_dir, 0o777)
+    with pytest.raises(StateError, match="other users") as caught:
+        FolderLock(state_dir).acquire(timeout=1)
+    assert caught.value.hint == f"chmod 700 {state_dir}"
+    os.chmod(state_dir, 0o700)
+    with FolderLock(state_dir):
+        pass

@@ -26,12 +26,12 @@ COLOURS = {
 
 
 def render_plan(plan: FilePlan, *, colour: bool, diff: bool) -> list[str]:
-    from wpsync.cli.terminal import paint
+    from wpsync.cli.terminal import paint, shown
 
     ident = f" #{plan.post_id}" if plan.post_id else ""
     lines = [
         f"{paint(f'{plan.action:<9}', COLOURS[plan.action], colour)} "
-        f"{plan.path}{ident}: {plan.reason}"
+        f"{shown(plan.path)}{ident}: {shown(plan.reason)}"
     ]
     if not diff:
         return lines
@@ -39,9 +39,11 @@ def render_plan(plan: FilePlan, *, colour: bool, diff: bool) -> list[str]:
     for change in plan.changes:
         if change.field == "content":
             continue
-        lines.append(f"{pad}{change.field}: {change.remote!r} → {change.local!r}")
+        lines.append(
+            f"{pad}{change.field}: {shown(repr(change.remote))} → {shown(repr(change.local))}"
+        )
     if plan.note:
-        lines.append(f"{pad}({plan.note})")
+        lines.append(f"{pad}({shown(plan.note)})")
     for line in plan.diff.splitlines():
         if line.startswith(("+++", "---")):
             lines.append(pad + paint(line, "bold", colour))

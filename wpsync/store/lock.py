@@ -35,10 +35,20 @@ def held_lock_fds() -> frozenset[int]:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create the state folder readable by its owner alone (0700 whatever the umask)."""
+    """Create the state folder readable by its owner alone (0700 whatever the umask); an
+    existing one that other users can write to is refused."""
     if not path.is_dir():
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(path, 0o700)
+        return
+    # An existing folder others may write into could hold a planted link or state: refuse
+    # it, as OpenSSH refuses a ~/.ssh others can write to.
+    mode = path.stat().st_mode
+    if mode & (stat.S_IWGRP | stat.S_IWOTH) and not mode & stat.S_ISVTX:
+        raise StateError(
+            f"the state folder {path} can be written by other users",
+            hint=f"chmod 700 {path}",
+        )
 
 
 def open_plain_file(path: Path) -> int:
