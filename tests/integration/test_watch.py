@@ -258,3 +258,29 @@ def test_a_changed_image_is_uploaded_again_and_its_post_updated_by_the_daemon(si
         daemon.wait_for(updated("pic.md"))
     after = post(site.wp, pic)["content"]["raw"]
     assert after != before and "img/a.png" not in after
+
+
+#: Markdown made to exhaust a parser (issue 14): each fails alone, the daemon goes on
+BOMBS = {
+    "stars.md": "**" * 1000 + "\n",
+    "nested-list.md": "".join("  " * depth + "- item\n" for depth in range(300)),
+    "brackets.md": "[" * 10_000 + "\n",
+    "quotes.md": ">" * 10_000 + " deep\n",
+}
+
+
+def test_markdown_bombs_saved_while_watching_fail_alone_and_the_daemon_goes_on(
+    site: Site,
+) -> None:
+    site.write("before.md", body("before"))
+    with WatchDaemon(site) as daemon:
+        daemon.wait_for(created("before.md"))
+        for rel, text in BOMBS.items():
+            site.write(rel, text)
+        time.sleep(1.5)  # debounced, synced (or failed) by now
+        site.write("after.md", body("after"))
+        daemon.wait_for(created("after.md"), timeout=60)
+        assert daemon.running, daemon.log()
+        assert daemon.count(r"Traceback|RecursionError") == 0, daemon.log()
+    slugs = {p["slug"] for p in all_posts(site.wp)}
+    assert {"before", "after"} <= slugs
