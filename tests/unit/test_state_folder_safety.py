@@ -65,3 +65,15 @@ def test_a_state_folder_others_can_write_to_is_refused(tmp_path: Path) -> None:
     os.chmod(state_dir, 0o700)
     with FolderLock(state_dir):
         pass
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_a_planted_link_beside_the_state_file_is_refused(tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"keep")
+    state_dir = tmp_path / ".wpsync"
+    state_dir.mkdir(mode=0o700)
+    (state_dir / f"state.sqlite{suffix}").symlink_to(target)
+    with pytest.raises(StateError, match="symbolic link"):
+        StateStore.open(state_dir, "https://blog.example.com")
+    assert target.read_bytes() == b"keep"

@@ -66,11 +66,14 @@ class StateStore:
     @classmethod
     def open(cls, state_dir: Path, site_url: str, *, create: bool = True) -> StateStore:
         path = state_dir / STATE_FILE
-        if path.is_symlink():
-            raise StateError(
-                f"{path} is a symbolic link; wpsync does not follow links in its state folder",
-                hint="remove it; `wpsync state rebuild` makes a new state from WordPress",
-            )
+        # SQLite writes beside the file too (-wal, -shm, -journal): no link among them
+        for name in (STATE_FILE, *(STATE_FILE + s for s in ("-wal", "-shm", "-journal"))):
+            if (state_dir / name).is_symlink():
+                raise StateError(
+                    f"{state_dir / name} is a symbolic link; wpsync does not follow links in "
+                    "its state folder",
+                    hint="remove it; `wpsync state rebuild` makes a new state from WordPress",
+                )
         exists = path.exists()
         if exists and path.stat().st_size == 0:
             raise _corrupt(path, "the file is empty (truncated)")
