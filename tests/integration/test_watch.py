@@ -284,3 +284,15 @@ def test_markdown_bombs_saved_while_watching_fail_alone_and_the_daemon_goes_on(
         assert daemon.count(r"Traceback|RecursionError") == 0, daemon.log()
     slugs = {p["slug"] for p in all_posts(site.wp)}
     assert {"before", "after"} <= slugs
+
+
+def test_a_file_that_fails_is_logged_with_its_path_and_reason(site: Site) -> None:
+    site.write("good.md", body("good"))
+    with WatchDaemon(site) as daemon:
+        daemon.wait_for(created("good.md"))
+        site.write("broken.md", "---\ntitle: [unclosed\n---\nBody.\n")
+        [line] = daemon.wait_for(r"ERROR wpsync\.triggers\.watch: failed broken\.md:\d+: ")
+        assert "broken.md" in line
+        site.write("broken.md", "---\ntitle: Fixed\n---\nBody.\n")
+        daemon.wait_for(created("broken.md"))
+        assert daemon.count(r"failed broken\.md") == 1, daemon.log()

@@ -442,7 +442,9 @@ class _Run:
         message = str(exc)
         if isinstance(exc, RemoteError) and exc.code and exc.code not in message:
             message = f"{message} ({exc.code})"
-        logger.error("%s: %s%s", rel, prefix, message)
+        # One line per failed file is the front end's (the command's "failed" line, the
+        # daemon's log line): here only for -vv.
+        logger.debug("%s: %s%s", rel, prefix, message)
         transient = isinstance(exc, TransportError)
         self._report(FileResult(rel, "failed", error=prefix + message, transient=transient))
 

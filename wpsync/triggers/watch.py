@@ -414,7 +414,14 @@ class Daemon:
             logger.warning("conflict %s (post %s): %s", result.path, result.id, result.error)
         elif result.action == "unchanged":
             logger.debug("unchanged %s", result.path)
-        # failures are logged by the sync itself, one line each
+        elif result.action == "failed" and result.transient:
+            # WordPress did not answer: the change is kept and sent again
+            logger.warning("not sent %s: %s", result.path, result.error)
+        elif result.action == "failed":
+            # A document error already starts with "path:line:"; don't say the path twice.
+            error = result.error or ""
+            where = "" if error.startswith(f"{result.path}:") else f"{result.path}: "
+            logger.error("failed %s%s", where, error)
 
     def _rel(self, path: str) -> str:
         return os.path.relpath(path, self.root)
