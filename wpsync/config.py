@@ -14,7 +14,7 @@ import shlex
 import subprocess
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -35,6 +35,12 @@ STATUSES = ("publish", "future", "draft", "pending", "private")
 #: the Markdown parsers (``content.markdown``): CommonMark/GFM, or Python-Markdown for archives
 MarkdownEngine = Literal["commonmark", "python-markdown"]
 MARKDOWN_ENGINES: tuple[MarkdownEngine, ...] = ("commonmark", "python-markdown")
+
+#: the tools an archive may have been written for (``content.dialect``); see
+#: :mod:`wpsync.source.dialect`
+Dialect = Literal["plain", "obsidian", "hugo", "jekyll", "docs"]
+DIALECTS: tuple[Dialect, ...] = ("plain", "obsidian", "hugo", "jekyll", "docs")
+DialectSetting = Literal["auto", "plain", "obsidian", "hugo", "jekyll", "docs"]
 
 
 class Secret:
@@ -94,6 +100,12 @@ class ContentConfig:
     block_editor: bool
     max_file_mb: float
     markdown: MarkdownEngine = "commonmark"
+    #: ``[content] dialect``: "auto" (detected from the folder) or one of ``DIALECTS``
+    dialect: DialectSetting = "auto"
+    #: ``[content] exclude``: globs (relative to the content folder) never published
+    exclude: tuple[str, ...] = ()
+    #: the folder of config.toml (where dialect detection stops looking up)
+    project: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,8 @@ class Config:
     state: StateConfig
     sync: SyncConfig
     watch: WatchConfig
+    #: ``[authors]``: a front-matter author name → the WordPress user (login, or user ID)
+    authors: Mapping[str, str | int] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- schema
@@ -141,6 +155,10 @@ class Key:
 
 def _one_of(*choices: str) -> Check:
     return lambda v: None if v in choices else f"must be one of {', '.join(choices)}"
+
+
+def _globs(v: Any) -> str | None:
+    return None if all(isinstance(g, str) and g for g in v) else "must be a list of globs"
 
 
 def _positive(v: Any) -> str | None:
@@ -192,6 +210,13 @@ _SCHEMA: dict[str, dict[str, Key]] = {
             _one_of(*MARKDOWN_ENGINES),
             "commonmark (CommonMark + GFM) or python-markdown (for archives written for it)",
         ),
+        "dialect": Key(
+            str,
+            "auto",
+            _one_of("auto", *DIALECTS),
+            "auto (detected from the folder), plain, obsidian, hugo, jekyll or docs",
+        ),
+        "exclude": Key(list, [], _globs, "globs of files never published, e.g. drafts/**"),
     },
     "state": {
         "path": Key(str, ".wpsync", doc="state folder (relative to the config file)"),
@@ -226,16 +251,18 @@ def schema() -> Mapping[str, Mapping[str, Key]]:
 def _type_name(t: type | tuple[type, ...]) -> str:
     if isinstance(t, tuple):
         return "number" if float in t else " or ".join(x.__name__ for x in t)
-    return {str: "string", bool: "true/false", int: "integer"}.get(t, t.__name__)
+    return {str: "string", bool: "true/false", int: "integer", list: "list"}.get(t, t.__name__)
 
 
 def _validate(raw: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
     values: dict[str, dict[str, Any]] = {}
     for section in raw:
+        if section in _FREE_SECTIONS:
+            continue
         if section not in _SCHEMA:
             raise ConfigError(
                 f"{source}: unknown section [{section}]",
-                hint=f"known sections: {', '.join(_SCHEMA)}",
+                hint=f"known sections: {', '.join([*_SCHEMA, *_FREE_SECTIONS])}",
             )
         if not isinstance(raw[section], Mapping):
             raise ConfigError(f"{source}: [{section}] must be a table")
@@ -266,6 +293,25 @@ def _validate(raw: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
             out[key] = value
         values[section] = out
     return values
+
+
+#: tables whose keys are the user's own (``[authors]``: name → WordPress user)
+_FREE_SECTIONS = ("authors",)
+
+
+def _authors(raw: Any, source: str) -> dict[str, str | int]:
+    """``[authors]``: each front-matter author name → a WordPress login or user ID."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{source}: [authors] must be a table")
+    out: dict[str, str | int] = {}
+    for name, user in raw.items():
+        if isinstance(user, bool) or not isinstance(user, (str, int)) or user in ("", 0):
+            raise ConfigError(
+                f"{source}: 'authors.{name}' must be a WordPress login or a user ID",
+                hint='e.g. [authors]\nparkr = "parker"',
+            )
+        out[str(name)] = user
+    return out
 
 
 def _as_tuple(t: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -424,6 +470,9 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         block_editor=c["block_editor"],
         max_file_mb=float(c["max_file_mb"]),
         markdown=c["markdown"],
+        dialect=c["dialect"],
+        exclude=tuple(c["exclude"]),
+        project=base,
     )
     return Config(
         path=path.resolve(),
@@ -432,6 +481,7 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         state=StateConfig(path=state_path),
         sync=SyncConfig(**values["sync"]),
         watch=WatchConfig(**values["watch"]),
+        authors=_authors(raw.get("authors", {}), str(path)),
     )
 
 

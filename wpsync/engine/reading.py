@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from wpsync.config import Config, ContentConfig
     from wpsync.engine.readpool import ReadSettings
     from wpsync.model import Entry
+    from wpsync.source.dialect import Detected
     from wpsync.store.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,15 @@ def read_settings(content: ContentConfig) -> ReadSettings:
         content.default_type,
         content.default_status,
         content.markdown,
+        content_dialect(content).dialect,
     )
+
+
+def content_dialect(content: ContentConfig) -> Detected:
+    """The dialect of the content folder: ``[content] dialect``, or detected for "auto"."""
+    from wpsync.source.dialect import choose_dialect
+
+    return choose_dialect(content.dialect, content.dir, content.project or content.dir)
 
 
 class Reader:

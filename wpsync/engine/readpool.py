@@ -25,7 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wpsync.config import MarkdownEngine
+from wpsync.config import Dialect, MarkdownEngine
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import DocumentError
 
@@ -45,6 +45,7 @@ class ReadSettings:
     default_type: str
     default_status: str
     markdown: MarkdownEngine = "commonmark"
+    dialect: Dialect = "plain"
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
         if task.known_hash is not None and doc.source_hash == task.known_hash:
             return Unchanged(task.rel, task.stat)
         defaults = MappingDefaults(
-            settings.default_type, settings.default_status, settings.markdown
+            settings.default_type, settings.default_status, settings.markdown, settings.dialect
         )
         mapped = map_document(doc, defaults)
     except DocumentError as error:

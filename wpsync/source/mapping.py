@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from wpsync.config import Dialect
 from wpsync.errors import DocumentError
 from wpsync.model import Document, MediaRef, PostPayload
 from wpsync.source.dialects import convert_template_tags
@@ -63,6 +64,8 @@ class MappingDefaults:
     default_type: str = "post"
     default_status: str = "publish"
     markdown: MarkdownEngine = DEFAULT_ENGINE
+    #: the tool the archive was written for (:mod:`wpsync.source.dialect`)
+    dialect: Dialect = "plain"
 
     def __post_init__(self) -> None:
         if self.markdown not in ENGINES:
