@@ -298,24 +298,32 @@ def _inline(lines: list[str], code: frozenset[int], links: _Links) -> list[str]:
 
 
 def _outside_code(text: str, first: int, links: _Links) -> str:
-    leave = sorted([*_code_spans(text), *((m.start(), m.end()) for m in _LEAVE.finditer(text))])
+    if "[[" in text:
+
+        def link(found: re.Match[str], base: int) -> str:
+            line = first + text.count("\n", 0, base + found.start())
+            return links.replace(found.group(2), embed=bool(found.group(1)), line=line)
+
+        text = _between(
+            text, _code_spans(text), lambda s, base: _WIKILINK.sub(lambda m: link(m, base), s)
+        )
+    if "==" in text:
+        leave = [*_code_spans(text), *((m.start(), m.end()) for m in _LEAVE.finditer(text))]
+        text = _between(text, leave, lambda s, base: _HIGHLIGHT.sub(r"<mark>\1</mark>", s))
+    return text
+
+
+def _between(text: str, leave: list[tuple[int, int]], change: Callable[[str, int], str]) -> str:
+    """``text`` with ``change(segment, offset)`` applied to what is outside ``leave``."""
     parts: list[str] = []
     cursor = 0
-    for start, end in [*leave, (len(text), len(text))]:
-        if start < cursor:  # inside a region already kept
+    for start, end in [*sorted(leave), (len(text), len(text))]:
+        if start < cursor:  # overlaps a region already left
             if end > cursor:
                 parts.append(text[cursor:end])
                 cursor = end
             continue
-        segment = text[cursor:start]
-
-        def link(found: re.Match[str], base: int = cursor) -> str:
-            line = first + text.count("\n", 0, base + found.start())
-            return links.replace(found.group(2), embed=bool(found.group(1)), line=line)
-
-        segment = _WIKILINK.sub(link, segment)
-        segment = _HIGHLIGHT.sub(r"<mark>\1</mark>", segment)
-        parts.append(segment)
+        parts.append(change(text[cursor:start], cursor))
         parts.append(text[start:end])
         cursor = end
     return "".join(parts)
@@ -429,6 +437,8 @@ def _callouts(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
             continue
         indent = quote_start.group("indent")
         end = _quote_end(items, i, indent)
+        if len(indent.expandtabs(4)) <= 3:
+            indent = ""  # not in a list item: the quote's own indent, not needed
         inner = [
             (_unquoted(text, indent) if text.lstrip().startswith(">") else text, code)
             for text, code in items[i + 1 : end]
@@ -468,7 +478,7 @@ def _quote_end(items: list[tuple[str, bool]], start: int, indent: str) -> int:
     j = start + 1
     while j < len(items):
         text, code = items[j]
-        if text.startswith(indent) and text[len(indent) :].startswith(">"):
+        if _continues(text, indent):
             j += 1
             continue
         if code or _BLOCK_START.match(text):
@@ -480,7 +490,16 @@ def _quote_end(items: list[tuple[str, bool]], start: int, indent: str) -> int:
     return j
 
 
+def _continues(text: str, indent: str) -> bool:
+    """Whether ``text`` is a ``>`` line of the quote whose first line had ``indent``."""
+    if len(indent.expandtabs(4)) <= 3:  # a quote of its own: 0 to 3 spaces before ">"
+        found = _QUOTE.match(text)
+        return found is not None and len(found.group("indent").expandtabs(4)) <= 3
+    return text.startswith(indent) and text[len(indent) :].startswith(">")
+
+
 def _unquoted(text: str, indent: str) -> str:
-    rest = text[len(indent) :] if text.startswith(indent) else text.lstrip()
-    rest = rest[1:] if rest.startswith(">") else rest
+    rest = text[len(indent) :] if text.startswith(indent) else text
+    if rest.lstrip(" \t").startswith(">"):
+        rest = rest.lstrip(" \t")[1:]
     return rest[1:] if rest.startswith(" ") else rest
