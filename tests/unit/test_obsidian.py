@@ -230,7 +230,7 @@ def test_a_callout_is_wpsyncs_callout_with_its_title_and_markdown_body() -> None
     ],
 )
 def test_callout_kinds_titles_and_folding(first: str, kind: str, title: str) -> None:
-    out = html(f"{first}\n {first[:first.index('>')]}> Body.\n")
+    out = html(f"{first}\n {first[: first.index('>')]}> Body.\n")
     assert out.startswith(
         f'<div class="wpsync-callout wpsync-callout-{kind}">\n'
         f'<p class="wpsync-callout-title">{title}</p>\n<p>Body.</p>'
@@ -408,3 +408,39 @@ def test_the_sample_vault_translates_without_raw_syntax() -> None:
             assert (VAULT / image.rel).is_file(), image.rel
         for link in mapped.payload.links:
             assert (VAULT / link).is_file(), link
+
+
+# ---------------------------------------------------------------------------- re-rendering
+
+
+def test_turning_the_dialect_on_re_renders_the_notes_it_changes(tmp_path: Path) -> None:
+    from tests.fakewp import FakeWordPress, Folder
+    from wpsync.engine.preview import run_plan
+
+    wp = FakeWordPress()
+    folder = Folder.make(tmp_path / "vault")
+    folder.write("Home.md", "# Home\n\nSee [[Other]] ==now==.\n")
+    folder.write("Other.md", "# Other\n\nNothing Obsidian here.\n")
+    first = folder.sync(wp)
+    assert {f.path: f.action for f in first.files} == dict.fromkeys(
+        ["Home.md", "Other.md"], "created"
+    )
+    home = next(p for p in wp.posts() if p.slug == "home")
+    assert "[[Other]]" in home.content
+
+    (folder.content / ".obsidian").mkdir()  # now it is a vault: dialect "auto" finds it
+    plan = {p.path: p for p in run_plan(folder.config, client_factory=wp.client_factory()).files}
+    assert plan["Home.md"].action == "update"
+    assert plan["Home.md"].reason.startswith("rendering changed")
+    assert plan["Other.md"].action == "unchanged"
+    report = folder.sync(wp)
+    assert {f.path: f.action for f in report.files} == {
+        "Home.md": "updated",
+        "Other.md": "unchanged",
+    }
+    assert "<mark>now</mark>" in home.content and "[[" not in home.content
+    assert "/other/" in home.content  # the note's permalink
+    mark = wp.request_count
+    again = folder.sync(wp)
+    assert {f.action for f in again.files} == {"unchanged"}
+    assert wp.request_count == mark
