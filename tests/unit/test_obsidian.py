@@ -250,6 +250,16 @@ def test_nested_callouts_and_a_callout_in_a_quote() -> None:
     assert blocks.count("<!-- wp:group") == 3 and "wp:html" not in blocks
 
 
+def test_callouts_with_the_python_markdown_engine() -> None:
+    doc = Document("a.md", {}, "> [!tip] Title\n> Body **bold**.\n>\n> - item\n", "0" * 64)
+    defaults = MappingDefaults(markdown="python-markdown", dialect="obsidian", vault=INDEX)
+    assert map_document(doc, defaults).payload.content == (
+        '<div class="wpsync-callout wpsync-callout-tip">\n'
+        '<p class="wpsync-callout-title">Title</p>\n'
+        "<p>Body <strong>bold</strong>.</p>\n<ul>\n<li>item</li>\n</ul>\n</div>"
+    )
+
+
 def test_a_title_only_callout_and_a_plain_quote() -> None:
     out = html("> [!tip] Only a title\n\n> Just a quote [!not] a callout.\n")
     assert out == (

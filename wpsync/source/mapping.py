@@ -219,7 +219,9 @@ def _obsidian(doc: Document, body: str, defaults: MappingDefaults, warnings: lis
     from wpsync.source import obsidian
 
     vault = defaults.vault or VaultIndex()
-    translated = obsidian.translate(body, doc.rel, vault, first_line=doc.body_line)
+    translated = obsidian.translate(
+        body, doc.rel, vault, first_line=doc.body_line, engine=defaults.markdown
+    )
     warnings.extend(translated.warnings)
     return translated.text
 

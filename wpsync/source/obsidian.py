@@ -98,9 +98,17 @@ class Translated:
 # ---------------------------------------------------------------------------- entry
 
 
-def translate(body: str, rel: str, vault: VaultIndex, *, first_line: int = 1) -> Translated:
+def translate(
+    body: str,
+    rel: str,
+    vault: VaultIndex,
+    *,
+    first_line: int = 1,
+    engine: str = "commonmark",
+) -> Translated:
     """Translate the body of note ``rel`` (its first line is line ``first_line`` of the
-    file, for the warnings).  The number of lines is kept until callouts are rebuilt."""
+    file, for the warnings) for the Markdown ``engine``.  The number of lines is kept
+    until callouts are rebuilt."""
     warnings: list[str] = []
     lines = body.split("\n")
     code = _code_lines(body)
@@ -108,7 +116,8 @@ def translate(body: str, rel: str, vault: VaultIndex, *, first_line: int = 1) ->
     lines = _inline(lines, code, _Links(rel, vault, first_line, warnings))
     items = [(line, i in code) for i, line in enumerate(lines)]
     if any("[!" in line for line, protected in items if not protected):
-        items = _callouts(items)
+        # Python-Markdown renders Markdown inside HTML only when asked (md_in_html)
+        items = _callouts(items, ' markdown="1"' if engine == "python-markdown" else "")
     return Translated("\n".join(line for line, _ in items), tuple(warnings))
 
 
@@ -423,7 +432,7 @@ def _anchor(parts: list[str]) -> str:
 # ---------------------------------------------------------------------------- callouts
 
 
-def _callouts(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def _callouts(items: list[tuple[str, bool]], extra: str = "") -> list[tuple[str, bool]]:
     """``> [!type] Title`` quotes → wpsync's callout markup; nested ones, and callouts in
     plain quotes, too.  ``items``: (line, is code)."""
     out: list[tuple[str, bool]] = []
@@ -448,7 +457,7 @@ def _callouts(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
             head = (_unquoted(line, indent), False)
             nested = [head, *inner]
             if any("[!" in text for text, code in nested if not code):
-                done = _callouts(nested)
+                done = _callouts(nested, extra)
                 out.extend(
                     (f"{indent}> {text}" if text else f"{indent}>", code) for text, code in done
                 )
@@ -462,8 +471,8 @@ def _callouts(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
             name = callout.group("type").strip()
             title = name[:1].upper() + name[1:]
         title_html = _parser("inline", _inline_parser).renderInline(title).strip()
-        body = _callouts(inner) if inner else []
-        out.append((f'{indent}<div class="wpsync-callout wpsync-callout-{kind}">', False))
+        body = _callouts(inner, extra) if inner else []
+        out.append((f'{indent}<div class="wpsync-callout wpsync-callout-{kind}"{extra}>', False))
         out.append((f'{indent}<p class="wpsync-callout-title">{title_html}</p>', False))
         out.append(("", False))
         out.extend((f"{indent}{text}" if text else "", code) for text, code in body)
