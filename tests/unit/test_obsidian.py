@@ -349,7 +349,13 @@ def test_a_comment_marker_in_code_does_not_open_a_comment() -> None:
 def test_obsidian_properties_are_known_and_publish_false_is_a_draft() -> None:
     doc = Document(
         "Ideas/Someday.md",
-        {"aliases": ["x"], "cssclasses": ["wide"], "cssclass": "n", "publish": False},
+        {
+            "aliases": ["x"],
+            "alias": "y",
+            "cssclasses": ["wide"],
+            "cssclass": "n",
+            "publish": False,
+        },
         "Text.\n",
         "0" * 64,
     )

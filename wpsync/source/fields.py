@@ -519,6 +519,7 @@ IGNORED_KEYS = frozenset(
         "linktitle",
         "translationkey",
         # Obsidian's properties (``publish: false`` makes a note a draft: mapping.py)
+        "alias",
         "cssclasses",
         "cssclass",
         "publish",
