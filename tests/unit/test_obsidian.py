@@ -460,3 +460,34 @@ def test_turning_the_dialect_on_re_renders_the_notes_it_changes(tmp_path: Path) 
     again = folder.sync(wp)
     assert {f.action for f in again.files} == {"unchanged"}
     assert wp.request_count == mark
+
+
+# ---------------------------------------------------------------------------- hostile notes
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join("`" * n + "a" for n in range(1, 2500)),  # backtick runs of every length
+        "==a " * 100_000,  # highlights that never close
+        "x ^" + " " * 200_000 + "y",  # spaces before no block id
+        "%%" + "`x" * 100_000,
+        "[[" * 50_000 + "]]",
+    ],
+    ids=["backtick-runs", "open-highlights", "spaces", "comment-and-ticks", "brackets"],
+)
+def test_notes_made_to_hurt_are_translated_fast(body: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    translate(body, "a.md", INDEX)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_quotes_nested_too_deep_fail_the_note_with_the_usual_reason() -> None:
+    from wpsync.errors import DocumentError
+
+    with pytest.raises(DocumentError, match="nested more than 64 levels"):
+        note("> " * 70 + "[!note] x\n")
+    with pytest.raises(DocumentError, match="nested"):
+        note("".join("  " * i + "- x\n" for i in range(200)))

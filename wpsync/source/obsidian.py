@@ -38,6 +38,7 @@ Raw HTML tags and link destinations are left alone too (a URL may hold ``==``).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import posixpath
 import re
@@ -47,6 +48,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from wpsync.source import hostile
 from wpsync.source.headings import slugify
 from wpsync.source.vault import Located, VaultIndex
 
@@ -69,9 +71,10 @@ _SIZE_MARK = "\ue000"  # carries an embed's size through the renderer, in the im
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*$")
 _SIZED_TITLE = re.compile(' title="' + _SIZE_MARK + r'(\d+)(?:x(\d+))?"')
 
+_TICKS = re.compile(r"`+")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
-_HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(.*?[^\s=\\])==(?!=)")
-_BLOCK_ID_END = re.compile(r"[ \t]+\^[A-Za-z0-9-]+[ \t]*$")
+_MARKS = re.compile(r"(?<![=\\])==(?!=)")
+_BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+$")
 _BLOCK_ID_LINE = re.compile(r"^(?P<keep>[ \t>]*)\^[A-Za-z0-9-]+[ \t]*$")
 _BLANK = re.compile(r"\n[ \t>]*\n")
 # raw HTML tags and autolinks, and link destinations: left as written
@@ -109,6 +112,8 @@ def translate(
     """Translate the body of note ``rel`` (its first line is line ``first_line`` of the
     file, for the warnings) for the Markdown ``engine``.  The number of lines is kept
     until callouts are rebuilt."""
+    if hostile.problem(body, "commonmark") is not None:
+        return Translated(body, ())  # rendering fails it, with the reason
     warnings: list[str] = []
     lines = body.split("\n")
     code = _code_lines(body)
@@ -156,7 +161,9 @@ def _parser(name: str, make: Callable[[], MarkdownIt]) -> MarkdownIt:
 def _block_parser() -> MarkdownIt:
     from wpsync.source import commonmark
 
-    return commonmark.build(wpsync=False)
+    md = commonmark.build(wpsync=False)
+    md.disable("inline")  # blocks are enough to find code blocks (and much faster)
+    return md
 
 
 def _inline_parser() -> MarkdownIt:
@@ -170,48 +177,48 @@ def _code_lines(body: str) -> frozenset[int]:
     (inside quotes and lists too)."""
     if "```" not in body and "~~~" not in body and "    " not in body and "\t" not in body:
         return frozenset()
+    from wpsync.source.commonmark import TooDeep
+
     md = _parser("blocks", _block_parser)
+    try:
+        tokens = md.parse(body)
+    except (TooDeep, RecursionError):
+        return frozenset()  # rendering fails the note, with the reason
     lines: set[int] = set()
-    for token in md.parse(body):
+    for token in tokens:
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(token.map[0], token.map[1]))
     return frozenset(lines)
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
-    """The ``code spans`` of a run of lines (a span never crosses a blank line)."""
+    """The ``code spans`` of a run of lines: a run of backticks up to the next run of as
+    many in the same paragraph.  Each run is looked at once (no search per run: a note
+    full of backticks stays fast)."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    if len(runs) < 2:
+        return []
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    blanks = [m.start() for m in _BLANK.finditer(text)]
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        tick = text.find("`", i)
-        if tick < 0:
-            break
-        if tick > 0 and text[tick - 1] == "\\" and (tick < 2 or text[tick - 2] != "\\"):
-            i = tick + 1
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        if start > 0 and text[start - 1] == "\\":
+            i += 1  # an escaped backtick opens nothing
             continue
-        j = tick
-        while j < n and text[j] == "`":
-            j += 1
-        run = j - tick
-        blank = _BLANK.search(text, j)
-        limit = blank.start() if blank else n
-        k, end = j, -1
-        while k < limit:
-            close = text.find("`", k, limit)
-            if close < 0:
-                break
-            m = close
-            while m < n and text[m] == "`":
-                m += 1
-            if m - close == run:
-                end = m
-                break
-            k = m
-        if end < 0:
-            i = j
-            continue
-        spans.append((tick, end))
-        i = end
+        after = bisect.bisect_left(blanks, end)
+        limit = blanks[after] if after < len(blanks) else len(text)
+        same = by_length[end - start]
+        following = bisect.bisect_right(same, i)
+        if following < len(same) and runs[same[following]][0] < limit:
+            close = same[following]
+            spans.append((start, runs[close][1]))
+            i = close + 1
+        else:
+            i += 1
     return spans
 
 
@@ -301,9 +308,37 @@ def _inline(lines: list[str], code: frozenset[int], links: _Links) -> list[str]:
         lone = _BLOCK_ID_LINE.match(out[i])
         if lone:
             out[i] = lone.group("keep").rstrip()
-        else:
-            out[i] = _BLOCK_ID_END.sub("", out[i])
+            continue
+        line = out[i].rstrip(" \t")
+        found = _BLOCK_ID.search(line)
+        if found and found.start() > 0 and line[found.start() - 1] in " \t":
+            out[i] = line[: found.start()].rstrip(" \t")
     return out
+
+
+def _highlights(text: str) -> str:
+    """``==text==`` → ``<mark>text</mark>`` on one line: a ``==`` before a non-blank
+    opens, the next ``==`` after a non-blank closes (pairs found in one pass)."""
+    if "==" not in text:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        marks = [m.start() for m in _MARKS.finditer(line)]
+        closers = [p for p in marks if p > 0 and not line[p - 1].isspace()]
+        parts: list[str] = []
+        cursor = 0
+        for p in marks:
+            if p < cursor or p + 2 >= len(line) or line[p + 2].isspace():
+                continue
+            after = bisect.bisect_left(closers, p + 3)
+            if after == len(closers):
+                break  # no later "==" can close
+            q = closers[after]
+            parts.append(line[cursor:p] + "<mark>" + line[p + 2 : q] + "</mark>")
+            cursor = q + 2
+        parts.append(line[cursor:])
+        out.append("".join(parts))
+    return "\n".join(out)
 
 
 def _outside_code(text: str, first: int, links: _Links) -> str:
@@ -318,7 +353,7 @@ def _outside_code(text: str, first: int, links: _Links) -> str:
         )
     if "==" in text:
         leave = [*_code_spans(text), *((m.start(), m.end()) for m in _LEAVE.finditer(text))]
-        text = _between(text, leave, lambda s, base: _HIGHLIGHT.sub(r"<mark>\1</mark>", s))
+        text = _between(text, leave, lambda s, base: _highlights(s))
     return text
 
 
