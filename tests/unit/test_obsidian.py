@@ -231,11 +231,23 @@ def test_a_callout_is_wpsyncs_callout_with_its_title_and_markdown_body() -> None
 )
 def test_callout_kinds_titles_and_folding(first: str, kind: str, title: str) -> None:
     out = html(f"{first}\n {first[: first.index('>')]}> Body.\n")
+    out = "\n".join(line.strip() for line in out.split("\n"))
     assert out.startswith(
         f'<div class="wpsync-callout wpsync-callout-{kind}">\n'
         f'<p class="wpsync-callout-title">{title}</p>\n<p>Body.</p>'
     ), out
     assert "[!" not in out
+
+
+def test_a_callout_in_a_list_item_stays_in_it() -> None:
+    out = html("1. one\n   > [!tip]\n   > inside\n2. two\n\n- item\n\n    > [!note] T\n    > b\n")
+    assert re.sub(r"\n\s+", "\n", out) == (
+        '<ol>\n<li>\n<p>one</p>\n<div class="wpsync-callout wpsync-callout-tip">\n'
+        '<p class="wpsync-callout-title">Tip</p>\n<p>inside</p>\n</div>\n</li>\n'
+        "<li>\n<p>two</p>\n</li>\n</ol>\n"
+        '<ul>\n<li>\n<p>item</p>\n<div class="wpsync-callout wpsync-callout-note">\n'
+        '<p class="wpsync-callout-title">T</p>\n<p>b</p>\n</div>\n</li>\n</ul>'
+    )
 
 
 def test_nested_callouts_and_a_callout_in_a_quote() -> None:

@@ -481,8 +481,6 @@ def _callouts(items: list[tuple[str, bool]], extra: str = "") -> list[tuple[str,
             continue
         indent = quote_start.group("indent")
         end = _quote_end(items, i, indent)
-        if len(indent.expandtabs(4)) <= 3:
-            indent = ""  # not in a list item: the quote's own indent, not needed
         inner = [
             (_unquoted(text, indent) if text.lstrip().startswith(">") else text, code)
             for text, code in items[i + 1 : end]
