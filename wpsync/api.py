@@ -98,4 +98,6 @@ def render_file(config: Config, path: Path) -> Mapped:
         config.content.markdown,
         content_dialect(config.content).dialect,
     )
-    return map_document(doc, defaults)
+    from wpsync.source.site import Site
+
+    return map_document(doc, defaults, Site(root))

@@ -39,7 +39,7 @@ from wpsync.engine.plan import (
     WriteAction,
 )
 from wpsync.engine.prefetch import look_up, warm_terms
-from wpsync.engine.reading import Reader
+from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
@@ -170,6 +170,7 @@ class _Run:
             state,
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
+            dialect=content_dialect(config.content).dialect,
             dry_run=request.dry_run,
         )
 

@@ -63,6 +63,7 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
 
     from wpsync.source.content import read_document
     from wpsync.source.mapping import MappingDefaults, map_document
+    from wpsync.source.site import Site
 
     try:
         doc = read_document(Path(settings.root), task.rel, max_bytes=settings.max_bytes)
@@ -71,7 +72,7 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
         defaults = MappingDefaults(
             settings.default_type, settings.default_status, settings.markdown, settings.dialect
         )
-        mapped = map_document(doc, defaults)
+        mapped = map_document(doc, defaults, Site(Path(settings.root)))
     except DocumentError as error:
         return Broken(task.rel, error)
     except Exception as exc:  # a bug in a parser or mapper: this file fails, not the run

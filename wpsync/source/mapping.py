@@ -132,8 +132,11 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
 
     # Layers: the config's defaults, then what the path says, then the front matter.
     rest_base = value("type", rest_base_for(defaults.default_type))
+    folders = doc.rel.split("/")[:-1]
+    if dialect == "jekyll" and "type" not in given and not any(f.startswith("_") for f in folders):
+        rest_base = "pages"  # Jekyll: a file outside _posts/ (and collections) is a page
     status = value("status", defaults.default_status)
-    if dialect == "jekyll" and "_drafts" in doc.rel.split("/")[:-1] and "status" not in given:
+    if dialect == "jekyll" and "_drafts" in folders and "status" not in given:
         status = "draft"  # Jekyll publishes _drafts/ only with --drafts
     slug = value("slug", stem_slug)
 
@@ -147,7 +150,7 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
     # The body; its leading "# Title" is the title when the front matter gives none
     # (and is then left out of the content, so the theme does not show it twice).
     title = value("title")
-    body = convert_template_tags(_translated(doc, dialect, site, warnings))
+    body = _translated(doc, dialect, site, warnings)
     rendered = _render(doc, body, strip_title=title is None, engine=defaults.markdown)
     if title is None:
         if rendered.title is not None and len(rendered.title) > MAX_TITLE:
@@ -230,8 +233,8 @@ def _translated(doc: Document, dialect: Dialect, site: Site, warnings: list[str]
             exists=site.exists,
             first_line=doc.body_line,
         )
-    else:
-        return doc.body
+    else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
+        return convert_template_tags(doc.body)
     warnings.extend(done.warnings)
     return done.text
 

@@ -190,6 +190,8 @@ def rewrite_site_links(
             return found.group(0)
         url = found.group("url")
         path, hash_, fragment = url.partition("#")
+        if not path.strip("/"):
+            return found.group(0)  # the site's home: left to the site
         target = site_target(path.partition("?")[0], exists, prefixes=prefixes)
         if target is None:
             missed.append((found.string.count("\n", 0, found.start()), url))
