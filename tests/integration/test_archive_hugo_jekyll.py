@@ -237,3 +237,5 @@ def test_changing_the_dialect_renders_the_posts_again(
     [video] = [p for p in all_posts(wp) if p["slug"] == "video"]
     assert "{{<" not in video["content"]["raw"] and "vimeo.com/55073825" in video["content"]["raw"]
     assert site.sync_json()[1]["requests"] == 0
+    dry = site.cli("sync", "--dry-run", env=site.env())  # the summary names the dialect
+    assert f"dialect: hugo (found {root / 'hugo.toml'})" in dry.stdout.splitlines(), dry.stdout

@@ -290,3 +290,20 @@ def test_the_sample_site_maps_without_raw_shortcodes() -> None:
         html = map_document(read_document(SAMPLE, rel), HUGO, site).payload.content
         outside_code = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", html, flags=re.S)
         assert "{{" not in outside_code and "{%" not in outside_code, rel
+
+
+def test_an_unclosed_shortcode_is_left_as_written_with_a_warning() -> None:
+    text, warnings = hugo('Intro.\n\n{{< figure src="a.png"\n\nMore.\n')
+    assert '{{< figure src="a.png"' in text
+    assert warnings == [
+        "line 3: '{{<' opens no shortcode wpsync can read (not closed with '>}}' or '%}}'?); "
+        "left as written"
+    ]
+
+
+def test_the_dialect_is_part_of_the_recorded_renderer() -> None:
+    from wpsync.engine.references import dialect_identity
+
+    assert dialect_identity("plain") == ""  # posts synced before dialects: not re-read
+    assert dialect_identity("hugo") != dialect_identity("jekyll")
+    assert "hugo" in dialect_identity("hugo")

@@ -191,3 +191,11 @@ def test_the_sample_blog_maps_without_raw_liquid() -> None:
         outside_code = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", html, flags=re.S)
         assert "{{" not in outside_code and "{%" not in outside_code, rel
     assert site.config()["excerpt_separator"] == "<!--more-->"
+
+
+def test_an_unclosed_liquid_tag_is_left_as_written_with_a_warning() -> None:
+    text, warnings = jekyll("One.\n\nTwo {{ page.title\n")
+    assert text == "One.\n\nTwo {{ page.title\n"
+    assert warnings == [
+        "line 3: '{{' opens no Liquid tag wpsync can read (not closed?); left as written"
+    ]

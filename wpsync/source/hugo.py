@@ -193,12 +193,29 @@ def translate(
         ctx.text = text
     if "{{" in text:
         text = _expand(text, code_regions(text), ctx)
+        _leftovers(text, ctx)
     if saved:
         text = _PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], text)
     return Translated(text, tuple(ctx.warnings))
 
 
 # --------------------------------------------------------------------------- expansion
+
+_OPENER = re.compile(r"\{\{[<%]")
+
+
+def _leftovers(text: str, ctx: _Context) -> None:
+    """Warn (once) about a ``{{<`` that forms no shortcode: unclosed, or malformed."""
+    code = code_regions(text)
+    for found in _OPENER.finditer(text):
+        if found.start() not in code:
+            line = text.count("\n", 0, found.start()) + ctx.first_line
+            ctx.warn_once(
+                "leftover",
+                f"line {line}: {found.group(0)!r} opens no shortcode wpsync can read "
+                "(not closed with '>}}' or '%}}'?); left as written",
+            )
+            return
 
 
 def _expand(text: str, code: CodeRegions, ctx: _Context) -> str:

@@ -137,6 +137,7 @@ def translate(
         code = code_regions(text)
         ctx.text = text
         text = _TAG.sub(tag, text)
+        _leftovers(text, ctx)
     ctx.text = text
     if "/" in text:
         text, missed = rewrite_site_links(text, rel, exists)
@@ -174,6 +175,23 @@ def _more(text: str, separator: str) -> str:
 
 
 # --------------------------------------------------------------------------- {{ output }}
+
+_OPENER = re.compile(r"\{\{|\{%")
+
+
+def _leftovers(text: str, ctx: _Context) -> None:
+    """Warn (once) about a ``{{`` or ``{%`` that forms no Liquid markup (unclosed)."""
+    code = code_regions(text)
+    for found in _OPENER.finditer(text):
+        if found.start() not in code:
+            ctx.text = text
+            ctx.warn_once(
+                "leftover",
+                found.start(),
+                f"{found.group(0)!r} opens no Liquid tag wpsync can read (not closed?); "
+                "left as written",
+            )
+            return
 
 
 def _output(found: re.Match[str], ctx: _Context) -> str:
