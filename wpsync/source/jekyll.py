@@ -248,7 +248,7 @@ def _tag(found: re.Match[str], ctx: _Context) -> str:
     name = found.group("name")
     args = found.group("args").strip()
     if name == "link":
-        target = args.split()[0] if args else ""
+        target = args.split()[0].strip("'\"") if args else ""
         if target and "{{" not in target:
             return relative_url(ctx.rel, target.lstrip("/"))
     elif name == "post_url":
