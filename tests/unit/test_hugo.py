@@ -307,3 +307,18 @@ def test_the_dialect_is_part_of_the_recorded_renderer() -> None:
     assert dialect_identity("plain") == ""  # posts synced before dialects: not re-read
     assert dialect_identity("hugo") != dialect_identity("jekyll")
     assert "hugo" in dialect_identity("hugo")
+
+
+def test_a_ref_by_name_alone_finds_the_one_page_of_that_name_in_the_site() -> None:
+    site = Site(files=FILES | {"blog/hello.md"})
+    found = translate(
+        '[t]({{< ref "trip" >}}) [h]({{< ref "hello" >}}) [g]({{< ref "guide" >}})',
+        rel="docs/install.md",
+        exists=site.exists,
+        pages=site.markdown_files,
+    )
+    # trip: posts/trip/index.md; hello: two pages of that name (ambiguous, as in Hugo)
+    assert found.text.startswith("[t](../posts/trip/index.md) [h](hello.md) [g](guide/index.md)")
+    assert found.warnings == (
+        "line 1: ref 'hello' names no file of the folder; the link is left to that path",
+    )

@@ -42,7 +42,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +152,7 @@ class _Context:
     first_line: int
     text: str
     warned: set[str] = field(default_factory=set)
+    pages: Callable[[], Sequence[str]] = tuple
     warnings: list[str] = field(default_factory=list)
 
     def warn_once(self, key: str, message: str) -> None:
@@ -170,9 +171,12 @@ def translate(
     front_matter: Mapping[str, Any] | None = None,
     exists: Callable[[str], bool] = lambda _: False,
     first_line: int = 1,
+    pages: Callable[[], Sequence[str]] = tuple,
 ) -> Translated:
     """``body`` (of the file ``rel``, its first line numbered ``first_line``) as wpsync
-    renders it: shortcodes expanded, site-root links made relative."""
+    renders it: shortcodes expanded, site-root links made relative.  ``exists``: whether
+    a file of the folder exists; ``pages``: every Markdown file of the folder (asked only
+    for a ``ref`` to a page by its name alone)."""
     saved: list[str] = []
 
     def keep(found: re.Match[str]) -> str:
@@ -181,7 +185,7 @@ def translate(
 
     text = _COMMENTED.sub(keep, body) if "/*" in body else body
     text = convert_template_tags(text)  # line-alone {{< highlight >}} (dialects.py)
-    ctx = _Context(rel, front_matter or {}, exists, first_line, text)
+    ctx = _Context(rel, front_matter or {}, exists, first_line, text, pages=pages)
     if "/" in text:  # first: expanding shortcodes adds lines, the warnings count lines
         text, missed = rewrite_site_links(text, rel, exists, prefixes=FILE_PREFIXES)
         for index, url in missed:
@@ -268,7 +272,9 @@ def _expand_slice(text: str, start: int, end: int, code: CodeRegions, ctx: _Cont
     """The inner content between ``start`` and ``end``, its own shortcodes expanded."""
     inner = text[start:end]
     shifted = CodeRegions([(s - start, e - start) for s, e in code.spans if start <= s < end])
-    sub = _Context(ctx.rel, ctx.front_matter, ctx.exists, ctx.line(start), inner, ctx.warned)
+    sub = _Context(
+        ctx.rel, ctx.front_matter, ctx.exists, ctx.line(start), inner, ctx.warned, pages=ctx.pages
+    )
     result = _expand(inner, shifted, sub)
     ctx.warnings.extend(sub.warnings)
     return result
@@ -446,7 +452,8 @@ def _ref(sc: Shortcode, ctx: _Context, pos: int) -> str:
 
 def _find_page(path: str, ctx: _Context) -> str | None:
     """The file a ``ref`` path names: relative to the page's folder first, then to the
-    folders above it (Hugo looks in "the rest of the site"), then to the content root."""
+    folders above it, then to the content root, and at last (Hugo's "the rest of the
+    site") the one page whose path ends with it."""
     stem = re.sub(r"\.(md|markdown)$", "", path.strip())
     bases: list[str] = []
     if not stem.startswith("/"):
@@ -466,7 +473,23 @@ def _find_page(path: str, ctx: _Context) -> str | None:
             ):
                 if ctx.exists(candidate):
                     return candidate
-    return None
+    logical = posixpath.normpath(stem.strip("/"))
+    if stem.startswith("/") or logical.startswith(".."):
+        return None
+    found = [rel for rel in ctx.pages() if _ends_with(_logical(rel), logical)]
+    return found[0] if len(found) == 1 else None
+
+
+def _logical(rel: str) -> str:
+    """Hugo's logical path of a page: no extension, a bundle's index is its folder."""
+    stem = re.sub(r"\.(md|markdown)$", "", rel)
+    if posixpath.basename(stem) in ("index", "_index"):
+        stem = posixpath.dirname(stem)
+    return stem
+
+
+def _ends_with(path: str, tail: str) -> bool:
+    return path == tail or path.endswith("/" + tail)
 
 
 def _details(sc: Shortcode, indent: str | None) -> str:

@@ -221,6 +221,7 @@ def _translated(doc: Document, dialect: Dialect, site: Site, warnings: list[str]
             front_matter=doc.front_matter,
             exists=site.exists,
             first_line=doc.body_line,
+            pages=site.markdown_files,
         )
     elif dialect == "jekyll":
         from wpsync.source import jekyll

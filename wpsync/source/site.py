@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import posixpath
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -45,6 +46,7 @@ class Site:
         self._root = root
         self._files = files
         self._config = config
+        self._markdown: tuple[str, ...] | None = None
 
     def exists(self, rel: str) -> bool:
         """Whether ``rel`` (relative to the content folder, POSIX) is a file of it."""
@@ -59,6 +61,17 @@ class Site:
             return (self._root / rel).is_file()
         except OSError:
             return False
+
+    def markdown_files(self) -> tuple[str, ...]:
+        """Every Markdown file of the folder (dot-folders left out), listed once: for
+        Hugo's ``ref`` to a page by its name alone, looked for in the whole site."""
+        if self._markdown is None:
+            if self._files is not None:
+                found = [rel for rel in self._files if rel.endswith((".md", ".markdown"))]
+            else:
+                found = _list_markdown(self._root) if self._root is not None else []
+            self._markdown = tuple(sorted(found))
+        return self._markdown
 
     def config(self) -> Mapping[str, Any]:
         """The site's ``_config.yml`` (Jekyll) as a mapping; empty when there is none or
@@ -75,6 +88,17 @@ class Site:
                 continue
             return _read_config(str(path), st.st_mtime_ns, st.st_size)
         return {}
+
+
+def _list_markdown(root: Path) -> list[str]:
+    out: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = Path(folder).relative_to(root).as_posix()
+        for name in names:
+            if name.lower().endswith((".md", ".markdown")) and not name.startswith("."):
+                out.append(name if base == "." else f"{base}/{name}")
+    return out
 
 
 @functools.lru_cache(maxsize=8)
