@@ -199,3 +199,9 @@ def test_an_unclosed_liquid_tag_is_left_as_written_with_a_warning() -> None:
     assert warnings == [
         "line 3: '{{' opens no Liquid tag wpsync can read (not closed?); left as written"
     ]
+
+
+def test_capture_is_removed_whole_and_gist_is_a_link() -> None:
+    text, warnings = jekyll("{% capture note %}Hidden{% endcapture %}A {% gist parkr/c08ee0f2 %}\n")
+    assert text == "A <https://gist.github.com/parkr/c08ee0f2>\n"
+    assert warnings == []

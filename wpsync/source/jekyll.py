@@ -52,7 +52,9 @@ __all__ = ["Translated", "excerpt_separator", "translate"]
 MORE = "<!--more-->"
 
 _RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
-_COMMENT_BLOCK = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL)
+_COMMENT_BLOCK = re.compile(
+    r"\{%-?\s*(?P<tag>comment|capture)\b[^%]*-?%\}.*?\{%-?\s*end(?P=tag)\s*-?%\}", re.DOTALL
+)
 _TAG = re.compile(r"\{%-?\s*(?P<name>\w+)(?P<args>.*?)-?%\}", re.DOTALL)
 _OUTPUT = re.compile(r"\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
 _PLACEHOLDER = "\ue010{}\ue011"
@@ -112,7 +114,7 @@ def translate(
     # {% raw %} first (its content is never Liquid), then comments (line count kept
     # for the warnings), then highlight blocks become fences (dialects.py).
     text = _RAW_BLOCK.sub(keep, body) if "raw" in body else body
-    if "comment" in text:
+    if "comment" in text or "capture" in text:
         in_code = code_regions(text)
         text = _COMMENT_BLOCK.sub(
             lambda m: m.group(0) if m.start() in in_code else "\n" * m.group(0).count("\n"),
@@ -255,6 +257,10 @@ def _tag(found: re.Match[str], ctx: _Context) -> str:
         post = args.split()[0] if args else ""
         if post and "{{" not in post:
             return relative_url(ctx.rel, _post_file(post, ctx.exists))
+    elif name == "gist":
+        gist = args.split()[0].strip("'\"") if args else ""
+        if gist and "{{" not in gist:
+            return f"<https://gist.github.com/{gist}>"
     elif name.startswith("end") and f"tag:{name[3:]}" in ctx.warned:
         return ""  # the warning about the opening tag said it
     elif name in ("include", "include_relative"):
