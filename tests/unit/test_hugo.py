@@ -322,3 +322,14 @@ def test_a_ref_by_name_alone_finds_the_one_page_of_that_name_in_the_site() -> No
     assert found.warnings == (
         "line 1: ref 'hello' names no file of the folder; the link is left to that path",
     )
+
+
+def test_block_shortcodes_stay_inside_list_items_and_quotes() -> None:
+    body = (
+        '- One\n  {{< figure src="images/a.png" caption="Cap" >}}\n- Two\n\n'
+        "> Quote\n> {{< youtube 0RKpf3rK57I >}}\n> more\n"
+    )
+    html = mapped(body).payload.content
+    assert html.count("<li>") == 2 and html.count("<blockquote>") == 1
+    assert '<li>\n<p>One</p>\n<figure><img src="posts/trip/images/a.png"' in html
+    assert "watch?v=0RKpf3rK57I</a></p>\n<p>more</p>\n</blockquote>" in html

@@ -311,7 +311,7 @@ def _block(content: str, indent: str | None) -> str:
     body = lines[0] + "".join(
         "\n" + (indent + line if line else indent.rstrip()) for line in lines[1:]
     )
-    return f"\n{indent.rstrip()}\n{indent}{body}\n{indent.rstrip()}\n"
+    return f"\n{indent.rstrip()}\n{indent}{body}\n{indent.rstrip()}"  # the line ends it
 
 
 # --------------------------------------------------------------------------- shortcodes
