@@ -134,9 +134,15 @@ def test_a_hugo_site_publishes_with_its_shortcodes_translated(
 
     planned = site.cli("plan", env=site.env())
     assert planned.returncode == 0, planned.stderr
-    assert planned.stdout.splitlines()[0] == f"dialect: hugo (found {site.root / 'hugo.toml'})"
+    assert (
+        planned.stdout.splitlines()[0]
+        == f"dialect: hugo (found {site.root.resolve() / 'hugo.toml'})"
+    )
     as_json = json.loads(site.cli("plan", "--json", env=site.env()).stdout)
-    assert as_json["dialect"] == {"name": "hugo", "reason": f"found {site.root / 'hugo.toml'}"}
+    assert as_json["dialect"] == {
+        "name": "hugo",
+        "reason": f"found {site.root.resolve() / 'hugo.toml'}",
+    }
 
     code, report = site.sync_json()
     assert code == 0, report
@@ -177,7 +183,10 @@ def test_a_jekyll_blog_publishes_with_its_liquid_translated(
         path.write_text(re.sub(r"(?m)^author: .*\n", "", text), encoding="utf-8")
 
     planned = site.cli("plan", env=site.env())
-    assert planned.stdout.splitlines()[0] == f"dialect: jekyll (found {folder / '_config.yml'})"
+    assert (
+        planned.stdout.splitlines()[0]
+        == f"dialect: jekyll (found {folder.resolve() / '_config.yml'})"
+    )
 
     code, report = site.sync_json()
     assert code == 0, report
@@ -238,4 +247,6 @@ def test_changing_the_dialect_renders_the_posts_again(
     assert "{{<" not in video["content"]["raw"] and "vimeo.com/55073825" in video["content"]["raw"]
     assert site.sync_json()[1]["requests"] == 0
     dry = site.cli("sync", "--dry-run", env=site.env())  # the summary names the dialect
-    assert f"dialect: hugo (found {root / 'hugo.toml'})" in dry.stdout.splitlines(), dry.stdout
+    assert f"dialect: hugo (found {root.resolve() / 'hugo.toml'})" in dry.stdout.splitlines(), (
+        dry.stdout
+    )

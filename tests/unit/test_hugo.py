@@ -333,3 +333,7 @@ def test_block_shortcodes_stay_inside_list_items_and_quotes() -> None:
     assert html.count("<li>") == 2 and html.count("<blockquote>") == 1
     assert '<li>\n<p>One</p>\n<figure><img src="posts/trip/images/a.png"' in html
     assert "watch?v=0RKpf3rK57I</a></p>\n<p>more</p>\n</blockquote>" in html
+
+
+def test_published_false_is_still_a_draft_in_hugo() -> None:
+    assert mapped("Body.\n", rel="posts/hello.md", published=False).payload.status == "draft"

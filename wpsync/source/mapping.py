@@ -267,8 +267,8 @@ def _front_matter(
     ignored = DIALECT_IGNORED.get(dialect, frozenset())
     for key in doc.front_matter:
         lowered = key.strip().lower()
-        if lowered in extra:
-            canonical: str | None = extra[lowered]
+        if lowered in extra and not isinstance(doc.front_matter[key], bool):
+            canonical: str | None = extra[lowered]  # (published: false stays a flag)
         elif lowered in ignored and lowered not in FIELDS:
             logger.debug("%s: front-matter key %r is %s's; ignored", doc.rel, key, dialect)
             continue
