@@ -72,7 +72,8 @@ def plan(
     """Show what `wpsync sync` would do, file by file, and why; change nothing.
 
     Each file is listed as create, update, delete, conflict or failed with the reason
-    (unchanged files too with -v).  --diff adds, for updates and conflicts, the fields
+    (unchanged files too with -v), after a line naming the dialect the folder is read
+    in and why (`[content] dialect`).  --diff adds, for updates and conflicts, the fields
     that differ from the post in WordPress and a unified diff of the content.  Only
     reads from WordPress: a user without write rights can plan.  Same as
     `wpsync sync --dry-run`, in more detail.  Exit status 1 when a sync would leave a
@@ -84,7 +85,7 @@ def plan(
       wpsync plan --diff hello.md       # and what exactly would change in that post
       wpsync plan --json | jq '.files[] | select(.action == "conflict")'
     """
-    from wpsync.cli.terminal import colour_enabled
+    from wpsync.cli.terminal import colour_enabled, shown
     from wpsync.engine.preview import run_plan, summary_line
 
     try:
@@ -96,6 +97,8 @@ def plan(
         click.echo(json.dumps(report.to_json()))
         sys.exit(report.exit_code)
     colour = colour_enabled(sys.stdout)
+    if report.dialect is not None and g.verbosity >= 0:
+        click.echo(f"dialect: {report.dialect.dialect} ({shown(report.dialect.reason)})")
     for item in report.files:
         if item.action == "unchanged" and g.verbosity < 1:
             continue

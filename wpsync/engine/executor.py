@@ -170,8 +170,8 @@ class _Run:
             state,
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
-            dry_run=request.dry_run,
             dialect=content_dialect(config.content).dialect,
+            dry_run=request.dry_run,
         )
 
     @property

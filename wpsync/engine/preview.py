@@ -38,6 +38,7 @@ from wpsync.model import PostPayload
 
 if TYPE_CHECKING:
     from wpsync.config import Config
+    from wpsync.source.dialect import Detected
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.connect import ClientFactory
 
@@ -343,6 +344,8 @@ class PlanReport:
     files: tuple[FilePlan, ...]
     requests: int = 0
     warnings: tuple[str, ...] = ()
+    #: the content folder's dialect and why (``source/dialect.py``)
+    dialect: Detected | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -358,6 +361,11 @@ class PlanReport:
             **self.counts,
             "requests": self.requests,
             "warnings": list(self.warnings),
+            **(
+                {"dialect": {"name": self.dialect.dialect, "reason": self.dialect.reason}}
+                if self.dialect is not None
+                else {}
+            ),
             "files": [f.to_json() for f in self.files],
         }
 
@@ -405,7 +413,9 @@ def run_plan(
         requests = client.request_count - before
     order = {verb: n for n, verb in enumerate(VERBS)}
     plans.sort(key=lambda p: (order[p.action], p.path))
-    return PlanReport(tuple(plans), requests, report.warnings)
+    from wpsync.engine.reading import content_dialect
+
+    return PlanReport(tuple(plans), requests, report.warnings, content_dialect(config.content))
 
 
 def _remote_id(action: Action) -> tuple[str, int] | None:

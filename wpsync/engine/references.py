@@ -9,7 +9,7 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
-                       and the archive's dialect when it is not "plain"
+                       and the dialect when it is not "plain" (:func:`dialect_identity`)
     parent-page        the folder page it was made a child of ("" = top level)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
@@ -114,15 +114,13 @@ def renderer_identity(engine: str) -> str:
 
 
 def dialect_identity(dialect: str) -> str:
-    """What ``opt:renderer`` adds for an archive's dialect ("" for plain Markdown, so
-    posts rendered before dialects existed are not sent again)."""
-    if dialect == "plain":
-        return ""
-    if dialect == "obsidian":
-        from wpsync.source.obsidian import REVISION
+    """What ``opt:renderer`` adds for a dialect (``source/dialect.py``): nothing for
+    "plain"; otherwise the dialect and its translation's revision, so switching the
+    dialect (or a new revision of its translation) re-reads the posts, and sends those
+    it renders differently."""
+    from wpsync.source.versions import dialect_revision
 
-        return f" + obsidian {REVISION}"
-    return f" + {dialect}"
+    return "" if dialect == "plain" else f" / dialect {dialect} {dialect_revision(dialect)}"
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -174,14 +172,13 @@ class References:
         dialect: str = "plain",
     ) -> None:
         """``markdown``: the engine that renders the files (:func:`configured_engine`);
-        ``dialect``: the tool the archive was written for (its translation is part of
-        the rendering: another dialect re-renders the posts)."""
+        ``dialect``: the content folder's (``engine.reading.content_dialect``)."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
         self.markdown = markdown
-        self.dry_run = dry_run
         self.dialect = dialect
+        self.dry_run = dry_run
         self.images = LocalImages(root, state, remember=not dry_run)
         self.pushed: dict[str, Pushed] = state.pushed()
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
