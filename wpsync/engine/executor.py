@@ -301,6 +301,8 @@ class _Run:
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
         gated = self._gate(actions)
         self.authors = gated.authors
+        for warning in gated.warnings:
+            logger.warning("%s", warning)
         self.warnings.extend(gated.warnings)
         actions = [
             *(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)),

@@ -140,13 +140,19 @@ def _authors(
             if target is not None:
                 warnings.append(
                     f"author '{name}' ({posts}): [authors] maps it to '{target}', which is "
-                    f"not a user of the site; published as {me}"
+                    f"not a user of the site that your user can see; published as {me}"
                 )
             else:
                 unknown.append((name, counts[name]))
+                seen = (
+                    " (without list_users your user sees only the users who have published "
+                    "something: map the name to a user ID)"
+                    if rights is not None and not rights.may("list_users")
+                    else ""
+                )
                 warnings.append(
                     f"author '{name}' ({posts}) is not a user of the site: published as "
-                    f"{me} (map the name to a user under [authors] in config.toml)"
+                    f"{me}; map the name to a user under [authors] in config.toml{seen}"
                 )
         elif (
             rights is not None
@@ -160,8 +166,6 @@ def _authors(
             )
         else:
             resolved[name] = user_id
-    for warning in warnings:
-        logger.warning("%s", warning)
     return resolved, warnings, unknown
 
 
