@@ -83,9 +83,7 @@ def test_authors_by_login_or_slug_and_an_unknown_author_is_a_warning(site: Site)
     site.write("nobody.md", "---\nauthor: ghost-writer\n---\nZ\n")
     done = site.cli("sync")
     assert done.returncode == 0, done.stderr
-    assert "author 'ghost-writer' (1 post) is not a user of the site: published as" in (
-        done.stderr
-    )
+    assert "author 'ghost-writer' (1 post) is not a user of the site: published as" in (done.stderr)
     with admin(site.wp) as client:
         users = {u["slug"]: u["id"] for u in client.get("/wp/v2/users").json()}
     posts = by_slug(site.wp)

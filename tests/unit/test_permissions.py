@@ -8,10 +8,9 @@ from collections.abc import Iterable
 
 from wpsync.engine.permissions import category_paths, gate, set_aside
 from wpsync.engine.plan import Action, Changed, Create, Fail, Stat
-from wpsync.engine.prefetch import forbids_listing
 from wpsync.errors import PermissionDenied, RemoteError, TransportError
 from wpsync.model import Entry, MediaRef, PostPayload
-from wpsync.wordpress.rights import Rights
+from wpsync.wordpress.rights import Rights, forbids_listing
 
 AUTHOR = ("edit_posts", "publish_posts", "upload_files", "edit_published_posts")
 EDITOR = (*AUTHOR, "edit_pages", "publish_pages", "edit_others_posts", "manage_categories")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wpsync.errors import AuthError, RemoteError, TransportError
+from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.model import PostPayload
@@ -62,24 +63,6 @@ class Found:
     by_id: dict[tuple[str, int], RemotePost]
     by_slug: dict[tuple[str, str], RemotePost]
     forbidden: dict[str, RemoteError]
-
-
-def forbids_listing(exc: RemoteError) -> bool:
-    """Is ``exc`` WordPress refusing this user a listing (not a fault)?  An Author asking
-    for pages with ``status=any`` gets 400 ``rest_invalid_param`` (``status``: "Status is
-    forbidden", ``rest_forbidden_status``); ``context=edit`` without the right, 401/403
-    ``rest_forbidden_context``."""
-    if isinstance(exc, TransportError | AuthError):
-        return False
-    if exc.status in (401, 403):
-        return True
-    data = exc.data if isinstance(exc.data, Mapping) else {}
-    params = data.get("params")
-    return (
-        exc.code == "rest_invalid_param"
-        and isinstance(params, Mapping)
-        and ("status" in params or "context" in params)
-    )
 
 
 def look_up(

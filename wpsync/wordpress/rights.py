@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from wpsync.errors import RemoteError, TransportError
 from wpsync.model import PostPayload
 
 #: The statuses that publish (WordPress asks for the type's publish capability).
@@ -199,3 +200,21 @@ def phrase(refusal: Refusal, rights: Rights | None) -> str:
     """``your user 'author' (author) may not create pages (edit_pages)``."""
     who = f"your user {rights.who}" if rights is not None else "your user"
     return f"{who} {refusal.message}"
+
+
+def forbids_listing(exc: RemoteError) -> bool:
+    """Is ``exc`` WordPress refusing this user a listing (not a fault)?  An Author asking
+    for pages with ``status=any`` gets 400 ``rest_invalid_param`` (``status``: "Status is
+    forbidden", ``rest_forbidden_status``); ``context=edit`` without the right, 401/403
+    ``rest_forbidden_context``."""
+    if isinstance(exc, TransportError):
+        return False
+    if exc.status in (401, 403):
+        return True
+    data = exc.data if isinstance(exc.data, Mapping) else {}
+    params = data.get("params")
+    return (
+        exc.code == "rest_invalid_param"
+        and isinstance(params, Mapping)
+        and ("status" in params or "context" in params)
+    )
