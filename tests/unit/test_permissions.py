@@ -4,12 +4,15 @@ and the authors resolved with one warning per name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+from tests.fakewp import FakeClient, FakeWordPress, Folder
 from wpsync.engine.permissions import category_paths, gate, set_aside
 from wpsync.engine.plan import Action, Changed, Create, Fail, Stat
 from wpsync.errors import PermissionDenied, RemoteError, TransportError
 from wpsync.model import Entry, MediaRef, PostPayload
+from wpsync.wordpress.records import RemotePost
 from wpsync.wordpress.rights import Rights, forbids_listing
 
 AUTHOR = ("edit_posts", "publish_posts", "upload_files", "edit_published_posts")
@@ -245,3 +248,39 @@ def test_what_counts_as_a_refused_listing() -> None:
     )
     assert not forbids_listing(other_param)
     assert not forbids_listing(TransportError("down", status=503))
+
+
+class _Refusing(FakeClient):
+    """A user whose rights WordPress will not tell, and who may not list ``books``."""
+
+    def rights(self) -> Rights:
+        self._send("GET", "/wp/v2/users/me", lambda: None)
+        raise RemoteError("no route", status=404, code="rest_no_route")
+
+    def posts_by_slugs(self, rest_base: str, slugs: Sequence[str]) -> dict[str, RemotePost]:
+        if rest_base == "books":
+            self._send("GET", "/wp/v2/books", lambda: None)
+            raise RemoteError(
+                "Invalid parameter(s): status",
+                status=400,
+                code="rest_invalid_param",
+                data={"status": 400, "params": {"status": "Status is forbidden."}},
+            )
+        return super().posts_by_slugs(rest_base, slugs)
+
+
+def test_a_type_wordpress_will_not_list_fails_its_files_alone(tmp_path: Path) -> None:
+    wp = FakeWordPress()
+    folder = Folder.make(tmp_path / "blog")
+    folder.write("post.md", "---\ntitle: Post\n---\nA post.\n")
+    folder.write("book.md", "---\ntitle: Book\ntype: books\n---\nA book.\n")
+    report = folder.sync(wp, client=_Refusing(wp))
+    outcome = {f.path: (f.action, f.error) for f in report.files}
+    assert outcome["post.md"][0] == "created"
+    action, error = outcome["book.md"]
+    assert action == "failed"
+    assert error == (
+        "book.md: your user may not create books (the books type's edit_posts; WordPress "
+        "refused to list them: rest_invalid_param) — give the user a role that may edit books"
+    )
+    assert [p.slug for p in wp.posts()] == ["post"]

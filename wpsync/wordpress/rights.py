@@ -186,14 +186,15 @@ def upload_refusal(count: int) -> Refusal:
 def listing_refusal(rest_base: str, code: str | None) -> Refusal:
     """WordPress refused to list the posts of ``rest_base`` to this user."""
     caps = TYPE_CAPS.get(rest_base)
-    capability = caps.edit if caps is not None else f"edit_{rest_base}"
+    capability = caps.edit if caps is not None else f"the {rest_base} type's edit_posts"
     noun = caps.noun if caps is not None else rest_base
     why = f"; WordPress refused to list them: {code}" if code else ""
-    return Refusal(
-        capability,
-        f"may not create {noun} ({capability}{why})",
-        "give the user a role that may edit them (Editor for pages)",
+    hint = (
+        "pages need the Editor role (or a role with edit_pages)"
+        if rest_base == "pages"
+        else f"give the user a role that may edit {noun}"
     )
+    return Refusal(capability, f"may not create {noun} ({capability}{why})", hint)
 
 
 def phrase(refusal: Refusal, rights: Rights | None) -> str:
