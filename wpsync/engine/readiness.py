@@ -105,6 +105,15 @@ def with_folder_checks(config: Config, report: DoctorReport) -> DoctorReport:
     if any(c.status == FAIL for c in report.checks):
         return report  # doctor has said "not checked: fix … first" for these two
     base = tuple(c for c in report.checks if c.name not in ("files", "authors"))
+    if not config.content.dir.is_dir():
+        missing = make_check(
+            "files",
+            FAIL,
+            f"content folder {config.content.dir} does not exist",
+            "check [content] dir in config.toml (is the folder mounted?)",
+        )
+        skipped = make_check("authors", SKIP, "not checked: no content folder")
+        return replace(report, checks=(*base, missing, skipped))
     try:
         # no token cache: doctor writes nothing to disk
         password = resolve_password(config.site)
