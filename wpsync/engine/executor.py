@@ -40,7 +40,7 @@ from wpsync.engine.plan import (
     WriteAction,
 )
 from wpsync.engine.prefetch import Found, look_up, warm_terms
-from wpsync.engine.reading import Reader
+from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
@@ -177,6 +177,7 @@ class _Run:
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
             dry_run=request.dry_run,
+            dialect=content_dialect(config.content).dialect,
         )
 
     @property

@@ -8,7 +8,8 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     img:<rel>          the image's content hash
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
-    opt:renderer       the Markdown engine and its version (:func:`renderer_identity`)
+    opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
+                       and the archive's dialect when it is not "plain"
     parent-page        the folder page it was made a child of ("" = top level)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
@@ -83,6 +84,7 @@ __all__ = [
     "Relinked",
     "Sent",
     "configured_engine",
+    "dialect_identity",
     "media_refs",
     "renderer_identity",
 ]
@@ -110,6 +112,18 @@ def renderer_identity(engine: str) -> str:
     from wpsync.source.versions import renderer_version
 
     return renderer_version(engine)
+
+
+def dialect_identity(dialect: str) -> str:
+    """What ``opt:renderer`` adds for an archive's dialect ("" for plain Markdown, so
+    posts rendered before dialects existed are not sent again)."""
+    if dialect == "plain":
+        return ""
+    if dialect == "obsidian":
+        from wpsync.source.obsidian import REVISION
+
+        return f" + obsidian {REVISION}"
+    return f" + {dialect}"
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -158,13 +172,17 @@ class References:
         block_editor: bool,
         markdown: str = PYTHON_MARKDOWN,
         dry_run: bool = False,
+        dialect: str = "plain",
     ) -> None:
-        """``markdown``: the engine that renders the files (:func:`configured_engine`)."""
+        """``markdown``: the engine that renders the files (:func:`configured_engine`);
+        ``dialect``: the tool the archive was written for (its translation is part of
+        the rendering: another dialect re-renders the posts)."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
         self.markdown = markdown
         self.dry_run = dry_run
+        self.dialect = dialect
         self.images = LocalImages(root, state, remember=not dry_run)
         self.pushed: dict[str, Pushed] = state.pushed()
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
@@ -239,7 +257,7 @@ class References:
     @property
     def renderer(self) -> str:
         """The renderer of this run, as recorded in ``opt:renderer``."""
-        return renderer_identity(self.markdown)
+        return renderer_identity(self.markdown) + dialect_identity(self.dialect)
 
     def _complete(self, item: Changed) -> LocalItem:
         """``item`` with its inputs, its folder parent, and the matching payload hash."""
