@@ -157,7 +157,8 @@ def describe(action: Action) -> FilePlan:
             post_id = entry.post_id if entry else (remote.id if remote else None)
             return FilePlan(rel, "conflict", post_id, reason, entry.rest_base if entry else None)
         case Fail(rel=rel, error=error):
-            return FilePlan(rel, "failed", None, str(error))
+            text = str(error)  # "rel: why": the line names the path already
+            return FilePlan(rel, "failed", None, text.removeprefix(f"{rel}: "))
     raise AssertionError(action)
 
 
@@ -346,6 +347,8 @@ class PlanReport:
     warnings: tuple[str, ...] = ()
     #: the content folder's dialect and why (``source/dialect.py``)
     dialect: Detected | None = None
+    #: front-matter author names that name no user of the site, with their post counts
+    unknown_authors: tuple[tuple[str, int], ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -366,6 +369,7 @@ class PlanReport:
                 if self.dialect is not None
                 else {}
             ),
+            "unknown_authors": dict(self.unknown_authors),
             "files": [f.to_json() for f in self.files],
         }
 
@@ -415,7 +419,13 @@ def run_plan(
     plans.sort(key=lambda p: (order[p.action], p.path))
     from wpsync.engine.reading import content_dialect
 
-    return PlanReport(tuple(plans), requests, report.warnings, content_dialect(config.content))
+    return PlanReport(
+        tuple(plans),
+        requests,
+        report.warnings,
+        content_dialect(config.content),
+        report.unknown_authors,
+    )
 
 
 def _remote_id(action: Action) -> tuple[str, int] | None:

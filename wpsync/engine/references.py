@@ -63,6 +63,7 @@ from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
+from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.config import ContentConfig
@@ -525,7 +526,16 @@ class References:
             by_base.setdefault(entry.rest_base, []).append((rel, entry))
         out: list[tuple[str, Entry]] = []
         for rest_base, group in by_base.items():
-            remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            try:
+                remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            except RemoteError as exc:
+                if not forbids_listing(exc):
+                    raise
+                warnings.extend(
+                    f"{rel}: links not updated: your user may not edit {rest_base} ({exc.code})"
+                    for rel, _ in group
+                )
+                continue
             for rel, entry in group:
                 post = remote.get(entry.post_id)
                 if post is not None and post.modified_gmt == entry.modified_gmt:
