@@ -142,8 +142,9 @@ def test_classic_content_gets_its_paragraphs_back() -> None:
 def test_block_markup_code_languages_and_images_by_absolute_url() -> None:
     raw = (
         "<!-- wp:paragraph --><p>Hi</p><!-- /wp:paragraph -->\n"
-        '<!-- wp:code --><pre class="wp-block-code"><code class="language-python">x = 1\n'
-        "</code></pre><!-- /wp:code -->\n"
+        '<!-- wp:code {"className":"language-python"} -->\n'
+        '<pre class="wp-block-code language-python"><code>x = 1</code></pre>\n'
+        "<!-- /wp:code -->\n"
         '<p><img src="/wp-content/uploads/a.png" alt="An image"></p>\n'
         '<p><img src="https://cdn.example.org/b.jpg" alt="B"></p>'
     )
@@ -152,6 +153,18 @@ def test_block_markup_code_languages_and_images_by_absolute_url() -> None:
     assert "```python\nx = 1\n```" in markdown
     assert f"![An image]({SITE}/wp-content/uploads/a.png)" in markdown
     assert "![B](https://cdn.example.org/b.jpg)" in markdown
+
+
+def test_a_block_markdown_would_change_is_kept_as_its_markup() -> None:
+    # core/code saves no class on <code>: a plugin's block, which Markdown would rewrite
+    code = (
+        '<!-- wp:code --><pre class="wp-block-code"><code class="language-python">x = 1\n'
+        "</code></pre><!-- /wp:code -->"
+    )
+    markdown = html_to_markdown(
+        "<!-- wp:paragraph --><p>Hi</p><!-- /wp:paragraph -->\n" + code, SITE
+    )
+    assert markdown == "Hi\n\n" + code + "\n"
 
 
 def test_the_markdown_renders_back_to_the_same_structure(tmp_path: Path) -> None:

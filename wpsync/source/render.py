@@ -172,11 +172,14 @@ def render_markdown(
     text is in ``Rendered.title`` either way).  Raises ``DocumentError`` (path
     ``"(markdown)"``: the caller knows the file) for Markdown nested too deep to render.
     """
+    from wpsync.source.rawblocks import protect, restore
+
+    kept = protect(text)  # block-editor markup written in the file: kept as written
     try:
-        out, title = _parse(text, strip_title, engine)
+        out, title = _parse(kept.text, strip_title, engine)
     except RecursionError:
         raise _unusable("it nests too deep (Python's recursion limit)") from None
-    out = out.rstrip("\n")  # as Python-Markdown ends it, whatever the engine
+    out = restore(out, kept).rstrip("\n")  # as Python-Markdown ends it, whatever the engine
     images, links = collect_refs(out)
     image_refs = tuple(_unique(images, key=lambda r: r.ref))
     return Rendered(
