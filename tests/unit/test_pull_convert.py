@@ -223,3 +223,23 @@ def test_autop_leaves_preformatted_blocks_whole() -> None:
     assert "<pre><code>line 1\n\nline 3</code></pre>" in html
     assert html.startswith("<p>Intro.</p>") and html.endswith("<p>Outro.</p>")
     assert "line 1\n\nline 3" in html_to_markdown(raw, SITE)
+
+
+def test_front_matter_is_block_style_yaml_with_plain_iso_dates() -> None:
+    for date_gmt, written in (
+        ("2026-03-01T10:00:00", "2026-03-01T10:00:00+00:00"),
+        ("2026-07-01T09:00:00", "2026-07-01T11:00:00+02:00"),
+    ):
+        local = "2026-03-01T10:00:00" if written.endswith("+00:00") else "2026-07-01T11:00:00"
+        item = post(date=local, date_gmt=date_gmt, categories=[], tags=[])
+        front = front_matter(item, "posts", categories={}, tags={}, parents={})
+        text = render_file(front, "Body.\n")
+        assert text.startswith("---\ntitle: Hello, world\nslug: hello-world\n"), text
+        assert f"\ndate: {written}\n" in text and "!!" not in text and "{" not in text
+
+
+def test_lists_in_the_front_matter_are_block_sequences() -> None:
+    front = front_matter(post(), "posts", categories=CATEGORIES, tags=TAGS, parents={})
+    text = render_file(front, "Body.\n")
+    assert "categories:\n  - Guides/Python\n  - News & Views\n" in text
+    assert "[" not in text

@@ -437,18 +437,15 @@ class _Pull:
             _raw(post, "content"), self.config.site.url, engine=self.config.content.markdown
         )
         text = render_file(front, converted.markdown)
+        described = _describe(front)
         if converted.kept:
-            logger.info(
-                "%s: %d block(s) kept as block markup (Markdown cannot express them): %s",
-                rel,
-                len(converted.kept),
-                ", ".join(sorted(set(converted.kept))),
-            )
+            names = ", ".join(sorted(set(converted.kept)))
+            described += f"; {len(converted.kept)} block(s) kept as block markup: {names}"
         existing = existing_bytes(root, rel)
         if existing is not None and not self.force:
             if existing == text.encode("utf-8"):
                 # written by a pull that was stopped before linking it: link it now
-                return rel, rest_base, post, _describe(front)
+                return rel, rest_base, post, described
             self.report(
                 PulledFile(
                     rel, "skipped", rest_base, number, "the file exists (--force replaces it)"
@@ -456,10 +453,10 @@ class _Pull:
             )
             return None
         if self.dry_run:
-            self.report(PulledFile(rel, "would pull", rest_base, number, _describe(front)))
+            self.report(PulledFile(rel, "would pull", rest_base, number, described))
             return None
         write_inside(root, rel, text)
-        return rel, rest_base, post, _describe(front)
+        return rel, rest_base, post, described
 
     def _failed(
         self, rel: str, rest_base: str, post: Mapping[str, Any], exc: OSError | WpsyncError
