@@ -419,7 +419,7 @@ def rasterise(svg: bytes) -> bytes | None:
     """A PNG of ``svg`` (already cleaned: nothing to fetch) with CairoSVG, or None when
     it is not installed (the ``svg`` extra) or cannot draw it."""
     try:
-        import cairosvg  # type: ignore[import-untyped]
+        import cairosvg
     except (ImportError, OSError):  # OSError: the library without libcairo
         return None
     try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["CleanSvg", "UnsafeSvg", "clean_svg"]
@@ -57,7 +58,7 @@ def _parse(data: bytes) -> ET.Element:
     if _DECLARATION.search(data):
         raise UnsafeSvg("it declares a DOCTYPE or entities")
     try:
-        from defusedxml import ElementTree as safe_tree  # type: ignore[import-untyped]
+        from defusedxml import ElementTree as safe_tree
     except ImportError:
         safe_tree = None
     try:
@@ -130,8 +131,7 @@ def clean_svg(data: bytes) -> CleanSvg:
     return CleanSvg(ET.tostring(root, encoding="utf-8", xml_declaration=False), tuple(removed))
 
 
-def _clean_attributes(element: ET.Element, note: object) -> None:
-    assert callable(note)
+def _clean_attributes(element: ET.Element, note: Callable[[str], None]) -> None:
     for key, value in list(element.attrib.items()):
         name = _local(key)
         if name.lower().startswith("on"):
