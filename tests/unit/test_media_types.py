@@ -213,3 +213,23 @@ def test_a_symlinked_image_is_read_only_inside_the_folder(
     report = folder.sync(wp)
     assert "link to a file outside the content folder" in _failures(report)["a.md"]
     assert wp.media() == []
+
+
+def test_a_post_re_sent_for_its_links_does_not_try_a_refused_image_again(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    wp.max_upload_bytes = 10
+    (folder.content / "big.png").write_bytes(PNG)
+    folder.write("a.md", "See [b](b.md).\n\n![A big chart](big.png)\n")
+    folder.write("b.md", "---\nstatus: draft\n---\nB.\n")
+    folder.sync(wp)
+    uploads = sum(1 for r in wp.requests if r.method == "POST" and r.route == "/wp/v2/media")
+    assert uploads == 1
+    folder.write("b.md", "---\nstatus: publish\n---\nB.\n")  # a.md's link gets its URL
+    report = folder.sync(wp)
+    a = next(p for p in wp.posts() if p.slug == "a")
+    assert "<p>A big chart</p>" in a.content and 'href="https://' in a.content, report
+    assert uploads == sum(
+        1 for r in wp.requests if r.method == "POST" and r.route == "/wp/v2/media"
+    )
+    assert not any("refused" in w for w in report.warnings)  # said once, when it happened
