@@ -233,3 +233,24 @@ def test_a_post_re_sent_for_its_links_does_not_try_a_refused_image_again(
         1 for r in wp.requests if r.method == "POST" and r.route == "/wp/v2/media"
     )
     assert not any("refused" in w for w in report.warnings)  # said once, when it happened
+
+
+def test_the_plan_says_what_happens_to_an_image_refused_before(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    from wpsync.engine.executor import SyncRequest, run_sync
+
+    wp.max_upload_bytes = 10
+    (folder.content / "big.png").write_bytes(PNG)
+    folder.write("a.md", "![A big chart](big.png)\n")
+    folder.sync(wp)
+    folder.write("a.md", "Edited.\n\n![A big chart](big.png)\n")
+    plan = run_sync(
+        folder.config,
+        SyncRequest(dry_run=True, lock_timeout=5.0),
+        client_factory=wp.client_factory(),
+    )
+    assert plan.warnings == (
+        "a.md: image 'big.png' was refused by WordPress (This file is too big.):"
+        " tried again (the post changed)",
+    )

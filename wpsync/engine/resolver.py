@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from wpsync.engine import plan as planner
-from wpsync.engine.media import ImageError, ImageRefused, MediaLibrary, UploadFailed
+from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.plan import Create, LocalItem, Stat, Update, WriteAction
 from wpsync.engine.references import LINK, References, Sent, media_refs
 from wpsync.engine.report import FileResult
@@ -184,6 +184,33 @@ class Resolver:
         if found is None:
             raise DocumentError(payload.rel, f"parent '{slug}' is not published")
         return found.id
+
+
+def refused_images(
+    actions: Sequence[planner.Action], state: StateStore, images: LocalImages
+) -> list[str]:
+    """For a plan: the images of the writes that WordPress refused before, and what a
+    sync will do about them (try again for an edited post, else show the alt text)."""
+    refused = state.refused_media()
+    out: list[str] = []
+    if not refused:
+        return out
+    for action in actions:
+        if not isinstance(action, Create | Update):
+            continue
+        for ref in media_refs(action.payload):
+            try:
+                refusal = refused.get(images.hash_of(ref.rel))
+            except ImageError:
+                continue
+            if refusal is None:
+                continue
+            then = "tried again (the post changed)" if _edited(action) else "its alt text shown"
+            out.append(
+                f"{action.rel}: image {ref.rel!r} was refused by WordPress "
+                f"({refusal.message}): {then}"
+            )
+    return out
 
 
 def _edited(action: WriteAction) -> bool:
