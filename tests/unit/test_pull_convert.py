@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +18,12 @@ from wpsync.adopt.pull import (
     render_file,
     target_rel,
 )
+from wpsync.adopt.pullmarkdown import convert_content
+from wpsync.config import MarkdownEngine
+from wpsync.source.blocks import to_blocks
 from wpsync.source.content import read_document
 from wpsync.source.mapping import MappingDefaults, map_document
+from wpsync.source.render import render_markdown
 
 SITE = "https://blog.example.com"
 CATEGORIES = {1: ("Uncategorized", 0), 5: ("Guides", 0), 6: ("Python", 5), 7: ("News & Views", 0)}
@@ -243,3 +248,43 @@ def test_lists_in_the_front_matter_are_block_sequences() -> None:
     text = render_file(front, "Body.\n")
     assert "categories:\n  - Guides/Python\n  - News & Views\n" in text
     assert "[" not in text
+
+
+EDITOR_POST = """<!-- wp:paragraph -->
+<p>Hello <em>world</em>.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:list -->
+<ul><!-- wp:list-item -->
+<li>one</li>
+<!-- /wp:list-item -->
+
+<!-- wp:list-item -->
+<li>two</li>
+<!-- /wp:list-item --></ul>
+<!-- /wp:list -->
+
+<!-- wp:list -->
+<ul><!-- wp:list-item -->
+<li>three</li>
+<!-- /wp:list-item --></ul>
+<!-- /wp:list -->
+
+<!-- wp:paragraph {"align":"center"} -->
+<p class="has-text-align-center">Centred.</p>
+<!-- /wp:paragraph -->"""
+
+
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_a_pulled_block_post_syncs_back_to_the_same_blocks(engine: MarkdownEngine) -> None:
+    converted = convert_content(EDITOR_POST, SITE, engine=engine)
+    assert converted.markdown.startswith("Hello *world*.\n\n")
+    assert "paragraph" in converted.kept  # the centred one: Markdown has no alignment
+    assert '<!-- wp:paragraph {"align":"center"} -->' in converted.markdown
+    html = render_markdown(converted.markdown, engine=engine).html
+    assert to_blocks(html) == EDITOR_POST  # what sync sends is what WordPress had
+
+
+def test_neighbouring_lists_stay_two_lists() -> None:
+    converted = convert_content(EDITOR_POST, SITE)
+    assert "- one\n- two\n\n* three" in converted.markdown and "list" not in converted.kept

@@ -164,7 +164,7 @@ def convert_content(
         name = _block_name(chunk)
         if name == "list":
             lists += 1  # neighbouring lists must not merge: each its own bullet
-        markdown = _markdownify(inner, site_url, bullets=bullets[lists % 3]) if inner else ""
+        markdown = _markdownify(inner, site_url, bullets=bullets[(lists - 1) % 3]) if inner else ""
         keep = (
             not markdown
             or markdown.startswith("# ")  # a first-level heading could become the title
