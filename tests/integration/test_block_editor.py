@@ -138,7 +138,7 @@ def test_every_fixture_construct_is_there() -> None:
     expected = {
         "paragraphs", "headings", "lists-nested", "lists-ordered", "task-lists", "quotes",
         "code", "tables", "images", "separator", "footnotes", "definition-lists", "raw-html",
-        "callouts", "embeds", "block-html-in-paragraph",
+        "callouts", "embeds", "block-html-in-paragraph", "block-markup",
     }  # fmt: skip
     assert expected <= {p.stem for p in FIXTURES.glob("*.md")}
 
