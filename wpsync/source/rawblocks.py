@@ -40,46 +40,48 @@ _OPENING = re.compile(r" {0,3}<!--\s+wp:[a-z]")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
-def _region_end(text: str, start: int) -> int | None:
-    """The end of the balanced block region starting with the delimiter at ``start``
-    (None: ``start`` is no opener, or the region never closes)."""
-    depth = 0
-    for found in DELIMITER.finditer(text, start):
-        if depth == 0 and found.start() != start:
-            return None
-        if found.group("void"):
-            if depth == 0:
-                return found.end()
+def _regions(text: str) -> dict[int, int]:
+    """Start → end of every balanced block region in ``text`` (a void block is one).
+
+    One pass, linear: each comment (``<!--`` to the next ``-->``) is read once — a block's
+    attributes never hold ``--``, WordPress's serializer escapes it — and an opener is
+    paired with the closer that brings the nesting back to it, as WordPress's parser
+    pairs them.  An opener never closed is not a region; a stray closer is ignored."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    position = 0
+    while (begin := text.find("<!--", position)) >= 0:
+        finish = text.find("-->", begin + 4)
+        if finish < 0:
+            break
+        position = finish + 3
+        found = DELIMITER.fullmatch(text, begin, position)
+        if found is None:
             continue
-        if found.group("closer"):
-            depth -= 1
-            if depth == 0:
-                return found.end()
-            if depth < 0:
-                return None
+        if found.group("void"):
+            if not found.group("closer"):
+                out[begin] = position
+        elif found.group("closer"):
+            if stack:
+                out[stack.pop()] = position
         else:
-            depth += 1
-    return None
+            stack.append(begin)
+    return out
 
 
 def segments(text: str) -> list[tuple[bool, str]]:
     """``text`` cut into ``(is_block, chunk)`` pieces: the top-level block regions (each
     from its opening to its closing delimiter) and the text between them."""
+    regions = _regions(text)
     out: list[tuple[bool, str]] = []
     position = 0
-    cursor = 0
-    while True:
-        found = DELIMITER.search(text, cursor)
-        if found is None:
-            break
-        end = None if found.group("closer") else _region_end(text, found.start())
-        if end is None:
-            cursor = found.end()
-            continue
-        if found.start() > position:
-            out.append((False, text[position : found.start()]))
-        out.append((True, text[found.start() : end]))
-        position = cursor = end
+    for start in sorted(regions):
+        if start < position:
+            continue  # inside the region before
+        if start > position:
+            out.append((False, text[position:start]))
+        out.append((True, text[start : regions[start]]))
+        position = regions[start]
     if position < len(text):
         out.append((False, text[position:]))
     return out
@@ -111,6 +113,7 @@ def protect(markdown: str) -> Protected:
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
+    regions_at = _regions(markdown)
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -129,7 +132,7 @@ def protect(markdown: str) -> Protected:
             continue
         if _OPENING.match(line):
             start = offsets[index] + len(line) - len(line.lstrip(" "))
-            end = _region_end(markdown, start)
+            end = regions_at.get(start)
             last = _line_of(offsets, end) if end is not None else None
             if (
                 end is not None
@@ -161,11 +164,13 @@ def _line_of(offsets: list[int], position: int) -> int:
 
 def restore(html_text: str, protected: Protected) -> str:
     """``html_text`` with each placeholder paragraph replaced by its block region."""
-    for index, region in enumerate(protected.regions):
-        placeholder = protected.placeholder(index)
-        paragraph = f"<p>{placeholder}</p>"
-        if paragraph in html_text:
-            html_text = html_text.replace(paragraph, region, 1)
-        else:
-            html_text = html_text.replace(placeholder, region, 1)
-    return html_text
+    if not protected.regions:
+        return html_text
+    token = re.escape(protected.token)
+    placeholder = re.compile(rf"<p>{token}(\d+)x</p>|{token}(\d+)x")
+
+    def put_back(found: re.Match[str]) -> str:
+        index = int(found.group(1) or found.group(2))
+        return protected.regions[index] if index < len(protected.regions) else found.group(0)
+
+    return placeholder.sub(put_back, html_text)
