@@ -84,10 +84,6 @@ class ImageRefused(MediaError):
         self.refusal = refusal
         self.now = now
 
-    @property
-    def svg(self) -> bool:
-        return self.ref.rel.lower().endswith(".svg") or self.refusal.code.startswith("svg_")
-
 
 @dataclass(frozen=True)
 class StandIn:
@@ -363,14 +359,12 @@ class MediaLibrary:
 
     def stand_in(self, refused: ImageRefused) -> StandIn | None:
         """Another safe way to show a refused SVG (see the module), or None."""
-        if not refused.svg:
-            return None
         try:
             data, mime = self._images.read(refused.ref.rel)
-            cleaned = clean_svg(data) if mime == SVG else None
+            if mime != SVG:
+                return None
+            cleaned = clean_svg(data)
         except (ImageError, UnsafeSvg):
-            return None
-        if cleaned is None:
             return None
         removed = f" (removed: {', '.join(cleaned.removed)})" if cleaned.removed else ""
         if self._may_inline():
