@@ -49,7 +49,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from wpsync.errors import RemoteError, TransportError
+from wpsync.errors import RemoteError, TransportError, UploadRefused
 from wpsync.wordpress.batch_route import BatchUnsupported
 from wpsync.wordpress.records import BatchRequest, BatchResponse, RemoteMedia, RemotePost
 from wpsync.wordpress.rights import Rights
@@ -290,6 +290,12 @@ class FakeWordPress:
         ``users``: login → ID (``admin`` is 1); ``taxonomies``: REST bases of custom
         taxonomies besides categories and tags."""
         self.batch_route = batch
+        #: like WordPress: SVG refused (500 rest_upload_sideload_error) unless a plugin allows it
+        self.accepts_svg = False
+        #: a size limit of the kind a plugin sets (None: none)
+        self.max_upload_bytes: int | None = None
+        #: the user's capabilities (``can``); an administrator's by default
+        self.capabilities = {"unfiltered_html", "upload_files", "publish_posts"}
         self.users: dict[str, int] = dict(users if users is not None else {"admin": 1})
         self.taxonomies = TAXONOMIES | frozenset(taxonomies)
         self._lock = threading.RLock()
@@ -534,7 +540,20 @@ class FakeWordPress:
     def do_upload(
         self, filename: str, data: bytes, mime: str, alt_text: str, caption: str, title: str
     ) -> FakeMedia:
-        """``wp_unique_filename``: ``name.png``, then ``name-1.png``…"""
+        """``wp_unique_filename``: ``name.png``, then ``name-1.png``…; the refusals of a
+        WordPress that does not take SVG, or of a size limit."""
+        if mime == "image/svg+xml" and not self.accepts_svg:
+            raise UploadRefused(
+                "POST /wp/v2/media: Sorry, you are not allowed to upload this file type.",
+                status=500,
+                code="rest_upload_sideload_error",
+            )
+        if self.max_upload_bytes is not None and len(data) > self.max_upload_bytes:
+            raise UploadRefused(
+                "POST /wp/v2/media: This file is too big.",
+                status=400,
+                code="rest_upload_file_too_big",
+            )
         taken = {m.filename for m in self._media.values()}
         stem, dot, ext = filename.rpartition(".")
         if not dot:
@@ -761,6 +780,10 @@ class FakeClient:
         with self._lock:
             self._users[login_or_slug] = user_id
         return user_id
+
+    def can(self, capability: str) -> bool:
+        self._send("GET", "/wp/v2/users/me", lambda: None)
+        return capability in self.site.capabilities
 
     # -- media
 

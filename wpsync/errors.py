@@ -13,7 +13,9 @@
      │                             needs (the capability is named)
      ├── MediaError                a local image cannot be used or uploaded     (its post fails)
      ├── RemoteError               WordPress answered with an error status      (that file fails)
-     │    └── TransportError       no usable answer after retries (network, 5xx, 429, timeout)
+     │    ├── TransportError       no usable answer after retries (network, 5xx, 429, timeout)
+     │    └── UploadRefused        WordPress refuses a file for good (type, size): never
+     │                             retried; the post shows the image's alt text instead
      └── SafetyError               a guard refused to act (mass deletion …)     (exit 1)
 
 Messages never contain a password, application password or token: the values are
@@ -125,6 +127,12 @@ class RemoteError(WpsyncError):
 
 class TransportError(RemoteError):
     """No usable answer from WordPress after the allowed retries."""
+
+
+class UploadRefused(RemoteError):
+    """WordPress (or the web server in front of it) refuses this file for good: its type
+    is not allowed, it is too large, the site's space is used up.  Sending it again
+    changes nothing, so it is not retried; ``message`` is the site's own words."""
 
 
 class SafetyError(WpsyncError):

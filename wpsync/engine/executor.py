@@ -45,7 +45,7 @@ from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
-from wpsync.engine.resolver import Resolver
+from wpsync.engine.resolver import Resolver, refused_images
 from wpsync.errors import (
     AuthError,
     ConfigError,
@@ -315,6 +315,7 @@ class _Run:
         if self.request.dry_run:
             for action in actions:
                 self._report(planned_result(action))
+            self.warnings.extend(refused_images(actions, self.state, self.references.images))
         else:
             self._apply(actions)
         return SyncReport(

@@ -38,6 +38,7 @@ import dataclasses
 import functools
 import logging
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
-from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
+from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.paths import under_any
 from wpsync.engine.plan import (
     RENDERER,
@@ -139,6 +140,8 @@ class Body:
     featured_media: int | None
     inputs: Mapping[str, str]
     unresolved: tuple[str, ...] = ()
+    #: images WordPress refuses, each with how it is shown instead (for the warnings)
+    refused: tuple[tuple[ImageRefused, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -376,20 +379,47 @@ class References:
 
     def render(self, payload: PostPayload, media: MediaLibrary, targets: LinkTargets) -> Body:
         """The content (images and links swapped for URLs, blocks if asked) and the
-        featured image's ID.  Raises ImageError, UploadFailed."""
+        featured image's ID.  An image WordPress refuses for good is shown another way
+        (an SVG: ``MediaLibrary.stand_in``) or as its alt text, and listed in ``refused``.
+        Raises ImageError, UploadFailed."""
         inputs = dict(self._inputs.get(payload.rel, {}))
         urls: dict[str, str] = {}
         media_ids: dict[str, int] = {}
+        refused: list[tuple[ImageRefused, str]] = []
+        in_place: dict[str, str] = {}  # image → the text shown instead
         for ref in payload.images:
-            found = media.get(ref)
+            try:
+                found = media.get(ref)
+            except ImageRefused as exc:
+                inputs[IMAGE + ref.rel] = exc.refusal.content_hash
+                stand_in = media.stand_in(exc)
+                if stand_in is None:
+                    in_place[ref.rel] = ref.alt or f"[{posixpath.basename(ref.rel)}]"
+                    refused.append((exc, "its alt text is shown instead"))
+                    continue
+                urls[ref.rel] = stand_in.url
+                if stand_in.media is not None:
+                    media_ids[stand_in.url] = stand_in.media.media_id
+                refused.append((exc, stand_in.how))
+                continue
             urls[ref.rel] = found.source_url
             media_ids[found.source_url] = found.media_id
             inputs[IMAGE + ref.rel] = found.content_hash
         featured: int | None = None
         if payload.featured_image is not None:
-            found = media.get(payload.featured_image)
-            featured = found.media_id
-            inputs[IMAGE + payload.featured_image.rel] = found.content_hash
+            try:
+                found = media.get(payload.featured_image)
+                featured = found.media_id
+                inputs[IMAGE + payload.featured_image.rel] = found.content_hash
+            except ImageRefused as exc:
+                inputs[IMAGE + payload.featured_image.rel] = exc.refusal.content_hash
+                stand_in = media.stand_in(exc)
+                if stand_in is not None and stand_in.media is not None:
+                    featured = stand_in.media.media_id
+                    refused.append((exc, f"featured image {stand_in.how}"))
+                else:
+                    featured = 0
+                    refused.append((exc, "the post has no featured image"))
         else:
             before = self.pushed.get(payload.rel)
             if before is not None and before.fields.get("featured_media"):
@@ -402,15 +432,17 @@ class References:
                 urls[rel] = url
             else:
                 unresolved.append(rel)
-        from wpsync.source.render import rewrite_urls  # not imported by a run that writes nothing
+        # not imported by a run that writes nothing
+        from wpsync.source.render import replace_images, rewrite_urls
 
-        content = rewrite_urls(payload.content, urls) if urls else payload.content
+        content = replace_images(payload.content, in_place) if in_place else payload.content
+        content = rewrite_urls(content, urls) if urls else content
         if self.block_editor:
             inputs[BLOCK_EDITOR] = BLOCKS_REVISION
             from wpsync.source.blocks import to_blocks
 
             content = to_blocks(content, media_ids)
-        return Body(content, featured, inputs, tuple(unresolved))
+        return Body(content, featured, inputs, tuple(unresolved), tuple(refused))
 
     def recorded(self, rel: str, status: str, inputs: Mapping[str, str], body: RestBody) -> None:
         """A write went through: remember its status, inputs and fields."""

@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from wpsync.engine import plan as planner
-from wpsync.engine.media import ImageError, MediaLibrary, UploadFailed
+from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.permissions import denied
-from wpsync.engine.plan import LocalItem, Stat, WriteAction
+from wpsync.engine.plan import Create, LocalItem, Stat, Update, WriteAction
 from wpsync.engine.references import LINK, References, Sent, media_refs
 from wpsync.engine.report import FileResult
 from wpsync.errors import DocumentError, RemoteError, TransportError
@@ -78,8 +78,13 @@ class Resolver:
         self._pending: dict[str, tuple[Sent, RestBody]] = {}
 
     def upload_images(self, writes: Sequence[WriteAction]) -> None:
-        """Every image the writes use that the site lacks, uploaded in parallel."""
-        self.media.ensure(ref for w in writes for ref in media_refs(w.payload))
+        """Every image the writes use that the site lacks, uploaded in parallel; an image
+        WordPress refused before is tried again only for a post whose file was edited."""
+        edited = [w for w in writes if _edited(w)]
+        self.media.ensure(
+            (ref for w in writes for ref in media_refs(w.payload)),
+            retry=[ref for w in edited for ref in media_refs(w.payload)],
+        )
 
     def body(self, action: WriteAction, targets: LinkTargets) -> tuple[WriteAction, RestBody]:
         """The REST body, and the action carrying the hash of exactly what is sent."""
@@ -111,6 +116,10 @@ class Resolver:
             raise kind(
                 str(exc), status=exc.error.status, code=exc.error.code, hint=exc.error.hint
             ) from None
+        for refused, how in rendered.refused:
+            warning = _refusal_warning(payload.rel, refused, how)
+            logger.warning("%s", warning)
+            self._warn(warning)
         body["content"] = rendered.content
         if rendered.featured_media is not None:
             body["featured_media"] = rendered.featured_media
@@ -196,3 +205,52 @@ class Resolver:
         if found is None:
             raise DocumentError(payload.rel, f"parent '{slug}' is not published")
         return found.id
+
+
+def refused_images(
+    actions: Sequence[planner.Action], state: StateStore, images: LocalImages
+) -> list[str]:
+    """For a plan: the images of the writes that WordPress refused before, and what a
+    sync will do about them (try again for an edited post, else show the alt text)."""
+    refused = state.refused_media()
+    out: list[str] = []
+    if not refused:
+        return out
+    for action in actions:
+        if not isinstance(action, Create | Update):
+            continue
+        for ref in media_refs(action.payload):
+            try:
+                refusal = refused.get(images.hash_of(ref.rel))
+            except ImageError:
+                continue
+            if refusal is None:
+                continue
+            then = "tried again (the post changed)" if _edited(action) else "its alt text shown"
+            out.append(
+                f"{action.rel}: image {ref.rel!r} was refused by WordPress "
+                f"({refusal.message}): {then}"
+            )
+    return out
+
+
+def _edited(action: WriteAction) -> bool:
+    """A new post, or one whose file changed (not only what it links to or its renderer)."""
+    if isinstance(action, Create):
+        return True
+    return isinstance(action, Update) and action.source_hash != action.entry.source_hash
+
+
+def _refusal_warning(rel: str, refused: ImageRefused, how: str) -> str:
+    """The report's line for an image WordPress refuses: its own words, once as news."""
+    refusal = refused.refusal
+    code = f" ({refusal.code})" if refusal.code else ""
+    if refused.now:
+        return (
+            f"{rel}: image {refused.ref.rel!r} refused by WordPress: {refusal.message}{code}; "
+            f"{how}; not sent again until the image or this post changes"
+        )
+    return (
+        f"{rel}: image {refused.ref.rel!r} was refused by WordPress earlier "
+        f"({refusal.message}); {how} (edit the image or the post to try again)"
+    )

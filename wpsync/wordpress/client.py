@@ -10,6 +10,7 @@ create").  The records it returns are :mod:`wpsync.wordpress.records`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import logging
@@ -23,6 +24,7 @@ import httpx
 
 from wpsync.config import Secret, SiteConfig
 from wpsync.errors import RemoteError, TransportError
+from wpsync.wordpress.answers import upload_refusal
 from wpsync.wordpress.auth import JwtAuth, make_auth
 from wpsync.wordpress.batch_route import MAX_BATCH, send_batch
 from wpsync.wordpress.bounded import AnswerTooLarge
@@ -157,13 +159,10 @@ class WordPressClient:
             raise TypeError("validate_token() needs JWT authentication")
         self._rest.request("POST", VALIDATE_ROUTE)
 
-    def current_user(self) -> dict[str, object]:
-        """``/wp/v2/users/me`` (context=edit): who WordPress thinks we are."""
-        route = "/wp/v2/users/me"
-        body = self._rest.decode(
-            self._rest.request("GET", route, params={"context": "edit"}), "GET", route
-        )
-        return body if isinstance(body, dict) else {}
+    def can(self, capability: str) -> bool:
+        """Whether the user has ``capability`` (``unfiltered_html``…), asked once a client
+        (:meth:`rights`)."""
+        return capability in self.rights().capabilities
 
     def renew_token_if_expiring(self) -> bool:
         """For the scheduler: renew the JWT ahead of its expiry; False for app passwords."""
@@ -493,7 +492,9 @@ class WordPressClient:
         """Upload a file (raw body) with its alt text, caption and title in the same request.
 
         After an ambiguous failure the most recent uploads are searched for the same bytes
-        before the file is sent again.
+        before the file is sent again.  A file WordPress refuses for good (its type, its
+        size: :func:`~wpsync.wordpress.answers.upload_refusal`) raises
+        :class:`~wpsync.errors.UploadRefused` at once, without a retry.
         """
         route = "/wp/v2/media"
         name = safe_filename(filename)
@@ -510,7 +511,14 @@ class WordPressClient:
         return self._rest.create(
             route,
             f"media {name!r}",
-            lambda: self._rest.send("POST", route, params=params, content=data, headers=headers),
+            lambda: self._rest.send(
+                "POST",
+                route,
+                params=params,
+                content=data,
+                headers=headers,
+                refusal=functools.partial(upload_refusal, route),
+            ),
             lambda response: RemoteMedia.from_json(self._rest.decode(response, "POST", route)),
             lambda: self._find_uploaded(name, len(data), digest),
         )
