@@ -9,6 +9,7 @@ run itself; the parts live beside it: reading the folder (reading.py), the plann
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -59,6 +60,7 @@ from wpsync.store.state import KeptStore, StateStore
 from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
 
 if TYPE_CHECKING:
+    from wpsync.source.discovery import Skipped
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import RemotePost
 
@@ -238,6 +240,7 @@ class _Run:
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
         actions = [*(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)), *actions]
+        actions = _skipped_deletes(actions, scope.skipped)
         if self._on_plan is not None:
             self._on_plan(actions)
         if self.request.dry_run:
@@ -250,6 +253,7 @@ class _Run:
             dry_run=self.request.dry_run,
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
+            skipped=scope.skipped,
         )
 
     def _renames(self) -> dict[str, str]:
@@ -514,6 +518,25 @@ def _waves(writes: list[WriteAction], entries: dict[str, Entry]) -> list[list[Wr
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _skipped_deletes(actions: list[Action], skipped: Sequence[Skipped]) -> list[Action]:
+    """A deletion whose file is still there but no longer content says why: it goes as
+    a deleted file's post does (``content.delete``, the mass-deletion guard)."""
+    if not skipped:
+        return actions
+    files = {s.rel: s.reason for s in skipped if not s.rel.endswith("/")}
+    folders = [(s.rel, s.reason) for s in skipped if s.rel.endswith("/")]
+    out: list[Action] = []
+    for action in actions:
+        if isinstance(action, Delete):
+            why = files.get(action.rel) or next(
+                (reason for folder, reason in folders if action.rel.startswith(folder)), None
+            )
+            if why is not None:
+                action = dataclasses.replace(action, skipped=why)
+        out.append(action)
+    return out
 
 
 def _facts(post: RemotePost) -> RemotePostFacts:

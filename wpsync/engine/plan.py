@@ -151,6 +151,9 @@ class Keep:
 class Delete:
     entry: Entry
     policy: DeletePolicy
+    #: why the post goes when the file is still there but no longer content (excluded,
+    #: ignored by a .gitignore…); "" for a file that is gone
+    skipped: str = ""
 
     @property
     def rel(self) -> str:

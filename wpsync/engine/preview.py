@@ -38,6 +38,7 @@ from wpsync.model import PostPayload
 
 if TYPE_CHECKING:
     from wpsync.config import Config
+    from wpsync.source.discovery import Skipped
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.connect import ClientFactory
 
@@ -138,18 +139,19 @@ def describe(action: Action) -> FilePlan:
             return FilePlan(rel, "update", entry.post_id, why, entry.rest_base)
         case Keep(rel=rel, entry=entry):
             return FilePlan(rel, "unchanged", entry.post_id, "as last synced", entry.rest_base)
-        case Delete(entry=entry, policy=policy):
+        case Delete(entry=entry, policy=policy, skipped=skipped):
             what = {
                 "trash": "move its post to the trash",
                 "delete": "delete its post for good",
                 "draft": "turn its post back into a draft",
                 "keep": "forget it, leaving the post online",
             }.get(policy, policy)
+            why = f"no longer content ({skipped})" if skipped else "the file is gone"
             return FilePlan(
                 entry.rel,
                 "delete",
                 entry.post_id,
-                f"the file is gone: {what} (content.delete = {policy!r})",
+                f"{why}: {what} (content.delete = {policy!r})",
                 entry.rest_base,
             )
         case Conflict(rel=rel, reason=reason, entry=entry, remote=remote):
@@ -343,6 +345,8 @@ class PlanReport:
     files: tuple[FilePlan, ...]
     requests: int = 0
     warnings: tuple[str, ...] = ()
+    #: Markdown files and folders that are not content, and why (``--show-skipped``)
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -359,6 +363,7 @@ class PlanReport:
             "requests": self.requests,
             "warnings": list(self.warnings),
             "files": [f.to_json() for f in self.files],
+            "skipped": [s.to_json() for s in self.skipped],
         }
 
 
@@ -405,7 +410,7 @@ def run_plan(
         requests = client.request_count - before
     order = {verb: n for n, verb in enumerate(VERBS)}
     plans.sort(key=lambda p: (order[p.action], p.path))
-    return PlanReport(tuple(plans), requests, report.warnings)
+    return PlanReport(tuple(plans), requests, report.warnings, report.skipped)
 
 
 def _remote_id(action: Action) -> tuple[str, int] | None:

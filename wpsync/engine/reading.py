@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from wpsync.engine.readpool import ReadSettings
     from wpsync.model import Entry
     from wpsync.source.dialect import Detected
+    from wpsync.source.discovery import ContentRules, Skipped
     from wpsync.store.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class Scope:
     files: tuple[tuple[str, Stat], ...]
     broken: tuple[Broken, ...]
     rels: frozenset[str]
+    #: Markdown files and folders that are not content, and why (``plan --show-skipped``)
+    skipped: tuple[Skipped, ...] = ()
 
 
 def read_settings(content: ContentConfig) -> ReadSettings:
@@ -61,6 +64,18 @@ def content_dialect(content: ContentConfig) -> Detected:
     return choose_dialect(content.dialect, content.dir, content.project or content.dir)
 
 
+def content_rules(content: ContentConfig) -> ContentRules:
+    """What is content in the content folder: ``[content] exclude``, the ``.gitignore``
+    files, the dialect's non-content folders (:mod:`wpsync.source.discovery`).  The one
+    predicate of the scan, the paths given on the command line, ``--changed`` and the
+    watcher."""
+    from wpsync.source.discovery import ContentRules
+
+    return ContentRules(
+        content.dir, dialect=content_dialect(content).dialect, exclude=content.exclude
+    )
+
+
 class Reader:
     """Reads and maps the files of one run; the mapping's warnings are logged and
     passed to ``warn``."""
@@ -70,22 +85,32 @@ class Reader:
     ) -> None:
         self._content = content
         self._warn = warn
+        self._rules: ContentRules | None = None
+
+    @property
+    def rules(self) -> ContentRules:
+        """What is content (built on first use, kept for the reader's life)."""
+        if self._rules is None:
+            self._rules = content_rules(self._content)
+        return self._rules
 
     def scope(self, paths: Sequence[Path] | None) -> Scope:
         """The files to look at: the whole folder (``paths`` None), else these paths."""
         from wpsync.source.content import is_markdown, scan_content
+        from wpsync.source.discovery import Skipped
 
         root = self._content.dir
         broken: list[Broken] = []
         if paths is None:
-            scan = scan_content(root)
+            scan = scan_content(root, self.rules)
             for error in scan.errors:
                 broken.append(Broken(rel_of(error.path, root), error))
             files = [(f.rel, Stat(f.size, f.mtime_ns)) for f in scan.files]
             rels = {rel for rel, _ in files} | {b.rel for b in broken}
-            return Scope(tuple(files), tuple(broken), frozenset(rels))
+            return Scope(tuple(files), tuple(broken), frozenset(rels), scan.skipped)
         files = []
         scope: set[str] = set()
+        skipped: list[Skipped] = []
         for raw in paths:
             rel = content_rel(raw, root)
             if rel is None:
@@ -95,7 +120,11 @@ class Reader:
                 continue
             if not is_markdown(rel):
                 continue
-            scope.add(rel)
+            scope.add(rel)  # in scope even when not content: its post follows the rules
+            why = self.rules.reason(rel)
+            if why is not None:
+                skipped.append(Skipped(rel, why))
+                continue
             try:
                 st = (root / rel).stat()
             except FileNotFoundError:
@@ -104,7 +133,7 @@ class Reader:
                 broken.append(Broken(rel, DocumentError(rel, f"cannot read: {exc.strerror}")))
                 continue
             files.append((rel, Stat(st.st_size, st.st_mtime_ns)))
-        return Scope(tuple(files), tuple(broken), frozenset(scope))
+        return Scope(tuple(files), tuple(broken), frozenset(scope), tuple(skipped))
 
     def read(
         self, files: Iterable[tuple[str, Stat]], entries: Mapping[str, Entry]

@@ -9,9 +9,12 @@ where the planner's actions are classes (:class:`~wpsync.engine.plan.Create`) an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.engine.plan import Action, Conflict, Create, Delete, Fail, Keep, Update
+
+if TYPE_CHECKING:
+    from wpsync.source.discovery import Skipped
 
 #: what happened to a file in a run (a dry run: what would happen)
 FileAction = Literal["created", "updated", "unchanged", "deleted", "conflict", "failed"]
@@ -49,6 +52,8 @@ class SyncReport:
     dry_run: bool = False
     requests: int = 0
     warnings: tuple[str, ...] = ()
+    #: Markdown files and folders of the run's scope that are not content, and why
+    skipped: tuple[Skipped, ...] = ()
 
     def count(self, action: FileAction) -> int:
         return sum(1 for f in self.files if f.action == action)
