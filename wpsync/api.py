@@ -90,12 +90,13 @@ def render_file(config: Config, path: Path) -> Mapped:
     except ValueError:
         raise DocumentError(str(path), f"is not in the content folder {root}") from None
     doc = read_document(root, rel, max_bytes=int(config.content.max_file_mb * 1024 * 1024))
-    from wpsync.engine.reading import content_dialect
+    from wpsync.engine.reading import content_dialect, default_type
 
+    dialect = content_dialect(config.content).dialect
     defaults = MappingDefaults(
-        config.content.default_type,
+        default_type(config.content, dialect),
         config.content.default_status,
         config.content.markdown,
-        content_dialect(config.content).dialect,
+        dialect,
     )
     return map_document(doc, defaults)

@@ -55,6 +55,7 @@ from wpsync.errors import (
     WpsyncError,
 )
 from wpsync.model import Entry, RestBody
+from wpsync.source.summary import read_summary
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
 from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
@@ -173,6 +174,7 @@ class _Run:
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
             dry_run=request.dry_run,
+            outline=read_summary(config.content.dir, self.reader.rules.summary),
         )
 
     @property
@@ -203,6 +205,7 @@ class _Run:
         items = self.references.settle(
             items, all_entries, None if full else scope.rels, self.reader.read_one
         )
+        self.warnings.extend(self.references.warnings)
         # Creates whose answer was lost and whose file has since gone, moved or changed
         # its slug: the posts they made become this folder's again (recovery.py).
         lost = settle_lost_creates(
@@ -228,6 +231,7 @@ class _Run:
             max_deletion_ratio=self.config.sync.max_deletion_ratio,
             renames=self._renames(),
             known_total=len(all_entries),
+            linked=frozenset((e.rest_base, e.post_id) for e in all_entries.values()),
         )
         # A broken file is not a deleted one: keep its entry out of the deletion pass.
         # A folder that could not be scanned covers everything below it.
@@ -502,14 +506,18 @@ class _Run:
 
 def _waves(writes: list[WriteAction], entries: dict[str, Entry]) -> list[list[WriteAction]]:
     """Split writes so a parent is written before its children (pages by depth)."""
-    in_run = {(w.payload.rest_base, w.payload.slug): w for w in writes}
+    by_rel = {w.rel: w for w in writes}
+    in_run = {(w.payload.rest_base, w.payload.slug): w for w in sorted(writes, key=lambda w: w.rel)}
 
     def depth(action: WriteAction, seen: frozenset[str] = frozenset()) -> int:
         parent = action.payload.parent
-        key = (action.payload.rest_base, parent or "")
-        if not parent or key not in in_run or action.rel in seen:
+        if action.payload.parent_rel is not None:  # the file of the parent page is known
+            above = by_rel.get(action.payload.parent_rel)
+        else:
+            above = in_run.get((action.payload.rest_base, parent or "")) if parent else None
+        if above is None or action.rel in seen:
             return 0
-        return 1 + depth(in_run[key], seen | {action.rel})
+        return 1 + depth(above, seen | {action.rel})
 
     waves: dict[int, list[WriteAction]] = {}
     for action in writes:

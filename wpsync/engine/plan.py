@@ -111,6 +111,10 @@ class Options:
     #: how many files the state knows in all (a subset run plans with only its own
     #: entries; the mass-deletion guard must still judge against the whole folder)
     known_total: int | None = None
+    #: (rest base, post ID) of every post the state links to a file: a post with the
+    #: slug of a new page is no stranger's when it is one of these (a page of the same
+    #: name under another parent: samename.py)
+    linked: frozenset[tuple[str, int]] = frozenset()
 
 
 # ---------------------------------------------------------------- actions
@@ -190,7 +194,8 @@ def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None
     (image URLs, link permalinks) that end up in the body."""
     data = dataclasses.asdict(payload)
     data.pop("rel")
-    data.pop("slug_explicit")  # bookkeeping: the slug itself is hashed
+    for name in PostPayload.BOOKKEEPING:  # the slug, parent and title themselves are hashed
+        data.pop(name)
     hashed = {k: v for k, v in sorted((resolved or {}).items()) if k != RENDERER}
     return stable_hash({"payload": data, "resolved": hashed})
 
@@ -273,11 +278,14 @@ def plan(
     renamed_away = {e.rel for e in renames.values()}
     actions: list[Action] = []
     # A slug belongs to the file already published with it (while that file is unchanged),
-    # else to the first file that asks for it.
-    claimed_slugs: dict[tuple[str, str], str] = {
-        (entry.rest_base, entry.slug): item.rel
+    # else to the first file that asks for it — among the posts of a type, or the pages
+    # of one parent (pages of one name under other parents: samename.py).
+    claimed_slugs: dict[tuple[str, str, str], str] = {
+        (entry.rest_base, "", entry.slug): item.rel
         for item in local
-        if isinstance(item, Unchanged) and (entry := entries.get(item.rel)) is not None
+        if isinstance(item, Unchanged)
+        and (entry := entries.get(item.rel)) is not None
+        and entry.rest_base != "pages"
     }
     for item in local:
         match item:
@@ -290,7 +298,7 @@ def plan(
                 if (entry.size, entry.mtime_ns) != (stat.size, stat.mtime_ns):
                     refresh = dataclasses.replace(entry, size=stat.size, mtime_ns=stat.mtime_ns)
                 actions.append(Keep(rel, entry, refresh))
-            case Changed() if (key := (item.payload.rest_base, item.payload.slug)) in claimed_slugs:
+            case Changed() if (key := _slug_key(item.payload)) in claimed_slugs:
                 # Two files want the same slug: WordPress would quietly suffix one of them.
                 actions.append(
                     Fail(
@@ -303,7 +311,7 @@ def plan(
                     )
                 )
             case Changed():
-                claimed_slugs[(item.payload.rest_base, item.payload.slug)] = item.rel
+                claimed_slugs[_slug_key(item.payload)] = item.rel
                 actions.append(_plan_changed(item, entries, renames, pending, remote, options))
     if options.full_scan:
         present = {item.rel for item in local}
@@ -387,6 +395,12 @@ def _plan_changed(
             reason, renamed_from,
         )  # fmt: skip
     existing = remote.by_slug.get((payload.rest_base, payload.slug))
+    if (
+        existing is not None
+        and payload.rest_base == "pages"
+        and ((payload.rest_base, existing.id) in options.linked)
+    ):
+        existing = None  # another file's page of this name, under another parent
     if existing is None:
         # New file, slug free: create it.
         return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash)
@@ -403,6 +417,12 @@ def _plan_changed(
         None,
         existing,
     )
+
+
+def _slug_key(payload: PostPayload) -> tuple[str, str, str]:
+    """Where a slug must be unique: the posts of a type, the pages of one parent."""
+    scope = (payload.parent_rel or payload.parent or "") if payload.rest_base == "pages" else ""
+    return payload.rest_base, scope, payload.slug
 
 
 def _keep_slug(item: Changed, old: Entry) -> Changed:

@@ -47,14 +47,23 @@ def read_settings(content: ContentConfig) -> ReadSettings:
     """What reading and mapping a file needs from the configuration (picklable)."""
     from wpsync.engine.readpool import ReadSettings
 
+    dialect = content_dialect(content).dialect
     return ReadSettings(
         str(content.dir),
         int(content.max_file_mb * 1024 * 1024),
-        content.default_type,
+        default_type(content, dialect),
         content.default_status,
         content.markdown,
-        content_dialect(content).dialect,
+        dialect,
     )
+
+
+def default_type(content: ContentConfig, dialect: str) -> str:
+    """``[content] default_type``; in a docs folder (mdBook, MkDocs…), unless it is set,
+    ``page``: a handbook's chapters are pages, nested as its folders and SUMMARY.md say."""
+    if dialect == "docs" and not content.type_given:
+        return "page"
+    return content.default_type
 
 
 def content_dialect(content: ContentConfig) -> Detected:
@@ -178,6 +187,8 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
     (references completed: images, links, folder pages).  Sends nothing; for ``pull``
     and ``state rebuild``, which link files without syncing them.  The caller holds the
     folder lock."""
+    from wpsync.source.summary import read_summary
+
     reader = Reader(config.content)
     references = References(
         config.content.dir,
@@ -185,6 +196,7 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         block_editor=config.content.block_editor,
         markdown=configured_engine(config.content),
         dry_run=True,
+        outline=read_summary(config.content.dir, reader.rules.summary),
     )
     root = config.content.dir
     files = []

@@ -9,7 +9,10 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`)
-    parent-page        the folder page it was made a child of ("" = top level)
+    parent-page        the page it was made a child of by its folder or SUMMARY.md
+                       ("" = top level)
+    outline            its place in SUMMARY.md: "<menu_order>|<title>" (absent when
+                       the file is not listed there)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
 (``state.pushed``) — all but ``opt:renderer``, which is only stored: the payload already
@@ -56,10 +59,12 @@ from wpsync.engine.plan import (
     Unchanged,
     payload_hash,
 )
+from wpsync.engine.samename import Claim, SlugBook, claim_for, fixed_slugs, with_slug
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
+from wpsync.source.summary import Outline
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
 
@@ -90,6 +95,7 @@ IMAGE = "img:"
 LINK = "link:"
 BLOCK_EDITOR = "opt:block-editor"
 PARENT_PAGE = "parent-page"
+OUTLINE = "outline"
 
 #: the engine of the pipeline wpsync rendered with before ``[content] markdown`` chose one
 PYTHON_MARKDOWN = "python-markdown"
@@ -157,8 +163,10 @@ class References:
         block_editor: bool,
         markdown: str = PYTHON_MARKDOWN,
         dry_run: bool = False,
+        outline: Outline | None = None,
     ) -> None:
-        """``markdown``: the engine that renders the files (:func:`configured_engine`)."""
+        """``markdown``: the engine that renders the files (:func:`configured_engine`);
+        ``outline``: the book's SUMMARY.md, if it has one."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
@@ -171,6 +179,10 @@ class References:
         self._pages: set[str] = set()
         self._page_slugs: dict[str, str] = {}
         self._targets: LinkTargets | None = None
+        self.outline = outline or Outline()
+        self._book = SlugBook()
+        #: what settling the files had to say (a slug given to a file with a common name)
+        self.warnings: list[str] = []
 
     # ------------------------------------------------------------ link targets
 
@@ -220,6 +232,7 @@ class References:
                     self._page_slugs[item.rel] = item.payload.slug
                 else:
                     self._pages.discard(item.rel)
+        self._settle_slugs(items, entries)
         self._targets = self.targets(entries=entries)
         out: list[LocalItem] = []
         for item in items:
@@ -240,8 +253,53 @@ class References:
         """The renderer of this run, as recorded in ``opt:renderer``."""
         return renderer_identity(self.markdown)
 
+    # ------------------------------------------------------------ pages and slugs
+
+    def _parent_of(self, rel: str) -> str | None:
+        """The page ``rel`` is a child of: SUMMARY.md's when it lists the file, else its
+        folder's."""
+        if rel in self.outline:
+            return self.outline.parent(rel, frozenset(self._pages))
+        return folder_parent(rel, self._pages)
+
+    def _outline_of(self, rel: str) -> str | None:
+        chapter = self.outline.get(rel)
+        if chapter is None or rel not in self._pages:
+            return None
+        return f"{chapter.order}|{chapter.title}"
+
+    def _claim(self, payload: PostPayload, entry: Entry | None) -> Claim:
+        folder = self._parent_of(payload.rel) if payload.rest_base == "pages" else None
+        return claim_for(payload, entry, folder, self._page_slugs)
+
+    def _settle_slugs(self, items: Sequence[LocalItem], entries: Mapping[str, Entry]) -> None:
+        """Same-named files (samename.py): every changed file's slug, decided together."""
+        changed = {item.rel: item for item in items if isinstance(item, Changed)}
+        self._book = SlugBook(
+            fixed_slugs(entries, self.pushed, skip=set(changed) | self._gone, key=PARENT_PAGE)
+        )
+        given = self._book.settle(
+            self._claim(item.payload, entries.get(rel)) for rel, item in changed.items()
+        )
+        for rel, slug in given.items():
+            if rel in self._page_slugs and not slug.error:
+                self._page_slugs[rel] = slug.slug
+
+    def _slugged(self, item: Changed) -> LocalItem:
+        """``item`` with the slug it gets beside same-named files (or failed)."""
+        given = self._book.one(self._claim(item.payload, self.state.get(item.rel)))
+        note = f"{item.rel}: {given.warning}"
+        if given.warning and note not in self.warnings:
+            self.warnings.append(note)
+        return with_slug(item, given)
+
     def _complete(self, item: Changed) -> LocalItem:
-        """``item`` with its inputs, its folder parent, and the matching payload hash."""
+        """``item`` with its inputs, its parent page, its place in SUMMARY.md, its slug
+        beside same-named files, and the matching payload hash."""
+        slugged = self._slugged(item)
+        if not isinstance(slugged, Changed):
+            return slugged
+        item = slugged
         payload = item.payload
         inputs: dict[str, str] = {}
         try:
@@ -259,10 +317,18 @@ class References:
             inputs[BLOCK_EDITOR] = BLOCKS_REVISION
         inputs[RENDERER] = self.renderer  # recorded, not hashed (plan.payload_hash)
         if payload.rest_base == "pages" and payload.parent is None:
-            parent = folder_parent(item.rel, self._pages)
+            parent = self._parent_of(item.rel)
             inputs[PARENT_PAGE] = parent or ""
             slug = self._page_slugs.get(parent, "") if parent else ""
-            payload = dataclasses.replace(payload, parent=slug)
+            payload = dataclasses.replace(payload, parent=slug, parent_rel=parent)
+        place = self._outline_of(item.rel)
+        if place is not None:
+            inputs[OUTLINE] = place
+            chapter = self.outline.chapters[item.rel]
+            if payload.menu_order is None:
+                payload = dataclasses.replace(payload, menu_order=chapter.order)
+            if payload.title_from_name and chapter.title:
+                payload = dataclasses.replace(payload, title=chapter.title)
         self._inputs[item.rel] = inputs
         return dataclasses.replace(
             item,
@@ -282,7 +348,9 @@ class References:
         if key.startswith(LINK):
             return self._targets.url(key[len(LINK) :])
         if key == PARENT_PAGE:
-            return folder_parent(rel, self._pages) or ""
+            return self._parent_of(rel) or ""
+        if key == OUTLINE:
+            return self._outline_of(rel)
         if key == BLOCK_EDITOR:
             return BLOCKS_REVISION if self.block_editor else None
         if key == RENDERER:
@@ -297,6 +365,8 @@ class References:
             return True
         if RENDERER not in pushed.inputs:
             return True  # rendered by an unknown renderer: look once
+        if (OUTLINE in pushed.inputs) != (self._outline_of(rel) is not None):
+            return True  # listed in SUMMARY.md, or no longer
         return any(self._current(rel, key) != value for key, value in pushed.inputs.items())
 
     def _rendering_changed(self, rel: str) -> bool:

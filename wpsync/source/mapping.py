@@ -134,6 +134,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     # The body; its leading "# Title" is the title when the front matter gives none
     # (and is then left out of the content, so the theme does not show it twice).
     title = value("title")
+    title_from_name = False
     body = convert_template_tags(doc.body)
     rendered = _render(doc, body, strip_title=title is None, engine=defaults.markdown)
     if title is None:
@@ -145,6 +146,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
                 line=doc.body_line,
             )
         title = rendered.title or stem_title
+        title_from_name = rendered.title is None
     elif rendered.title is not None and _same_title(rendered.title, title):
         # don't show it twice
         rendered = _render(doc, body, strip_title=True, engine=defaults.markdown)
@@ -189,6 +191,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
         images=images,
         links=links,
         slug_explicit="slug" in given,
+        title_from_name=title_from_name,
         **fields,
     )
     return Mapped(payload, tuple(warnings))
@@ -264,7 +267,8 @@ def _from_path(rel: str, warnings: list[str]) -> tuple[str, str, str | None]:
             warnings.append(
                 f"the date in the file name ({jekyll.group(0)[:-1]}) is not a real date; ignored"
             )
-    if stem.lower() in ("index", "_index"):
+    if stem.lower() in ("index", "_index", "readme"):
+        # the folder's page (a README is one when it is content: discovery.py)
         stem = posixpath.basename(folder) or "index"
     slug = slugify(stem)
     if not slug:
