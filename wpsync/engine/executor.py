@@ -175,6 +175,7 @@ class _Run:
             markdown=configured_engine(config.content),
             dry_run=request.dry_run,
             outline=read_summary(config.content.dir, self.reader.rules.summary),
+            source=self.reader.rules.layout.source,
         )
 
     @property

@@ -8,14 +8,16 @@ same way, references completed, for the commands that link files without syncing
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync.engine.paths import content_rel, rel_of
-from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged
+from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.references import References, configured_engine
 from wpsync.errors import DocumentError
 
@@ -82,6 +84,25 @@ def content_rules(content: ContentConfig) -> ContentRules:
 
     return ContentRules(
         content.dir, dialect=content_dialect(content).dialect, exclude=content.exclude
+    )
+
+
+def front_page(item: LocalItem, source: str) -> LocalItem:
+    """The index or README of the tool's source folder (mdBook's ``src/README.md``) is the
+    front page, as a top-level ``index.md`` is: its slug is ``index``, not ``src``."""
+    from wpsync.source.pages import is_index
+
+    if (
+        not source
+        or not isinstance(item, Changed)
+        or item.payload.slug_explicit
+        or posixpath.dirname(item.rel) != source
+        or not is_index(item.rel)
+    ):
+        return item
+    payload = dataclasses.replace(item.payload, slug="index")
+    return dataclasses.replace(
+        item, payload=payload, payload_hash=payload_hash(payload, dict(item.inputs))
     )
 
 
@@ -175,6 +196,7 @@ class Reader:
         return self.read([(rel, stat)], {})[0]
 
     def _noted(self, item: LocalItem) -> LocalItem:
+        item = front_page(item, self.rules.layout.source)
         if isinstance(item, Changed):
             for warning in item.warnings:
                 logger.warning("%s: %s", item.rel, warning)
@@ -197,6 +219,7 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         markdown=configured_engine(config.content),
         dry_run=True,
         outline=read_summary(config.content.dir, reader.rules.summary),
+        source=reader.rules.layout.source,
     )
     root = config.content.dir
     files = []

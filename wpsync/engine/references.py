@@ -9,10 +9,8 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`)
-    parent-page        the page it was made a child of by its folder or SUMMARY.md
-                       ("" = top level)
-    outline            its place in SUMMARY.md: "<menu_order>|<title>" (absent when
-                       the file is not listed there)
+    parent-page        the page its folder or SUMMARY.md made it a child of ("": none)
+    outline            its place in SUMMARY.md, "<menu_order>|<title>" (if listed)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
 (``state.pushed``) — all but ``opt:renderer``, which is only stored: the payload already
@@ -44,6 +42,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from posixpath import dirname
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
@@ -63,7 +62,7 @@ from wpsync.engine.samename import Claim, SlugBook, claim_for, fixed_slugs, with
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
-from wpsync.source.pages import folder_parent
+from wpsync.source.pages import folder_parent, is_index
 from wpsync.source.summary import Outline
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
@@ -164,9 +163,10 @@ class References:
         markdown: str = PYTHON_MARKDOWN,
         dry_run: bool = False,
         outline: Outline | None = None,
+        source: str = "",
     ) -> None:
         """``markdown``: the engine that renders the files (:func:`configured_engine`);
-        ``outline``: the book's SUMMARY.md, if it has one."""
+        ``outline``: the book's SUMMARY.md; ``source``: the tool's source folder."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
@@ -180,9 +180,9 @@ class References:
         self._page_slugs: dict[str, str] = {}
         self._targets: LinkTargets | None = None
         self.outline = outline or Outline()
+        self._source = source
         self._book = SlugBook()
-        #: what settling the files had to say (a slug given to a file with a common name)
-        self.warnings: list[str] = []
+        self.warnings: list[str] = []  # a slug given to a file with a common name…
 
     # ------------------------------------------------------------ link targets
 
@@ -260,13 +260,14 @@ class References:
         folder's."""
         if rel in self.outline:
             return self.outline.parent(rel, frozenset(self._pages))
-        return folder_parent(rel, self._pages)
+        parent = folder_parent(rel, self._pages)
+        if self._source and parent and is_index(parent) and dirname(parent) == self._source:
+            return None  # the front page is no folder's page: its neighbours are top level
+        return parent
 
     def _outline_of(self, rel: str) -> str | None:
-        chapter = self.outline.get(rel)
-        if chapter is None or rel not in self._pages:
-            return None
-        return f"{chapter.order}|{chapter.title}"
+        chapter = self.outline.get(rel) if rel in self._pages else None
+        return f"{chapter.order}|{chapter.title}" if chapter is not None else None
 
     def _claim(self, payload: PostPayload, entry: Entry | None) -> Claim:
         folder = self._parent_of(payload.rel) if payload.rest_base == "pages" else None

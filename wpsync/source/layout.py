@@ -61,6 +61,10 @@ class Layout:
 
     rules: tuple[Rule, ...]
     summary: str | None = None
+    #: the folder the tool reads the writing from (mdBook's ``src``, MkDocs' ``docs``,
+    #: Hugo's ``content``) when it is below the content folder; its index or README is
+    #: the site's front page, as a top-level ``index.md`` is
+    source: str = ""
 
 
 _ALWAYS = (
@@ -80,21 +84,22 @@ def site_layout(content_dir: Path, dialect: Dialect) -> Layout:
     it is in the content folder itself)."""
     rules: list[Rule] = []
     summary: str | None = None
+    source = ""
     if dialect == "docs":
-        summary = _docs(content_dir, rules)
+        summary, source = _docs(content_dir, rules)
     elif dialect == "hugo":
-        _hugo(content_dir, rules)
+        source = _hugo(content_dir, rules)
     elif dialect == "jekyll":
         _jekyll(content_dir, rules)
     elif dialect == "obsidian":
         _obsidian(content_dir, rules)
-    return Layout((*rules, *_ALWAYS), summary)
+    return Layout((*rules, *_ALWAYS), summary, source)
 
 
 # ---------------------------------------------------------------------------- docs
 
 
-def _docs(root: Path, rules: list[Rule]) -> str | None:
+def _docs(root: Path, rules: list[Rule]) -> tuple[str | None, str]:
     book = root / "book.toml"
     mkdocs = next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
     if book.is_file():
@@ -109,25 +114,27 @@ def _docs(root: Path, rules: list[Rule]) -> str | None:
         rules.append(
             Rule(f"/{summary}", "mdBook's table of contents: it orders and nests the pages")
         )
-        return summary
+        return summary, src
+    source = ""
     if mkdocs is not None:
         text = _text(mkdocs)
         docs_dir = _rel_folder(_yaml_scalar(text, "docs_dir"), "docs")
         site_dir = _rel_folder(_yaml_scalar(text, "site_dir"), "site")
         if docs_dir:
             _only(rules, docs_dir, f"outside MkDocs' docs_dir {docs_dir}/ ({mkdocs.name})")
+            source = docs_dir
         rules.append(Rule(f"/{site_dir}/", f"MkDocs' build output ({mkdocs.name})"))
     rules.append(Rule("_build/", "documentation build output (Sphinx, Jupyter Book)"))
     if (root / SUMMARY).is_file():
         rules.append(Rule(f"/{SUMMARY}", "the table of contents: it orders and nests the pages"))
-        return SUMMARY
-    return None
+        return SUMMARY, source
+    return None, source
 
 
 # ---------------------------------------------------------------------------- hugo
 
 
-def _hugo(root: Path, rules: list[Rule]) -> None:
+def _hugo(root: Path, rules: list[Rule]) -> str:
     for name in _HUGO_CONFIGS:
         path = root / name
         if not path.is_file():
@@ -148,7 +155,8 @@ def _hugo(root: Path, rules: list[Rule]) -> None:
             _only(rules, content, f"outside Hugo's contentDir {content}/ ({name})")
         rules.append(Rule("/public/", "Hugo's build output"))
         rules.append(Rule("/resources/", "Hugo's generated resources"))
-        return
+        return content
+    return ""
 
 
 # ---------------------------------------------------------------------------- jekyll
