@@ -186,8 +186,8 @@ class ContentRules:
         rules += [(g, f"excluded by [content] exclude '{g}'") for g in exclude]
         self._fixed = IgnoreLayer("", tuple(p for p in _compiled(rules) if p is not None))
         self._gitignore = gitignore
-        self._outer = self._outer_layers() if gitignore else ()
         self._cache: dict[str, tuple[tuple[int, int], IgnoreLayer | None]] = {}
+        self._outer = self._outer_layers() if gitignore else ()
 
     @property
     def summary(self) -> str | None:
