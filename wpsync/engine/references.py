@@ -58,7 +58,7 @@ from wpsync.engine.plan import (
     Unchanged,
     payload_hash,
 )
-from wpsync.engine.samename import Claim, SlugBook, claim_for, fixed_slugs, with_slug
+from wpsync.engine.samename import Claim, SlugBook, claim_for, first_by_slug, fixed_slugs, with_slug
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
@@ -178,6 +178,7 @@ class References:
         self._gone: frozenset[str] = frozenset()
         self._pages: set[str] = set()
         self._page_slugs: dict[str, str] = {}
+        self._page_of_slug: dict[str, str] = {}
         self._targets: LinkTargets | None = None
         self.outline = outline or Outline()
         self._source = source
@@ -265,17 +266,18 @@ class References:
             return None  # the front page is no folder's page: its neighbours are top level
         return parent
 
-    def _outline_of(self, rel: str) -> str | None:
+    def _outline_of(self, rel: str) -> str | None:  # the input OUTLINE
         chapter = self.outline.get(rel) if rel in self._pages else None
         return f"{chapter.order}|{chapter.title}" if chapter is not None else None
 
     def _claim(self, payload: PostPayload, entry: Entry | None) -> Claim:
         folder = self._parent_of(payload.rel) if payload.rest_base == "pages" else None
-        return claim_for(payload, entry, folder, self._page_slugs)
+        return claim_for(payload, entry, folder, self._page_of_slug)
 
     def _settle_slugs(self, items: Sequence[LocalItem], entries: Mapping[str, Entry]) -> None:
         """Same-named files (samename.py): every changed file's slug, decided together."""
         changed = {item.rel: item for item in items if isinstance(item, Changed)}
+        self._page_of_slug = first_by_slug(self._page_slugs)
         self._book = SlugBook(
             fixed_slugs(entries, self.pushed, skip=set(changed) | self._gone, key=PARENT_PAGE)
         )
@@ -285,20 +287,15 @@ class References:
         for rel, slug in given.items():
             if rel in self._page_slugs and not slug.error:
                 self._page_slugs[rel] = slug.slug
-
-    def _slugged(self, item: Changed) -> LocalItem:
-        """``item`` with the slug it gets beside same-named files (or failed)."""
-        given = self._book.one(self._claim(item.payload, self.state.get(item.rel)))
-        note = f"{item.rel}: {given.warning}"
-        if given.warning and note not in self.warnings:
-            self.warnings.append(note)
-        return with_slug(item, given)
+        self._page_of_slug = first_by_slug(self._page_slugs)
 
     def _complete(self, item: Changed) -> LocalItem:
         """``item`` with its inputs, its parent page, its place in SUMMARY.md, its slug
         beside same-named files, and the matching payload hash."""
-        slugged = self._slugged(item)
-        if not isinstance(slugged, Changed):
+        given = self._book.one(self._claim(item.payload, self.state.get(item.rel)))
+        if given.warning and (note := f"{item.rel}: {given.warning}") not in self.warnings:
+            self.warnings.append(note)
+        if not isinstance(slugged := with_slug(item, given), Changed):
             return slugged
         item = slugged
         payload = item.payload

@@ -40,6 +40,7 @@ __all__ = [
     "candidates",
     "claim_for",
     "entry_scope",
+    "first_by_slug",
     "fixed_slugs",
     "with_slug",
 ]
@@ -109,8 +110,10 @@ class SlugBook:
 
     def __init__(self, fixed: Iterable[tuple[Key, str]] = ()) -> None:
         self._taken: dict[Key, str] = {}
+        self._owned: dict[str, list[Key]] = {}
         for key, rel in sorted(fixed, key=lambda kv: kv[1]):
-            self._taken.setdefault(key, rel)
+            if key not in self._taken:
+                self._take(key, rel)
         self._given: dict[str, Given] = {}
 
     def given(self, rel: str) -> Given | None:
@@ -140,9 +143,14 @@ class SlugBook:
 
     # ------------------------------------------------------------ helpers
 
+    def _take(self, key: Key, rel: str) -> None:
+        self._taken[key] = rel
+        self._owned.setdefault(rel, []).append(key)
+
     def _release(self, rel: str) -> None:
-        for key in [k for k, owner in self._taken.items() if owner == rel]:
-            del self._taken[key]
+        for key in self._owned.pop(rel, ()):
+            if self._taken.get(key) == rel:
+                del self._taken[key]
 
     def _free(self, claim: Claim, slug: str) -> bool:
         return (claim.rest_base, claim.scope, slug) not in self._taken
@@ -150,7 +158,7 @@ class SlugBook:
     def _give(self, claim: Claim, given: Given) -> None:
         self._given[claim.rel] = given
         if not given.error:
-            self._taken[(claim.rest_base, claim.scope, given.slug)] = claim.rel
+            self._take((claim.rest_base, claim.scope, given.slug), claim.rel)
 
     def _choose(self, claim: Claim) -> Given:
         slug = claim.slug
@@ -182,7 +190,7 @@ def claim_for(
     payload: PostPayload,
     entry: Entry | None,
     folder_parent: str | None,
-    page_slugs: Mapping[str, str],
+    page_of_slug: Mapping[str, str],
 ) -> Claim:
     """What a file asks for: its slug in its scope (for a page, the file of its parent:
     ``folder_parent`` when the front matter names none, else the page of that slug)."""
@@ -191,10 +199,7 @@ def claim_for(
         if payload.parent is None:
             scope = folder_parent or ""
         elif payload.parent:
-            scope = next(
-                (r for r, s in sorted(page_slugs.items()) if s == payload.parent),
-                f"slug:{payload.parent}",
-            )
+            scope = page_of_slug.get(payload.parent, f"slug:{payload.parent}")
     held = entry.slug if entry is not None and entry.rest_base == payload.rest_base else None
     return Claim(payload.rel, payload.rest_base, scope, payload.slug, payload.slug_explicit, held)
 
@@ -236,3 +241,11 @@ def entry_scope(
     if isinstance(parent_id, int) and parent_id:
         return rel_of_id.get(parent_id, f"id:{parent_id}")
     return ""
+
+
+def first_by_slug(page_slugs: Mapping[str, str]) -> dict[str, str]:
+    """slug → the first page (by path) that has it (what a ``parent:`` slug names)."""
+    out: dict[str, str] = {}
+    for rel, slug in sorted(page_slugs.items()):
+        out.setdefault(slug, rel)
+    return out
