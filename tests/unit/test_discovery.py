@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -376,3 +377,17 @@ def test_a_published_file_that_is_excluded_goes_as_a_deleted_one(tmp_path: Path)
 
     with pytest.raises(SafetyError):
         Folder(folder.root, everything).sync(wp)
+
+
+def test_a_book_read_from_its_source_folder_finds_its_summary(tmp_path: Path) -> None:
+    root = tmp_path / "handbook"
+    shutil.copytree(BOOK, root)
+    src = root / "src"
+    rules = ContentRules(src, dialect="docs")
+    files, skipped = scanned(src, rules)
+    assert rules.summary == "SUMMARY.md"
+    assert skipped == {
+        "SUMMARY.md": "the table of contents: it orders and nests the pages",
+        "guide/README.md": "README beside index.md: index.md is the folder's page",
+    }
+    assert "README.md" in files and "drafts/new-region.md" in files  # no exclude here
