@@ -67,3 +67,43 @@ def test_the_sample_book_outline() -> None:
     assert "src/guide/checklist.md" not in outline
     assert read_summary(BOOK, "src/NO-SUCH.md").chapters == {}
     assert read_summary(BOOK, None).chapters == {}
+
+
+MKDOCS = """\
+site_name: Handbook
+docs_dir: pages
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+nav:
+  - Home: index.md
+  - 'User Guide':
+      - 'Writing': 'guide/writing.md'
+      - guide/styling.md
+  - About:
+      - 'License': 'about/license.md'
+  - Issues: https://example.org/issues
+"""
+
+
+def test_mkdocs_nav_orders_pages_and_sections_are_no_pages(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS)
+    outline = read_summary(tmp_path, "mkdocs.yml", "pages")
+    assert dict(outline.chapters) == {
+        "pages/index.md": Chapter("pages/index.md", "Home", None, 1),
+        "pages/guide/writing.md": Chapter("pages/guide/writing.md", "Writing", None, 2),
+        "pages/guide/styling.md": Chapter("pages/guide/styling.md", "", None, 3),
+        "pages/about/license.md": Chapter("pages/about/license.md", "License", None, 4),
+    }
+
+
+def test_the_docs_layout_finds_the_nav_beside_or_above_the_content_folder(tmp_path: Path) -> None:
+    from wpsync.source.layout import site_layout
+
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS)
+    assert site_layout(tmp_path, "docs").summary == "mkdocs.yml"
+    assert site_layout(tmp_path, "docs").source == "pages"
+    (tmp_path / "pages").mkdir()
+    assert site_layout(tmp_path / "pages", "docs").summary == "../mkdocs.yml"
+    outline = read_summary(tmp_path / "pages", "../mkdocs.yml", "")
+    assert outline.chapters["guide/writing.md"].order == 2

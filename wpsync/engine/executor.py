@@ -174,7 +174,9 @@ class _Run:
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
             dry_run=request.dry_run,
-            outline=read_summary(config.content.dir, self.reader.rules.summary),
+            outline=read_summary(
+                config.content.dir, self.reader.rules.summary, self.reader.rules.layout.source
+            ),
             source=self.reader.rules.layout.source,
         )
 

@@ -218,7 +218,7 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         block_editor=config.content.block_editor,
         markdown=configured_engine(config.content),
         dry_run=True,
-        outline=read_summary(config.content.dir, reader.rules.summary),
+        outline=read_summary(config.content.dir, reader.rules.summary, reader.rules.layout.source),
         source=reader.rules.layout.source,
     )
     root = config.content.dir

@@ -14,7 +14,8 @@ docs: mdBook          ``book.toml`` in the content folder: only ``[book] src`` (
                       repository's own files are not; ``<src>/SUMMARY.md`` orders the
                       chapters and is not published
 docs: MkDocs          ``mkdocs.yml`` in the content folder: only ``docs_dir`` (``docs/``) —
-                      ``site/`` (``site_dir``) is the build output
+                      ``site/`` (``site_dir``) is the build output; its ``nav:`` orders
+                      the pages as a ``SUMMARY.md`` does
 docs: others          ``SUMMARY.md`` at the top (GitBook) is the table of contents;
                       ``_build/`` (Sphinx, Jupyter Book) is build output
 hugo                  Hugo's config in the content folder: only ``contentDir``
@@ -57,7 +58,8 @@ class Rule:
 @dataclass(frozen=True)
 class Layout:
     """The content folder as its tool sees it: the rules of what is not content, and the
-    table of contents (``SUMMARY.md``, relative to the content folder) when there is one."""
+    table of contents when there is one (``SUMMARY.md``, or an ``mkdocs.yml`` with a
+    ``nav:``; relative to the content folder, ``../mkdocs.yml`` when it is the docs_dir)."""
 
     rules: tuple[Rule, ...]
     summary: str | None = None
@@ -116,6 +118,7 @@ def _docs(root: Path, rules: list[Rule]) -> tuple[str | None, str]:
         )
         return summary, src
     source = ""
+    nav: str | None = None
     if mkdocs is not None:
         text = _text(mkdocs)
         docs_dir = _rel_folder(_yaml_scalar(text, "docs_dir"), "docs")
@@ -124,7 +127,18 @@ def _docs(root: Path, rules: list[Rule]) -> tuple[str | None, str]:
             _only(rules, docs_dir, f"outside MkDocs' docs_dir {docs_dir}/ ({mkdocs.name})")
             source = docs_dir
         rules.append(Rule(f"/{site_dir}/", f"MkDocs' build output ({mkdocs.name})"))
+        nav = mkdocs.name if re.search(r"^nav\s*:", text, re.M) else None
+    else:
+        names = ("mkdocs.yml", "mkdocs.yaml")
+        above = next((p for n in names if (p := root.parent / n).is_file()), None)
+        if above is not None:
+            text = _text(above)
+            docs_dir = _rel_folder(_yaml_scalar(text, "docs_dir"), "docs")
+            if docs_dir == root.name and re.search(r"^nav\s*:", text, re.M):
+                nav = f"../{above.name}"  # the content folder is the docs_dir
     rules.append(Rule("_build/", "documentation build output (Sphinx, Jupyter Book)"))
+    if nav is not None:
+        return nav, source
     if (root / SUMMARY).is_file():
         rules.append(Rule(f"/{SUMMARY}", "the table of contents: it orders and nests the pages"))
         return SUMMARY, source

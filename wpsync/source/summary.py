@@ -19,6 +19,10 @@ The format (https://rust-lang.github.io/mdBook/format/summary.html)::
 Links are relative to the folder of ``SUMMARY.md``.  Each page gets the position it has
 among its siblings (1, 2, …) as ``menu_order``, and the link text as its title when its
 file gives none (no ``title:``, no leading heading).
+
+MkDocs' ``nav:`` (in ``mkdocs.yml``) says the same in YAML — ``- Title: page.md``,
+``- page.md``, ``- Section: [ … ]`` — with paths relative to ``docs_dir``; a section is no
+page, so its pages hang on the page above it (usually: top level).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-__all__ = ["Chapter", "Outline", "parse_summary", "read_summary"]
+__all__ = ["Chapter", "Outline", "parse_mkdocs_nav", "parse_summary", "read_summary"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,15 +80,52 @@ class Outline:
         return parent if parent is not None and parent in pages else None
 
 
-def read_summary(root: Path, rel: str | None) -> Outline:
-    """The outline of ``root/rel`` (an empty one when there is none or it cannot be read)."""
+def read_summary(root: Path, rel: str | None, source: str = "") -> Outline:
+    """The outline of ``root/rel``, a ``SUMMARY.md`` or an ``mkdocs.yml`` whose pages are in
+    ``source`` (an empty one when there is none or it cannot be read)."""
     if rel is None:
         return Outline()
     try:
         text = (root / rel).read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return Outline()
+    if rel.endswith((".yml", ".yaml")):
+        return parse_mkdocs_nav(text, source)
     return parse_summary(text, posixpath.dirname(rel))
+
+
+def parse_mkdocs_nav(text: str, folder: str = "") -> Outline:
+    """The pages of ``mkdocs.yml``'s ``nav:``; ``folder``: the docs_dir below the content
+    folder.  Tags safe_load refuses (``!!python/name:…``) are read as nothing."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return Outline()
+    nav = data.get("nav") if isinstance(data, dict) else None
+    chapters: dict[str, Chapter] = {}
+    counts: dict[str | None, int] = {}
+
+    def walk(items: object, parent: str | None) -> None:
+        if not isinstance(items, list):
+            return
+        for item in items:
+            if isinstance(item, str):
+                _add(chapters, counts, _target(item, folder), "", parent)
+            elif isinstance(item, dict):
+                for title, value in item.items():
+                    if isinstance(value, list):  # a section: no page of its own
+                        walk(value, parent)
+                    elif isinstance(value, str):
+                        _add(chapters, counts, _target(value, folder), str(title), parent)
+
+    walk(nav, None)
+    return Outline(chapters)
 
 
 def parse_summary(text: str, folder: str = "") -> Outline:
