@@ -452,7 +452,8 @@ def _check_mass_deletion(
         raise SafetyError(
             f"refusing to {options.delete_policy} {n} of {total} posts whose files are gone "
             "(is the content folder empty or unmounted?)",
-            hint="check the folder; use --force if you really mean it",
+            hint="check the folder (files a new `exclude` or .gitignore leaves out count as "
+            "gone: `wpsync plan --show-skipped` lists them); use --force if you really mean it",
         )
 
 
