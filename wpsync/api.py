@@ -90,13 +90,14 @@ def render_file(config: Config, path: Path) -> Mapped:
     except ValueError:
         raise DocumentError(str(path), f"is not in the content folder {root}") from None
     doc = read_document(root, rel, max_bytes=int(config.content.max_file_mb * 1024 * 1024))
-    from wpsync.engine.reading import content_dialect, default_type
+    from wpsync.engine.reading import read_settings
 
-    dialect = content_dialect(config.content).dialect
+    settings = read_settings(config.content)  # the dialect, and an Obsidian vault's files
     defaults = MappingDefaults(
-        default_type(config.content, dialect),
+        settings.default_type,
         config.content.default_status,
         config.content.markdown,
-        dialect,
+        settings.dialect,
+        settings.vault,
     )
     return map_document(doc, defaults)

@@ -40,7 +40,7 @@ from wpsync.engine.plan import (
     WriteAction,
 )
 from wpsync.engine.prefetch import look_up, warm_terms
-from wpsync.engine.reading import Reader
+from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
@@ -174,6 +174,7 @@ class _Run:
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
             dry_run=request.dry_run,
+            dialect=content_dialect(config.content).dialect,
             outline=read_summary(
                 config.content.dir, self.reader.rules.summary, self.reader.rules.layout.source
             ),

@@ -50,6 +50,11 @@ def read_settings(content: ContentConfig) -> ReadSettings:
     from wpsync.engine.readpool import ReadSettings
 
     dialect = content_dialect(content).dialect
+    vault = None
+    if dialect == "obsidian":  # links name files anywhere in the vault: list them once
+        from wpsync.source.vault import scan_vault
+
+        vault = scan_vault(content.dir, content.project)
     return ReadSettings(
         str(content.dir),
         int(content.max_file_mb * 1024 * 1024),
@@ -57,6 +62,7 @@ def read_settings(content: ContentConfig) -> ReadSettings:
         content.default_status,
         content.markdown,
         dialect,
+        vault,
     )
 
 
@@ -116,6 +122,7 @@ class Reader:
         self._content = content
         self._warn = warn
         self._rules: ContentRules | None = None
+        self._settings: ReadSettings | None = None
 
     @property
     def rules(self) -> ContentRules:
@@ -123,6 +130,13 @@ class Reader:
         if self._rules is None:
             self._rules = content_rules(self._content)
         return self._rules
+
+    @property
+    def settings(self) -> ReadSettings:
+        """What mapping needs, made once per run (an Obsidian vault is listed once)."""
+        if self._settings is None:
+            self._settings = read_settings(self._content)
+        return self._settings
 
     def scope(self, paths: Sequence[Path] | None) -> Scope:
         """The files to look at: the whole folder (``paths`` None), else these paths."""
@@ -185,9 +199,7 @@ class Reader:
             from wpsync.engine.readpool import ReadTask, load_all
 
             tasks = [ReadTask(rel, stat, e.source_hash if e else None) for _, rel, stat, e in stale]
-            for (index, *_), item in zip(
-                stale, load_all(read_settings(self._content), tasks), strict=True
-            ):
+            for (index, *_), item in zip(stale, load_all(self.settings, tasks), strict=True):
                 items[index] = self._noted(item)
         return [item for item in items if item is not None]
 
@@ -220,6 +232,7 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         dry_run=True,
         outline=read_summary(config.content.dir, reader.rules.summary, reader.rules.layout.source),
         source=reader.rules.layout.source,
+        dialect=content_dialect(config.content).dialect,
     )
     root = config.content.dir
     files = []

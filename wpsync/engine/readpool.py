@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from wpsync.config import Dialect, MarkdownEngine
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import DocumentError
+from wpsync.source.vault import VaultIndex
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class ReadSettings:
     default_status: str
     markdown: MarkdownEngine = "commonmark"
     dialect: Dialect = "plain"
+    #: an Obsidian vault's files (``reading.read_settings`` lists them once per run)
+    vault: VaultIndex | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
         if task.known_hash is not None and doc.source_hash == task.known_hash:
             return Unchanged(task.rel, task.stat)
         defaults = MappingDefaults(
-            settings.default_type, settings.default_status, settings.markdown, settings.dialect
+            settings.default_type,
+            settings.default_status,
+            settings.markdown,
+            settings.dialect,
+            settings.vault,
         )
         mapped = map_document(doc, defaults)
     except DocumentError as error:

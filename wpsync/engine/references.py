@@ -8,7 +8,8 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     img:<rel>          the image's content hash
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
-    opt:renderer       the Markdown engine and its version (:func:`renderer_identity`)
+    opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
+                       and the archive's dialect when it is not "plain"
     parent-page        the page its folder or SUMMARY.md made it a child of ("": none)
     outline            its place in SUMMARY.md, "<menu_order>|<title>" (if listed)
 
@@ -30,6 +31,10 @@ posts it renders differently.  So:
   their URL in this same run (new posts, a draft published, a slug changed) are updated
   once more with the real URL: no post is left linking to a ``.md`` path that now has a
   permalink.
+
+Size: one run's inputs of every post (images, links, parent pages, the outline, slugs
+beside same-named files) are one state, read before planning and after writing; the pure
+decisions live in samename.py and source/summary.py.
 """
 
 from __future__ import annotations
@@ -86,6 +91,7 @@ __all__ = [
     "Relinked",
     "Sent",
     "configured_engine",
+    "dialect_identity",
     "media_refs",
     "renderer_identity",
 ]
@@ -114,6 +120,18 @@ def renderer_identity(engine: str) -> str:
     from wpsync.source.versions import renderer_version
 
     return renderer_version(engine)
+
+
+def dialect_identity(dialect: str) -> str:
+    """What ``opt:renderer`` adds for an archive's dialect ("" for plain Markdown, so
+    posts rendered before dialects existed are not sent again)."""
+    if dialect == "plain":
+        return ""
+    if dialect == "obsidian":
+        from wpsync.source.obsidian import REVISION
+
+        return f" + obsidian {REVISION}"
+    return f" + {dialect}"
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -162,16 +180,20 @@ class References:
         block_editor: bool,
         markdown: str = PYTHON_MARKDOWN,
         dry_run: bool = False,
+        dialect: str = "plain",
         outline: Outline | None = None,
         source: str = "",
     ) -> None:
         """``markdown``: the engine that renders the files (:func:`configured_engine`);
-        ``outline``: the book's SUMMARY.md; ``source``: the tool's source folder."""
+        ``dialect``: the tool the archive was written for (its translation is part of
+        the rendering: another dialect re-renders the posts); ``outline``: the book's
+        SUMMARY.md; ``source``: the tool's source folder."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
         self.markdown = markdown
         self.dry_run = dry_run
+        self.dialect = dialect
         self.images = LocalImages(root, state, remember=not dry_run)
         self.pushed: dict[str, Pushed] = state.pushed()
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
@@ -252,7 +274,7 @@ class References:
     @property
     def renderer(self) -> str:
         """The renderer of this run, as recorded in ``opt:renderer``."""
-        return renderer_identity(self.markdown)
+        return renderer_identity(self.markdown) + dialect_identity(self.dialect)
 
     # ------------------------------------------------------------ pages and slugs
 

@@ -518,5 +518,10 @@ IGNORED_KEYS = frozenset(
         "katex",
         "linktitle",
         "translationkey",
+        # Obsidian's properties (``publish: false`` makes a note a draft: mapping.py)
+        "alias",
+        "cssclasses",
+        "cssclass",
+        "publish",
     ]
 )

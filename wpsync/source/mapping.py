@@ -49,6 +49,7 @@ from wpsync.source.render import (
     rewrite_urls,
 )
 from wpsync.source.slugs import slugify
+from wpsync.source.vault import VaultIndex
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class MappingDefaults:
     markdown: MarkdownEngine = DEFAULT_ENGINE
     #: the tool the archive was written for (:mod:`wpsync.source.dialect`)
     dialect: Dialect = "plain"
+    #: an Obsidian vault's files, to find what ``[[links]]`` name (:mod:`wpsync.source.vault`)
+    vault: VaultIndex | None = None
 
     def __post_init__(self) -> None:
         if self.markdown not in ENGINES:
@@ -136,7 +139,11 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     title = value("title")
     title_from_name = False
     body = convert_template_tags(doc.body)
-    rendered = _render(doc, body, strip_title=title is None, engine=defaults.markdown)
+    if defaults.dialect == "obsidian":
+        body = _obsidian(doc, body, defaults, warnings)
+        if doc.front_matter.get("publish") is False and status != "draft":
+            status = "draft"  # Obsidian Publish's "not this one": never public
+    rendered = _render(doc, body, strip_title=title is None, defaults=defaults)
     if title is None:
         if rendered.title is not None and len(rendered.title) > MAX_TITLE:
             raise DocumentError(
@@ -149,9 +156,9 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
         title_from_name = rendered.title is None
     elif rendered.title is not None and _same_title(rendered.title, title):
         # don't show it twice
-        rendered = _render(doc, body, strip_title=True, engine=defaults.markdown)
+        rendered = _render(doc, body, strip_title=True, defaults=defaults)
 
-    content, images, links = _local_refs(doc, rendered)
+    content, images, links = _local_refs(doc, rendered, defaults.vault)
 
     date_local, date_gmt = value("date", (stem_date, None))
 
@@ -197,12 +204,29 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     return Mapped(payload, tuple(warnings))
 
 
-def _render(doc: Document, body: str, *, strip_title: bool, engine: MarkdownEngine) -> Rendered:
+def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDefaults) -> Rendered:
     """``render_markdown``, its ``DocumentError`` (Markdown too deep to render) naming the file."""
     try:
-        return render_markdown(body, strip_title=strip_title, engine=engine)
+        rendered = render_markdown(body, strip_title=strip_title, engine=defaults.markdown)
     except DocumentError as error:
         raise DocumentError(doc.rel, error.reason, line=doc.body_line) from None
+    if defaults.dialect == "obsidian":
+        from wpsync.source import obsidian
+
+        rendered = obsidian.finish(rendered)
+    return rendered
+
+
+def _obsidian(doc: Document, body: str, defaults: MappingDefaults, warnings: list[str]) -> str:
+    """The note's body with Obsidian's syntax translated (:mod:`wpsync.source.obsidian`)."""
+    from wpsync.source import obsidian
+
+    vault = defaults.vault or VaultIndex()
+    translated = obsidian.translate(
+        body, doc.rel, vault, first_line=doc.body_line, engine=defaults.markdown
+    )
+    warnings.extend(translated.warnings)
+    return translated.text
 
 
 def _front_matter(doc: Document, ctx: FieldContext, warnings: list[str]) -> dict[str, _Given]:
@@ -290,15 +314,18 @@ def _same_title(heading: str, title: str) -> bool:
 
 
 def _local_refs(
-    doc: Document, rendered: Rendered
+    doc: Document, rendered: Rendered, vault: VaultIndex | None = None
 ) -> tuple[str, tuple[MediaRef, ...], tuple[str, ...]]:
     """Content with local references made relative to the content root, the images
-    and the Markdown links it uses."""
+    and the Markdown links it uses.  With an Obsidian ``vault``, a reference to no file
+    next to the note is looked for as Obsidian does (from the vault's root, by name)."""
     folder = posixpath.dirname(doc.rel)
     replace: dict[str, str] = {}
 
     def resolve(ref: str, what: str) -> str:
         rel = normalise_ref(folder, ref)
+        if vault is not None and (rel is None or not vault.exists(rel)):
+            rel = vault.locate(ref, doc.rel, note=what == "link").rel or rel
         if rel is None:
             raise DocumentError(
                 doc.rel,

@@ -3,8 +3,9 @@
 The rule: a folder's page is ``<folder>/index.md`` (or ``_index.md``), else its
 ``README.md`` (as GitHub, mdBook and MkDocs show it; a README beside an index is not
 content at all: :mod:`wpsync.source.discovery`), else the file named like the folder next
-to it, ``<folder>.md``.  A page without a ``parent:`` key is a child of the page of the
-nearest folder above it that has one::
+to it, ``<folder>.md``, else the one inside it, ``<folder>/<folder>.md`` (an Obsidian
+"folder note").  A page without a ``parent:`` key is a child of the page of the nearest
+folder above it that has one::
 
     about.md                 → top level            (it is the page of the folder about/)
     about/team.md            → child of about.md
@@ -60,6 +61,10 @@ def folder_page(folder: str, pages: Collection[str]) -> str | None:
         candidate = f"{folder}{suffix}"
         if candidate in pages:
             return candidate
+    inside = f"{folder}/{posixpath.basename(folder)}"
+    for suffix in _SUFFIXES:
+        if inside + suffix in pages:
+            return inside + suffix
     return None
 
 
