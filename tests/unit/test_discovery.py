@@ -391,3 +391,34 @@ def test_a_book_read_from_its_source_folder_finds_its_summary(tmp_path: Path) ->
         "guide/README.md": "README beside index.md: index.md is the folder's page",
     }
     assert "README.md" in files and "drafts/new-region.md" in files  # no exclude here
+
+
+def test_the_files_a_commit_changed_follow_the_same_rules(tmp_path: Path) -> None:
+    from wpsync.triggers.gitchanges import changed_files
+
+    folder = Folder.make(tmp_path / "blog")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+    }
+    env["GIT_COMMITTER_EMAIL"] = "t@x"
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=folder.root, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    folder.write("post.md", "# Post\n")
+    git("add", "-A")
+    git("commit", "-qm", "one")
+    folder.write("post.md", "# Post, edited\n")
+    folder.write("node_modules/pkg/README.md", "# Pkg\n")
+    folder.write("guide/index.md", "# Guide\n")
+    folder.write("guide/README.md", "# About this folder\n")
+    git("add", "-A")
+    git("commit", "-qm", "two")
+    changes = changed_files(folder.content, None, env=env)
+    scope = Reader(folder.config.content).scope(list(changes.paths))
+    assert sorted(rel for rel, _ in scope.files) == ["guide/index.md", "post.md"]
+    assert sorted(s.rel for s in scope.skipped) == ["guide/README.md", "node_modules/pkg/README.md"]
