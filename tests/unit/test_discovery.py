@@ -422,3 +422,19 @@ def test_the_files_a_commit_changed_follow_the_same_rules(tmp_path: Path) -> Non
     scope = Reader(folder.config.content).scope(list(changes.paths))
     assert sorted(rel for rel, _ in scope.files) == ["guide/index.md", "post.md"]
     assert sorted(s.rel for s in scope.skipped) == ["guide/README.md", "node_modules/pkg/README.md"]
+
+
+def test_plan_says_why_a_post_goes_when_its_file_is_no_longer_content() -> None:
+    from wpsync.engine.plan import Delete
+    from wpsync.engine.preview import describe
+    from wpsync.model import Entry
+
+    entry = Entry("drafts/x.md", "posts", 7, "x", "s", "p", "m")
+    line = describe(Delete(entry, "trash", skipped="excluded by [content] exclude 'drafts/'"))
+    assert (line.action, line.post_id) == ("delete", 7)
+    assert line.reason == (
+        "no longer content (excluded by [content] exclude 'drafts/'): move its post to the "
+        "trash (content.delete = 'trash')"
+    )
+    gone = describe(Delete(entry, "trash"))
+    assert gone.reason.startswith("the file is gone: ")
