@@ -9,10 +9,9 @@ run itself; the parts live beside it: reading the folder (reading.py), the plann
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,10 @@ from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
-from wpsync.engine.batch import PostWrite, PostWriter, groups
+from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.paths import content_rel, under_any
+from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
 from wpsync.engine.plan import (
     Action,
     Broken,
@@ -39,7 +39,7 @@ from wpsync.engine.plan import (
     Update,
     WriteAction,
 )
-from wpsync.engine.prefetch import look_up, warm_terms
+from wpsync.engine.prefetch import Found, look_up, warm_terms
 from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
@@ -54,14 +54,13 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.model import Entry, RestBody
-from wpsync.source.summary import read_summary
+from wpsync.model import Entry, MediaEntry, RestBody
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
 from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
+from wpsync.wordpress.rights import Rights, listing_refusal
 
 if TYPE_CHECKING:
-    from wpsync.source.discovery import Skipped
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import RemotePost
 
@@ -167,17 +166,19 @@ class _Run:
         self._post_writer: PostWriter | None = None
         #: what each file's write returned in this run (references.py records its status)
         self.written: dict[str, RemotePost] = {}
+        self._rights: Rights | None = None
+        self._rights_asked = False
+        #: the user ID of each front-matter author name (None: left to WordPress)
+        self.authors: Mapping[str, int | None] = {}
         self.reader = Reader(config.content, warn=self.warnings.append)
         self.references = References(
             config.content.dir,
             state,
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
-            dry_run=request.dry_run,
             dialect=content_dialect(config.content).dialect,
-            outline=read_summary(
-                config.content.dir, self.reader.rules.summary, self.reader.rules.layout.source
-            ),
+            dry_run=request.dry_run,
+            outline=self.reader.outline(),
             source=self.reader.rules.layout.source,
         )
 
@@ -186,13 +187,49 @@ class _Run:
         return self._client.get()
 
     # ------------------------------------------------------------ gather
-    def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
+    def _remote_facts(self, query: planner.RemoteQuery) -> tuple[RemoteFacts, Found | None]:
         if not query:
-            return RemoteFacts()
-        ids, slugs = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
+            return RemoteFacts(), None
+        found = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
         return RemoteFacts(
-            by_id={key: _facts(post) for key, post in ids.items()},
-            by_slug={key: _facts(post) for key, post in slugs.items()},
+            by_id={key: _facts(post) for key, post in found.by_id.items()},
+            by_slug={key: _facts(post) for key, post in found.by_slug.items()},
+        ), found
+
+    def _user_rights(self) -> Rights | None:
+        """What the user may do (asked once per client); None if WordPress will not say."""
+        if self._rights_asked:
+            return self._rights
+        self._rights_asked = True
+        try:
+            self._rights = self.client.rights()
+        except (TransportError, AuthError):
+            raise
+        except RemoteError as exc:
+            logger.debug("cannot read the user's capabilities: %s", exc)
+        return self._rights
+
+    def _gate(self, actions: Sequence[Action]) -> Gated:
+        """Refused writes → failures naming the capability; the authors resolved."""
+        if not any(isinstance(a, Create | Update) for a in actions):
+            return Gated(tuple(actions))
+        media: dict[str, MediaEntry] | None = None
+
+        def uploaded(rel: str) -> bool:
+            nonlocal media
+            if media is None:
+                media = self.state.media()
+            known = self.state.media_file(rel)
+            return known is not None and known[2] in media
+
+        return gate(
+            actions,
+            self._user_rights(),
+            authors_map=self.config.authors,
+            me=f"'{self.config.site.username}'",
+            find_user=self.client.find_user,
+            categories=lambda: category_paths(self.client.list_terms("categories")),
+            uploaded=uploaded,
         )
 
     # ------------------------------------------------------------ run
@@ -242,13 +279,42 @@ class _Run:
         broken_rels = {b.rel for b in broken} | {i.rel for i in items if isinstance(i, Broken)}
         plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
+        refused: list[Action] = []
         query = planner.needs_remote(local, plannable, options)
-        remote = self._remote_facts(query)
+        if query:
+            # A type the user may not edit at all (an Author's pages): its files fail
+            # here, and WordPress is not asked about them.
+            rights = self._user_rights()
+            if rights is not None:
+                local, plannable, refused = set_aside(local, plannable, rights.type_refusal, rights)
+                query = planner.needs_remote(local, plannable, options)
+        remote, found = self._remote_facts(query)
+        forbidden = found.forbidden if found is not None else {}
+        if forbidden:
+            # … or a type WordPress would not list to this user (a custom type)
+            local, plannable, more = set_aside(
+                local,
+                plannable,
+                lambda base: (
+                    listing_refusal(base, forbidden[base].code) if base in forbidden else None
+                ),
+                self._rights,
+            )
+            refused += more
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
-        actions = [*(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)), *actions]
-        actions = _skipped_deletes(actions, scope.skipped)
+        gated = self._gate(actions)
+        self.authors = gated.authors
+        for warning in gated.warnings:
+            logger.warning("%s", warning)
+        self.warnings.extend(gated.warnings)
+        actions = [
+            *(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)),
+            *refused,
+            *gated.actions,
+        ]
+        actions = planner.with_skipped(actions, scope.skipped)
         if self._on_plan is not None:
             self._on_plan(actions)
         if self.request.dry_run:
@@ -261,6 +327,7 @@ class _Run:
             dry_run=self.request.dry_run,
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
+            unknown_authors=gated.unknown_authors,
             skipped=scope.skipped,
         )
 
@@ -328,6 +395,7 @@ class _Run:
             replace_result=self._replace_result,
             warn=self.warnings.append,
             stopping=self._stopping,
+            authors=self.authors,
         )
         writer = self._writer()
         # Terms and images do not depend on each other: the terms are ensured (client
@@ -344,7 +412,7 @@ class _Run:
             warmed = terms.result()
         if warmed.batch_refused is not None:
             writer.switch_off(warmed.batch_refused)
-        for wave in _waves(writes, self.state.entries()):
+        for wave in waves(writes):
             bodies: list[tuple[WriteAction, RestBody]] = []
             targets = self.references.targets()  # links to posts written in earlier waves
             for action in wave:
@@ -508,47 +576,7 @@ class _Run:
         self._report(FileResult(entry.rel, "deleted", entry.post_id, detail=action.policy))
 
 
-def _waves(writes: list[WriteAction], entries: dict[str, Entry]) -> list[list[WriteAction]]:
-    """Split writes so a parent is written before its children (pages by depth)."""
-    by_rel = {w.rel: w for w in writes}
-    in_run = {(w.payload.rest_base, w.payload.slug): w for w in sorted(writes, key=lambda w: w.rel)}
-
-    def depth(action: WriteAction, seen: frozenset[str] = frozenset()) -> int:
-        parent = action.payload.parent
-        if action.payload.parent_rel is not None:  # the file of the parent page is known
-            above = by_rel.get(action.payload.parent_rel)
-        else:
-            above = in_run.get((action.payload.rest_base, parent or "")) if parent else None
-        if above is None or action.rel in seen:
-            return 0
-        return 1 + depth(above, seen | {action.rel})
-
-    waves: dict[int, list[WriteAction]] = {}
-    for action in writes:
-        waves.setdefault(depth(action), []).append(action)
-    return [waves[d] for d in sorted(waves)]
-
-
 # ---------------------------------------------------------------- helpers
-
-
-def _skipped_deletes(actions: list[Action], skipped: Sequence[Skipped]) -> list[Action]:
-    """A deletion whose file is still there but no longer content says why: it goes as
-    a deleted file's post does (``content.delete``, the mass-deletion guard)."""
-    if not skipped:
-        return actions
-    files = {s.rel: s.reason for s in skipped if not s.rel.endswith("/")}
-    folders = [(s.rel, s.reason) for s in skipped if s.rel.endswith("/")]
-    out: list[Action] = []
-    for action in actions:
-        if isinstance(action, Delete):
-            why = files.get(action.rel) or next(
-                (reason for folder, reason in folders if action.rel.startswith(folder)), None
-            )
-            if why is not None:
-                action = dataclasses.replace(action, skipped=why)
-        out.append(action)
-    return out
 
 
 def _facts(post: RemotePost) -> RemotePostFacts:

@@ -21,6 +21,7 @@ from wpsync.model import Entry, Pending, PostPayload, stable_hash
 
 if TYPE_CHECKING:
     from wpsync.config import DeletePolicy
+    from wpsync.source.discovery import Skipped
 
 # ---------------------------------------------------------------- inputs
 
@@ -455,6 +456,25 @@ def _check_mass_deletion(
             hint="check the folder (files a new `exclude` or .gitignore leaves out count as "
             "gone: `wpsync plan --show-skipped` lists them); use --force if you really mean it",
         )
+
+
+def with_skipped(actions: list[Action], skipped: Sequence[Skipped]) -> list[Action]:
+    """A deletion whose file is still there but no longer content says why: it goes as
+    a deleted file's post does (``content.delete``, the mass-deletion guard)."""
+    if not skipped:
+        return actions
+    files = {s.rel: s.reason for s in skipped if not s.rel.endswith("/")}
+    folders = [(s.rel, s.reason) for s in skipped if s.rel.endswith("/")]
+    out: list[Action] = []
+    for action in actions:
+        if isinstance(action, Delete):
+            why = files.get(action.rel) or next(
+                (reason for folder, reason in folders if action.rel.startswith(folder)), None
+            )
+            if why is not None:
+                action = dataclasses.replace(action, skipped=why)
+        out.append(action)
+    return out
 
 
 def summarize(actions: Iterable[Action]) -> dict[str, int]:

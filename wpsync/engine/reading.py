@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from wpsync.model import Entry
     from wpsync.source.dialect import Detected
     from wpsync.source.discovery import ContentRules, Skipped
+    from wpsync.source.summary import Outline
     from wpsync.store.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,13 @@ class Reader:
             self._settings = read_settings(self._content)
         return self._settings
 
+    def outline(self) -> Outline:
+        """The book's table of contents (SUMMARY.md, MkDocs' nav), empty when none."""
+        from wpsync.source.summary import read_summary
+
+        rules = self.rules
+        return read_summary(self._content.dir, rules.summary, rules.layout.source)
+
     def scope(self, paths: Sequence[Path] | None) -> Scope:
         """The files to look at: the whole folder (``paths`` None), else these paths."""
         from wpsync.source.content import is_markdown, scan_content
@@ -221,8 +229,6 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
     (references completed: images, links, folder pages).  Sends nothing; for ``pull``
     and ``state rebuild``, which link files without syncing them.  The caller holds the
     folder lock."""
-    from wpsync.source.summary import read_summary
-
     reader = Reader(config.content)
     references = References(
         config.content.dir,
@@ -230,7 +236,7 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         block_editor=config.content.block_editor,
         markdown=configured_engine(config.content),
         dry_run=True,
-        outline=read_summary(config.content.dir, reader.rules.summary, reader.rules.layout.source),
+        outline=reader.outline(),
         source=reader.rules.layout.source,
         dialect=content_dialect(config.content).dialect,
     )

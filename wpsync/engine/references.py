@@ -9,7 +9,7 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
-                       and the archive's dialect when it is not "plain"
+                       and the dialect when it is not "plain" (:func:`dialect_identity`)
     parent-page        the page its folder or SUMMARY.md made it a child of ("": none)
     outline            its place in SUMMARY.md, "<menu_order>|<title>" (if listed)
 
@@ -71,6 +71,7 @@ from wpsync.source.pages import folder_parent, is_index
 from wpsync.source.summary import Outline
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
+from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.config import ContentConfig
@@ -123,15 +124,13 @@ def renderer_identity(engine: str) -> str:
 
 
 def dialect_identity(dialect: str) -> str:
-    """What ``opt:renderer`` adds for an archive's dialect ("" for plain Markdown, so
-    posts rendered before dialects existed are not sent again)."""
-    if dialect == "plain":
-        return ""
-    if dialect == "obsidian":
-        from wpsync.source.obsidian import REVISION
+    """What ``opt:renderer`` adds for a dialect (``source/dialect.py``): nothing for
+    "plain"; otherwise the dialect and its translation's revision, so switching the
+    dialect (or a new revision of its translation) re-reads the posts, and sends those
+    it renders differently."""
+    from wpsync.source.versions import dialect_revision
 
-        return f" + obsidian {REVISION}"
-    return f" + {dialect}"
+    return "" if dialect == "plain" else f" / dialect {dialect} {dialect_revision(dialect)}"
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -185,15 +184,14 @@ class References:
         source: str = "",
     ) -> None:
         """``markdown``: the engine that renders the files (:func:`configured_engine`);
-        ``dialect``: the tool the archive was written for (its translation is part of
-        the rendering: another dialect re-renders the posts); ``outline``: the book's
-        SUMMARY.md; ``source``: the tool's source folder."""
+        ``dialect``: the content folder's (``engine.reading.content_dialect``);
+        ``outline``: the book's SUMMARY.md; ``source``: the tool's source folder."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
         self.markdown = markdown
-        self.dry_run = dry_run
         self.dialect = dialect
+        self.dry_run = dry_run
         self.images = LocalImages(root, state, remember=not dry_run)
         self.pushed: dict[str, Pushed] = state.pushed()
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
@@ -600,7 +598,16 @@ class References:
             by_base.setdefault(entry.rest_base, []).append((rel, entry))
         out: list[tuple[str, Entry]] = []
         for rest_base, group in by_base.items():
-            remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            try:
+                remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            except RemoteError as exc:
+                if not forbids_listing(exc):
+                    raise
+                warnings.extend(
+                    f"{rel}: links not updated: your user may not edit {rest_base} ({exc.code})"
+                    for rel, _ in group
+                )
+                continue
             for rel, entry in group:
                 post = remote.get(entry.post_id)
                 if post is not None and post.modified_gmt == entry.modified_gmt:

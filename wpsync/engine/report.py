@@ -52,6 +52,8 @@ class SyncReport:
     dry_run: bool = False
     requests: int = 0
     warnings: tuple[str, ...] = ()
+    #: front-matter author names that name no user of the site, with their post counts
+    unknown_authors: tuple[tuple[str, int], ...] = ()
     #: Markdown files and folders of the run's scope that are not content, and why
     skipped: tuple[Skipped, ...] = ()
 
@@ -73,6 +75,7 @@ class SyncReport:
             "dry_run": self.dry_run,
             "requests": self.requests,
             "warnings": list(self.warnings),
+            "unknown_authors": dict(self.unknown_authors),
             "files": [f.to_json() for f in self.files],
         }
 
