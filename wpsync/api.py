@@ -94,7 +94,7 @@ def render_file(config: Config, path: Path) -> Mapped:
 
     settings = read_settings(config.content)  # the dialect, and an Obsidian vault's files
     defaults = MappingDefaults(
-        config.content.default_type,
+        settings.default_type,
         config.content.default_status,
         config.content.markdown,
         settings.dialect,

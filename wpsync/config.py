@@ -106,6 +106,8 @@ class ContentConfig:
     exclude: tuple[str, ...] = ()
     #: the folder of config.toml (where dialect detection stops looking up)
     project: Path | None = None
+    #: ``default_type`` was written in config.toml (else a docs folder's files are pages)
+    type_given: bool = False
 
 
 @dataclass(frozen=True)
@@ -473,6 +475,7 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         dialect=c["dialect"],
         exclude=tuple(c["exclude"]),
         project=base,
+        type_given="default_type" in (raw.get("content") or {}),
     )
     return Config(
         path=path.resolve(),

@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, cast
+from typing import Any, ClassVar, TypedDict, cast
 
 JSONValue = Any  # a value json.dumps accepts
 
@@ -78,6 +78,15 @@ class PostPayload:
     #: the slug came from the front matter (not from the file name): a moved file
     #: without one keeps its post's slug
     slug_explicit: bool = False
+    #: the file of the parent page when the folders or SUMMARY.md give it (``parent`` is
+    #: then that page's slug, which other pages of the folder may share)
+    parent_rel: str | None = None
+    #: the title was made from the file name (no ``title:``, no leading heading): a
+    #: table of contents (SUMMARY.md) may give a better one
+    title_from_name: bool = False
+
+    #: fields that are bookkeeping, not sent nor hashed (what they stand for is)
+    BOOKKEEPING: ClassVar[tuple[str, ...]] = ("slug_explicit", "parent_rel", "title_from_name")
 
     def scalar_fields(self) -> dict[str, JSONValue]:
         """The REST body fields that need no lookup (no term, media, parent, author IDs)."""

@@ -15,6 +15,8 @@ from wpsync.errors import WpsyncError
 if TYPE_CHECKING:
     from wpsync.engine.preview import FilePlan
 
+SKIPPED = "skipped"
+
 COLOURS = {
     "create": "green",
     "update": "yellow",
@@ -63,11 +65,23 @@ def render_plan(plan: FilePlan, *, colour: bool, diff: bool) -> list[str]:
 @click.option(
     "--diff", "show_diff", is_flag=True, help="Show changed fields and a diff of the content."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the plan.")
+@click.option(
+    "--show-skipped",
+    is_flag=True,
+    help="Also list the Markdown files and folders that are not content, and why.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object with the plan (and skipped)."
+)
 @lock_timeout_option
 @click.pass_obj
 def plan(
-    g: Globals, paths: tuple[Path, ...], show_diff: bool, as_json: bool, lock_timeout: float
+    g: Globals,
+    paths: tuple[Path, ...],
+    show_diff: bool,
+    show_skipped: bool,
+    as_json: bool,
+    lock_timeout: float,
 ) -> None:
     """Show what `wpsync sync` would do, file by file, and why; change nothing.
 
@@ -79,11 +93,15 @@ def plan(
     not sync (a page for an Author, a new category…) is listed as failed with the
     capability it needs; front-matter authors that are no user of the site are listed
     with their post counts.  Same as `wpsync sync --dry-run`, in more detail.  Exit
-    status 1 when a sync would leave a file failed or in conflict.
+    status 1 when a sync would leave a file failed or in conflict.  --show-skipped lists what is
+    not published and why: excluded by a [content] exclude glob, ignored by a .gitignore
+    line, a tool's build folder (node_modules/, book/, _site/…), a README beside an
+    index, SUMMARY.md.
 
     \b
     Example:
       wpsync plan                       # what the next sync would do
+      wpsync plan --show-skipped        # and which files are not content, and why
       wpsync plan --diff hello.md       # and what exactly would change in that post
       wpsync plan --json | jq '.files[] | select(.action == "conflict")'
     """
@@ -108,6 +126,14 @@ def plan(
             continue
         for line in render_plan(item, colour=colour, diff=show_diff):
             click.echo(line)
+    if show_skipped and g.verbosity >= 0:
+        from wpsync.cli.terminal import paint, shown
+
+        for skipped in report.skipped:
+            click.echo(
+                f"{paint(f'{SKIPPED:<9}', 'dim', colour)} {shown(skipped.rel)}: "
+                f"{shown(skipped.reason)}"
+            )
     if report.unknown_authors and g.verbosity >= 0:
         names = ", ".join(
             f"{name} ({count} post{'' if count == 1 else 's'})"
@@ -118,5 +144,10 @@ def plan(
             "map them under [authors] in config.toml"
         )
     if g.verbosity >= 0:
-        click.echo(summary_line(report.counts))
+        line = summary_line(report.counts)
+        if report.skipped:
+            line += f" ({len(report.skipped)} skipped" + (
+                ")" if show_skipped else ": --show-skipped lists them)"
+            )
+        click.echo(line)
     sys.exit(report.exit_code)

@@ -60,7 +60,8 @@ def as_json(mapped: Changed, path: str) -> dict[str, Any]:
 
     payload = mapped.payload
     fields = dataclasses.asdict(payload)
-    fields.pop("slug_explicit")
+    for name in payload.BOOKKEEPING:
+        fields.pop(name)
     if payload.password is not None:
         fields["password"] = "(set)"
     return {

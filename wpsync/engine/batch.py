@@ -32,6 +32,7 @@ from wpsync.errors import AuthError, RemoteError, TransportError
 from wpsync.model import RestBody
 
 if TYPE_CHECKING:
+    from wpsync.engine.plan import WriteAction
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import BatchResponse, RemotePost
 
@@ -214,3 +215,24 @@ class PostWriter:
         if write.post_id is None:
             return self._client.create_post(write.rest_base, write.body)
         return self._client.update_post(write.rest_base, write.post_id, write.body)
+
+
+def waves(writes: Sequence[WriteAction]) -> list[list[WriteAction]]:
+    """Split writes so a parent is written before its children (pages by depth)."""
+    by_rel = {w.rel: w for w in writes}
+    in_run = {(w.payload.rest_base, w.payload.slug): w for w in sorted(writes, key=lambda w: w.rel)}
+
+    def depth(action: WriteAction, seen: frozenset[str] = frozenset()) -> int:
+        parent = action.payload.parent
+        if action.payload.parent_rel is not None:  # the file of the parent page is known
+            above = by_rel.get(action.payload.parent_rel)
+        else:
+            above = in_run.get((action.payload.rest_base, parent or "")) if parent else None
+        if above is None or action.rel in seen:
+            return 0
+        return 1 + depth(above, seen | {action.rel})
+
+    by_depth: dict[int, list[WriteAction]] = {}
+    for action in writes:
+        by_depth.setdefault(depth(action), []).append(action)
+    return [by_depth[d] for d in sorted(by_depth)]

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
-from wpsync.engine.batch import PostWrite, PostWriter, groups
+from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.paths import content_rel, under_any
 from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
@@ -178,6 +178,8 @@ class _Run:
             markdown=configured_engine(config.content),
             dialect=content_dialect(config.content).dialect,
             dry_run=request.dry_run,
+            outline=self.reader.outline(),
+            source=self.reader.rules.layout.source,
         )
 
     @property
@@ -244,6 +246,7 @@ class _Run:
         items = self.references.settle(
             items, all_entries, None if full else scope.rels, self.reader.read_one
         )
+        self.warnings.extend(self.references.warnings)
         # Creates whose answer was lost and whose file has since gone, moved or changed
         # its slug: the posts they made become this folder's again (recovery.py).
         lost = settle_lost_creates(
@@ -269,6 +272,7 @@ class _Run:
             max_deletion_ratio=self.config.sync.max_deletion_ratio,
             renames=self._renames(),
             known_total=len(all_entries),
+            linked=frozenset((e.rest_base, e.post_id) for e in all_entries.values()),
         )
         # A broken file is not a deleted one: keep its entry out of the deletion pass.
         # A folder that could not be scanned covers everything below it.
@@ -310,6 +314,7 @@ class _Run:
             *refused,
             *gated.actions,
         ]
+        actions = planner.with_skipped(actions, scope.skipped)
         if self._on_plan is not None:
             self._on_plan(actions)
         if self.request.dry_run:
@@ -324,6 +329,7 @@ class _Run:
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
             unknown_authors=gated.unknown_authors,
+            skipped=scope.skipped,
         )
 
     def _renames(self) -> dict[str, str]:
@@ -407,7 +413,7 @@ class _Run:
             warmed = terms.result()
         if warmed.batch_refused is not None:
             writer.switch_off(warmed.batch_refused)
-        for wave in _waves(writes, self.state.entries()):
+        for wave in waves(writes):
             bodies: list[tuple[WriteAction, RestBody]] = []
             targets = self.references.targets()  # links to posts written in earlier waves
             for action in wave:
@@ -569,23 +575,6 @@ class _Run:
             "deleted (%s) %s/%d %s", action.policy, entry.rest_base, entry.post_id, entry.rel
         )
         self._report(FileResult(entry.rel, "deleted", entry.post_id, detail=action.policy))
-
-
-def _waves(writes: list[WriteAction], entries: dict[str, Entry]) -> list[list[WriteAction]]:
-    """Split writes so a parent is written before its children (pages by depth)."""
-    in_run = {(w.payload.rest_base, w.payload.slug): w for w in writes}
-
-    def depth(action: WriteAction, seen: frozenset[str] = frozenset()) -> int:
-        parent = action.payload.parent
-        key = (action.payload.rest_base, parent or "")
-        if not parent or key not in in_run or action.rel in seen:
-            return 0
-        return 1 + depth(in_run[key], seen | {action.rel})
-
-    waves: dict[int, list[WriteAction]] = {}
-    for action in writes:
-        waves.setdefault(depth(action), []).append(action)
-    return [waves[d] for d in sorted(waves)]
 
 
 # ---------------------------------------------------------------- helpers

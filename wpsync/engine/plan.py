@@ -21,6 +21,7 @@ from wpsync.model import Entry, Pending, PostPayload, stable_hash
 
 if TYPE_CHECKING:
     from wpsync.config import DeletePolicy
+    from wpsync.source.discovery import Skipped
 
 # ---------------------------------------------------------------- inputs
 
@@ -111,6 +112,10 @@ class Options:
     #: how many files the state knows in all (a subset run plans with only its own
     #: entries; the mass-deletion guard must still judge against the whole folder)
     known_total: int | None = None
+    #: (rest base, post ID) of every post the state links to a file: a post with the
+    #: slug of a new page is no stranger's when it is one of these (a page of the same
+    #: name under another parent: samename.py)
+    linked: frozenset[tuple[str, int]] = frozenset()
 
 
 # ---------------------------------------------------------------- actions
@@ -151,6 +156,9 @@ class Keep:
 class Delete:
     entry: Entry
     policy: DeletePolicy
+    #: why the post goes when the file is still there but no longer content (excluded,
+    #: ignored by a .gitignore…); "" for a file that is gone
+    skipped: str = ""
 
     @property
     def rel(self) -> str:
@@ -187,7 +195,8 @@ def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None
     (image URLs, link permalinks) that end up in the body."""
     data = dataclasses.asdict(payload)
     data.pop("rel")
-    data.pop("slug_explicit")  # bookkeeping: the slug itself is hashed
+    for name in PostPayload.BOOKKEEPING:  # the slug, parent and title themselves are hashed
+        data.pop(name)
     hashed = {k: v for k, v in sorted((resolved or {}).items()) if k != RENDERER}
     return stable_hash({"payload": data, "resolved": hashed})
 
@@ -270,11 +279,14 @@ def plan(
     renamed_away = {e.rel for e in renames.values()}
     actions: list[Action] = []
     # A slug belongs to the file already published with it (while that file is unchanged),
-    # else to the first file that asks for it.
-    claimed_slugs: dict[tuple[str, str], str] = {
-        (entry.rest_base, entry.slug): item.rel
+    # else to the first file that asks for it — among the posts of a type, or the pages
+    # of one parent (pages of one name under other parents: samename.py).
+    claimed_slugs: dict[tuple[str, str, str], str] = {
+        (entry.rest_base, "", entry.slug): item.rel
         for item in local
-        if isinstance(item, Unchanged) and (entry := entries.get(item.rel)) is not None
+        if isinstance(item, Unchanged)
+        and (entry := entries.get(item.rel)) is not None
+        and entry.rest_base != "pages"
     }
     for item in local:
         match item:
@@ -287,7 +299,7 @@ def plan(
                 if (entry.size, entry.mtime_ns) != (stat.size, stat.mtime_ns):
                     refresh = dataclasses.replace(entry, size=stat.size, mtime_ns=stat.mtime_ns)
                 actions.append(Keep(rel, entry, refresh))
-            case Changed() if (key := (item.payload.rest_base, item.payload.slug)) in claimed_slugs:
+            case Changed() if (key := _slug_key(item.payload)) in claimed_slugs:
                 # Two files want the same slug: WordPress would quietly suffix one of them.
                 actions.append(
                     Fail(
@@ -300,7 +312,7 @@ def plan(
                     )
                 )
             case Changed():
-                claimed_slugs[(item.payload.rest_base, item.payload.slug)] = item.rel
+                claimed_slugs[_slug_key(item.payload)] = item.rel
                 actions.append(_plan_changed(item, entries, renames, pending, remote, options))
     if options.full_scan:
         present = {item.rel for item in local}
@@ -384,6 +396,12 @@ def _plan_changed(
             reason, renamed_from,
         )  # fmt: skip
     existing = remote.by_slug.get((payload.rest_base, payload.slug))
+    if (
+        existing is not None
+        and payload.rest_base == "pages"
+        and ((payload.rest_base, existing.id) in options.linked)
+    ):
+        existing = None  # another file's page of this name, under another parent
     if existing is None:
         # New file, slug free: create it.
         return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash)
@@ -400,6 +418,12 @@ def _plan_changed(
         None,
         existing,
     )
+
+
+def _slug_key(payload: PostPayload) -> tuple[str, str, str]:
+    """Where a slug must be unique: the posts of a type, the pages of one parent."""
+    scope = (payload.parent_rel or payload.parent or "") if payload.rest_base == "pages" else ""
+    return payload.rest_base, scope, payload.slug
 
 
 def _keep_slug(item: Changed, old: Entry) -> Changed:
@@ -429,8 +453,28 @@ def _check_mass_deletion(
         raise SafetyError(
             f"refusing to {options.delete_policy} {n} of {total} posts whose files are gone "
             "(is the content folder empty or unmounted?)",
-            hint="check the folder; use --force if you really mean it",
+            hint="check the folder (files a new `exclude` or .gitignore leaves out count as "
+            "gone: `wpsync plan --show-skipped` lists them); use --force if you really mean it",
         )
+
+
+def with_skipped(actions: list[Action], skipped: Sequence[Skipped]) -> list[Action]:
+    """A deletion whose file is still there but no longer content says why: it goes as
+    a deleted file's post does (``content.delete``, the mass-deletion guard)."""
+    if not skipped:
+        return actions
+    files = {s.rel: s.reason for s in skipped if not s.rel.endswith("/")}
+    folders = [(s.rel, s.reason) for s in skipped if s.rel.endswith("/")]
+    out: list[Action] = []
+    for action in actions:
+        if isinstance(action, Delete):
+            why = files.get(action.rel) or next(
+                (reason for folder, reason in folders if action.rel.startswith(folder)), None
+            )
+            if why is not None:
+                action = dataclasses.replace(action, skipped=why)
+        out.append(action)
+    return out
 
 
 def summarize(actions: Iterable[Action]) -> dict[str, int]:

@@ -39,6 +39,7 @@ from wpsync.model import PostPayload
 if TYPE_CHECKING:
     from wpsync.config import Config
     from wpsync.source.dialect import Detected
+    from wpsync.source.discovery import Skipped
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.connect import ClientFactory
 
@@ -139,18 +140,19 @@ def describe(action: Action) -> FilePlan:
             return FilePlan(rel, "update", entry.post_id, why, entry.rest_base)
         case Keep(rel=rel, entry=entry):
             return FilePlan(rel, "unchanged", entry.post_id, "as last synced", entry.rest_base)
-        case Delete(entry=entry, policy=policy):
+        case Delete(entry=entry, policy=policy, skipped=skipped):
             what = {
                 "trash": "move its post to the trash",
                 "delete": "delete its post for good",
                 "draft": "turn its post back into a draft",
                 "keep": "forget it, leaving the post online",
             }.get(policy, policy)
+            why = f"no longer content ({skipped})" if skipped else "the file is gone"
             return FilePlan(
                 entry.rel,
                 "delete",
                 entry.post_id,
-                f"the file is gone: {what} (content.delete = {policy!r})",
+                f"{why}: {what} (content.delete = {policy!r})",
                 entry.rest_base,
             )
         case Conflict(rel=rel, reason=reason, entry=entry, remote=remote):
@@ -349,6 +351,8 @@ class PlanReport:
     dialect: Detected | None = None
     #: front-matter author names that name no user of the site, with their post counts
     unknown_authors: tuple[tuple[str, int], ...] = ()
+    #: Markdown files and folders that are not content, and why (``--show-skipped``)
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -371,6 +375,7 @@ class PlanReport:
             ),
             "unknown_authors": dict(self.unknown_authors),
             "files": [f.to_json() for f in self.files],
+            "skipped": [s.to_json() for s in self.skipped],
         }
 
 
@@ -425,6 +430,7 @@ def run_plan(
         report.warnings,
         content_dialect(config.content),
         report.unknown_authors,
+        report.skipped,
     )
 
 

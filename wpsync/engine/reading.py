@@ -8,14 +8,16 @@ same way, references completed, for the commands that link files without syncing
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync.engine.paths import content_rel, rel_of
-from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged
+from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.references import References, configured_engine
 from wpsync.errors import DocumentError
 
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from wpsync.engine.readpool import ReadSettings
     from wpsync.model import Entry
     from wpsync.source.dialect import Detected
+    from wpsync.source.discovery import ContentRules, Skipped
+    from wpsync.source.summary import Outline
     from wpsync.store.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -38,6 +42,8 @@ class Scope:
     files: tuple[tuple[str, Stat], ...]
     broken: tuple[Broken, ...]
     rels: frozenset[str]
+    #: Markdown files and folders that are not content, and why (``plan --show-skipped``)
+    skipped: tuple[Skipped, ...] = ()
 
 
 def read_settings(content: ContentConfig) -> ReadSettings:
@@ -53,7 +59,7 @@ def read_settings(content: ContentConfig) -> ReadSettings:
     return ReadSettings(
         str(content.dir),
         int(content.max_file_mb * 1024 * 1024),
-        content.default_type,
+        default_type(content, dialect),
         content.default_status,
         content.markdown,
         dialect,
@@ -61,11 +67,50 @@ def read_settings(content: ContentConfig) -> ReadSettings:
     )
 
 
+def default_type(content: ContentConfig, dialect: str) -> str:
+    """``[content] default_type``; in a docs folder (mdBook, MkDocs…), unless it is set,
+    ``page``: a handbook's chapters are pages, nested as its folders and SUMMARY.md say."""
+    if dialect == "docs" and not content.type_given:
+        return "page"
+    return content.default_type
+
+
 def content_dialect(content: ContentConfig) -> Detected:
     """The dialect of the content folder: ``[content] dialect``, or detected for "auto"."""
     from wpsync.source.dialect import choose_dialect
 
     return choose_dialect(content.dialect, content.dir, content.project or content.dir)
+
+
+def content_rules(content: ContentConfig) -> ContentRules:
+    """What is content in the content folder: ``[content] exclude``, the ``.gitignore``
+    files, the dialect's non-content folders (:mod:`wpsync.source.discovery`).  The one
+    predicate of the scan, the paths given on the command line, ``--changed`` and the
+    watcher."""
+    from wpsync.source.discovery import ContentRules
+
+    return ContentRules(
+        content.dir, dialect=content_dialect(content).dialect, exclude=content.exclude
+    )
+
+
+def front_page(item: LocalItem, source: str) -> LocalItem:
+    """The index or README of the tool's source folder (mdBook's ``src/README.md``) is the
+    front page, as a top-level ``index.md`` is: its slug is ``index``, not ``src``."""
+    from wpsync.source.pages import is_index
+
+    if (
+        not source
+        or not isinstance(item, Changed)
+        or item.payload.slug_explicit
+        or posixpath.dirname(item.rel) != source
+        or not is_index(item.rel)
+    ):
+        return item
+    payload = dataclasses.replace(item.payload, slug="index")
+    return dataclasses.replace(
+        item, payload=payload, payload_hash=payload_hash(payload, dict(item.inputs))
+    )
 
 
 class Reader:
@@ -77,7 +122,15 @@ class Reader:
     ) -> None:
         self._content = content
         self._warn = warn
+        self._rules: ContentRules | None = None
         self._settings: ReadSettings | None = None
+
+    @property
+    def rules(self) -> ContentRules:
+        """What is content (built on first use, kept for the reader's life)."""
+        if self._rules is None:
+            self._rules = content_rules(self._content)
+        return self._rules
 
     @property
     def settings(self) -> ReadSettings:
@@ -86,21 +139,30 @@ class Reader:
             self._settings = read_settings(self._content)
         return self._settings
 
+    def outline(self) -> Outline:
+        """The book's table of contents (SUMMARY.md, MkDocs' nav), empty when none."""
+        from wpsync.source.summary import read_summary
+
+        rules = self.rules
+        return read_summary(self._content.dir, rules.summary, rules.layout.source)
+
     def scope(self, paths: Sequence[Path] | None) -> Scope:
         """The files to look at: the whole folder (``paths`` None), else these paths."""
         from wpsync.source.content import is_markdown, scan_content
+        from wpsync.source.discovery import Skipped
 
         root = self._content.dir
         broken: list[Broken] = []
         if paths is None:
-            scan = scan_content(root)
+            scan = scan_content(root, self.rules)
             for error in scan.errors:
                 broken.append(Broken(rel_of(error.path, root), error))
             files = [(f.rel, Stat(f.size, f.mtime_ns)) for f in scan.files]
             rels = {rel for rel, _ in files} | {b.rel for b in broken}
-            return Scope(tuple(files), tuple(broken), frozenset(rels))
+            return Scope(tuple(files), tuple(broken), frozenset(rels), scan.skipped)
         files = []
         scope: set[str] = set()
+        skipped: list[Skipped] = []
         for raw in paths:
             rel = content_rel(raw, root)
             if rel is None:
@@ -110,7 +172,11 @@ class Reader:
                 continue
             if not is_markdown(rel):
                 continue
-            scope.add(rel)
+            scope.add(rel)  # in scope even when not content: its post follows the rules
+            why = self.rules.reason(rel)
+            if why is not None:
+                skipped.append(Skipped(rel, why))
+                continue
             try:
                 st = (root / rel).stat()
             except FileNotFoundError:
@@ -119,7 +185,7 @@ class Reader:
                 broken.append(Broken(rel, DocumentError(rel, f"cannot read: {exc.strerror}")))
                 continue
             files.append((rel, Stat(st.st_size, st.st_mtime_ns)))
-        return Scope(tuple(files), tuple(broken), frozenset(scope))
+        return Scope(tuple(files), tuple(broken), frozenset(scope), tuple(skipped))
 
     def read(
         self, files: Iterable[tuple[str, Stat]], entries: Mapping[str, Entry]
@@ -150,6 +216,7 @@ class Reader:
         return self.read([(rel, stat)], {})[0]
 
     def _noted(self, item: LocalItem) -> LocalItem:
+        item = front_page(item, self.rules.layout.source)
         if isinstance(item, Changed):
             for warning in item.warnings:
                 logger.warning("%s: %s", item.rel, warning)
@@ -168,8 +235,10 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         state,
         block_editor=config.content.block_editor,
         markdown=configured_engine(config.content),
-        dialect=content_dialect(config.content).dialect,
         dry_run=True,
+        outline=reader.outline(),
+        source=reader.rules.layout.source,
+        dialect=content_dialect(config.content).dialect,
     )
     root = config.content.dir
     files = []

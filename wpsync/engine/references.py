@@ -10,7 +10,8 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
                        and the dialect when it is not "plain" (:func:`dialect_identity`)
-    parent-page        the folder page it was made a child of ("" = top level)
+    parent-page        the page its folder or SUMMARY.md made it a child of ("": none)
+    outline            its place in SUMMARY.md, "<menu_order>|<title>" (if listed)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
 (``state.pushed``) — all but ``opt:renderer``, which is only stored: the payload already
@@ -30,6 +31,10 @@ posts it renders differently.  So:
   their URL in this same run (new posts, a draft published, a slug changed) are updated
   once more with the real URL: no post is left linking to a ``.md`` path that now has a
   permalink.
+
+Size: one run's inputs of every post (images, links, parent pages, the outline, slugs
+beside same-named files) are one state, read before planning and after writing; the pure
+decisions live in samename.py and source/summary.py.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from posixpath import dirname
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
@@ -58,10 +64,12 @@ from wpsync.engine.plan import (
     Unchanged,
     payload_hash,
 )
+from wpsync.engine.samename import Claim, SlugBook, claim_for, first_by_slug, fixed_slugs, with_slug
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
-from wpsync.source.pages import folder_parent
+from wpsync.source.pages import folder_parent, is_index
+from wpsync.source.summary import Outline
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
 from wpsync.wordpress.rights import forbids_listing
@@ -94,6 +102,7 @@ IMAGE = "img:"
 LINK = "link:"
 BLOCK_EDITOR = "opt:block-editor"
 PARENT_PAGE = "parent-page"
+OUTLINE = "outline"
 
 #: the engine of the pipeline wpsync rendered with before ``[content] markdown`` chose one
 PYTHON_MARKDOWN = "python-markdown"
@@ -174,9 +183,12 @@ class References:
         markdown: str = PYTHON_MARKDOWN,
         dry_run: bool = False,
         dialect: str = "plain",
+        outline: Outline | None = None,
+        source: str = "",
     ) -> None:
         """``markdown``: the engine that renders the files (:func:`configured_engine`);
-        ``dialect``: the content folder's (``engine.reading.content_dialect``)."""
+        ``dialect``: the content folder's (``engine.reading.content_dialect``);
+        ``outline``: the book's SUMMARY.md; ``source``: the tool's source folder."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
@@ -189,7 +201,12 @@ class References:
         self._gone: frozenset[str] = frozenset()
         self._pages: set[str] = set()
         self._page_slugs: dict[str, str] = {}
+        self._page_of_slug: dict[str, str] = {}
         self._targets: LinkTargets | None = None
+        self.outline = outline or Outline()
+        self._source = source
+        self._book = SlugBook()
+        self.warnings: list[str] = []  # a slug given to a file with a common name…
 
     # ------------------------------------------------------------ link targets
 
@@ -239,6 +256,7 @@ class References:
                     self._page_slugs[item.rel] = item.payload.slug
                 else:
                     self._pages.discard(item.rel)
+        self._settle_slugs(items, entries)
         self._targets = self.targets(entries=entries)
         out: list[LocalItem] = []
         for item in items:
@@ -259,8 +277,50 @@ class References:
         """The renderer of this run, as recorded in ``opt:renderer``."""
         return renderer_identity(self.markdown) + dialect_identity(self.dialect)
 
+    # ------------------------------------------------------------ pages and slugs
+
+    def _parent_of(self, rel: str) -> str | None:
+        """The page ``rel`` is a child of: SUMMARY.md's when it lists the file, else its
+        folder's."""
+        if rel in self.outline:
+            return self.outline.parent(rel, frozenset(self._pages))
+        parent = folder_parent(rel, self._pages)
+        if self._source and parent and is_index(parent) and dirname(parent) == self._source:
+            return None  # the front page is no folder's page: its neighbours are top level
+        return parent
+
+    def _outline_of(self, rel: str) -> str | None:  # the input OUTLINE
+        chapter = self.outline.get(rel) if rel in self._pages else None
+        return f"{chapter.order}|{chapter.title}" if chapter is not None else None
+
+    def _claim(self, payload: PostPayload, entry: Entry | None) -> Claim:
+        folder = self._parent_of(payload.rel) if payload.rest_base == "pages" else None
+        return claim_for(payload, entry, folder, self._page_of_slug)
+
+    def _settle_slugs(self, items: Sequence[LocalItem], entries: Mapping[str, Entry]) -> None:
+        """Same-named files (samename.py): every changed file's slug, decided together."""
+        changed = {item.rel: item for item in items if isinstance(item, Changed)}
+        self._page_of_slug = first_by_slug(self._page_slugs)
+        self._book = SlugBook(
+            fixed_slugs(entries, self.pushed, skip=set(changed) | self._gone, key=PARENT_PAGE)
+        )
+        given = self._book.settle(
+            self._claim(item.payload, entries.get(rel)) for rel, item in changed.items()
+        )
+        for rel, slug in given.items():
+            if rel in self._page_slugs and not slug.error:
+                self._page_slugs[rel] = slug.slug
+        self._page_of_slug = first_by_slug(self._page_slugs)
+
     def _complete(self, item: Changed) -> LocalItem:
-        """``item`` with its inputs, its folder parent, and the matching payload hash."""
+        """``item`` with its inputs, its parent page, its place in SUMMARY.md, its slug
+        beside same-named files, and the matching payload hash."""
+        given = self._book.one(self._claim(item.payload, self.state.get(item.rel)))
+        if given.warning and (note := f"{item.rel}: {given.warning}") not in self.warnings:
+            self.warnings.append(note)
+        if not isinstance(slugged := with_slug(item, given), Changed):
+            return slugged
+        item = slugged
         payload = item.payload
         inputs: dict[str, str] = {}
         try:
@@ -278,10 +338,18 @@ class References:
             inputs[BLOCK_EDITOR] = BLOCKS_REVISION
         inputs[RENDERER] = self.renderer  # recorded, not hashed (plan.payload_hash)
         if payload.rest_base == "pages" and payload.parent is None:
-            parent = folder_parent(item.rel, self._pages)
+            parent = self._parent_of(item.rel)
             inputs[PARENT_PAGE] = parent or ""
             slug = self._page_slugs.get(parent, "") if parent else ""
-            payload = dataclasses.replace(payload, parent=slug)
+            payload = dataclasses.replace(payload, parent=slug, parent_rel=parent)
+        place = self._outline_of(item.rel)
+        if place is not None:
+            inputs[OUTLINE] = place
+            chapter = self.outline.chapters[item.rel]
+            if payload.menu_order is None:
+                payload = dataclasses.replace(payload, menu_order=chapter.order)
+            if payload.title_from_name and chapter.title:
+                payload = dataclasses.replace(payload, title=chapter.title)
         self._inputs[item.rel] = inputs
         return dataclasses.replace(
             item,
@@ -301,7 +369,9 @@ class References:
         if key.startswith(LINK):
             return self._targets.url(key[len(LINK) :])
         if key == PARENT_PAGE:
-            return folder_parent(rel, self._pages) or ""
+            return self._parent_of(rel) or ""
+        if key == OUTLINE:
+            return self._outline_of(rel)
         if key == BLOCK_EDITOR:
             return BLOCKS_REVISION if self.block_editor else None
         if key == RENDERER:
@@ -316,6 +386,8 @@ class References:
             return True
         if RENDERER not in pushed.inputs:
             return True  # rendered by an unknown renderer: look once
+        if (OUTLINE in pushed.inputs) != (self._outline_of(rel) is not None):
+            return True  # listed in SUMMARY.md, or no longer
         return any(self._current(rel, key) != value for key, value in pushed.inputs.items())
 
     def _rendering_changed(self, rel: str) -> bool:

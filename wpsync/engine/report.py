@@ -9,9 +9,12 @@ where the planner's actions are classes (:class:`~wpsync.engine.plan.Create`) an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.engine.plan import Action, Conflict, Create, Delete, Fail, Keep, Update
+
+if TYPE_CHECKING:
+    from wpsync.source.discovery import Skipped
 
 #: what happened to a file in a run (a dry run: what would happen)
 FileAction = Literal["created", "updated", "unchanged", "deleted", "conflict", "failed"]
@@ -51,6 +54,8 @@ class SyncReport:
     warnings: tuple[str, ...] = ()
     #: front-matter author names that name no user of the site, with their post counts
     unknown_authors: tuple[tuple[str, int], ...] = ()
+    #: Markdown files and folders of the run's scope that are not content, and why
+    skipped: tuple[Skipped, ...] = ()
 
     def count(self, action: FileAction) -> int:
         return sum(1 for f in self.files if f.action == action)

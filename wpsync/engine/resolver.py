@@ -198,7 +198,11 @@ class Resolver:
         slug = payload.parent or ""
         if not slug:
             return 0
-        for entry in self._state.entries().values():
+        if payload.parent_rel is not None:  # the folder's or SUMMARY.md's page: its file
+            entry = self._state.get(payload.parent_rel)
+            if entry is not None and entry.rest_base == payload.rest_base:
+                return entry.post_id
+        for _, entry in sorted(self._state.entries().items()):
             if entry.rest_base == payload.rest_base and entry.slug == slug:
                 return entry.post_id
         found = self._client().posts_by_slugs(payload.rest_base, [slug]).get(slug)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import posixpath
 import re
 import stat
 from dataclasses import dataclass
@@ -21,12 +20,21 @@ from pathlib import Path
 
 from wpsync.errors import DocumentError
 from wpsync.model import Document, bytes_hash
+from wpsync.source.discovery import (
+    MARKDOWN_SUFFIXES,
+    ContentRules,
+    Layers,
+    Skipped,
+    is_ignored_name,
+    is_markdown,
+)
 from wpsync.source.front_matter import split_front_matter
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MARKDOWN_SUFFIXES",
     "LocalFile",
     "ScanResult",
     "is_ignored_name",
@@ -38,13 +46,6 @@ __all__ = [
 MIB = 1024 * 1024
 KIB = 1024
 DEFAULT_MAX_BYTES = 5 * MIB
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-
-# Names editors and tools leave next to the real file while saving (vim, emacs,
-# JetBrains, generic "write temp then rename").  Hidden names are handled separately.
-_IGNORED_EXACT = frozenset({"4913"})
-_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", "___jb_tmp___", "___jb_old___")
 
 _BOM = b"\xef\xbb\xbf"
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
@@ -63,33 +64,17 @@ class LocalFile:
 class ScanResult:
     files: tuple[LocalFile, ...]
     errors: tuple[DocumentError, ...]
-
-
-# ---------------------------------------------------------------------------- names
-
-
-def is_ignored_name(name: str) -> bool:
-    """True for hidden names and editor temp / swap / backup files (one path component)."""
-    if not name or name.startswith("."):
-        return True
-    if name in _IGNORED_EXACT:
-        return True
-    if name.startswith("#") and name.endswith("#"):
-        return True
-    return name.endswith(_IGNORED_SUFFIXES)
-
-
-def is_markdown(rel: str) -> bool:
-    """True when ``rel`` names a Markdown source wpsync should publish."""
-    name = posixpath.basename(rel.replace(os.sep, "/"))
-    return not is_ignored_name(name) and name.lower().endswith(MARKDOWN_SUFFIXES)
+    #: Markdown files and folders (``rel`` ending in ``/``) that are not content, and why
+    skipped: tuple[Skipped, ...] = ()
 
 
 # ---------------------------------------------------------------------------- scan
 
 
-def scan_content(root: Path) -> ScanResult:
-    """List every Markdown source below ``root`` (sorted by ``rel``).
+def scan_content(root: Path, rules: ContentRules | None = None) -> ScanResult:
+    """List every Markdown source below ``root`` (sorted by ``rel``) that ``rules`` (by
+    default: a plain folder's) call content; what they leave out is in ``skipped``, and a
+    folder left out is not entered.
 
     Hidden and editor temp files are skipped.  Symlinks are followed only when their
     target stays inside ``root``; escaping links, loops, broken links and unreadable
@@ -98,6 +83,7 @@ def scan_content(root: Path) -> ScanResult:
     real_root = os.path.realpath(root)
     files: list[LocalFile] = []
     errors: list[DocumentError] = []
+    skipped: list[Skipped] = []
     try:
         root_stat = os.stat(real_root)
     except OSError as exc:
@@ -105,80 +91,109 @@ def scan_content(root: Path) -> ScanResult:
             DocumentError(str(root), f"cannot read the content folder: {_os_reason(exc)}")
         )
         return ScanResult((), tuple(errors))
-    _scan_dir(real_root, "", real_root, ((root_stat.st_dev, root_stat.st_ino),), files, errors)
+    scan = _Scan(real_root, rules or ContentRules(root), files, errors, skipped)
+    scan.folder(real_root, "", ((root_stat.st_dev, root_stat.st_ino),), scan.rules.root_layers())
     files.sort(key=lambda f: f.rel)
     errors.sort(key=lambda e: e.path)
-    return ScanResult(tuple(files), tuple(errors))
+    skipped.sort(key=lambda s: s.rel)
+    return ScanResult(tuple(files), tuple(errors), tuple(skipped))
 
 
-def _scan_dir(
-    path: str,
-    rel_dir: str,
-    real_root: str,
-    ancestors: tuple[tuple[int, int], ...],
-    files: list[LocalFile],
-    errors: list[DocumentError],
-) -> None:
-    try:
-        with os.scandir(path) as it:
-            entries = list(it)
-    except OSError as exc:
-        errors.append(DocumentError(rel_dir or ".", f"cannot read directory: {_os_reason(exc)}"))
-        return
-    for entry in entries:
+@dataclass
+class _Scan:
+    real_root: str
+    rules: ContentRules
+    files: list[LocalFile]
+    errors: list[DocumentError]
+    skipped: list[Skipped]
+
+    def folder(
+        self, path: str, rel_dir: str, ancestors: tuple[tuple[int, int], ...], layers: Layers
+    ) -> None:
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError as exc:
+            self.errors.append(
+                DocumentError(rel_dir or ".", f"cannot read directory: {_os_reason(exc)}")
+            )
+            return
+        names = {entry.name for entry in entries}
+        for entry in entries:
+            self.entry(entry, rel_dir, ancestors, layers, names)
+
+    def entry(
+        self,
+        entry: os.DirEntry[str],
+        rel_dir: str,
+        ancestors: tuple[tuple[int, int], ...],
+        layers: Layers,
+        names: set[str],
+    ) -> None:
         name = entry.name
-        if is_ignored_name(name):
-            continue
         rel = f"{rel_dir}/{name}" if rel_dir else name
+        if is_ignored_name(name):
+            return  # hidden (.git/, .obsidian/, .trash/) or an editor's temp file: not told
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
             shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
-            errors.append(DocumentError(shown, "file name is not valid UTF-8; rename it"))
-            continue
+            self.errors.append(DocumentError(shown, "file name is not valid UTF-8; rename it"))
+            return
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir()  # follows symlinks
         except OSError as exc:
-            errors.append(DocumentError(rel, _os_reason(exc)))
-            continue
+            self.errors.append(DocumentError(rel, _os_reason(exc)))
+            return
+        if is_dir:
+            why = self.rules.folder_reason(rel, layers)
+            if why is not None:
+                self.skipped.append(Skipped(rel + "/", why))
+                return
+        elif not name.lower().endswith(MARKDOWN_SUFFIXES):
+            return
+        else:
+            why = self.rules.file_reason(rel, layers, names)
+            if why is not None:
+                self.skipped.append(Skipped(rel, why))
+                return
         if is_link:
             target = os.path.realpath(entry.path)
-            if not _inside(target, real_root):
-                if is_dir or name.lower().endswith(MARKDOWN_SUFFIXES):
-                    errors.append(
-                        DocumentError(
-                            rel,
-                            "symlink points outside the content folder; not followed",
-                            hint=f"target: {target}",
-                        )
+            if not _inside(target, self.real_root):
+                self.errors.append(
+                    DocumentError(
+                        rel,
+                        "symlink points outside the content folder; not followed",
+                        hint=f"target: {target}",
                     )
-                continue
+                )
+                return
         if is_dir:
             try:
                 st = entry.stat()
             except OSError as exc:
-                errors.append(DocumentError(rel, _link_reason(exc)))
-                continue
+                self.errors.append(DocumentError(rel, _link_reason(exc)))
+                return
             key = (st.st_dev, st.st_ino)
             if key in ancestors:
-                errors.append(DocumentError(rel, "symlink loop: it leads back to a parent folder"))
-                continue
-            _scan_dir(entry.path, rel, real_root, (*ancestors, key), files, errors)
-            continue
-        if not name.lower().endswith(MARKDOWN_SUFFIXES):
-            continue
+                self.errors.append(
+                    DocumentError(rel, "symlink loop: it leads back to a parent folder")
+                )
+                return
+            self.folder(entry.path, rel, (*ancestors, key), self.rules.layers_in(rel, layers))
+            return
         try:
             st = entry.stat()
         except OSError as exc:
-            errors.append(DocumentError(rel, _link_reason(exc)))
-            continue
+            self.errors.append(DocumentError(rel, _link_reason(exc)))
+            return
         if not stat.S_ISREG(st.st_mode):
             # A FIFO, socket or device named *.md: never opened (a FIFO would block).
             what = "symlink does not point to" if is_link else "is not"
-            errors.append(DocumentError(rel, f"{what} a regular file ({_kind(st.st_mode)})"))
-            continue
-        files.append(LocalFile(rel, st.st_size, st.st_mtime_ns))
+            self.errors.append(DocumentError(rel, f"{what} a regular file ({_kind(st.st_mode)})"))
+            return
+        self.files.append(LocalFile(rel, st.st_size, st.st_mtime_ns))
 
 
 def _kind(mode: int) -> str:

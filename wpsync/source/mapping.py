@@ -153,6 +153,7 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
     # The body; its leading "# Title" is the title when the front matter gives none
     # (and is then left out of the content, so the theme does not show it twice).
     title = value("title")
+    title_from_name = False
     if dialect == "obsidian" and doc.front_matter.get("publish") is False and status != "draft":
         status = "draft"  # Obsidian Publish's "not this one": never public
     body = _translated(doc, defaults, site, warnings)
@@ -166,6 +167,7 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
                 line=doc.body_line,
             )
         title = rendered.title or stem_title
+        title_from_name = rendered.title is None
     elif rendered.title is not None and _same_title(rendered.title, title):
         # don't show it twice
         rendered = _render(doc, body, strip_title=True, defaults=defaults)
@@ -210,6 +212,7 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
         images=images,
         links=links,
         slug_explicit="slug" in given,
+        title_from_name=title_from_name,
         **fields,
     )
     return Mapped(payload, tuple(warnings))
@@ -389,7 +392,8 @@ def _from_path(rel: str, warnings: list[str]) -> tuple[str, str, str | None]:
             warnings.append(
                 f"the date in the file name ({jekyll.group(0)[:-1]}) is not a real date; ignored"
             )
-    if stem.lower() in ("index", "_index"):
+    if stem.lower() in ("index", "_index", "readme"):
+        # the folder's page (a README is one when it is content: discovery.py)
         stem = posixpath.basename(folder) or "index"
     slug = slugify(stem)
     if not slug:

@@ -1,9 +1,11 @@
 """Page hierarchy from the folder structure.  Pure.
 
-The rule: a folder's page is ``<folder>/index.md`` (or ``_index.md``), else the file named
-like the folder next to it, ``<folder>.md``, else the one inside it, ``<folder>/<folder>.md``
-(an Obsidian "folder note").  A page without a ``parent:`` key is a child
-of the page of the nearest folder above it that has one::
+The rule: a folder's page is ``<folder>/index.md`` (or ``_index.md``), else its
+``README.md`` (as GitHub, mdBook and MkDocs show it; a README beside an index is not
+content at all: :mod:`wpsync.source.discovery`), else the file named like the folder next
+to it, ``<folder>.md``, else the one inside it, ``<folder>/<folder>.md`` (an Obsidian
+"folder note").  A page without a ``parent:`` key is a child of the page of the nearest
+folder above it that has one::
 
     about.md                 → top level            (it is the page of the folder about/)
     about/team.md            → child of about.md
@@ -20,9 +22,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Collection
 
-__all__ = ["INDEX_NAMES", "folder_page", "folder_parent"]
+__all__ = ["INDEX_NAMES", "README_NAMES", "folder_page", "folder_parent", "is_index"]
 
 INDEX_NAMES = ("index", "_index")
+#: the spellings of a README that stands for its folder (checked in this order)
+README_NAMES = ("README", "readme", "Readme", "ReadMe")
 _SUFFIXES = (".md", ".markdown")
 
 
@@ -35,7 +39,8 @@ def _stem(name: str) -> str:
 
 
 def is_index(rel: str) -> bool:
-    return _stem(posixpath.basename(rel)).lower() in INDEX_NAMES
+    """An index or a README: the page of the folder it is in."""
+    return _stem(posixpath.basename(rel)).lower() in (*INDEX_NAMES, "readme")
 
 
 def folder_page(folder: str, pages: Collection[str]) -> str | None:
@@ -43,6 +48,11 @@ def folder_page(folder: str, pages: Collection[str]) -> str | None:
     if not folder:
         return None
     for name in INDEX_NAMES:
+        for suffix in _SUFFIXES:
+            candidate = f"{folder}/{name}{suffix}"
+            if candidate in pages:
+                return candidate
+    for name in README_NAMES:
         for suffix in _SUFFIXES:
             candidate = f"{folder}/{name}{suffix}"
             if candidate in pages:

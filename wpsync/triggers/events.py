@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -31,6 +31,9 @@ from watchdog.observers.polling import PollingObserver
 
 from wpsync.errors import ConfigError
 from wpsync.source.content import is_ignored_name, is_markdown
+
+if TYPE_CHECKING:
+    from wpsync.source.discovery import ContentRules
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +76,12 @@ class EventRouter(FileSystemEventHandler):
         moved: Callable[[str, str], None],
         rescan: Callable[[], None],
         appeared: Callable[[str], None] | None = None,
+        rules: ContentRules | None = None,
     ) -> None:
+        """``rules``: what is content (the scan's predicate); without, every Markdown
+        file that is not hidden or temporary."""
         self.root = str(root)
+        self._rules = rules
         self._touch = touch
         self._appeared = appeared or touch
         self._moved = moved
@@ -85,7 +92,16 @@ class EventRouter(FileSystemEventHandler):
         if rel.startswith(".."):
             return False
         parts = rel.split(os.sep)
-        return not any(is_ignored_name(p) for p in parts[:-1]) and is_markdown(rel)
+        if any(is_ignored_name(p) for p in parts[:-1]) or not is_markdown(rel):
+            return False
+        return self._rules is None or self._rules.is_content("/".join(parts))
+
+    def _enter(self, top: str, name: str) -> bool:
+        """Whether a new folder's subfolder may hold content (node_modules/ is not walked)."""
+        if self._rules is None:
+            return True
+        rel = os.path.relpath(os.path.join(top, name), self.root)
+        return rel.startswith("..") or self._rules.folder_skipped(rel.replace(os.sep, "/")) is None
 
     def _is_image(self, path: str) -> bool:
         rel = os.path.relpath(path, self.root)
@@ -144,7 +160,7 @@ class EventRouter(FileSystemEventHandler):
 
     def _markdown_below(self, folder: str) -> Iterable[str]:
         for top, dirs, files in os.walk(folder):
-            dirs[:] = [d for d in dirs if not is_ignored_name(d)]
+            dirs[:] = [d for d in dirs if not is_ignored_name(d) and self._enter(top, d)]
             for name in files:
                 path = os.path.join(top, name)
                 if self.wanted(path):

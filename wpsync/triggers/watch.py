@@ -47,6 +47,7 @@ from watchdog.observers.api import BaseObserver
 
 from wpsync.config import Config
 from wpsync.engine.executor import SyncRequest, run_sync
+from wpsync.engine.reading import content_rules
 from wpsync.engine.report import FileResult, SyncReport
 from wpsync.errors import (
     AuthError,
@@ -184,6 +185,7 @@ class Daemon:
             moved=self._moved,
             rescan=self.request_reconcile,
             appeared=self._appeared,
+            rules=content_rules(self.config.content),
         )
         if not self.root.is_dir():
             raise ConfigError(

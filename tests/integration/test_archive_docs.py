@@ -1,0 +1,194 @@
+"""A docs folder (tests/fixtures/archives/docs: an mdBook with its repository around it)
+published to the real WordPress as it is: only the book's chapters are published — not the
+repository's README, node_modules/, the build output, what .gitignore or ``[content]
+exclude`` leave out, a README beside an index, SUMMARY.md — the pages nested and ordered
+as SUMMARY.md and the folders say, same-named files all published, every internal link
+answering, and a second run that sends nothing."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.sitekit import Site, all_posts
+from tests.wordpress import REPO, WordPressInstance
+
+pytestmark = pytest.mark.integration
+
+BOOK = REPO / "tests" / "fixtures" / "archives" / "docs"
+
+#: the files that are the book (relative to the content folder)
+PUBLISHED = {
+    "src/README.md",
+    "src/about/README.md",
+    "src/about/introduction.md",
+    "src/contributors.md",
+    "src/getting-started/README.md",
+    "src/getting-started/config-file.md",
+    "src/getting-started/installation.md",
+    "src/guide/checklist.md",
+    "src/guide/index.md",
+    "src/guide/style.md",
+    "src/news/2024/release.md",
+    "src/news/2025/release.md",
+    "src/templates/README.md",
+    "src/templates/introduction.md",
+}
+
+#: what is not, and the reason plan --show-skipped gives
+SKIPPED = {
+    "README.md": "outside mdBook's source folder src/ (book.toml)",
+    "book/": "mdBook's build output (book.toml)",
+    "node_modules/": "installed npm packages, never content",
+    "src/SUMMARY.md": "mdBook's table of contents: it orders and nests the pages",
+    "src/drafts/": "excluded by [content] exclude 'src/drafts/'",
+    "src/generated/": "ignored by .gitignore line 5 (src/generated/)",
+    "src/guide/README.md": "README beside index.md: index.md is the folder's page",
+}
+
+
+def book_site(tmp_path: Path, wp: WordPressInstance) -> Site:
+    """The sample book copied with what its .gitignore keeps out of the repository (the
+    build output, generated chapters), no dialect set: it is detected from book.toml."""
+    root = tmp_path / "site"
+    content = root / "content"
+    shutil.copytree(BOOK, content)
+    (content / "book").mkdir()
+    (content / "book" / "print.md").write_text("# Built copy\n")
+    (content / "src" / "generated").mkdir()
+    (content / "src" / "generated" / "api.md").write_text("# Generated API\n")
+    (root / "config.toml").write_text(
+        textwrap.dedent(
+            f"""
+            [site]
+            url = "{wp.url}"
+            auth = "jwt"
+            username = "{wp.admin_user}"
+
+            [content]
+            dir = "content"
+            exclude = ["src/drafts/"]
+            """
+        )
+    )
+    return Site(root, wp)
+
+
+def by_path(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["path"]: f for f in report["files"]}
+
+
+def test_a_docs_folder_publishes_its_book_and_nothing_else(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    site = book_site(tmp_path, wp)
+
+    # What is not content, and why: listed by plan --show-skipped and in --json.
+    plan = site.cli("plan", "--show-skipped")
+    assert plan.returncode == 0, plan.stderr
+    shown = {
+        line.split(None, 1)[1].split(": ", 1)[0]: line.split(": ", 1)[1]
+        for line in plan.stdout.splitlines()
+        if line.startswith("skipped ")
+    }
+    assert shown == SKIPPED
+    assert f"({len(SKIPPED)} skipped)" in plan.stdout.splitlines()[-1]
+    planned = site.cli("plan", "--json")
+    data = json.loads(planned.stdout)
+    assert {s["path"]: s["reason"] for s in data["skipped"]} == SKIPPED
+    assert {f["path"] for f in data["files"]} == PUBLISHED
+
+    code, report = site.sync_json()
+    assert code == 0, report
+    files = by_path(report)
+    assert set(files) == PUBLISHED
+    assert {f["action"] for f in files.values()} == {"created"}
+    # the second release note got its folder in front of its slug, with a warning
+    assert report["warnings"] == [
+        "src/news/2025/release.md: slug '2025-release': 'release' is already "
+        "src/news/2024/release.md's (set `slug:` in the front matter to choose another)"
+    ]
+
+    pages = {p["id"]: p for p in all_posts(wp, "pages")}
+    posts = {p["id"]: p for p in all_posts(wp)}
+    assert len(pages) == len(PUBLISHED) - 2 and len(posts) == 2
+    page = {rel: pages[f["id"]] for rel, f in files.items() if f["id"] in pages}
+    post = {rel: posts[f["id"]] for rel, f in files.items() if f["id"] in posts}
+
+    # Same-named files: both pages keep their slug (other parents), the posts do not share.
+    assert page["src/templates/introduction.md"]["slug"] == "introduction"
+    assert page["src/about/introduction.md"]["slug"] == "introduction"
+    assert post["src/news/2024/release.md"]["slug"] == "release"
+    assert post["src/news/2025/release.md"]["slug"] == "2025-release"
+
+    # Nesting: SUMMARY.md's, else the folder's page (a README without an index is one).
+    def parent(rel: str) -> str | None:
+        pid = page[rel]["parent"]
+        return next((r for r, p in page.items() if p["id"] == pid), None) if pid else None
+
+    assert parent("src/README.md") is None
+    assert page["src/README.md"]["slug"] == "index"  # the book's front page
+    assert parent("src/getting-started/README.md") is None
+    assert page["src/getting-started/README.md"]["slug"] == "getting-started"
+    assert parent("src/getting-started/installation.md") == "src/getting-started/README.md"
+    assert parent("src/getting-started/config-file.md") == "src/getting-started/README.md"
+    assert parent("src/guide/style.md") == "src/guide/index.md"
+    assert parent("src/templates/README.md") == "src/guide/index.md"  # SUMMARY, not folders
+    assert parent("src/templates/introduction.md") == "src/templates/README.md"
+    assert parent("src/about/introduction.md") == "src/about/README.md"
+    assert parent("src/guide/checklist.md") == "src/guide/index.md"  # not listed: its folder
+    assert parent("src/contributors.md") is None
+
+    # Order: each page's place among its siblings in SUMMARY.md.
+    top = ["src/README.md", "src/getting-started/README.md", "src/guide/index.md"]
+    top += ["src/about/README.md", "src/contributors.md"]
+    assert [page[r]["menu_order"] for r in top] == [1, 2, 3, 4, 5]
+    assert page["src/guide/style.md"]["menu_order"] == 1
+    assert page["src/templates/README.md"]["menu_order"] == 2
+    # a chapter whose file has no title takes SUMMARY.md's
+    assert page["src/getting-started/config-file.md"]["title"]["raw"] == "Configuring the site"
+    assert page["src/getting-started/installation.md"]["title"]["raw"] == "Installation"
+
+    # Every internal link is a permalink that answers.
+    links: set[str] = set()
+    for item in [*pages.values(), *posts.values()]:
+        for url in re.findall(r'href="([^"]+)"', item["content"]["rendered"]):
+            url = html.unescape(url)
+            if url.startswith("https://rust-lang.github.io"):
+                continue
+            assert url.startswith(wp.url), (item["slug"], url)
+            assert ".md" not in url, (item["slug"], url)
+            links.add(url)
+    linked = {"src/getting-started/README.md", "src/guide/index.md", "src/about/README.md"}
+    linked |= {"src/getting-started/installation.md", "src/getting-started/config-file.md"}
+    linked |= {"src/templates/README.md", "src/templates/introduction.md", "src/guide/style.md"}
+    linked |= {"src/guide/checklist.md", "src/about/introduction.md"}
+    linked |= {"src/news/2024/release.md", "src/news/2025/release.md"}  # the renamed post too
+    assert links == {({**page, **post})[rel]["link"] for rel in linked}
+    with httpx.Client(timeout=30, follow_redirects=False) as web:
+        for url in sorted(links):
+            assert web.get(url).status_code == 200, url
+
+    # A second run: nothing to send, not one request.
+    code, again = site.sync_json()
+    assert code == 0, again
+    assert again["unchanged"] == len(PUBLISHED) and again["requests"] == 0
+    assert again["warnings"] == []
+
+    # A third release note: it gets a slug of its own; the published ones keep theirs
+    # (though src/news/2023/ sorts first).
+    site.write("src/news/2023/release.md", "---\ntype: post\n---\n# Handbook 2023\n")
+    code, third = site.sync_json()
+    assert code == 0, third
+    assert by_path(third)["src/news/2023/release.md"]["action"] == "created"
+    assert third["created"] == 1 and third["updated"] == 0
+    slugs = {p["slug"] for p in all_posts(wp)}
+    assert slugs == {"release", "2025-release", "2023-release"}
