@@ -43,6 +43,8 @@ from wpsync.engine.reading import Reader
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
+from wpsync.engine.remote import Findings
+from wpsync.engine.remotecheck import RemoteCheck
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
 from wpsync.engine.resolver import Resolver
 from wpsync.errors import (
@@ -74,7 +76,13 @@ class SyncRequest:
 
     paths: tuple[Path, ...] | None = None
     dry_run: bool = False
+    #: deprecated: both ``overwrite`` and ``allow_mass_delete``
     force: bool = False
+    #: overwrite posts edited or trashed in WordPress since the last sync
+    overwrite: bool = False
+    allow_mass_delete: bool = False
+    #: skip the check for changes made in WordPress (no request when nothing changed)
+    offline: bool = False
     lock_timeout: float | None = 600.0
     renames: tuple[tuple[Path, Path], ...] = ()
     cancel: threading.Event | None = field(default=None, compare=False)
@@ -178,14 +186,28 @@ class _Run:
         return self._client.get()
 
     # ------------------------------------------------------------ gather
-    def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
-        if not query:
-            return RemoteFacts()
-        ids, slugs = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
-        return RemoteFacts(
-            by_id={key: _facts(post) for key, post in ids.items()},
-            by_slug={key: _facts(post) for key, post in slugs.items()},
-        )
+    def _remote_facts(self, query: planner.RemoteQuery, found: Findings) -> RemoteFacts:
+        flagged = frozenset(found.changed) | found.gone
+        # What the remote check already knows is not asked again.
+        ids = {
+            base: tuple(
+                i for i in wanted if (base, i) not in found.known and (base, i) not in flagged
+            )
+            for base, wanted in query.ids.items()
+        }
+        by_id: dict[tuple[str, int], RemotePostFacts] = {}
+        by_slug: dict[tuple[str, str], RemotePostFacts] = {}
+        if any(ids.values()) or any(query.slugs.values()):
+            got_ids, got_slugs = look_up(
+                self.client, ids, query.slugs, self.config.sync.concurrency
+            )
+            by_id = {key: _facts(post) for key, post in got_ids.items()}
+            by_slug = {key: _facts(post) for key, post in got_slugs.items()}
+        by_id.update({key: _facts(post) for key, post in found.known.items()})
+        by_id.update(found.changed)
+        for key in found.gone:
+            by_id.pop(key, None)
+        return RemoteFacts(by_id=by_id, by_slug=by_slug, flagged=flagged)
 
     # ------------------------------------------------------------ run
     def execute(self) -> SyncReport:
@@ -196,7 +218,15 @@ class _Run:
         entries = (
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
         )
-        items: list[LocalItem] = [*broken, *self.reader.read(scope.files, all_entries)]
+        # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
+        # their files are read and planned even when unchanged here.
+        self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
+        found = Findings()
+        if not self.request.offline:
+            found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
+        flagged_rels = found.rels(entries)
+        known = {rel: e for rel, e in all_entries.items() if rel not in flagged_rels}
+        items: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
         # Images, link targets, folder pages: a file is read again when one of them changed.
         items = self.references.settle(
             items, all_entries, None if full else scope.rels, self.reader.read_one
@@ -219,7 +249,9 @@ class _Run:
                     for rel in lost.never_landed:
                         self.state.clear_pending(rel)
         options = Options(
-            force=self.request.force,
+            overwrite=self.request.overwrite or self.request.force,
+            allow_mass_delete=self.request.allow_mass_delete or self.request.force,
+            offline=self.request.offline,
             delete_policy=self.config.content.delete,
             full_scan=True,
             max_deletions=self.config.sync.max_deletions,
@@ -233,7 +265,7 @@ class _Run:
         plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
         query = planner.needs_remote(local, plannable, options)
-        remote = self._remote_facts(query)
+        remote = self._remote_facts(query, found)
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
@@ -245,6 +277,8 @@ class _Run:
                 self._report(planned_result(action))
         else:
             self._apply(actions)
+            if full:
+                self.remote.settle(lambda: self.client, actions, self.results, self.written)
         return SyncReport(
             files=tuple(sorted(self.results, key=lambda r: r.path)),
             dry_run=self.request.dry_run,
@@ -426,7 +460,11 @@ class _Run:
             self.state.put(entry)
         self.written[action.rel] = post
         verb: FileAction
-        if isinstance(action, Create):
+        detail: str | None
+        if isinstance(action, Create) and action.republish is not None:
+            verb = "created"
+            detail = f"deleted on the site: published again (was #{action.republish.post_id})"
+        elif isinstance(action, Create):
             verb, detail = "created", ("recovered earlier create" if action.adopt else None)
         else:
             verb = "updated"
