@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wpsync.cli.common import Globals, fail, load, lock_timeout_option
+from wpsync.cli.common import Globals, fail, load, lock_timeout_option, offline_option
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
@@ -64,17 +64,26 @@ def render_plan(plan: FilePlan, *, colour: bool, diff: bool) -> list[str]:
     "--diff", "show_diff", is_flag=True, help="Show changed fields and a diff of the content."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the plan.")
+@offline_option
 @lock_timeout_option
 @click.pass_obj
 def plan(
-    g: Globals, paths: tuple[Path, ...], show_diff: bool, as_json: bool, lock_timeout: float
+    g: Globals,
+    paths: tuple[Path, ...],
+    show_diff: bool,
+    as_json: bool,
+    offline: bool,
+    lock_timeout: float,
 ) -> None:
     """Show what `wpsync sync` would do, file by file, and why; change nothing.
 
     Each file is listed as create, update, delete, conflict or failed with the reason
-    (unchanged files too with -v).  --diff adds, for updates and conflicts, the fields
-    that differ from the post in WordPress and a unified diff of the content.  Only
-    reads from WordPress: a user without write rights can plan.  Same as
+    (unchanged files too with -v), including posts edited, trashed or deleted in
+    WordPress since the last sync (--offline: no request at all, those are not seen).
+    --diff adds, for updates and conflicts, the fields that differ from the post in
+    WordPress and a unified diff of the content, WordPress's side first.  A deletion the
+    mass-deletion guard refuses is listed file by file before the refusal.  Only reads
+    from WordPress: a user without write rights can plan.  Same as
     `wpsync sync --dry-run`, in more detail.  Exit status 1 when a sync would leave a
     file failed or in conflict.
 
@@ -89,13 +98,20 @@ def plan(
 
     try:
         config = load(g)
-        report = run_plan(config, paths=paths or None, diff=show_diff, lock_timeout=lock_timeout)
+        report = run_plan(
+            config,
+            paths=paths or None,
+            diff=show_diff,
+            lock_timeout=lock_timeout,
+            offline=offline,
+        )
     except WpsyncError as exc:
+        _refused(exc, as_json)
         fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json()))
         sys.exit(report.exit_code)
-    colour = colour_enabled(sys.stdout)
+    colour = colour_enabled(sys.stdout, ci=g.ci)
     for item in report.files:
         if item.action == "unchanged" and g.verbosity < 1:
             continue
@@ -106,3 +122,18 @@ def plan(
     if g.verbosity >= 0:
         click.echo(summary_line(report.counts))
     sys.exit(report.exit_code)
+
+
+def _refused(exc: WpsyncError, as_json: bool) -> None:
+    """A refused mass deletion: every file it would touch, listed before the refusal."""
+    from wpsync.cli.terminal import shown
+    from wpsync.errors import SafetyError
+
+    if isinstance(exc, SafetyError) and exc.paths:
+        if as_json:
+            click.echo(
+                json.dumps({"refused": [{"path": p, "action": "delete"} for p in exc.paths]})
+            )
+            return
+        for path in exc.paths:
+            click.echo(f"delete    {shown(path)}: the file is gone (refused: mass deletion)")
