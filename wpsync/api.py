@@ -38,11 +38,11 @@ def sync(
     *,
     dry_run: bool = False,
     force: bool = False,
+    lock_timeout: float | None = 600.0,
+    on_result: Callable[[FileResult], None] | None = None,
     overwrite: bool = False,
     allow_mass_delete: bool = False,
     offline: bool = False,
-    lock_timeout: float | None = 600.0,
-    on_result: Callable[[FileResult], None] | None = None,
 ) -> SyncReport:
     """Publish the folder (or only ``paths``: files under the content folder; a path that
     no longer exists is a deletion) as ``wpsync sync`` does.  ``on_result`` sees each

@@ -96,7 +96,7 @@ def test_a_post_edited_in_wordpress_is_a_conflict_not_an_overwrite() -> None:
         by_id={("posts", 7): RemotePostFacts(7, "a", "publish", "2026-02-02T00:00:00")}
     )
     [action] = plan([new], entries, {}, remote, Options())
-    assert isinstance(action, Conflict) and "edited in WordPress" in action.reason
+    assert isinstance(action, Conflict) and "edited on the site" in action.reason
     [forced] = plan([new], entries, {}, remote, Options(overwrite=True, allow_mass_delete=True))
     assert isinstance(forced, Update)
 
@@ -246,7 +246,7 @@ def test_every_file_gets_exactly_one_action_and_nothing_is_created_twice(
     assert set(touched) == present | known
     for action in actions:
         if isinstance(action, Update) and action.entry.rel in remote_moved:
-            raise AssertionError("a remote edit must never be overwritten without --force")
+            raise AssertionError("a remote edit must never be overwritten without --overwrite")
     created_slugs = [a.payload.slug for a in actions if isinstance(a, Create)]
     assert len(created_slugs) == len(set(created_slugs))
 
