@@ -70,6 +70,16 @@ class ResolveReport:
         return {"files": [f.to_json() for f in self.files]}
 
 
+def in_folder(raw: Path, root: Path) -> Path:
+    """A path as given on the command line — from the working directory, or as plan and
+    sync name a file: relative to the content folder."""
+    rel = content_rel(raw, root)
+    if not raw.is_absolute() and (rel is None or not (root / rel).exists()):
+        if (root / raw).exists() or rel is None:
+            return root / raw
+    return raw
+
+
 def run_resolve(
     config: Config,
     paths: Sequence[Path],
@@ -79,6 +89,7 @@ def run_resolve(
     client_factory: ClientFactory | None = None,
     on_result: Callable[[Resolved], None] | None = None,
 ) -> ResolveReport:
+    paths = [in_folder(raw, config.content.dir) for raw in paths]
     if keep == "local":
         return _keep_local(config, paths, lock_timeout, client_factory, on_result)
     from wpsync.store.lock import FolderLock
