@@ -265,7 +265,10 @@ class _Run:
         plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
         query = planner.needs_remote(local, plannable, options)
-        remote = self._remote_facts(query, found)
+        if self.request.offline and self.request.dry_run:
+            remote = RemoteFacts()  # plan --offline: not a single request
+        else:
+            remote = self._remote_facts(query, found)
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
