@@ -74,9 +74,9 @@ def in_folder(raw: Path, root: Path) -> Path:
     """A path as given on the command line — from the working directory, or as plan and
     sync name a file: relative to the content folder."""
     rel = content_rel(raw, root)
-    if not raw.is_absolute() and (rel is None or not (root / rel).exists()):
-        if (root / raw).exists() or rel is None:
-            return root / raw
+    from_cwd = rel is not None and (root / rel).exists()
+    if not raw.is_absolute() and not from_cwd and ((root / raw).exists() or rel is None):
+        return root / raw
     return raw
 
 
