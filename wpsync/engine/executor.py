@@ -251,7 +251,9 @@ class _Run:
         options = Options(
             overwrite=self.request.overwrite or self.request.force,
             allow_mass_delete=self.request.allow_mass_delete or self.request.force,
-            offline=self.request.offline,
+            # nothing asked at all only by plan --offline; sync --offline still looks up
+            # the posts it writes (a post deleted there is created, never updated blind)
+            offline=self.request.offline and self.request.dry_run,
             delete_policy=self.config.content.delete,
             full_scan=True,
             max_deletions=self.config.sync.max_deletions,
