@@ -148,3 +148,31 @@ def test_an_edit_made_in_wordpress_is_a_conflict_until_overwritten(
         "rc-gone.md",
         "rc-kept.md",
     ]
+
+
+def test_an_edit_is_seen_whatever_the_site_timezone(tmp_path: Path, wp: WordPressInstance) -> None:
+    """``modified_after`` is compared with ``post_modified``, in the site's timezone: wpsync
+    sends its GMT time with its zone. Eight hours behind GMT, a time sent without it would
+    miss every edit of the last eight hours."""
+    with admin(wp) as http:
+        before = http.get("/wp/v2/settings").json()["timezone"]
+        http.post("/wp/v2/settings", json={"timezone": "America/Los_Angeles"}).raise_for_status()
+    try:
+        site = make_site(tmp_path / "blog", wp)
+        site.write("rc-tz.md", "---\ntitle: Zoned\n---\nBody.\n")
+        code, report = site.sync_json()
+        assert code == 0 and report["created"] == 1, report
+        code, report = site.sync_json()  # the baseline
+        assert code == 0 and report["unchanged"] == 1, report
+        post = post_by_slug(wp, "rc-tz")
+        assert post is not None and post["modified"] != post["modified_gmt"]
+        with admin(wp) as http:
+            http.post(f"/wp/v2/posts/{post['id']}", json={"title": "Re-zoned"}).raise_for_status()
+        code, report = site.sync_json()
+        assert code == 1 and report["conflicts"] == 1, report
+        # seen by the listing (the count agrees: no look-up by ID); the third request reads
+        # the post to say what was changed there
+        assert report["requests"] == 3, report
+    finally:
+        with admin(wp) as http:
+            http.post("/wp/v2/settings", json={"timezone": before or "UTC"}).raise_for_status()

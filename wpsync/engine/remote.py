@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from wpsync.engine.plan import RemotePostFacts
+from wpsync.engine.prefetch import look_up
 
 if TYPE_CHECKING:
     from wpsync.model import Entry
@@ -202,8 +203,10 @@ def check_type(
     rest_base: str,
     entries: Iterable[Entry],
     baseline: Baseline | None,
+    concurrency: int = 1,
 ) -> tuple[TypeCheck, Findings]:
-    """The two small questions, and the look-up by ID when the count disagrees."""
+    """The two small questions, and the look-up by ID (100 a request, ``concurrency`` at
+    a time) when the count disagrees."""
     count = client.count_posts(rest_base)
     since = baseline.since if baseline is not None else ""
     modified: tuple[RemotePost, ...] = ()
@@ -219,6 +222,6 @@ def check_type(
             "unknown" if baseline is None or baseline.total is None else baseline.total,
             len(ids),
         )
-        found = client.posts_by_ids(rest_base, ids) if ids else {}
+        found, _ = look_up(client, {rest_base: ids}, {}, concurrency)
         check = TypeCheck(rest_base, count, modified, tuple(found.values()))
     return check, assess(entries, check)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from wpsync.engine.plan import Action, Conflict, Create, Delete
+from wpsync.engine.prefetch import look_up
 from wpsync.engine.remote import (
     MARK,
     Baseline,
@@ -73,7 +74,9 @@ class RemoteCheck:
         out: list[Findings] = []
         for rest_base in sorted({e.rest_base for e in entries.values()}):
             baseline = Baseline.load(self.state.mark(MARK + rest_base))
-            check, found = check_type(client, rest_base, entries.values(), baseline)
+            check, found = check_type(
+                client, rest_base, entries.values(), baseline, self.concurrency
+            )
             self.checks[rest_base] = check
             self.baselines[rest_base] = baseline
             out.append(found)
@@ -83,7 +86,7 @@ class RemoteCheck:
         out: list[Findings] = []
         for rest_base in sorted({e.rest_base for e in entries.values()}):
             mine = [e for e in entries.values() if e.rest_base == rest_base]
-            posts = client.posts_by_ids(rest_base, [e.post_id for e in mine])
+            posts, _ = look_up(client, {rest_base: [e.post_id for e in mine]}, {}, self.concurrency)
             out.append(looked_up_findings(mine, posts.values()))
         return merge(out)
 
