@@ -46,7 +46,8 @@ def fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:
         out: dict[str, str] = {"error": scrub(message), "kind": type(exc).__name__}
         if hint:
             out["hint"] = scrub(hint)
-        click.echo(json.dumps(out))
+        paths = getattr(exc, "paths", ())  # a refused mass deletion: the files it names
+        click.echo(json.dumps({**out, "paths": [scrub(p) for p in paths]} if paths else out))
     click.echo(f"error: {mask(message)}", err=True)
     if hint:
         click.echo(f"hint: {mask(hint)}", err=True)

@@ -129,11 +129,6 @@ def _refused(exc: WpsyncError, as_json: bool) -> None:
     from wpsync.cli.terminal import shown
     from wpsync.errors import SafetyError
 
-    if isinstance(exc, SafetyError) and exc.paths:
-        if as_json:
-            click.echo(
-                json.dumps({"refused": [{"path": p, "action": "delete"} for p in exc.paths]})
-            )
-            return
+    if isinstance(exc, SafetyError) and exc.paths and not as_json:  # --json: in "paths"
         for path in exc.paths:
             click.echo(f"delete    {shown(path)}: the file is gone (refused: mass deletion)")
