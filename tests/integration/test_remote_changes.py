@@ -4,6 +4,7 @@ other tests' posts on the same site, so the counts are never just this folder's.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,10 @@ def test_an_edit_made_in_wordpress_is_a_conflict_until_overwritten(
     assert listed == ["rc-binned.md", "rc-gone.md", "rc-kept.md"]
     assert "refusing to trash 3 of 4 posts" in done.stderr
     assert "--allow-mass-delete" in done.stderr
+    done = site.cli("plan", "--json")  # one JSON object, naming the files
+    refused = json.loads(done.stdout)
+    assert done.returncode == 1 and refused["kind"] == "SafetyError", refused
+    assert refused["paths"] == ["rc-binned.md", "rc-gone.md", "rc-kept.md"]
     done = site.cli("sync", "--allow-mass-delete")
     assert done.returncode == 0, done.stderr
     assert [
