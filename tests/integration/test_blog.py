@@ -154,9 +154,10 @@ def test_a_mass_deletion_is_refused_unless_forced(site: Site) -> None:
         (site.content / f"p{n}.md").unlink()
     done = site.cli("sync")
     assert done.returncode == 1
-    assert "refusing to trash 4 of 6 posts" in done.stderr and "--force" in done.stderr
+    assert "refusing to trash 4 of 6 posts" in done.stderr
+    assert "--allow-mass-delete" in done.stderr
     assert {p["status"] for p in all_posts(site.wp)} == {"publish"}
-    code, report = site.sync_json("--force")
+    code, report = site.sync_json("--allow-mass-delete")
     assert code == 0 and report["deleted"] == 4
     assert sorted(p["slug"] for p in all_posts(site.wp)) == ["p4", "p5"]
     with admin(site.wp) as client:
@@ -211,7 +212,7 @@ def test_an_edit_made_in_wordpress_is_a_conflict_that_says_what_changed(site: Si
     code, report = site.sync_json()
     assert code == 1
     [result] = report["files"]
-    assert result["action"] == "conflict" and "edited in WordPress" in result["error"]
+    assert result["action"] == "conflict" and "edited on the site" in result["error"]
     assert result["detail"] == (
         "changed in WordPress: title ('Original title' → 'Edited in WordPress'), content"
     )
@@ -220,7 +221,7 @@ def test_an_edit_made_in_wordpress_is_a_conflict_that_says_what_changed(site: Si
     [untouched] = all_posts(site.wp)
     assert untouched["content"]["raw"] == "<p>Edited there.</p>"
 
-    code, report = site.sync_json("--force")
+    code, report = site.sync_json("--overwrite")
     assert code == 0 and report["updated"] == 1
     [forced] = all_posts(site.wp)
     assert "Edited here." in forced["content"]["raw"]
