@@ -51,7 +51,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from wpsync.errors import RemoteError, TransportError, UploadRefused
 from wpsync.wordpress.batch_route import BatchUnsupported
-from wpsync.wordpress.records import BatchRequest, BatchResponse, RemoteMedia, RemotePost
+from wpsync.wordpress.records import (
+    BatchRequest,
+    BatchResponse,
+    PostCount,
+    RemoteMedia,
+    RemotePost,
+)
 from wpsync.wordpress.rights import Rights
 
 if TYPE_CHECKING:
@@ -525,6 +531,24 @@ class FakeWordPress:
         wanted = set(ids)
         return [p for p in self.posts(rest_base, trash=True) if p.id in wanted]
 
+    def do_count(self, rest_base: str, modified_after: str | None, by: str) -> PostCount:
+        """``?per_page=1&status=any,trash&orderby=<by>&order=desc``: X-WP-Total and the first."""
+        posts = [
+            p
+            for p in self.posts(rest_base, trash=True)
+            if modified_after is None or p.modified_gmt > modified_after
+        ]
+        if by == "id":
+            top = max(posts, key=lambda p: p.id, default=None)
+        else:
+            top = max(posts, key=lambda p: (p.modified_gmt, p.id), default=None)
+        return PostCount(len(posts), top.id if top else 0, top.modified_gmt if top else "")
+
+    def do_modified_after(self, rest_base: str, since: str) -> list[FakePost]:
+        """``?modified_after=…&status=any,trash``, latest first."""
+        posts = [p for p in self.posts(rest_base, trash=True) if p.modified_gmt > since]
+        return sorted(posts, key=lambda p: p.modified_gmt, reverse=True)
+
     def do_term(self, taxonomy: str, name: str, parent: int) -> tuple[int, bool]:
         """The term's ID, and whether it was created (else WordPress says term_exists)."""
         for term in self._terms.values():
@@ -697,6 +721,24 @@ class FakeClient:
         for _ in _chunks(missing, PER_PAGE):  # asked again in the public view: not there
             self._send("GET", f"/wp/v2/{rest_base}", lambda: None)
         return found
+
+    def count_posts(
+        self, rest_base: str, *, modified_after: str | None = None, by: str = "id"
+    ) -> PostCount:
+        return self._send(
+            "GET",
+            f"/wp/v2/{rest_base}",
+            partial(self.site.do_count, rest_base, modified_after, by),
+        )
+
+    def posts_modified_after(self, rest_base: str, since_gmt: str) -> list[RemotePost]:
+        posts = self._send(
+            "GET", f"/wp/v2/{rest_base}", partial(self.site.do_modified_after, rest_base, since_gmt)
+        )
+        pages = _chunks(posts, PER_PAGE)
+        for _ in pages[1:]:  # each further page is a request
+            self._send("GET", f"/wp/v2/{rest_base}", lambda: None)
+        return [p.remote() for p in posts]
 
     def create_post(self, rest_base: str, body: Mapping[str, Any]) -> RemotePost:
         slug = body.get("slug")
@@ -905,6 +947,7 @@ class Folder:
         renames: Sequence[tuple[Path, Path]] = (),
         force: bool = False,
         client: FakeClient | None = None,
+        offline: bool = False,
     ) -> SyncReport:
         """One ``wpsync sync`` against ``wp`` (a new client, unless one is lent)."""
         from wpsync.engine.executor import SyncRequest, run_sync
@@ -912,6 +955,7 @@ class Folder:
         request = SyncRequest(
             paths=tuple(paths) if paths is not None else None,
             force=force,
+            offline=offline,
             renames=tuple(renames),
             lock_timeout=5.0,
         )
@@ -921,3 +965,9 @@ class Folder:
             client_factory=wp.client_factory(),
             client=cast("WordPressClient", client) if client is not None else None,
         )
+
+
+def only_the_remote_check(requests: Sequence[Request], types: int = 1) -> bool:
+    """What a full run that has nothing to send may ask: the remote check's two small
+    GETs per post type (engine/remote.py), nothing else."""
+    return all(r.method == "GET" for r in requests) and len(requests) <= 2 * types

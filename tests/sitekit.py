@@ -18,6 +18,10 @@ import httpx
 
 from tests.wordpress import WordPressInstance
 
+#: what a full run with nothing to send asks WordPress: the remote check's two small GETs
+#: per post type (posts, pages), engine/remote.py; ``--offline`` asks nothing
+REMOTE_CHECK = 4
+
 
 @dataclass(frozen=True)
 class Site:

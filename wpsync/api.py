@@ -40,16 +40,24 @@ def sync(
     force: bool = False,
     lock_timeout: float | None = 600.0,
     on_result: Callable[[FileResult], None] | None = None,
+    overwrite: bool = False,
+    allow_mass_delete: bool = False,
+    offline: bool = False,
 ) -> SyncReport:
     """Publish the folder (or only ``paths``: files under the content folder; a path that
     no longer exists is a deletion) as ``wpsync sync`` does.  ``on_result`` sees each
-    file's outcome as it happens.  ``report.exit_code`` is the command's exit status."""
+    file's outcome as it happens.  ``report.exit_code`` is the command's exit status.
+    ``overwrite``: send files over posts edited in WordPress; ``allow_mass_delete``: pass
+    the mass-deletion guard (``force``, deprecated, means both); ``offline``: do not check
+    WordPress for edits made there."""
     from wpsync.engine.executor import SyncRequest, run_sync
 
     request = SyncRequest(
         paths=tuple(paths) if paths is not None else None,
         dry_run=dry_run,
-        force=force,
+        overwrite=overwrite or force,
+        allow_mass_delete=allow_mass_delete or force,
+        offline=offline,
         lock_timeout=lock_timeout,
     )
     return run_sync(config, request, on_result=on_result)

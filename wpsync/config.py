@@ -226,9 +226,11 @@ _SCHEMA: dict[str, dict[str, Key]] = {
     "sync": {
         "concurrency": Key(int, 4, _positive, "parallel requests"),
         "batch": Key(bool, True, doc="use /batch/v1 when the site allows it"),
-        "max_deletions": Key(int, 10, _non_negative, "deletions allowed without --force"),
+        "max_deletions": Key(
+            int, 10, _non_negative, "deletions allowed without --allow-mass-delete"
+        ),
         "max_deletion_ratio": Key(
-            (int, float), 0.5, _non_negative, "share of posts deletable without --force"
+            (int, float), 0.5, _non_negative, "share of posts deletable without --allow-mass-delete"
         ),
     },
     "watch": {

@@ -136,4 +136,11 @@ class UploadRefused(RemoteError):
 
 
 class SafetyError(WpsyncError):
-    """A safety check refused to carry out a dangerous plan."""
+    """A safety check refused to carry out a dangerous plan; ``paths``: the files it
+    would have touched (listed by ``wpsync plan`` before it refuses)."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, paths: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.paths = paths

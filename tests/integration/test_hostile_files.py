@@ -20,7 +20,7 @@ import frontmatter
 import httpx
 import pytest
 
-from tests.sitekit import Site, admin, all_posts, make_site
+from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site
 from tests.unit.test_file_failures import bombs
 from tests.wordpress import WordPressInstance
 
@@ -95,7 +95,7 @@ def test_only_images_reach_the_media_library(tmp_path: Path, wp: WordPressInstan
     assert media_count(wp) == 1  # the PNG alone
     # the next run says the same without retrying anything
     code, again = site.sync_json()
-    assert code == 1 and again["requests"] == 0 and media_count(wp) == 1
+    assert code == 1 and again["requests"] <= REMOTE_CHECK and media_count(wp) == 1
 
 
 SLUGS = {
@@ -173,7 +173,7 @@ def test_pull_of_hostile_and_non_latin_slugs_then_sync_changes_no_url(
 
     code, report = site.sync_json()
     assert code == 0, report
-    assert report["requests"] == 0 and report["unchanged"] == len(before), report
+    assert report["requests"] <= REMOTE_CHECK and report["unchanged"] == len(before), report
     assert not report["warnings"], report["warnings"]
 
     # every pulled file edited: each post updated in place, no slug, link or parent moves
@@ -252,4 +252,4 @@ def test_a_pull_killed_with_sigkill_then_run_again_links_every_file(
     assert again["pulled"] + again["already_linked"] == total
     assert len(list(site.content.glob("*.md"))) == total
     code, report = site.sync_json()
-    assert code == 0 and report["requests"] == 0 and report["unchanged"] == total, report
+    assert code == 0 and report["requests"] <= REMOTE_CHECK and report["unchanged"] == total, report

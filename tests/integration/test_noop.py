@@ -1,6 +1,7 @@
 """A run with nothing to do (the git hook's usual case) costs nothing it can avoid: no file
-is read, no HTTP client is made, the Markdown renderer and the HTTP stack are not even
-imported.  (How fast it is lives in bench/, not in a timed test.)"""
+is read; the check for changes made in WordPress is two small GETs per post type, and
+with ``--offline`` no HTTP client is made, the Markdown renderer and the HTTP stack are
+not even imported.  (How fast it is lives in bench/, not in a timed test.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import wpsync.source.content
-from tests.sitekit import Site, make_site
+from tests.sitekit import Site, admin, make_site
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, load_config
 from wpsync.engine.executor import SyncRequest, run_sync
@@ -43,8 +44,25 @@ def test_a_no_op_run_reads_no_file_and_makes_no_client(
 
     monkeypatch.setattr(wpsync.source.content, "read_document", no_read)
     config = load_config(synced.config, env={"WPSYNC_PASSWORD": "unused"})
-    report = run_sync(config, SyncRequest(), client_factory=no_client)  # type: ignore[arg-type]
+    report = run_sync(config, SyncRequest(offline=True), client_factory=no_client)  # type: ignore[arg-type]
     assert report.count("unchanged") == 6 and report.requests == 0
+
+
+def test_a_no_op_run_asks_two_small_questions_per_post_type(
+    synced: Site, wp: WordPressInstance
+) -> None:
+    code, first = synced.sync_json()  # the first check looks this folder's posts up by ID
+    assert code == 0 and first["unchanged"] == 6 and first["requests"] <= 2, first
+    for _ in range(2):
+        code, report = synced.sync_json()
+        assert code == 0 and report["unchanged"] == 6, report
+        assert report["requests"] == 2, report  # the count and the (empty) listing of edits
+    # an edit made in WordPress is seen by the same two requests
+    with admin(wp) as http:
+        post = http.get("/wp/v2/posts", params={"slug": "n3", "context": "edit"}).json()[0]
+        http.post(f"/wp/v2/posts/{post['id']}", json={"title": "Edited there"}).raise_for_status()
+    code, report = synced.sync_json()
+    assert code == 1 and report["conflicts"] == 1, report
 
 
 def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Site) -> None:
@@ -58,6 +76,7 @@ def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Sit
             "--config",
             str(synced.config),
             "sync",
+            "--offline",
             "--json",
         ],
         cwd=synced.root,

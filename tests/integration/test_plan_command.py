@@ -124,7 +124,7 @@ def test_a_conflict_says_what_changed_in_wordpress_and_what_force_would_send(
     code, plan = plan_json(site, "--diff")
     assert code == 1  # a sync would leave it in conflict
     [conflict] = [f for f in plan["files"] if f["action"] == "conflict"]
-    assert "edited in WordPress" in conflict["reason"]
+    assert "edited on the site" in conflict["reason"]
     assert "title" in conflict["reason"] and "Hello from the editor" in conflict["reason"]
     assert set(conflict["fields"]) == {"title", "content"}
     assert (

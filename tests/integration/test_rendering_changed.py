@@ -16,7 +16,7 @@ import pytest
 
 import wpsync.source.content
 import wpsync.source.mapping
-from tests.sitekit import Site, all_posts, make_site
+from tests.sitekit import REMOTE_CHECK, Site, all_posts, make_site
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, load_config
 from wpsync.engine import references
@@ -96,7 +96,7 @@ def test_a_new_renderer_re_sends_the_posts_it_renders_differently_once(
 
     monkeypatch.setattr(wpsync.source.content, "read_document", no_read)
     again = run_sync(config_of(site), SyncRequest())
-    assert again.requests == 0 and again.count("unchanged") == 3
+    assert again.requests <= REMOTE_CHECK and again.count("unchanged") == 3
 
 
 def test_switching_back_through_the_command_line(
@@ -127,4 +127,4 @@ def test_switching_back_through_the_command_line(
         assert after[slug]["modified_gmt"] == before[slug]["modified_gmt"], slug
 
     code, again = site.sync_json()
-    assert code == 0 and again["requests"] == 0 and again["unchanged"] == 3, again
+    assert code == 0 and again["requests"] <= REMOTE_CHECK and again["unchanged"] == 3, again

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakewp import FakeWordPress, Fault, Folder, Killed, Request, writes
+from tests.fakewp import (
+    FakeWordPress,
+    Fault,
+    Folder,
+    Killed,
+    Request,
+    only_the_remote_check,
+    writes,
+)
 from wpsync.engine.report import SyncReport
 from wpsync.store.state import StateStore
 
@@ -37,11 +45,18 @@ def sent_since(wp: FakeWordPress, mark: int) -> list[Request]:
 
 
 def assert_converged(folder: Folder, wp: FakeWordPress) -> None:
-    """One more run finds nothing to do and sends nothing at all."""
+    """One more run finds nothing to do and sends nothing but the remote check's two
+    small GETs per post type; offline, nothing at all."""
+    types = len({p.rest_base for p in wp.all_posts()}) or 1
     mark = wp.request_count
     report = folder.sync(wp)
-    assert report.requests == 0 and wp.request_count == mark, sent_since(wp, mark)
+    assert only_the_remote_check(sent_since(wp, mark), types), sent_since(wp, mark)
+    assert report.requests == wp.request_count - mark
     assert {f.action for f in report.files} <= {"unchanged"}, report.to_json()
+    mark = wp.request_count
+    offline = folder.sync(wp, offline=True)
+    assert offline.requests == 0 and wp.request_count == mark, sent_since(wp, mark)
+    assert {f.action for f in offline.files} <= {"unchanged"}, offline.to_json()
 
 
 # ---------------------------------------------------------------- the everyday runs
@@ -84,12 +99,15 @@ def test_an_edit_is_one_update_of_the_same_post(folder: Folder, wp: FakeWordPres
     folder.write("a.md", "After.\n")
     report = folder.sync(wp)
     assert actions(report) == {"a.md": "updated", "b.md": "unchanged"}
-    # the user's rights (a new client), the post's modified_gmt is checked, then one
-    # write of that post alone
+    # the remote check (the count, the posts looked up by ID once: no baseline yet; the
+    # post's modified_gmt among them), the user's rights (a new client), then one write
+    # of that post alone, then the count of the posts modified meanwhile
     assert sent_since(wp, mark) == [
-        Request("GET", "/wp/v2/users/me"),
         Request("GET", "/wp/v2/posts"),
+        Request("GET", "/wp/v2/posts"),
+        Request("GET", "/wp/v2/users/me"),
         Request("POST", f"/wp/v2/posts/{a.id}"),
+        Request("GET", "/wp/v2/posts"),
     ]
     assert len(wp.posts()) == 2 and "After." in a.content and a.modified_gmt != before
     assert_converged(folder, wp)

@@ -96,8 +96,8 @@ def test_a_post_edited_in_wordpress_is_a_conflict_not_an_overwrite() -> None:
         by_id={("posts", 7): RemotePostFacts(7, "a", "publish", "2026-02-02T00:00:00")}
     )
     [action] = plan([new], entries, {}, remote, Options())
-    assert isinstance(action, Conflict) and "edited in WordPress" in action.reason
-    [forced] = plan([new], entries, {}, remote, Options(force=True))
+    assert isinstance(action, Conflict) and "edited on the site" in action.reason
+    [forced] = plan([new], entries, {}, remote, Options(overwrite=True, allow_mass_delete=True))
     assert isinstance(forced, Update)
 
 
@@ -154,7 +154,7 @@ def test_an_emptied_folder_is_refused_unless_forced() -> None:
     entries = {i.rel: entry_for(i, n) for n, i in enumerate(items, 1)}
     with pytest.raises(SafetyError):
         plan([], entries, {}, RemoteFacts(), Options())
-    actions = plan([], entries, {}, RemoteFacts(), Options(force=True))
+    actions = plan([], entries, {}, RemoteFacts(), Options(overwrite=True, allow_mass_delete=True))
     assert len(actions) == 6
 
 
@@ -183,7 +183,7 @@ def test_a_new_file_taking_the_slug_of_a_published_file_fails_alone() -> None:
         entries,
         {},
         facts,
-        Options(force=True),
+        Options(overwrite=True, allow_mass_delete=True),
     )
     assert isinstance(actions[0], Keep)
     assert isinstance(actions[1], Fail) and "also used by a.md" in str(actions[1].error)
@@ -236,7 +236,7 @@ def test_every_file_gets_exactly_one_action_and_nothing_is_created_twice(
             entries,
             {},
             remote,
-            Options(force=False, max_deletions=100, max_deletion_ratio=1.0),
+            Options(max_deletions=100, max_deletion_ratio=1.0),
         )
     except SafetyError:
         assert len(known - present) == len(known) >= 2
@@ -246,7 +246,7 @@ def test_every_file_gets_exactly_one_action_and_nothing_is_created_twice(
     assert set(touched) == present | known
     for action in actions:
         if isinstance(action, Update) and action.entry.rel in remote_moved:
-            raise AssertionError("a remote edit must never be overwritten without --force")
+            raise AssertionError("a remote edit must never be overwritten without --overwrite")
     created_slugs = [a.payload.slug for a in actions if isinstance(a, Create)]
     assert len(created_slugs) == len(set(created_slugs))
 

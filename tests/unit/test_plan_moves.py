@@ -60,8 +60,8 @@ def test_a_move_is_not_sent_over_an_edit_made_in_wordpress() -> None:
     assert needs_remote([moved], entries, Options()).ids == {"posts": (4,)}
     edited = _facts(4, "a", modified="2026-02-02T00:00:00")
     [action] = plan([moved], entries, {}, edited, Options())
-    assert isinstance(action, Conflict) and "edited in WordPress" in action.reason
-    [forced] = plan([moved], entries, {}, edited, Options(force=True))
+    assert isinstance(action, Conflict) and "edited on the site" in action.reason
+    [forced] = plan([moved], entries, {}, edited, Options(overwrite=True, allow_mass_delete=True))
     assert isinstance(forced, Update) and forced.payload.slug == "a"
 
 

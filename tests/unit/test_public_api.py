@@ -54,7 +54,17 @@ def test_the_functions_keep_their_signatures() -> None:
         name: list(inspect.signature(getattr(wpsync, name)).parameters)
         for name in ("sync", "plan", "render_file", "load_config")
     }
-    assert params["sync"] == ["config", "paths", "dry_run", "force", "lock_timeout", "on_result"]
+    assert params["sync"] == [
+        "config",
+        "paths",
+        "dry_run",
+        "force",
+        "lock_timeout",
+        "on_result",
+        "overwrite",
+        "allow_mass_delete",
+        "offline",
+    ]
     assert params["plan"] == ["config", "paths", "diff", "lock_timeout"]
     assert params["render_file"] == ["config", "path"]
     assert params["load_config"][0] == "path"

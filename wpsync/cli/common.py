@@ -29,6 +29,9 @@ class Globals:
 
     config_path: Path
     verbosity: int
+    #: plain output for a CI log (``--ci`` or a CI environment): no colour, no progress
+    #: bar, one line per file, always a summary
+    ci: bool = False
 
 
 def fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:
@@ -43,7 +46,8 @@ def fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:
         out: dict[str, str] = {"error": scrub(message), "kind": type(exc).__name__}
         if hint:
             out["hint"] = scrub(hint)
-        click.echo(json.dumps(out))
+        paths = getattr(exc, "paths", ())  # a refused mass deletion: the files it names
+        click.echo(json.dumps({**out, "paths": [scrub(p) for p in paths]} if paths else out))
     click.echo(f"error: {mask(message)}", err=True)
     if hint:
         click.echo(f"hint: {mask(hint)}", err=True)
@@ -57,10 +61,38 @@ def load(g: Globals) -> Config:
     return load_config(g.config_path)
 
 
+def deprecated_force(force: bool, overwrite: bool, allow_mass_delete: bool) -> tuple[bool, bool]:
+    """``--force`` (deprecated) means both ``--overwrite`` and ``--allow-mass-delete``."""
+    if force:
+        click.echo(
+            "warning: --force is deprecated: it means --overwrite --allow-mass-delete; "
+            "give the one you mean",
+            err=True,
+        )
+        return True, True
+    return overwrite, allow_mass_delete
+
+
 lock_timeout_option = click.option(
     "--lock-timeout",
     type=float,
     default=600.0,
     show_default=True,
     help="Seconds to wait for another wpsync process on this folder.",
+)
+overwrite_option = click.option(
+    "--overwrite", is_flag=True, help="Send files over posts edited or trashed in WordPress."
+)
+allow_mass_delete_option = click.option(
+    "--allow-mass-delete",
+    is_flag=True,
+    help="Carry out a deletion above sync.max_deletions / max_deletion_ratio.",
+)
+force_option = click.option(
+    "--force", is_flag=True, help="Deprecated: --overwrite and --allow-mass-delete together."
+)
+offline_option = click.option(
+    "--offline",
+    is_flag=True,
+    help="Do not check WordPress for edits made there (no request when nothing changed).",
 )

@@ -20,6 +20,7 @@ from wpsync.cli.init import init
 from wpsync.cli.plan import plan
 from wpsync.cli.pull import pull
 from wpsync.cli.render import render
+from wpsync.cli.resolve import resolve
 from wpsync.cli.state import state
 from wpsync.cli.sync import sync
 from wpsync.cli.trust import trust
@@ -40,8 +41,14 @@ from wpsync.cli.watch import watch
 )
 @click.option("-v", "--verbose", count=True, help="More output (-vv: debug, HTTP included).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option(
+    "--ci",
+    is_flag=True,
+    help="Plain output for CI logs (also when CI or GITHUB_ACTIONS is set): no colour, "
+    "no progress bar, one line per file, a summary.",
+)
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, verbose: int, quiet: bool) -> None:
+def main(ctx: click.Context, config_path: Path, verbose: int, quiet: bool, ci: bool) -> None:
     """Keep a WordPress site in step with a folder of Markdown files.
 
     \b
@@ -49,11 +56,12 @@ def main(ctx: click.Context, config_path: Path, verbose: int, quiet: bool) -> No
       export WPSYNC_PASSWORD=…   # the WordPress password (never in config.toml)
       wpsync sync                # publish ./content as configured in ./config.toml
     """
+    from wpsync.cli.terminal import ci_mode
     from wpsync.logsetup import configure
 
     verbosity = -1 if quiet else verbose
     configure(verbosity)
-    ctx.obj = Globals(config_path=config_path, verbosity=verbosity)
+    ctx.obj = Globals(config_path=config_path, verbosity=verbosity, ci=ci_mode(ci))
 
 
 main.add_command(sync)
@@ -65,6 +73,7 @@ main.add_command(hook)
 main.add_command(watch)
 main.add_command(state)
 main.add_command(render)
+main.add_command(resolve)
 main.add_command(trust)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wpsync.cli.common import Globals, fail, load, lock_timeout_option
+from wpsync.cli.common import Globals, fail, load, lock_timeout_option, offline_option
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def render_plan(plan: FilePlan, *, colour: bool, diff: bool) -> list[str]:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object with the plan (and skipped)."
 )
+@offline_option
 @lock_timeout_option
 @click.pass_obj
 def plan(
@@ -81,20 +82,24 @@ def plan(
     show_diff: bool,
     show_skipped: bool,
     as_json: bool,
+    offline: bool,
     lock_timeout: float,
 ) -> None:
     """Show what `wpsync sync` would do, file by file, and why; change nothing.
 
     Each file is listed as create, update, delete, conflict or failed with the reason
     (unchanged files too with -v), after a line naming the dialect the folder is read
-    in and why (`[content] dialect`).  --diff adds, for updates and conflicts, the fields
-    that differ from the post in WordPress and a unified diff of the content.  Only
-    reads from WordPress: a user without write rights can plan.  A file the user may
-    not sync (a page for an Author, a new category…) is listed as failed with the
-    capability it needs; front-matter authors that are no user of the site are listed
-    with their post counts.  Same as `wpsync sync --dry-run`, in more detail.  Exit
-    status 1 when a sync would leave a file failed or in conflict.  --show-skipped lists what is
-    not published and why: excluded by a [content] exclude glob, ignored by a .gitignore
+    in and why (`[content] dialect`), including posts edited, trashed or deleted in
+    WordPress since the last sync (--offline: no request at all, those are not seen).
+    --diff adds, for updates and conflicts, the fields that differ from the post in
+    WordPress and a unified diff of the content, WordPress's side first.  A deletion the
+    mass-deletion guard refuses is listed file by file before the refusal.  Only reads
+    from WordPress: a user without write rights can plan.  A file the user may not sync
+    (a page for an Author, a new category…) is listed as failed with the capability it
+    needs; front-matter authors that are no user of the site are listed with their post
+    counts.  Same as `wpsync sync --dry-run`, in more detail.  Exit status 1 when a sync
+    would leave a file failed or in conflict.  --show-skipped lists what is not
+    published and why: excluded by a [content] exclude glob, ignored by a .gitignore
     line, a tool's build folder (node_modules/, book/, _site/…), a README beside an
     index, SUMMARY.md.
 
@@ -110,13 +115,20 @@ def plan(
 
     try:
         config = load(g)
-        report = run_plan(config, paths=paths or None, diff=show_diff, lock_timeout=lock_timeout)
+        report = run_plan(
+            config,
+            paths=paths or None,
+            diff=show_diff,
+            lock_timeout=lock_timeout,
+            offline=offline,
+        )
     except WpsyncError as exc:
+        _refused(exc, as_json)
         fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json()))
         sys.exit(report.exit_code)
-    colour = colour_enabled(sys.stdout)
+    colour = colour_enabled(sys.stdout, ci=g.ci)
     if report.dialect is not None and g.verbosity >= 0:
         click.echo(f"dialect: {report.dialect.dialect} ({shown(report.dialect.reason)})")
     for item in report.files:
@@ -151,3 +163,13 @@ def plan(
             )
         click.echo(line)
     sys.exit(report.exit_code)
+
+
+def _refused(exc: WpsyncError, as_json: bool) -> None:
+    """A refused mass deletion: every file it would touch, listed before the refusal."""
+    from wpsync.cli.terminal import shown
+    from wpsync.errors import SafetyError
+
+    if isinstance(exc, SafetyError) and exc.paths and not as_json:  # --json: in "paths"
+        for path in exc.paths:
+            click.echo(f"delete    {shown(path)}: the file is gone (refused: mass deletion)")

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wpsync.cli.common import Globals, fail, load, lock_timeout_option
+from wpsync.cli.common import (
+    Globals,
+    allow_mass_delete_option,
+    deprecated_force,
+    fail,
+    force_option,
+    load,
+    lock_timeout_option,
+    offline_option,
+    overwrite_option,
+)
 from wpsync.cli.terminal import shown
 from wpsync.errors import WpsyncError
 
@@ -17,7 +27,7 @@ if TYPE_CHECKING:
     from wpsync.engine.report import FileResult, SyncReport
 
 
-def _print_result(result: FileResult, verbosity: int) -> None:
+def _print_result(result: FileResult, verbosity: int, ci: bool = False) -> None:
     action = result.action
     path = shown(result.path)
     if action == "failed":
@@ -26,7 +36,12 @@ def _print_result(result: FileResult, verbosity: int) -> None:
         where = "" if error.startswith(f"{result.path}:") else f"{path}: "
         click.echo(f"failed    {where}{shown(error)}", err=True)
     elif action == "conflict":
-        click.echo(f"conflict  {path}: {shown(result.error)}", err=True)
+        ident = f" #{result.id}" if result.id else ""
+        if ci:  # one line per file in a CI log
+            detail = f" ({shown(result.detail)})" if result.detail else ""
+            click.echo(f"conflict  {path}{ident}: {shown(result.error)}{detail}", err=True)
+            return
+        click.echo(f"conflict  {path}{ident}: {shown(result.error)}", err=True)
         if result.detail:
             click.echo(f"          {shown(result.detail)}", err=True)
     elif action == "unchanged":
@@ -60,9 +75,10 @@ def _summary(report: SyncReport) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--dry-run", "-n", is_flag=True, help="Show what would happen; change nothing.")
-@click.option(
-    "--force", is_flag=True, help="Overwrite posts edited in WordPress; allow mass deletion."
-)
+@overwrite_option
+@allow_mass_delete_option
+@force_option
+@offline_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object with every file's outcome."
 )
@@ -81,15 +97,22 @@ def sync(
     g: Globals,
     paths: tuple[Path, ...],
     dry_run: bool,
+    overwrite: bool,
+    allow_mass_delete: bool,
     force: bool,
+    offline: bool,
     as_json: bool,
     lock_timeout: float,
     changed: str | None,
 ) -> None:
     """Publish the content folder (or only PATHS) to WordPress.
 
-    Only files that changed since the last run are sent; a file whose post was edited in
-    WordPress since is reported as a conflict and left alone (--force overwrites).
+    Only files that changed since the last run are sent.  Posts edited, trashed or
+    deleted in WordPress since the last sync are noticed (two small requests per post
+    type; none with --offline): a post deleted there is published again with its old
+    slug; an edited or trashed one is a conflict, left alone (`wpsync resolve`, or
+    --overwrite sends the files over them).  A deletion of many posts at once is refused
+    unless --allow-mass-delete.
 
     \b
     Examples:
@@ -99,11 +122,13 @@ def sync(
       wpsync sync --json | jq .failed   # for scripts
       wpsync sync --changed             # what the last commit touched (git hooks)
       wpsync sync --changed main..HEAD  # what these commits touched
+      wpsync --ci sync                  # plain output for a CI log
     """
     from wpsync.cli.terminal import progress_bar
     from wpsync.engine.executor import SyncRequest, run_sync
     from wpsync.engine.report import SyncReport
 
+    overwrite, allow_mass_delete = deprecated_force(force, overwrite, allow_mass_delete)
     try:
         config = load(g)
         renames: tuple[tuple[Path, Path], ...] = ()
@@ -121,19 +146,23 @@ def sync(
         request = SyncRequest(
             paths=paths or None,
             dry_run=dry_run,
-            force=force,
+            overwrite=overwrite,
+            allow_mass_delete=allow_mass_delete,
+            offline=offline,
             lock_timeout=lock_timeout,
             renames=renames,
         )
-        printer = None if as_json else (lambda r: _print_result(r, g.verbosity))
-        with progress_bar(quiet=g.verbosity < 0, as_json=as_json) as bar:
+        printer = None if as_json else (lambda r: _print_result(r, g.verbosity, g.ci))
+        with progress_bar(quiet=g.verbosity < 0, as_json=as_json, ci=g.ci) as bar:
             report = run_sync(config, request, on_result=bar.wrap(printer), on_plan=bar.on_plan)
     except WpsyncError as exc:
+        _refused(exc, as_json)
         fail(exc, as_json)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=None))
     elif g.verbosity >= 0 and (
-        report.exit_code
+        g.ci
+        or report.exit_code
         or g.verbosity >= 1
         or (_changed(report) and changed is None)  # a hook: one line per post is enough
         or dry_run
@@ -149,3 +178,12 @@ def sync(
 
 def _changed(report: SyncReport) -> bool:
     return any(f.action != "unchanged" for f in report.files)
+
+
+def _refused(exc: WpsyncError, as_json: bool) -> None:
+    """A refused mass deletion: every file it would have touched, before the error."""
+    from wpsync.errors import SafetyError
+
+    if isinstance(exc, SafetyError) and not as_json:
+        for path in exc.paths:
+            click.echo(f"refused   {shown(path)}: its post would be deleted", err=True)

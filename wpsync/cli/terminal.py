@@ -40,10 +40,27 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def colour_enabled(stream: object, env: Mapping[str, str] | None = None) -> bool:
-    """Colour only on a terminal, never when ``NO_COLOR`` is set (no-color.org) or TERM=dumb."""
+#: environment variables that say a CI runner is running us (``CI=true`` is set by
+#: GitHub Actions, GitLab, CircleCI, Travis, Buildkite…; ``GITHUB_ACTIONS`` by GitHub)
+CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL")
+
+
+def ci_mode(flag: bool = False, env: Mapping[str, str] | None = None) -> bool:
+    """Plain output for a CI log: ``--ci``, or a CI environment (``CI`` set to anything
+    but ``false``/``0``/empty, ``GITHUB_ACTIONS``…)."""
     env = os.environ if env is None else env
-    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
+    if flag:
+        return True
+    return any(env.get(name, "").strip().lower() not in ("", "0", "false") for name in CI_VARIABLES)
+
+
+def colour_enabled(
+    stream: object, env: Mapping[str, str] | None = None, *, ci: bool = False
+) -> bool:
+    """Colour only on a terminal, never in CI mode, never when ``NO_COLOR`` is set
+    (no-color.org) or TERM=dumb."""
+    env = os.environ if env is None else env
+    if ci or env.get("NO_COLOR") or env.get("TERM") == "dumb":
         return False
     return _isatty(stream)
 
@@ -75,12 +92,13 @@ def progress_enabled(
     quiet: bool = False,
     as_json: bool = False,
     env: Mapping[str, str] | None = None,
+    ci: bool = False,
 ) -> bool:
-    """A bar only for a person at a terminal: not with -q or --json, not in CI (``CI``),
+    """A bar only for a person at a terminal: not with -q or --json, not in CI (``--ci``, ``CI``),
     not inside a git hook (``GIT_DIR``/``GIT_INDEX_FILE`` are set there), not when
     ``WPSYNC_NO_PROGRESS`` is set, and never into a pipe or file."""
     env = os.environ if env is None else env
-    if quiet or as_json:
+    if quiet or as_json or ci:
         return False
     if any(env.get(name) for name in ("CI", "GIT_DIR", "GIT_INDEX_FILE", "WPSYNC_NO_PROGRESS")):
         return False
@@ -195,10 +213,12 @@ class Progress:
         self.finish()
 
 
-def progress_bar(*, quiet: bool = False, as_json: bool = False, label: str = "sync") -> Progress:
+def progress_bar(
+    *, quiet: bool = False, as_json: bool = False, label: str = "sync", ci: bool = False
+) -> Progress:
     """The bar for a command: on stderr, enabled only where :func:`progress_enabled` says."""
     return Progress(
         sys.stderr,
-        enabled=progress_enabled(sys.stderr, quiet=quiet, as_json=as_json),
+        enabled=progress_enabled(sys.stderr, quiet=quiet, as_json=as_json, ci=ci),
         label=label,
     )

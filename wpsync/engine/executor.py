@@ -5,6 +5,9 @@ This is the one place a file change becomes WordPress writes.  Every entry point
 run itself; the parts live beside it: reading the folder (reading.py), the planner
 (plan.py), payload → REST body (resolver.py), sending the writes (batch.py), the report
 (report.py).
+
+Size: the run's steps (remote check, lost creates, rights, plan, gate, apply) in one
+reading order; to be split when the next step comes (the run's set-up into its own module).
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
+from wpsync.engine.remote import Findings
+from wpsync.engine.remotecheck import RemoteCheck
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
 from wpsync.engine.resolver import Resolver, refused_images
 from wpsync.errors import (
@@ -76,7 +81,13 @@ class SyncRequest:
 
     paths: tuple[Path, ...] | None = None
     dry_run: bool = False
+    #: deprecated: both ``overwrite`` and ``allow_mass_delete``
     force: bool = False
+    #: overwrite posts edited or trashed in WordPress since the last sync
+    overwrite: bool = False
+    allow_mass_delete: bool = False
+    #: skip the check for changes made in WordPress (no request when nothing changed)
+    offline: bool = False
     lock_timeout: float | None = 600.0
     renames: tuple[tuple[Path, Path], ...] = ()
     cancel: threading.Event | None = field(default=None, compare=False)
@@ -187,14 +198,30 @@ class _Run:
         return self._client.get()
 
     # ------------------------------------------------------------ gather
-    def _remote_facts(self, query: planner.RemoteQuery) -> tuple[RemoteFacts, Found | None]:
-        if not query:
-            return RemoteFacts(), None
-        found = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
-        return RemoteFacts(
-            by_id={key: _facts(post) for key, post in found.by_id.items()},
-            by_slug={key: _facts(post) for key, post in found.by_slug.items()},
-        ), found
+    def _remote_facts(
+        self, query: planner.RemoteQuery, found: Findings
+    ) -> tuple[RemoteFacts, Found | None]:
+        """What WordPress holds for the planned files; what the remote check already
+        knows (``found``) is not asked again."""
+        flagged = frozenset(found.changed) | found.gone
+        ids = {
+            base: tuple(
+                i for i in wanted if (base, i) not in found.known and (base, i) not in flagged
+            )
+            for base, wanted in query.ids.items()
+        }
+        by_id: dict[tuple[str, int], RemotePostFacts] = {}
+        by_slug: dict[tuple[str, str], RemotePostFacts] = {}
+        got: Found | None = None
+        if any(ids.values()) or any(query.slugs.values()):
+            got = look_up(self.client, ids, query.slugs, self.config.sync.concurrency)
+            by_id = {key: _facts(post) for key, post in got.by_id.items()}
+            by_slug = {key: _facts(post) for key, post in got.by_slug.items()}
+        by_id.update({key: _facts(post) for key, post in found.known.items()})
+        by_id.update(found.changed)
+        for key in found.gone:
+            by_id.pop(key, None)
+        return RemoteFacts(by_id=by_id, by_slug=by_slug, flagged=flagged), got
 
     def _user_rights(self) -> Rights | None:
         """What the user may do (asked once per client); None if WordPress will not say."""
@@ -241,7 +268,15 @@ class _Run:
         entries = (
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
         )
-        items: list[LocalItem] = [*broken, *self.reader.read(scope.files, all_entries)]
+        # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
+        # their files are read and planned even when unchanged here.
+        self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
+        found = Findings()
+        if not self.request.offline:
+            found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
+        flagged_rels = found.rels(entries)
+        known = {rel: e for rel, e in all_entries.items() if rel not in flagged_rels}
+        items: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
         # Images, link targets, folder pages: a file is read again when one of them changed.
         items = self.references.settle(
             items, all_entries, None if full else scope.rels, self.reader.read_one
@@ -265,7 +300,11 @@ class _Run:
                     for rel in lost.never_landed:
                         self.state.clear_pending(rel)
         options = Options(
-            force=self.request.force,
+            overwrite=self.request.overwrite or self.request.force,
+            allow_mass_delete=self.request.allow_mass_delete or self.request.force,
+            # nothing asked at all only by plan --offline; sync --offline still looks up
+            # the posts it writes (a post deleted there is created, never updated blind)
+            offline=self.request.offline and self.request.dry_run,
             delete_policy=self.config.content.delete,
             full_scan=True,
             max_deletions=self.config.sync.max_deletions,
@@ -288,8 +327,12 @@ class _Run:
             if rights is not None:
                 local, plannable, refused = set_aside(local, plannable, rights.type_refusal, rights)
                 query = planner.needs_remote(local, plannable, options)
-        remote, found = self._remote_facts(query)
-        forbidden = found.forbidden if found is not None else {}
+        got: Found | None = None
+        if self.request.offline and self.request.dry_run:
+            remote = RemoteFacts()  # plan --offline: not a single request
+        else:
+            remote, got = self._remote_facts(query, found)
+        forbidden = got.forbidden if got is not None else {}
         if forbidden:
             # … or a type WordPress would not list to this user (a custom type)
             local, plannable, more = set_aside(
@@ -323,6 +366,8 @@ class _Run:
             self.warnings.extend(refused_images(actions, self.state, self.references.images))
         else:
             self._apply(actions)
+            if full:
+                self.remote.settle(lambda: self.client, actions, self.results, self.written)
         return SyncReport(
             files=tuple(sorted(self.results, key=lambda r: r.path)),
             dry_run=self.request.dry_run,
@@ -507,7 +552,11 @@ class _Run:
             self.state.put(entry)
         self.written[action.rel] = post
         verb: FileAction
-        if isinstance(action, Create):
+        detail: str | None
+        if isinstance(action, Create) and action.republish is not None:
+            verb = "created"
+            detail = f"deleted on the site: published again (was #{action.republish.post_id})"
+        elif isinstance(action, Create):
             verb, detail = "created", ("recovered earlier create" if action.adopt else None)
         else:
             verb = "updated"

@@ -88,6 +88,9 @@ class RemoteFacts:
 
     by_id: Mapping[tuple[str, int], RemotePostFacts] = field(default_factory=dict)
     by_slug: Mapping[tuple[str, str], RemotePostFacts] = field(default_factory=dict)
+    #: posts found changed in WordPress (edited, trashed, deleted for good) by the remote
+    #: check (remote.py): their files are planned even when the file itself is unchanged
+    flagged: frozenset[tuple[str, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,12 @@ class RemoteQuery:
 
 @dataclass(frozen=True)
 class Options:
-    force: bool = False
+    #: overwrite posts edited (or trashed) in WordPress since the last sync
+    overwrite: bool = False
+    #: carry out a deletion the mass-deletion guard would refuse
+    allow_mass_delete: bool = False
+    #: nothing was asked of WordPress (``--offline``): a post's state there is unknown
+    offline: bool = False
     delete_policy: DeletePolicy = "trash"
     full_scan: bool = True  # files missing from disk are deletions only on a full scan
     max_deletions: int = 10
@@ -129,6 +137,8 @@ class Create:
     payload: PostPayload
     payload_hash: str
     adopt: RemotePostFacts | None = None  # our own earlier create, found by slug
+    #: the post this file had was deleted for good in WordPress: published again
+    republish: Entry | None = None
 
 
 @dataclass(frozen=True)
@@ -349,8 +359,9 @@ def _plan_changed(
             entry,
             None,
         )
+    flagged = entry is not None and (entry.rest_base, entry.post_id) in remote.flagged
     if entry is not None:
-        if entry.payload_hash == item.payload_hash:
+        if entry.payload_hash == item.payload_hash and not flagged:
             # Source bytes changed but what we would send did not: only the state moves.
             # (A pure move goes on below: it is sent, after the conflict check.)
             refresh = dataclasses.replace(
@@ -363,26 +374,44 @@ def _plan_changed(
             if renamed_from is None:
                 return Keep(item.rel, entry, refresh)
         facts = remote.by_id.get((entry.rest_base, entry.post_id))
+        if facts is None and options.offline:
+            # Nothing was asked (--offline): sent as it is, unchecked.
+            return Update(
+                item.rel, item.stat, item.source_hash, payload, item.payload_hash, entry,
+                item.cause or ("renamed" if renamed_from else "changed"), renamed_from,
+            )  # fmt: skip
         if facts is None:
-            # Our post is gone from WordPress (deleted for good): publish it again.
-            return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash)
-        if facts.status == "trash" and not options.force:
+            # Our post is gone from WordPress (deleted for good): publish it again, with
+            # its old slug (so its old address) unless the front matter names another.
+            item = _keep_slug(item, entry)
+            return Create(
+                item.rel, item.stat, item.source_hash, item.payload, item.payload_hash,
+                republish=entry,
+            )  # fmt: skip
+        if facts.status == "trash" and not options.overwrite:
             # Trashed in WordPress by someone: do not resurrect it behind their back.
             return Conflict(
                 item.rel,
-                f"post {entry.post_id} is in the WordPress trash; restore it there, delete the "
-                "file, or use --force to publish it again",
+                f"trashed on the site ({_kind(entry.rest_base)} {entry.post_id}): restore it "
+                f"in WordPress, or `wpsync resolve {item.rel} --keep-local` to publish again",
                 entry,
                 facts,
             )
-        if facts.modified_gmt != entry.modified_gmt and not options.force:
+        if facts.modified_gmt != entry.modified_gmt and not options.overwrite:
             # Edited in WordPress since our last push: never overwrite silently.
             return Conflict(
                 item.rel,
-                f"post {entry.post_id} was edited in WordPress at {facts.modified_gmt} "
-                f"(our last push: {entry.modified_gmt}); use --force to overwrite",
+                f"edited on the site at {facts.modified_gmt} (last sync: "
+                f"{entry.modified_gmt or 'unknown'}): `wpsync resolve {item.rel} --keep-remote` "
+                "takes WordPress's version into the file, `--keep-local` (or sync "
+                "--overwrite) sends the file over it",
                 entry,
                 facts,
+            )
+        if flagged and entry.payload_hash == item.payload_hash and renamed_from is None:
+            reason = "the file is the same; WordPress's copy is overwritten (--overwrite)"
+            return Update(
+                item.rel, item.stat, item.source_hash, payload, item.payload_hash, entry, reason
             )
         if renamed_from is None:
             # The file itself, or — same bytes, read again — what it renders to.
@@ -406,15 +435,15 @@ def _plan_changed(
         # New file, slug free: create it.
         return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash)
     mine = pending.get(item.rel)
-    if (mine is not None and mine.slug == payload.slug) or options.force:
-        # Our own create whose answer was lost (or --force): adopt it, no duplicate.
+    if (mine is not None and mine.slug == payload.slug) or options.overwrite:
+        # Our own create whose answer was lost (or --overwrite): adopt it, no duplicate.
         return Create(item.rel, item.stat, item.source_hash, payload, item.payload_hash, existing)
     # Someone else's post already has this slug: linking it blindly would overwrite it.
     return Conflict(
         item.rel,
         f"WordPress already has a {payload.rest_base[:-1] if payload.rest_base.endswith('s') else payload.rest_base} "
         f"with slug '{payload.slug}' (id {existing.id}) that this folder did not create; "
-        "run `wpsync state rebuild` to link it, or use --force to overwrite it",
+        "run `wpsync state rebuild` to link it, or use --overwrite to overwrite it",
         None,
         existing,
     )
@@ -442,7 +471,7 @@ def _check_mass_deletion(
     actions: Iterable[Action], entries: Mapping[str, Entry], options: Options
 ) -> None:
     deletes = [a for a in actions if isinstance(a, Delete) and a.policy != "keep"]
-    if not deletes or options.force:
+    if not deletes or options.allow_mass_delete:
         return
     n = len(deletes)
     total = max(options.known_total or 0, len(entries))
@@ -454,7 +483,9 @@ def _check_mass_deletion(
             f"refusing to {options.delete_policy} {n} of {total} posts whose files are gone "
             "(is the content folder empty or unmounted?)",
             hint="check the folder (files a new `exclude` or .gitignore leaves out count as "
-            "gone: `wpsync plan --show-skipped` lists them); use --force if you really mean it",
+            "gone: `wpsync plan --show-skipped` lists them); use --allow-mass-delete if you "
+            "really mean it",
+            paths=tuple(sorted(a.rel for a in deletes)),
         )
 
 
@@ -475,6 +506,10 @@ def with_skipped(actions: list[Action], skipped: Sequence[Skipped]) -> list[Acti
                 action = dataclasses.replace(action, skipped=why)
         out.append(action)
     return out
+
+
+def _kind(rest_base: str) -> str:
+    return {"posts": "post", "pages": "page"}.get(rest_base, rest_base)
 
 
 def summarize(actions: Iterable[Action]) -> dict[str, int]:

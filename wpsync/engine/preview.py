@@ -112,6 +112,15 @@ class FilePlan:
 def describe(action: Action) -> FilePlan:
     """The plan line for an action, without looking at WordPress."""
     match action:
+        case Create(rel=rel, payload=payload, adopt=adopt, republish=old) if old is not None:
+            return FilePlan(
+                rel,
+                "create",
+                old.post_id,
+                f"deleted on the site → publish again as '{payload.slug}' (a new "
+                f"{_kind(payload.rest_base)}; #{old.post_id} is gone)",
+                payload.rest_base,
+            )
         case Create(rel=rel, payload=payload, adopt=adopt):
             if adopt is not None:
                 return FilePlan(
@@ -387,6 +396,7 @@ def run_plan(
     lock_timeout: float | None = 600.0,
     client_factory: ClientFactory | None = None,
     client: WordPressClient | None = None,
+    offline: bool = False,
 ) -> PlanReport:
     """Plan a sync of ``paths`` (all files when None) without changing anything.
 
@@ -402,14 +412,14 @@ def run_plan(
     actions: list[Action] = []
     report = run_sync(
         config,
-        SyncRequest(paths=paths, dry_run=True, lock_timeout=lock_timeout),
+        SyncRequest(paths=paths, dry_run=True, lock_timeout=lock_timeout, offline=offline),
         client_factory=factory,
         on_plan=actions.extend,
         client=client,
     )
     plans = [describe(a) for a in actions]
     requests = report.requests
-    if diff:
+    if diff and not offline:
         wanted = [(i, a) for i, a in enumerate(actions) if _remote_id(a) is not None]
         if wanted:
             reader = RunClient(config, factory=factory, lent=client)

@@ -83,6 +83,10 @@ class SyncReport:
 def planned_result(action: Action) -> FileResult:
     """A dry run's line for an action: what would be done."""
     match action:
+        case Create(rel=rel, republish=old) if old is not None:
+            return FileResult(
+                rel, "created", None, detail="deleted on the site: would publish it again"
+            )
         case Create(rel=rel, adopt=adopt):
             return FileResult(rel, "created", adopt.id if adopt else None, detail="would create")
         case Update(rel=rel, entry=entry, reason=reason):

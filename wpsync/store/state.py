@@ -326,6 +326,18 @@ class StateStore:
             if self._pushed is not None:
                 self._pushed.pop(rel, None)
 
+    # ------------------------------------------------------------------ marks
+    def mark(self, key: str) -> str | None:
+        """A value kept in the ``meta`` table (e.g. the remote check's ``remote:<type>``)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_mark(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._write("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._write("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     # ------------------------------------------------------------------ pending creates
     def pending(self) -> dict[str, Pending]:
         rows = self._conn.execute("SELECT rel, rest_base, slug, started FROM pending").fetchall()

@@ -9,6 +9,10 @@
     APScheduler ──every reconcile_minutes──▶ "full reconcile wanted" ──▶ run_sync(whole folder)
                 ──ahead of the token's exp──▶ client.renew_token_if_expiring() (under the sync lock)
 
+A full reconcile also checks WordPress for posts edited, trashed or deleted there since
+the last sync (engine/remote.py), as every full sync does; an event's sync looks up the
+posts of its files by ID.
+
 Editors save by rename (vim: ``f → f~`` then a new ``f``; JetBrains: ``f → f___jb_old___``,
 ``tmp → f``; many tools ``tmp → f`` via ``os.replace``).  None of that may look like a
 deletion followed by a creation, so: every event only *touches* a path; a path is synced once

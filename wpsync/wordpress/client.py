@@ -6,6 +6,8 @@ connection pool, the REST root, retries: :mod:`wpsync.wordpress.transport`).  A 
 never blindly re-sent: after a failure that may have happened *after* WordPress received
 it, the post's slug or the media file's bytes are looked up first ("recovered lost
 create").  The records it returns are :mod:`wpsync.wordpress.records`.
+
+Size: one method per route; the counts and rights added last are the next to move out.
 """
 
 from __future__ import annotations
@@ -42,16 +44,19 @@ from wpsync.wordpress.records import (
     POST_FIELDS,
     BatchRequest,
     BatchResponse,
+    PostCount,
     RemoteMedia,
     RemotePost,
 )
-from wpsync.wordpress.rest import RestSession
+from wpsync.wordpress.rest import RestSession, header_int
 from wpsync.wordpress.rights import Rights
 from wpsync.wordpress.tokens import VALIDATE_ROUTE
 from wpsync.wordpress.transport import RETRY_AFTER_MAX, RetryPolicy, transport_for
 
 logger = logging.getLogger(__name__)
 
+#: every post a listing can show the editor: any status, the trash included
+_ALL_STATUSES = {"status": "any,trash", "context": "edit"}
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -306,6 +311,33 @@ class WordPressClient:
         for item in self._rest.paginate(f"/wp/v2/{rest_base}", params):
             if isinstance(item, dict):
                 yield item
+
+    def count_posts(
+        self, rest_base: str, *, modified_after: str | None = None, by: str = "id"
+    ) -> PostCount:
+        """How many posts of a type WordPress holds (any status, trash included) and the
+        first by ``by`` (id, modified), descending, in one request of one item; with
+        ``modified_after`` (GMT, sent with its zone: WordPress compares in the site's
+        timezone) only the posts modified after it."""
+        route = f"/wp/v2/{rest_base}"
+        params = {**_ALL_STATUSES, "per_page": 1, "orderby": by, "order": "desc"}
+        params["_fields"] = "id,modified_gmt"
+        if modified_after is not None:
+            params["modified_after"] = f"{modified_after}Z"
+        response = self._rest.request("GET", route, params=params)
+        items = self._rest.decode(response, "GET", route)
+        first = items[0] if isinstance(items, list) and items else {}
+        top = RemotePost.from_json(rest_base, first) if isinstance(first, dict) and first else None
+        total = header_int(response.headers, "X-WP-Total", 1 if top else 0)
+        return PostCount(total, top.id if top else 0, top.modified_gmt if top else "")
+
+    def posts_modified_after(self, rest_base: str, since_gmt: str) -> list[RemotePost]:
+        """The posts (any status, trash included) modified after the GMT time
+        ``since_gmt``, latest first (WordPress 5.7+'s ``modified_after``)."""
+        params = {**_ALL_STATUSES, "per_page": PER_PAGE, "orderby": "modified", "order": "desc"}
+        params.update({"_fields": POST_FIELDS, "modified_after": f"{since_gmt}Z"})
+        items = self._rest.paginate(f"/wp/v2/{rest_base}", params)
+        return [RemotePost.from_json(rest_base, item) for item in items]
 
     def create_post(self, rest_base: str, body: Mapping[str, Any]) -> RemotePost:
         """Create a post; ``body`` must carry an explicit ``slug`` (used to recover a lost create)."""

@@ -50,6 +50,16 @@ class RemotePost:
 
 
 @dataclass(frozen=True)
+class PostCount:
+    """One small listing's counts: how many posts match (``X-WP-Total``) and the first of
+    them in the order asked (the highest ID, or the latest ``modified_gmt``)."""
+
+    total: int
+    top_id: int = 0
+    top_modified_gmt: str = ""
+
+
+@dataclass(frozen=True)
 class RemoteMedia:
     """An uploaded file in the media library."""
 
