@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from wpsync.errors import ConfigError
 from wpsync.logsetup import register_secret
 from wpsync.trust import Scope, Setting, require
+from wpsync.words import article
 
 logger = logging.getLogger(__name__)
 
@@ -285,7 +286,7 @@ def _validate(raw: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
                 )
                 if not ok:
                     raise ConfigError(
-                        f"{source}: '{section}.{key}' must be a {_type_name(spec.type)}, "
+                        f"{source}: '{section}.{key}' must be {article(_type_name(spec.type))}, "
                         f"not {type(value).__name__}"
                     )
                 if spec.check is not None and (problem := spec.check(value)):

@@ -40,15 +40,17 @@ def _print_result(result: FileResult, verbosity: int) -> None:
 
 
 def _summary(report: SyncReport) -> str:
+    from wpsync.words import plural
+
     data = report.to_json()
     parts = [
-        f"{data[k]} {label}"
+        f"{data[k]} {label}" if label != "conflict" else plural(data[k], label)
         for k, label in (
             ("created", "created"),
             ("updated", "updated"),
             ("deleted", "deleted"),
             ("unchanged", "unchanged"),
-            ("conflicts", "conflicts"),
+            ("conflicts", "conflict"),
             ("failed", "failed"),
         )
         if data[k]
@@ -101,6 +103,8 @@ def sync(
       wpsync sync --changed main..HEAD  # what these commits touched
     """
     from wpsync.cli.terminal import progress_bar
+
+    bar = progress_bar(quiet=g.verbosity < 0, as_json=as_json).begin()  # before the imports
     from wpsync.engine.executor import SyncRequest, run_sync
     from wpsync.engine.report import SyncReport
 
@@ -126,10 +130,19 @@ def sync(
             renames=renames,
         )
         printer = None if as_json else (lambda r: _print_result(r, g.verbosity))
-        with progress_bar(quiet=g.verbosity < 0, as_json=as_json) as bar:
-            report = run_sync(config, request, on_result=bar.wrap(printer), on_plan=bar.on_plan)
+        with bar:
+            report = run_sync(
+                config,
+                request,
+                on_result=bar.wrap(printer),
+                on_plan=bar.on_plan,
+                on_phase=bar.on_phase,
+            )
     except WpsyncError as exc:
+        bar.finish()
         fail(exc, as_json)
+    finally:
+        bar.finish()  # idempotent: the line is erased whatever ends the run
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=None))
     elif g.verbosity >= 0 and (

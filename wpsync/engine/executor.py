@@ -43,7 +43,7 @@ from wpsync.engine.reading import Reader
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
-from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
+from wpsync.engine.report import FileAction, FileResult, Phase, SyncReport, planned_result
 from wpsync.engine.resolver import Resolver
 from wpsync.errors import (
     AuthError,
@@ -57,6 +57,7 @@ from wpsync.model import Entry, RestBody
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
 from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
+from wpsync.words import plural
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -92,10 +93,12 @@ def run_sync(
     on_plan: Callable[[Sequence[Action]], None] | None = None,
     keep: KeptStore | None = None,
     client: WordPressClient | None = None,
+    on_phase: Callable[[Phase], None] | None = None,
 ) -> SyncReport:
     """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
     actions before any is carried out (one result follows per action: a progress total);
-    ``on_result`` sees each file's outcome as it happens.  ``keep``: a long-lived
+    ``on_result`` sees each file's outcome as it happens; ``on_phase`` the slow steps
+    before the plan, in words (waiting for the lock, reading, planning).  ``keep``: a long-lived
     process's state store, kept open between runs (else the state is opened and closed).
 
     Who owns the WordPress client: with ``client`` the caller lends one (a long-lived
@@ -109,14 +112,15 @@ def run_sync(
         )
     run_client = RunClient(config, factory=client_factory, lent=client)
     lock = FolderLock(config.state.path)
-    lock.acquire(request.lock_timeout, on_wait="waiting for another wpsync process to finish…")
+    phase = on_phase or (lambda _: None)
+    lock.acquire(request.lock_timeout, on_wait=lambda what: phase(Phase(what, waiting=True)))
     try:
         if keep is None:
             with StateStore.open(config.state.path, config.site.url) as state:
-                return _execute(config, request, state, run_client, on_result, on_plan)
+                return _execute(config, request, state, run_client, on_result, on_plan, phase)
         try:
             state = keep.get(config.state.path, config.site.url)
-            return _execute(config, request, state, run_client, on_result, on_plan)
+            return _execute(config, request, state, run_client, on_result, on_plan, phase)
         except BaseException:
             keep.drop()  # the next run reads the file afresh
             raise
@@ -131,9 +135,10 @@ def _execute(
     client: RunClient,
     on_result: Callable[[FileResult], None] | None,
     on_plan: Callable[[Sequence[Action]], None] | None,
+    on_phase: Callable[[Phase], None],
 ) -> SyncReport:
     try:
-        return _Run(config, request, state, client, on_result, on_plan).execute()
+        return _Run(config, request, state, client, on_result, on_plan, on_phase).execute()
     finally:
         client.close()  # if the run opened it
 
@@ -151,8 +156,10 @@ class _Run:
         client: RunClient,
         on_result: Callable[[FileResult], None] | None,
         on_plan: Callable[[Sequence[Action]], None] | None = None,
+        on_phase: Callable[[Phase], None] = lambda _: None,
     ) -> None:
         self.config = config
+        self._on_phase = on_phase
         self.request = request
         self.state = state
         self._client = client
@@ -164,7 +171,11 @@ class _Run:
         self._post_writer: PostWriter | None = None
         #: what each file's write returned in this run (references.py records its status)
         self.written: dict[str, RemotePost] = {}
-        self.reader = Reader(config.content, warn=self.warnings.append)
+        self.reader = Reader(
+            config.content,
+            warn=self.warnings.append,
+            on_reading=lambda n: on_phase(Phase(f"reading {plural(n, 'file')}…", forks=True)),
+        )
         self.references = References(
             config.content.dir,
             state,
@@ -197,6 +208,8 @@ class _Run:
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
         )
         items: list[LocalItem] = [*broken, *self.reader.read(scope.files, all_entries)]
+        if self.reader.read_count:
+            self._on_phase(Phase("planning…"))
         # Images, link targets, folder pages: a file is read again when one of them changed.
         items = self.references.settle(
             items, all_entries, None if full else scope.rels, self.reader.read_one

@@ -66,10 +66,17 @@ class Reader:
     passed to ``warn``."""
 
     def __init__(
-        self, content: ContentConfig, *, warn: Callable[[str], None] = lambda _: None
+        self,
+        content: ContentConfig,
+        *,
+        warn: Callable[[str], None] = lambda _: None,
+        on_reading: Callable[[int], None] | None = None,
     ) -> None:
         self._content = content
         self._warn = warn
+        self._on_reading = on_reading  # told how many files are about to be read
+        #: how many files this reader has read and mapped (not the unchanged ones)
+        self.read_count = 0
 
     def scope(self, paths: Sequence[Path] | None) -> Scope:
         """The files to look at: the whole folder (``paths`` None), else these paths."""
@@ -125,6 +132,9 @@ class Reader:
             # to read; many files are read on every core (readpool.py).
             from wpsync.engine.readpool import ReadTask, load_all
 
+            self.read_count += len(stale)
+            if self._on_reading is not None:
+                self._on_reading(len(stale))
             tasks = [ReadTask(rel, stat, e.source_hash if e else None) for _, rel, stat, e in stale]
             for (index, *_), item in zip(
                 stale, load_all(read_settings(self._content), tasks), strict=True

@@ -18,6 +18,20 @@ FileAction = Literal["created", "updated", "unchanged", "deleted", "conflict", "
 
 
 @dataclass(frozen=True)
+class Phase:
+    """A step of a run before its files' outcomes, in words, for a display to show
+    ("reading 300 files…", "waiting for the lock held by pid 4242…")."""
+
+    what: str
+    #: the run is held up by something outside it (another process's lock): worth a
+    #: line even where no display is drawn
+    waiting: bool = False
+    #: this step may fork worker processes (readpool.py): a display must not run a thread
+    #: of its own meanwhile (it would make the step read in this process, more slowly)
+    forks: bool = False
+
+
+@dataclass(frozen=True)
 class FileResult:
     path: str
     action: FileAction

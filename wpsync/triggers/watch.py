@@ -62,6 +62,7 @@ from wpsync.triggers.events import INOTIFY_MOVE_GROUPING, EventRouter, ObserverK
 from wpsync.triggers.queue import ChangeQueue, DueChanges
 from wpsync.wordpress.client import WordPressClient
 from wpsync.wordpress.connect import open_client
+from wpsync.words import plural
 
 logger = logging.getLogger(__name__)
 
@@ -398,7 +399,7 @@ class Daemon:
             self._retry_at = now + delay
             if isinstance(job, DueChanges):
                 self._queue.requeue(job, self._retry_at, now)
-                what = f"{len(job.paths)} change(s) kept"
+                what = f"{plural(len(job.paths), 'change')} kept"
             else:
                 self._want_full = True
                 self._full_wanted_at = now
