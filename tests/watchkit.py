@@ -104,15 +104,15 @@ class WatchDaemon:
 
 def updated(rel: str) -> str:
     """The daemon's log line for an update of ``rel`` (a regex)."""
-    return rf"wpsync\.triggers\.watch: updated {re.escape(rel)} \(post \d+"
+    return rf"INFO updated {re.escape(rel)} \(post \d+"
 
 
 def created(rel: str) -> str:
-    return rf"wpsync\.triggers\.watch: created {re.escape(rel)} \(post \d+"
+    return rf"INFO created {re.escape(rel)} \(post \d+"
 
 
 def deleted(rel: str) -> str:
-    return rf"wpsync\.triggers\.watch: deleted {re.escape(rel)} \(post \d+"
+    return rf"INFO deleted {re.escape(rel)} \(post \d+"
 
 
 def post_id(line: str) -> int:

@@ -25,6 +25,8 @@ def _print_result(result: FileResult, verbosity: int) -> None:
         # A document error already starts with "path:line:"; don't say the path twice.
         where = "" if error.startswith(f"{result.path}:") else f"{path}: "
         click.echo(f"failed    {where}{shown(error)}", err=True)
+        if result.hint:
+            click.echo(f"          hint: {shown(result.hint)}", err=True)
     elif action == "conflict":
         click.echo(f"conflict  {path}: {shown(result.error)}", err=True)
         if result.detail:
@@ -128,6 +130,7 @@ def sync(
             force=force,
             lock_timeout=lock_timeout,
             renames=renames,
+            strict_paths=changed is None,  # a mistyped PATH fails; a hook's deleted one not
         )
         printer = None if as_json else (lambda r: _print_result(r, g.verbosity))
         with bar:

@@ -79,6 +79,9 @@ class SyncRequest:
     lock_timeout: float | None = 600.0
     renames: tuple[tuple[Path, Path], ...] = ()
     cancel: threading.Event | None = field(default=None, compare=False)
+    #: a path in ``paths`` that neither exists nor was synced fails (a mistyped name on
+    #: the command line); else it is passed over (a git hook's, a watcher's deleted file)
+    strict_paths: bool = False
 
 
 # ---------------------------------------------------------------- entry point
@@ -203,6 +206,12 @@ class _Run:
         all_entries = self.state.entries()
         scope = self.reader.scope(self.request.paths)
         broken = scope.broken
+        if self.request.strict_paths:
+            broken += tuple(
+                Broken(rel, DocumentError(rel, "no such file"))
+                for rel in sorted(scope.missing)
+                if rel not in all_entries
+            )
         full = self.request.paths is None
         entries = (
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
@@ -294,7 +303,7 @@ class _Run:
         for action in actions:
             match action:
                 case Fail(rel=rel, error=error):
-                    self._report(FileResult(rel, "failed", error=str(error)))
+                    self._report(FileResult(rel, "failed", error=str(error), hint=error.hint))
                 case Conflict(rel=rel, reason=reason, entry=entry, remote=remote):
                     post_id = entry.post_id if entry else (remote.id if remote else None)
                     detail = self._describe_conflict(entry) if remote is not None else None
@@ -459,7 +468,9 @@ class _Run:
         # daemon's log line): here only for -vv.
         logger.debug("%s: %s%s", rel, prefix, message)
         transient = isinstance(exc, TransportError)
-        self._report(FileResult(rel, "failed", error=prefix + message, transient=transient))
+        self._report(
+            FileResult(rel, "failed", error=prefix + message, transient=transient, hint=exc.hint)
+        )
 
     def _describe_conflict(self, entry: Entry | None) -> str | None:
         """What was changed in WordPress since our push (one GET), if it can be told."""

@@ -38,6 +38,8 @@ class Scope:
     files: tuple[tuple[str, Stat], ...]
     broken: tuple[Broken, ...]
     rels: frozenset[str]
+    #: given paths that do not exist (a known one is a deletion; else a mistyped name)
+    missing: frozenset[str] = frozenset()
 
 
 def read_settings(content: ContentConfig) -> ReadSettings:
@@ -93,6 +95,7 @@ class Reader:
             return Scope(tuple(files), tuple(broken), frozenset(rels))
         files = []
         scope: set[str] = set()
+        missing: set[str] = set()
         for raw in paths:
             rel = content_rel(raw, root)
             if rel is None:
@@ -101,17 +104,20 @@ class Reader:
                 )
                 continue
             if not is_markdown(rel):
+                if not (root / rel).exists():
+                    missing.add(rel)
                 continue
             scope.add(rel)
             try:
                 st = (root / rel).stat()
             except FileNotFoundError:
+                missing.add(rel)
                 continue  # gone: a deletion if we know it
             except OSError as exc:
                 broken.append(Broken(rel, DocumentError(rel, f"cannot read: {exc.strerror}")))
                 continue
             files.append((rel, Stat(st.st_size, st.st_mtime_ns)))
-        return Scope(tuple(files), tuple(broken), frozenset(scope))
+        return Scope(tuple(files), tuple(broken), frozenset(scope), frozenset(missing))
 
     def read(
         self, files: Iterable[tuple[str, Stat]], entries: Mapping[str, Entry]

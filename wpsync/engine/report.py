@@ -42,6 +42,8 @@ class FileResult:
     #: failed for want of an answer from WordPress (down, slow, or we were stopping):
     #: worth sending again later, unlike a refused request or a broken file
     transient: bool = False
+    #: what to do about a failure, when known ("fix the YAML…", "add the image…")
+    hint: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -54,6 +56,8 @@ class FileResult:
             out["detail"] = self.detail
         if self.link:
             out["link"] = self.link
+        if self.hint:
+            out["hint"] = self.hint
         return out
 
 
@@ -101,5 +105,5 @@ def planned_result(action: Action) -> FileResult:
             post_id = entry.post_id if entry else (remote.id if remote else None)
             return FileResult(rel, "conflict", post_id, error=reason)
         case Fail(rel=rel, error=error):
-            return FileResult(rel, "failed", error=str(error))
+            return FileResult(rel, "failed", error=str(error), hint=error.hint)
     raise AssertionError(action)
