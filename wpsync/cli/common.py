@@ -40,12 +40,27 @@ class Globals:
 def find_config(start: Path) -> Path:
     """``config.toml`` in ``start`` or the nearest folder above it that has one (as git
     finds ``.git``: run from ``content/``, wpsync finds ``../config.toml``); none
-    anywhere: ``config.toml`` in ``start``, for the error to name."""
-    for folder in (start, *start.parents):
+    anywhere: ``config.toml`` in ``start``, for the error to name.  Above ``start``, only
+    a file with a ``[site]`` table counts."""
+    if (start / CONFIG_NAME).is_file():
+        return Path(CONFIG_NAME)
+    for folder in start.parents:
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return Path(CONFIG_NAME) if folder == start else candidate
+        if candidate.is_file() and _is_ours(candidate):
+            return candidate
     return Path(CONFIG_NAME)
+
+
+def _is_ours(path: Path) -> bool:
+    """A ``config.toml`` met on the way up is wpsync's only when it has a ``[site]`` table:
+    Hugo's is named ``config.toml`` too."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(raw.get("site"), dict)
 
 
 def fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:

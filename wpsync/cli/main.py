@@ -54,11 +54,13 @@ QUIET_HELP = "Only errors."
 COLOR_HELP = "Colour: auto (a terminal, unless NO_COLOR is set), always or never."
 
 
-def _configure(g: Globals) -> None:
+def _configure(ctx: click.Context, g: Globals) -> None:
     from wpsync.cli.terminal import set_colour_choice
     from wpsync.logsetup import configure
 
     set_colour_choice(g.color)  # type: ignore[arg-type]
+    if g.color != "auto":  # else click strips colour from what is not a terminal
+        ctx.color = g.color == "always"
     configure(g.verbosity)
 
 
@@ -74,7 +76,7 @@ def _after_command(ctx: click.Context, param: click.Parameter, value: Any) -> No
     elif param.name == "color":
         g = dataclasses.replace(g, color=value)
     ctx.obj = g
-    _configure(g)
+    _configure(ctx, g)
 
 
 def _global_options(command: click.Command) -> None:
@@ -145,7 +147,7 @@ def main(
         color=color,
         config_searched=config_path is None,
     )
-    _configure(g)
+    _configure(ctx, g)
     ctx.obj = g
 
 
