@@ -97,3 +97,59 @@ def record(
     finally:
         os.close(leader)
     return Recording(tuple(chunks), proc.wait(timeout=30))
+
+
+class Terminal:
+    """A long-running command on a pseudo-terminal (``wpsync watch``): what it printed so
+    far, a wait for a line, a signal."""
+
+    def __init__(self, argv: Sequence[str], *, cwd: Path, env: Mapping[str, str]) -> None:
+        import threading
+
+        leader, follower = pty.openpty()
+        self._leader = leader
+        self.proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env={**env, "TERM": "xterm-256color"},
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+        )
+        os.close(follower)
+        self._chunks: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self._leader, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self._chunks.append(data.decode("utf-8", "replace"))
+
+    def text(self) -> str:
+        return Recording(tuple((0.0, c) for c in self._chunks), 0).plain()
+
+    def lines(self, pattern: str) -> list[str]:
+        regex = re.compile(pattern)
+        return [line for line in self.text().splitlines() if regex.search(line)]
+
+    def wait_for(self, pattern: str, timeout: float = 30.0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while not (found := self.lines(pattern)):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"no {pattern!r} ({self.proc.poll()}):\n{self.text()}")
+            time.sleep(0.05)
+        return found
+
+    def stop(self, signum: int, timeout: float = 20.0) -> int:
+        self.proc.send_signal(signum)
+        try:
+            return self.proc.wait(timeout)
+        finally:
+            self._reader.join(2)
+            os.close(self._leader)

@@ -4,7 +4,9 @@ and by rename, the way editors do it), new files, moves, deletions, a stop, an o
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 from bench.watch_latency import post_content, save_latencies
+from tests.ptykit import Terminal
 from tests.sitekit import Site, admin, all_posts, make_site
 from tests.watchkit import SAVES, WatchDaemon, created, deleted, post_id, updated
 from tests.wordpress import WordPressInstance, set_jwt, start, stop
@@ -294,3 +297,55 @@ def test_a_file_that_fails_is_logged_with_its_path_and_reason(site: Site) -> Non
         site.write("broken.md", "---\ntitle: Fixed\n---\nBody.\n")
         daemon.wait_for(created("broken.md"))
         assert daemon.count(r"failed broken\.md") == 1, daemon.log()
+
+
+BROKEN = "---\ntitle: [unclosed\n---\nBody.\n"
+
+
+def test_under_journald_a_bad_save_is_one_error_line_with_its_priority_and_no_retry_loop(
+    site: Site,
+) -> None:
+    site.write("good.md", body("good"))
+    with WatchDaemon(site, journald=True).start(ready=r"^<6>watching ") as daemon:
+        daemon.wait_for(r"^<6>created good\.md \(post \d+")
+        site.write("broken.md", BROKEN)
+        [line] = daemon.wait_for(r"^<3>failed broken\.md:\d+: ")
+        assert "YAML" in line, line
+        time.sleep(2.0)  # many debounce periods: a failing file is not tried again by itself
+        assert daemon.count(r"failed broken\.md") == 1, daemon.log()
+        assert daemon.process is not None
+        os.kill(daemon.process.pid, signal.SIGHUP)  # a full reconcile, as every N minutes
+        daemon.wait_for(r"^<4>still failing: 1 file \(broken\.md:\d+: ")
+        assert daemon.count(r"failed broken\.md") == 2, daemon.log()  # once per reconcile
+        site.write("broken.md", "---\ntitle: Fixed\n---\nBody.\n")
+        daemon.wait_for(r"^<6>created broken\.md \(post \d+")
+        lines = daemon.log().splitlines()
+        assert lines and all(re.match(r"<[3467]>", line) for line in lines), lines
+        assert daemon.count(r"Traceback") == 0
+    assert any(p["slug"] == "broken" for p in all_posts(site.wp))
+
+
+def test_in_a_terminal_a_bad_save_is_one_line_naming_the_file_and_ctrl_c_exits_130(
+    site: Site,
+) -> None:
+    site.write("good.md", body("good"))
+    env = site.env()
+    env.pop("JOURNAL_STREAM", None)
+    term = Terminal(
+        [sys.executable, "-m", "wpsync", "--config", str(site.config), "watch"],
+        cwd=site.root,
+        env=env,
+    )
+    try:
+        term.wait_for(r" INFO created good\.md \(post \d+")
+        site.write("broken.md", BROKEN)
+        [line] = term.wait_for(r" ERROR failed broken\.md:\d+: invalid YAML")
+        assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR failed broken\.md:3: ", line), line
+        time.sleep(1.5)
+        assert len(term.lines(r"failed broken\.md")) == 1, term.text()
+        site.write("broken.md", "---\ntitle: Fixed\n---\nBody.\n")
+        term.wait_for(r" INFO created broken\.md \(post \d+")
+    finally:
+        code = term.stop(signal.SIGINT)
+    assert code == 130, term.text()
+    assert "Traceback" not in term.text() and "Aborted" not in term.text()
