@@ -84,6 +84,8 @@ class SiteConfig:
     timeout: float
     max_attempts: int
     request_deadline: float = 60.0
+    #: the password is in the system keyring, stored for this URL and user (``wpsync init``)
+    password_keyring: bool = False
     max_answer_mb: float = 32.0
     max_media_mb: float = 512.0
     max_pages: int = 1000
@@ -179,6 +181,9 @@ _SCHEMA: dict[str, dict[str, Key]] = {
             str, DEFAULT_PASSWORD_ENV, doc="environment variable holding the password"
         ),
         "password_command": Key(str, None, doc="command printing the password"),
+        "password_keyring": Key(
+            bool, False, doc="read the password from the system keyring (wpsync[keyring])"
+        ),
         "password": Key(str, None, doc="inline password (discouraged: warns)"),
         "verify_tls": Key(bool, True, doc="verify TLS certificates"),
         "ca_bundle": Key(str, None, doc="custom CA bundle (PEM) path"),
@@ -437,6 +442,7 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         username=s["username"],
         password_env=s["password_env"],
         password_command=s["password_command"],
+        password_keyring=s["password_keyring"],
         inline_password=Secret(s["password"]) if s["password"] else None,
         verify_tls=s["verify_tls"],
         ca_bundle=(base / s["ca_bundle"]).resolve() if s["ca_bundle"] else None,
@@ -494,17 +500,20 @@ def _learned(value: str) -> Secret:
 
 def password_source(site: SiteConfig, env: Mapping[str, str] | None = None) -> str:
     """Where :func:`resolve_password` takes the password from, as the user names it:
-    ``$VARIABLE``, ``site.password_command`` or ``site.password``.
+    ``$VARIABLE``, ``keyring``, ``site.password_command`` or ``site.password``.
 
     In order: ``WPSYNC_PASSWORD`` when the environment also gave the URL (the pair CI
     secrets form); the variable ``site.password_env`` names -- one the file names
-    explicitly must be set, there is no falling back to ``WPSYNC_PASSWORD``; then
-    ``site.password_command``; then ``site.password``."""
+    explicitly must be set, there is no falling back to ``WPSYNC_PASSWORD``; then the
+    system keyring (``site.password_keyring``); then ``site.password_command``; then
+    ``site.password``."""
     env = os.environ if env is None else env
     if site.scope is not None and site.scope.url_from_env and env.get(DEFAULT_PASSWORD_ENV):
         return f"${DEFAULT_PASSWORD_ENV}"
     if env.get(site.password_env) or site.password_env != DEFAULT_PASSWORD_ENV:
         return f"${site.password_env}"
+    if site.password_keyring:
+        return "keyring"
     return "site.password_command" if site.password_command else "site.password"
 
 
@@ -529,6 +538,8 @@ def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> 
         require(site.scope, source, env)
     if source.startswith("$"):
         return _learned(env[name])
+    if source == "keyring":
+        return _learned(read_keyring(site.url, site.username))
     if source == "site.password_command":
         assert site.password_command is not None
         try:
@@ -551,3 +562,59 @@ def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> 
         raise ConfigError("site.password_command printed nothing")
     assert site.inline_password is not None
     return _learned(site.inline_password.reveal())
+
+
+# --------------------------------------------------------------------------- the keyring
+
+#: the keyring's service name for a site: one entry per site URL and user, so a password
+#: is only ever read for the address it was stored for
+KEYRING_SERVICE = "wpsync {url}"
+
+
+def keyring_service(url: str) -> str:
+    return KEYRING_SERVICE.format(url=url.rstrip("/"))
+
+
+def keyring_available() -> bool:
+    """Is the optional ``keyring`` package installed (``pip install 'wpsync[keyring]'``)?"""
+    import importlib.util
+
+    return importlib.util.find_spec("keyring") is not None
+
+
+def store_in_keyring(url: str, username: str, password: str) -> None:
+    """Keep ``password`` in the system keyring for ``url`` and ``username``."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:
+        raise ConfigError(
+            "the keyring package is not installed", hint="pip install 'wpsync[keyring]'"
+        ) from None
+    try:
+        keyring.set_password(keyring_service(url), username, password)
+    except KeyringError as exc:
+        raise ConfigError(f"the system keyring refused the password: {exc}") from None
+
+
+def read_keyring(url: str, username: str) -> str:
+    """The password stored for ``url`` and ``username`` (site.password_keyring)."""
+    service = keyring_service(url)
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:
+        raise ConfigError(
+            "site.password_keyring = true, but the keyring package is not installed",
+            hint="pip install 'wpsync[keyring]'",
+        ) from None
+    try:
+        value = keyring.get_password(service, username)
+    except KeyringError as exc:
+        raise ConfigError(f"the system keyring could not be read: {exc}") from None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(
+            f"no password in the system keyring for {username!r} at {url}",
+            hint=f"`wpsync init --force` stores it, or: keyring set '{service}' {username}",
+        )
+    return value

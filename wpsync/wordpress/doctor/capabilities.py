@@ -58,7 +58,7 @@ def check_capabilities(
         error = wp_error(answer.response)
         code = error.code if error is not None else None
         if login_check:
-            _app_password_refused(d, answer, code)
+            _app_password_refused(d, answer, code, probe)
         else:
             d.add(
                 make_check(
@@ -100,7 +100,33 @@ def check_capabilities(
     return True
 
 
-def _app_password_refused(d: Diagnosis, answer: Answer, code: str | None) -> None:
+def header_arrives(d: Diagnosis, probe: Probe) -> bool | None:
+    """Does the ``Authorization`` header reach WordPress?  Asked with a made-up user:
+    WordPress refuses one it received by name (401 ``invalid_username``); a header the
+    server dropped leaves an anonymous request, answered as such.  None: cannot tell."""
+    import secrets
+
+    from wpsync.config import Secret
+
+    nobody = f"wpsync-doctor-{secrets.token_hex(6)}"
+    headers = {"Authorization": basic_authorization(nobody, Secret(secrets.token_hex(12)))}
+    if d.plain_permalinks:
+        url, params = f"{d.site.url}/", {"rest_route": ME_ROUTE}
+    else:
+        url, params = d.url(ME_ROUTE), {}
+    try:
+        answer = probe.send("GET", url, params=params, headers=headers)
+    except httpx.HTTPError:
+        return None
+    error = wp_error(answer.response)
+    if error is not None and error.code in ("invalid_username", "invalid_email"):
+        return True
+    if answer.response.status_code == 401:
+        return False
+    return None
+
+
+def _app_password_refused(d: Diagnosis, answer: Answer, code: str | None, probe: Probe) -> None:
     user = d.site.username
     if code == "incorrect_password":
         d.add(
@@ -134,15 +160,38 @@ def _app_password_refused(d: Diagnosis, answer: Answer, code: str | None) -> Non
             )
         )
     elif answer.response.status_code == 401:
+        # Anonymous: a wrong password on a site with no application password in use yet,
+        # or a header the server dropped.  A made-up user tells the two apart.
+        arrives = header_arrives(d, probe)
+        if arrives is False:
+            d.add(
+                make_check(
+                    "credentials",
+                    FAIL,
+                    f"WordPress answered as if nobody were logged in ({code}), and a made-up "
+                    "user was not refused by name either: the web server drops the "
+                    "Authorization header, or no application password exists on this site "
+                    "yet (WordPress ignores Basic logins until one does)",
+                    "create the application password under Users → Profile → Application "
+                    "Passwords if you have not; if you have:\n" + "\n".join(HEADER_FIXES),
+                    code="authorization_header_stripped",
+                )
+            )
+            return
         d.add(
             make_check(
                 "credentials",
                 FAIL,
                 f"WordPress answered as if nobody were logged in ({code}): the username or "
-                "the application password is wrong, or the server drops the Authorization "
-                "header",
-                "check site.username and the application password (Users → Profile → "
-                "Application Passwords); if they are right:\n" + "\n".join(HEADER_FIXES),
+                "the application password is wrong"
+                + (
+                    " (the Authorization header does reach WordPress)"
+                    if arrives
+                    else ", or the server drops the Authorization header"
+                ),
+                "check site.username and create an application password under Users → "
+                "Profile → Application Passwords (the login password does not work here)"
+                + ("" if arrives else "; if they are right:\n" + "\n".join(HEADER_FIXES)),
                 code=code,
             )
         )
