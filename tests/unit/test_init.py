@@ -134,7 +134,7 @@ def test_at_a_terminal_each_answer_is_checked_and_the_site_s_login_is_chosen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_index: str
 ) -> None:
     monkeypatch.setattr("wpsync.cli.init._interactive", lambda: True)
-    monkeypatch.setattr("wpsync.config.keyring_available", lambda: False)
+    monkeypatch.setattr("wpsync.keyring_password.keyring_available", lambda: False)
     runner = CliRunner()
     done = runner.invoke(
         main,

@@ -88,7 +88,7 @@ def _ask_username(facts: SiteFacts | None) -> str:
 def _password_step(url: str, username: str, auth: str) -> bool:
     """Where the password will come from: the system keyring when the optional extra is
     installed and the user wants it (True), else the line to export."""
-    from wpsync.config import keyring_available, keyring_service, store_in_keyring
+    from wpsync.keyring_password import keyring_available, keyring_service, store_in_keyring
 
     kind = "application password" if auth == "application-password" else "password"
     if keyring_available() and click.confirm(
