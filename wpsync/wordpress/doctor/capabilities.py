@@ -15,6 +15,7 @@ from wpsync.wordpress.doctor.diagnosis import Diagnosis
 from wpsync.wordpress.doctor.discovery import check_auth_plugin
 from wpsync.wordpress.doctor.probe import Answer, Probe, reason
 from wpsync.wordpress.doctor.report import FAIL, OK, WARN, CheckName, make_check
+from wpsync.wordpress.doctor.sniff import JWT_NAMESPACE, auth_offered
 
 ME_ROUTE = "/wp/v2/users/me"
 
@@ -101,28 +102,41 @@ def check_capabilities(
 
 
 def header_arrives(d: Diagnosis, probe: Probe) -> bool | None:
-    """Does the ``Authorization`` header reach WordPress?  Asked with a made-up user:
-    WordPress refuses one it received by name (401 ``invalid_username``); a header the
-    server dropped leaves an anonymous request, answered as such.  None: cannot tell."""
+    """Does the ``Authorization`` header reach WordPress?  None: cannot tell.
+
+    WordPress answers a wrong application password as if nobody were logged in
+    (REFERENCE.md §5), exactly as it answers a request whose header the server dropped;
+    so ask something that answers differently.  With the JWT plugin installed (whatever
+    site.auth says), ``/token/validate`` with a made-up token: "no auth header" when the
+    header was dropped, "invalid token" when it arrived.  Without it, a made-up user:
+    some WordPress versions refuse one they received by name (``invalid_username``)."""
     import secrets
 
     from wpsync.config import Secret
 
-    nobody = f"wpsync-doctor-{secrets.token_hex(6)}"
-    headers = {"Authorization": basic_authorization(nobody, Secret(secrets.token_hex(12)))}
-    if d.plain_permalinks:
-        url, params = f"{d.site.url}/", {"rest_route": ME_ROUTE}
+    namespaces = auth_offered(d.index)[0] if isinstance(d.index, Mapping) else set()
+    if JWT_NAMESPACE in namespaces:
+        route = "/jwt-auth/v1/token/validate"
+        headers = {"Authorization": f"Bearer {secrets.token_hex(8)}.{secrets.token_hex(8)}.x"}
+        method = "POST"
     else:
-        url, params = d.url(ME_ROUTE), {}
+        nobody = f"wpsync-doctor-{secrets.token_hex(6)}"
+        headers = {"Authorization": basic_authorization(nobody, Secret(secrets.token_hex(12)))}
+        route, method = ME_ROUTE, "GET"
+    if d.plain_permalinks:
+        url, params = f"{d.site.url}/", {"rest_route": route}
+    else:
+        url, params = d.url(route), {}
     try:
-        answer = probe.send("GET", url, params=params, headers=headers)
+        answer = probe.send(method, url, params=params, headers=headers)
     except httpx.HTTPError:
         return None
     error = wp_error(answer.response)
-    if error is not None and error.code in ("invalid_username", "invalid_email"):
-        return True
-    if answer.response.status_code == 401:
+    code = error.code if error is not None else None
+    if code == "jwt_auth_no_auth_header":
         return False
+    if code in ("jwt_auth_invalid_token", "jwt_auth_bad_auth_header", "invalid_username"):
+        return True
     return None
 
 
@@ -168,12 +182,9 @@ def _app_password_refused(d: Diagnosis, answer: Answer, code: str | None, probe:
                 make_check(
                     "credentials",
                     FAIL,
-                    f"WordPress answered as if nobody were logged in ({code}), and a made-up "
-                    "user was not refused by name either: the web server drops the "
-                    "Authorization header, or no application password exists on this site "
-                    "yet (WordPress ignores Basic logins until one does)",
-                    "create the application password under Users → Profile → Application "
-                    "Passwords if you have not; if you have:\n" + "\n".join(HEADER_FIXES),
+                    f"WordPress answered as if nobody were logged in ({code}): the web "
+                    "server drops the Authorization header before WordPress sees it",
+                    "\n".join(HEADER_FIXES),
                     code="authorization_header_stripped",
                 )
             )
