@@ -5,13 +5,15 @@ This is the one place a file change becomes WordPress writes.  Every entry point
 run itself; the parts live beside it: reading the folder (reading.py), the planner
 (plan.py), payload → REST body (resolver.py), sending the writes (batch.py), the report
 (report.py).
+
+Size: the run's steps read best in one place; every part it calls lives beside it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from wpsync.engine import plan as planner
 from wpsync.engine.batch import PostWrite, PostWriter, groups
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.paths import content_rel, under_any
+from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
 from wpsync.engine.plan import (
     Action,
     Broken,
@@ -38,8 +41,8 @@ from wpsync.engine.plan import (
     Update,
     WriteAction,
 )
-from wpsync.engine.prefetch import look_up, warm_terms
-from wpsync.engine.reading import Reader
+from wpsync.engine.prefetch import Found, look_up, warm_terms
+from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
@@ -53,11 +56,11 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.model import Entry, RestBody
+from wpsync.model import Entry, MediaEntry, RestBody
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
 from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
-from wpsync.words import plural
+from wpsync.wordpress.rights import Rights, listing_refusal
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -79,8 +82,7 @@ class SyncRequest:
     lock_timeout: float | None = 600.0
     renames: tuple[tuple[Path, Path], ...] = ()
     cancel: threading.Event | None = field(default=None, compare=False)
-    #: a path in ``paths`` that neither exists nor was synced fails (a mistyped name on
-    #: the command line); else it is passed over (a git hook's, a watcher's deleted file)
+    #: a path neither there nor synced fails (the CLI's PATHS; not a hook's deleted file)
     strict_paths: bool = False
 
 
@@ -100,8 +102,8 @@ def run_sync(
 ) -> SyncReport:
     """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
     actions before any is carried out (one result follows per action: a progress total);
-    ``on_result`` sees each file's outcome as it happens; ``on_phase`` the slow steps
-    before the plan, in words (waiting for the lock, reading, planning).  ``keep``: a long-lived
+    ``on_result`` each file's outcome as it happens, ``on_phase`` the steps before it
+    (the lock, reading, planning).  ``keep``: a long-lived
     process's state store, kept open between runs (else the state is opened and closed).
 
     Who owns the WordPress client: with ``client`` the caller lends one (a long-lived
@@ -162,7 +164,6 @@ class _Run:
         on_phase: Callable[[Phase], None] = lambda _: None,
     ) -> None:
         self.config = config
-        self._on_phase = on_phase
         self.request = request
         self.state = state
         self._client = client
@@ -174,16 +175,17 @@ class _Run:
         self._post_writer: PostWriter | None = None
         #: what each file's write returned in this run (references.py records its status)
         self.written: dict[str, RemotePost] = {}
-        self.reader = Reader(
-            config.content,
-            warn=self.warnings.append,
-            on_reading=lambda n: on_phase(Phase(f"reading {plural(n, 'file')}…", forks=True)),
-        )
+        self._rights: Rights | None = None
+        self._rights_asked = False
+        #: the user ID of each front-matter author name (None: left to WordPress)
+        self.authors: Mapping[str, int | None] = {}
+        self.reader = Reader(config.content, warn=self.warnings.append, on_phase=on_phase)
         self.references = References(
             config.content.dir,
             state,
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
+            dialect=content_dialect(config.content).dialect,
             dry_run=request.dry_run,
         )
 
@@ -192,13 +194,49 @@ class _Run:
         return self._client.get()
 
     # ------------------------------------------------------------ gather
-    def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
+    def _remote_facts(self, query: planner.RemoteQuery) -> tuple[RemoteFacts, Found | None]:
         if not query:
-            return RemoteFacts()
-        ids, slugs = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
+            return RemoteFacts(), None
+        found = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
         return RemoteFacts(
-            by_id={key: _facts(post) for key, post in ids.items()},
-            by_slug={key: _facts(post) for key, post in slugs.items()},
+            by_id={key: _facts(post) for key, post in found.by_id.items()},
+            by_slug={key: _facts(post) for key, post in found.by_slug.items()},
+        ), found
+
+    def _user_rights(self) -> Rights | None:
+        """What the user may do (asked once per client); None if WordPress will not say."""
+        if self._rights_asked:
+            return self._rights
+        self._rights_asked = True
+        try:
+            self._rights = self.client.rights()
+        except (TransportError, AuthError):
+            raise
+        except RemoteError as exc:
+            logger.debug("cannot read the user's capabilities: %s", exc)
+        return self._rights
+
+    def _gate(self, actions: Sequence[Action]) -> Gated:
+        """Refused writes → failures naming the capability; the authors resolved."""
+        if not any(isinstance(a, Create | Update) for a in actions):
+            return Gated(tuple(actions))
+        media: dict[str, MediaEntry] | None = None
+
+        def uploaded(rel: str) -> bool:
+            nonlocal media
+            if media is None:
+                media = self.state.media()
+            known = self.state.media_file(rel)
+            return known is not None and known[2] in media
+
+        return gate(
+            actions,
+            self._user_rights(),
+            authors_map=self.config.authors,
+            me=f"'{self.config.site.username}'",
+            find_user=self.client.find_user,
+            categories=lambda: category_paths(self.client.list_terms("categories")),
+            uploaded=uploaded,
         )
 
     # ------------------------------------------------------------ run
@@ -207,18 +245,12 @@ class _Run:
         scope = self.reader.scope(self.request.paths)
         broken = scope.broken
         if self.request.strict_paths:
-            broken += tuple(
-                Broken(rel, DocumentError(rel, "no such file"))
-                for rel in sorted(scope.missing)
-                if rel not in all_entries
-            )
+            broken += scope.mistyped(all_entries)
         full = self.request.paths is None
         entries = (
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
         )
         items: list[LocalItem] = [*broken, *self.reader.read(scope.files, all_entries)]
-        if self.reader.read_count:
-            self._on_phase(Phase("planning…"))
         # Images, link targets, folder pages: a file is read again when one of them changed.
         items = self.references.settle(
             items, all_entries, None if full else scope.rels, self.reader.read_one
@@ -254,12 +286,41 @@ class _Run:
         broken_rels = {b.rel for b in broken} | {i.rel for i in items if isinstance(i, Broken)}
         plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
+        refused: list[Action] = []
         query = planner.needs_remote(local, plannable, options)
-        remote = self._remote_facts(query)
+        if query:
+            # A type the user may not edit at all (an Author's pages): its files fail
+            # here, and WordPress is not asked about them.
+            rights = self._user_rights()
+            if rights is not None:
+                local, plannable, refused = set_aside(local, plannable, rights.type_refusal, rights)
+                query = planner.needs_remote(local, plannable, options)
+        remote, found = self._remote_facts(query)
+        forbidden = found.forbidden if found is not None else {}
+        if forbidden:
+            # … or a type WordPress would not list to this user (a custom type)
+            local, plannable, more = set_aside(
+                local,
+                plannable,
+                lambda base: (
+                    listing_refusal(base, forbidden[base].code) if base in forbidden else None
+                ),
+                self._rights,
+            )
+            refused += more
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
-        actions = [*(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)), *actions]
+        gated = self._gate(actions)
+        self.authors = gated.authors
+        for warning in gated.warnings:
+            logger.warning("%s", warning)
+        self.warnings.extend(gated.warnings)
+        actions = [
+            *(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)),
+            *refused,
+            *gated.actions,
+        ]
         if self._on_plan is not None:
             self._on_plan(actions)
         if self.request.dry_run:
@@ -272,6 +333,7 @@ class _Run:
             dry_run=self.request.dry_run,
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
+            unknown_authors=gated.unknown_authors,
         )
 
     def _renames(self) -> dict[str, str]:
@@ -338,6 +400,7 @@ class _Run:
             replace_result=self._replace_result,
             warn=self.warnings.append,
             stopping=self._stopping,
+            authors=self.authors,
         )
         writer = self._writer()
         # Terms and images do not depend on each other: the terms are ensured (client

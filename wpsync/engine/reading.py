@@ -9,7 +9,7 @@ same way, references completed, for the commands that link files without syncing
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from wpsync.engine.paths import content_rel, rel_of
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged
 from wpsync.engine.references import References, configured_engine
+from wpsync.engine.report import Phase
 from wpsync.errors import DocumentError
+from wpsync.words import plural
 
 if TYPE_CHECKING:
     from wpsync.config import Config, ContentConfig
@@ -41,18 +43,33 @@ class Scope:
     #: given paths that do not exist (a known one is a deletion; else a mistyped name)
     missing: frozenset[str] = frozenset()
 
+    def mistyped(self, known: Container[str]) -> tuple[Broken, ...]:
+        """The given paths that neither exist nor were synced: "no such file"."""
+        return tuple(
+            Broken(rel, DocumentError(rel, "no such file"))
+            for rel in sorted(self.missing)
+            if rel not in known
+        )
+
 
 def read_settings(content: ContentConfig) -> ReadSettings:
     """What reading and mapping a file needs from the configuration (picklable)."""
     from wpsync.engine.readpool import ReadSettings
 
+    dialect = content_dialect(content).dialect
+    vault = None
+    if dialect == "obsidian":  # links name files anywhere in the vault: list them once
+        from wpsync.source.vault import scan_vault
+
+        vault = scan_vault(content.dir, content.project)
     return ReadSettings(
         str(content.dir),
         int(content.max_file_mb * 1024 * 1024),
         content.default_type,
         content.default_status,
         content.markdown,
-        content_dialect(content).dialect,
+        dialect,
+        vault,
     )
 
 
@@ -72,13 +89,19 @@ class Reader:
         content: ContentConfig,
         *,
         warn: Callable[[str], None] = lambda _: None,
-        on_reading: Callable[[int], None] | None = None,
+        on_phase: Callable[[Phase], None] | None = None,
     ) -> None:
         self._content = content
         self._warn = warn
-        self._on_reading = on_reading  # told how many files are about to be read
-        #: how many files this reader has read and mapped (not the unchanged ones)
-        self.read_count = 0
+        self._on_phase = on_phase  # told "reading N files…", then "planning…"
+        self._settings: ReadSettings | None = None
+
+    @property
+    def settings(self) -> ReadSettings:
+        """What mapping needs, made once per run (an Obsidian vault is listed once)."""
+        if self._settings is None:
+            self._settings = read_settings(self._content)
+        return self._settings
 
     def scope(self, paths: Sequence[Path] | None) -> Scope:
         """The files to look at: the whole folder (``paths`` None), else these paths."""
@@ -138,14 +161,13 @@ class Reader:
             # to read; many files are read on every core (readpool.py).
             from wpsync.engine.readpool import ReadTask, load_all
 
-            self.read_count += len(stale)
-            if self._on_reading is not None:
-                self._on_reading(len(stale))
+            if self._on_phase is not None:
+                self._on_phase(Phase(f"reading {plural(len(stale), 'file')}…", forks=True))
             tasks = [ReadTask(rel, stat, e.source_hash if e else None) for _, rel, stat, e in stale]
-            for (index, *_), item in zip(
-                stale, load_all(read_settings(self._content), tasks), strict=True
-            ):
+            for (index, *_), item in zip(stale, load_all(self.settings, tasks), strict=True):
                 items[index] = self._noted(item)
+            if self._on_phase is not None:
+                self._on_phase(Phase("planning…"))
         return [item for item in items if item is not None]
 
     def read_one(self, rel: str, stat: Stat) -> LocalItem:
@@ -171,6 +193,7 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         state,
         block_editor=config.content.block_editor,
         markdown=configured_engine(config.content),
+        dialect=content_dialect(config.content).dialect,
         dry_run=True,
     )
     root = config.content.dir
