@@ -21,16 +21,29 @@ class WatchDaemon:
 
     _count = 0
 
-    def __init__(self, site: Site, *args: str, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        journald: bool = False,
+    ) -> None:
         WatchDaemon._count += 1
         self.site = site
         self.args = args
         self.env = dict(env) if env is not None else site.env()
+        #: run as systemd does: JOURNAL_STREAM names the stream stderr is (the log file)
+        self.journald = journald
         self.log_path = site.root / f"watch-{WatchDaemon._count}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, ready: str = r"watching ") -> WatchDaemon:
         with self.log_path.open("wb") as log:
+            env = {**self.env, "PYTHONUNBUFFERED": "1"}
+            env.pop("JOURNAL_STREAM", None)
+            if self.journald:
+                st = os.fstat(log.fileno())
+                env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
             self.process = subprocess.Popen(
                 [
                     sys.executable,
@@ -42,7 +55,7 @@ class WatchDaemon:
                     *self.args,
                 ],
                 cwd=self.site.root,
-                env={**self.env, "PYTHONUNBUFFERED": "1"},
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -104,15 +117,15 @@ class WatchDaemon:
 
 def updated(rel: str) -> str:
     """The daemon's log line for an update of ``rel`` (a regex)."""
-    return rf"wpsync\.triggers\.watch: updated {re.escape(rel)} \(post \d+"
+    return rf"INFO updated {re.escape(rel)} \(post \d+"
 
 
 def created(rel: str) -> str:
-    return rf"wpsync\.triggers\.watch: created {re.escape(rel)} \(post \d+"
+    return rf"INFO created {re.escape(rel)} \(post \d+"
 
 
 def deleted(rel: str) -> str:
-    return rf"wpsync\.triggers\.watch: deleted {re.escape(rel)} \(post \d+"
+    return rf"INFO deleted {re.escape(rel)} \(post \d+"
 
 
 def post_id(line: str) -> int:

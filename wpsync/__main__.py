@@ -2,4 +2,4 @@
 
 from wpsync.cli.main import main
 
-main()
+main(prog_name="wpsync")

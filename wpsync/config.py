@@ -20,8 +20,10 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from wpsync.errors import ConfigError
+from wpsync.keyring_password import read_keyring
 from wpsync.logsetup import register_secret
 from wpsync.trust import Scope, Setting, require
+from wpsync.words import article
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ class SiteConfig:
     timeout: float
     max_attempts: int
     request_deadline: float = 60.0
+    #: the password is in the system keyring, stored for this URL and user (``wpsync init``)
+    password_keyring: bool = False
     max_answer_mb: float = 32.0
     max_media_mb: float = 512.0
     max_pages: int = 1000
@@ -180,6 +184,9 @@ _SCHEMA: dict[str, dict[str, Key]] = {
             str, DEFAULT_PASSWORD_ENV, doc="environment variable holding the password"
         ),
         "password_command": Key(str, None, doc="command printing the password"),
+        "password_keyring": Key(
+            bool, False, doc="read the password from the system keyring (wpsync[keyring])"
+        ),
         "password": Key(str, None, doc="inline password (discouraged: warns)"),
         "verify_tls": Key(bool, True, doc="verify TLS certificates"),
         "ca_bundle": Key(str, None, doc="custom CA bundle (PEM) path"),
@@ -289,7 +296,7 @@ def _validate(raw: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
                 )
                 if not ok:
                     raise ConfigError(
-                        f"{source}: '{section}.{key}' must be a {_type_name(spec.type)}, "
+                        f"{source}: '{section}.{key}' must be {article(_type_name(spec.type))}, "
                         f"not {type(value).__name__}"
                     )
                 if spec.check is not None and (problem := spec.check(value)):
@@ -440,6 +447,7 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         username=s["username"],
         password_env=s["password_env"],
         password_command=s["password_command"],
+        password_keyring=s["password_keyring"],
         inline_password=Secret(s["password"]) if s["password"] else None,
         verify_tls=s["verify_tls"],
         ca_bundle=(base / s["ca_bundle"]).resolve() if s["ca_bundle"] else None,
@@ -498,17 +506,20 @@ def _learned(value: str) -> Secret:
 
 def password_source(site: SiteConfig, env: Mapping[str, str] | None = None) -> str:
     """Where :func:`resolve_password` takes the password from, as the user names it:
-    ``$VARIABLE``, ``site.password_command`` or ``site.password``.
+    ``$VARIABLE``, ``keyring``, ``site.password_command`` or ``site.password``.
 
     In order: ``WPSYNC_PASSWORD`` when the environment also gave the URL (the pair CI
     secrets form); the variable ``site.password_env`` names -- one the file names
-    explicitly must be set, there is no falling back to ``WPSYNC_PASSWORD``; then
-    ``site.password_command``; then ``site.password``."""
+    explicitly must be set, there is no falling back to ``WPSYNC_PASSWORD``; then the
+    system keyring (``site.password_keyring``); then ``site.password_command``; then
+    ``site.password``."""
     env = os.environ if env is None else env
     if site.scope is not None and site.scope.url_from_env and env.get(DEFAULT_PASSWORD_ENV):
         return f"${DEFAULT_PASSWORD_ENV}"
     if env.get(site.password_env) or site.password_env != DEFAULT_PASSWORD_ENV:
         return f"${site.password_env}"
+    if site.password_keyring:
+        return "keyring"
     return "site.password_command" if site.password_command else "site.password"
 
 
@@ -533,6 +544,8 @@ def resolve_password(site: SiteConfig, env: Mapping[str, str] | None = None) -> 
         require(site.scope, source, env)
     if source.startswith("$"):
         return _learned(env[name])
+    if source == "keyring":
+        return _learned(read_keyring(site.url, site.username))
     if source == "site.password_command":
         assert site.password_command is not None
         try:

@@ -42,7 +42,8 @@ _HEADER = """\
 # show their default.  Reference: README.md, "Configuration reference".
 #
 # The password is never stored here: wpsync reads it from the environment variable named by
-# site.password_env (default WPSYNC_PASSWORD), or from the output of site.password_command.
+# site.password_env (default WPSYNC_PASSWORD), from the system keyring (password_keyring),
+# or from the output of site.password_command.
 """
 
 _SECTION_NOTES = {
@@ -113,6 +114,7 @@ def write_config(
     auth: str = "jwt",
     content_dir: str = "content",
     force: bool = False,
+    password_keyring: bool = False,
 ) -> tuple[Path, Config]:
     """Write a validated config file at ``path``; refuse to replace one without ``force``."""
     if auth not in AUTH_METHODS:
@@ -124,7 +126,12 @@ def write_config(
         )
     text = render_config(
         {
-            "site": {"url": url.strip().rstrip("/"), "username": username.strip(), "auth": auth},
+            "site": {
+                "url": url.strip().rstrip("/"),
+                "username": username.strip(),
+                "auth": auth,
+                **({"password_keyring": True} if password_keyring else {}),
+            },
             "content": {"dir": content_dir},
         }
     )
@@ -173,11 +180,18 @@ def run_init(
     auth: str = "jwt",
     content_dir: str = "content",
     force: bool = False,
+    password_keyring: bool = False,
 ) -> tuple[InitResult, Config]:
     """Write the config, create the content folder, ignore the state folder, and approve
     the site written for this folder (:func:`wpsync.trust.approve`: the user just chose it)."""
     written, config = write_config(
-        path, url=url, username=username, auth=auth, content_dir=content_dir, force=force
+        path,
+        url=url,
+        username=username,
+        auth=auth,
+        content_dir=content_dir,
+        force=force,
+        password_keyring=password_keyring,
     )
     created = not config.content.dir.exists()
     config.content.dir.mkdir(parents=True, exist_ok=True)

@@ -136,20 +136,91 @@ def masked(stream: TextIO) -> TextIO:
     return MaskingStream(stream)  # type: ignore[return-value]
 
 
-def configure(verbosity: int, *, stream: object = None) -> None:
-    """``verbosity``: -1 quiet (errors), 0 warnings, 1 info, 2+ debug (libraries too).
+#: the libraries whose records show only from -vvv on (below: their warnings alone)
+LIBRARIES = (
+    "httpx",
+    "httpcore",
+    "hpack",
+    "apscheduler",
+    "watchdog",
+    "markdown",
+    "markdown_it",
+    "multipart",
+    "asyncio",
+)
+
+#: syslog priorities (sd-daemon(3)): a line ``<3>…`` is an error in the journal
+_PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3}
+
+
+class CommandFormatter(RedactingFormatter):
+    """A command's log lines, for a person: ``warning: …`` / ``error: …``, an INFO line
+    as it is, a debug line with the module it comes from."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {record.message}"
+        if record.levelno >= logging.INFO:
+            return record.message
+        return f"debug {record.name}: {record.message}"
+
+
+class JournalFormatter(RedactingFormatter):
+    """Under systemd: ``<3>message``, the priority journald files the line under
+    (``journalctl -p warning`` shows the failures alone); no time, journald adds it."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        level = max((lv for lv in _PRIORITY if lv <= record.levelno), default=logging.DEBUG)
+        return f"<{_PRIORITY[level]}>{record.message}"
+
+
+def under_journald(stream: object, env: dict[str, str] | None = None) -> bool:
+    """Is ``stream`` connected to the journal?  systemd sets ``JOURNAL_STREAM`` to the
+    device and inode of the stream it gave the service (sd_journal_stream_fd(3)); a
+    child whose stderr was redirected elsewhere does not match."""
+    import os
+
+    value = (env if env is not None else os.environ).get("JOURNAL_STREAM", "")
+    device, _, inode = value.partition(":")
+    if not (device.isdigit() and inode.isdigit()):
+        return False
+    try:
+        st = os.fstat(stream.fileno())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+    return (st.st_dev, st.st_ino) == (int(device), int(inode))
+
+
+def configure(verbosity: int, *, stream: object = None, daemon: bool = False) -> None:
+    """``verbosity``: -1 quiet (errors), 0 warnings, 1 info, 2 debug, 3 the libraries'
+    debug too (HTTP).  A command's lines read ``warning: …``; a ``daemon``'s are a log
+    (time, level, message), or ``<4>message`` for journald when stderr is the journal.
 
     stdout and stderr are masked from here on (:class:`MaskingStream`)."""
     sys.stdout = masked(sys.stdout)
     sys.stderr = masked(sys.stderr)
     level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[call-overload]
-    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+    out = stream or sys.stderr
+    handler = logging.StreamHandler(out)  # type: ignore[call-overload]
+    formatter: logging.Formatter
+    if daemon and under_journald(getattr(out, "inner", out)):
+        formatter = JournalFormatter("%(message)s")
+    elif daemon:
+        formatter = RedactingFormatter(
+            "%(asctime)s %(levelname)s %(message)s"
+            if verbosity < 2
+            else "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            datefmt="%Y-%m-%d %H:%M:%S",
+        )
+    else:
+        formatter = CommandFormatter("%(message)s")
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    if verbosity < 2:
-        for noisy in ("httpx", "httpcore", "apscheduler", "watchdog", "markdown"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+    for library in LIBRARIES:
+        logging.getLogger(library).setLevel(logging.NOTSET if verbosity >= 3 else logging.WARNING)

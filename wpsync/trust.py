@@ -297,14 +297,15 @@ def needs_approval(scope: Scope, source: str) -> tuple[Setting, ...] | None:
     approval; else the settings the approval must cover.
 
     ``source`` is :func:`wpsync.config.password_source`'s answer (``$VARIABLE``,
-    ``site.password_command`` or ``site.password``)."""
+    ``keyring``, ``site.password_command`` or ``site.password``)."""
     pair = scope.url_from_env and source == f"${PAIR_PASSWORD}"
     if pair:
         # the environment chose URL and password: only the settings that still apply count
         widening = tuple(s for s in scope.settings if s[0] not in _PASSWORD_SETTINGS)
         return scope.settings if widening else None
-    if source == "site.password":
-        # the file's own password to the file's own URL: nothing of the user's leaves
+    if source in ("site.password", "keyring"):
+        # the file's own password to the file's own URL -- or the keyring's, stored for
+        # this very URL and user: nothing of the user's goes anywhere else
         return scope.settings if scope.settings else None
     return scope.settings
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import http.server
 import json
+import os
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,7 +248,9 @@ def test_an_invalid_tls_certificate_is_named_and_a_private_ca_accepted(
     trusted.config.write_text(text.replace("[site]\n", f'[site]\nca_bundle = "{cert}"\n', 1))
     code, _, checks = doctor(trusted)
     assert (
-        checks["reachable"]["status"] == "ok"
+        # the certificate is now accepted; this server is no WordPress (a 404 at
+        # /wp-json/), which is a warning, not a reachable success
+        checks["reachable"]["status"] == "warn"
         and "TLS certificate valid" in checks["reachable"]["message"]
     )
     assert checks["rest_api"]["status"] == "fail"  # a plain web server: no WordPress there
@@ -263,3 +267,65 @@ def test_plain_permalinks_are_found_at_rest_route(tmp_path: Path, wp: WordPressI
         assert report["facts"]["api_root"].endswith("/?rest_route=")
         assert checks["auth_header"]["status"] == "ok"
         assert proxy.requests_to("POST", "rest_route=/jwt-auth/v1/token")
+
+
+def test_application_password_behind_a_server_dropping_the_header_is_told_from_a_wrong_one(
+    tmp_path: Path, wp: WordPressInstance, header_stripping_proxy: FaultProxy
+) -> None:
+    behind = dataclasses.replace(wp, url=header_stripping_proxy.url)
+    site = make_site(tmp_path / "blog", behind, auth="application-password")
+    code, _, checks = doctor(site)
+    assert code == 1
+    creds = checks["credentials"]
+    assert (creds["status"], creds["code"]) == ("fail", "authorization_header_stripped")
+    assert "drops the Authorization header" in creds["message"]
+    assert "SetEnvIf Authorization" in creds["fix"] and "CGIPassAuth On" in creds["fix"]
+    # straight to WordPress, the same wrong password is refused by name
+    direct = make_site(tmp_path / "direct", wp, auth="application-password")
+    code, _, checks = doctor(direct, WPSYNC_PASSWORD="abcd abcd abcd abcd abcd abcd")
+    assert code == 1
+    creds = checks["credentials"]
+    assert creds["code"] == "rest_not_logged_in"  # WordPress answers as if anonymous
+    assert "the Authorization header does reach WordPress" in creds["message"]
+    assert "SetEnvIf" not in (creds["fix"] or "")
+
+
+def test_a_404_web_page_is_not_a_reachable_site_and_the_rest_error_is_said_once(
+    tmp_path: Path,
+) -> None:
+    class NotFound(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html><body>Not here</body></html>")
+
+        def do_POST(self) -> None:
+            self.do_GET()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        root = tmp_path / "blog"
+        root.mkdir()
+        (root / "config.toml").write_text(f'[site]\nurl = "{url}"\nusername = "admin"\n')
+        done = subprocess.run(
+            [sys.executable, "-m", "wpsync", "doctor", "--json"],
+            cwd=root,
+            env={**os.environ, "WPSYNC_URL": url, "WPSYNC_PASSWORD": "x"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        server.shutdown()
+    checks = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
+    assert checks["reachable"]["status"] == "warn", checks["reachable"]
+    assert "HTTP 404" in checks["reachable"]["message"]
+    rest = checks["rest_api"]
+    assert rest["status"] == "fail" and rest["message"].count("no WordPress REST API") == 1, rest

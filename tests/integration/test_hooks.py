@@ -181,7 +181,7 @@ def test_daemon_and_hook_on_50_files_at_once_create_nothing_twice(repo: Site) ->
         created_by_hook = [
             line for line in commit.stderr.splitlines() if line.startswith("created")
         ]
-        created_by_daemon = daemon.lines(r"wpsync\.triggers\.watch: created batch/")
+        created_by_daemon = daemon.lines(r"INFO created batch/")
         assert len(created_by_hook) + len(created_by_daemon) == 50, (commit.stderr, daemon.log())
         print(
             f"\ncreated: {len(created_by_hook)} by the hook, {len(created_by_daemon)} by the daemon"
@@ -206,10 +206,10 @@ def test_daemon_and_hook_on_50_files_at_once_create_nothing_twice(repo: Site) ->
         ]
         updates += [
             line.split(" updated ")[1].split(" ")[0]
-            for line in daemon.lines(r"wpsync\.triggers\.watch: updated batch/")
+            for line in daemon.lines(r"INFO updated batch/")
         ]
         assert sorted(updates) == sorted(f"batch/post-{n:02}.md" for n in range(50)), updates
-        by_daemon = daemon.count(r"wpsync\.triggers\.watch: updated batch/")
+        by_daemon = daemon.count(r"INFO updated batch/")
         print(f"updated: {50 - by_daemon} by the hook, {by_daemon} by the daemon")
         assert daemon.running and daemon.count(r"ERROR|Traceback") == 0, daemon.log()
     posts = all_posts(repo.wp)

@@ -20,7 +20,7 @@ from wpsync.engine.executor import SyncRequest, run_sync
 
 pytestmark = pytest.mark.integration
 
-NOT_IMPORTED = ("markdown", "httpx", "tenacity", "watchdog", "apscheduler")
+NOT_IMPORTED = ("markdown", "httpx", "tenacity", "watchdog", "apscheduler", "rich")
 
 
 @pytest.fixture

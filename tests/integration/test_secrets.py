@@ -59,7 +59,7 @@ def run(site: Site, what: str, *args: str, env: dict[str, str] | None = None) ->
 def run_watch(site: Site, seconds: float, env: dict[str, str] | None = None) -> Run:
     """`wpsync watch` for a few seconds, then SIGTERM (its clean stop)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "wpsync.cli", "--config", str(site.config), "-vv", "watch"],
+        [sys.executable, "-m", "wpsync.cli", "--config", str(site.config), "-vvv", "watch"],
         cwd=site.root,
         env=env or site.env(),
         stdout=subprocess.PIPE,
@@ -99,45 +99,45 @@ def test_no_command_leaks_a_secret_at_the_highest_verbosity(
     subprocess.run(["git", "init", "-q", str(site.root)], check=True)
     wrong = site.env(WPSYNC_PASSWORD=WRONG)
     runs = [
-        run(site, "sync", "-vv", "sync"),
-        run(site, "sync wrong password", "-vv", "sync", env=wrong),
-        run(site, "sync --dry-run", "-vv", "sync", "--dry-run", env=wrong),
-        run(site, "sync --json", "-vv", "sync", "--json"),
-        run(site, "plan --diff", "-vv", "plan", "--diff"),
-        run(site, "plan wrong password", "-vv", "plan", "--json", env=wrong),
-        run(site, "doctor", "-vv", "doctor", "--json"),
-        run(site, "doctor wrong password", "-vv", "doctor", env=wrong),
-        run(site, "pull --dry-run", "-vv", "pull", "--dry-run"),
-        run(site, "state rebuild --dry-run", "-vv", "state", "rebuild", "--dry-run", "--json"),
-        run(site, "state rebuild wrong", "-vv", "state", "rebuild", "--dry-run", env=wrong),
-        run(site, "hook install", "-vv", "hook", "install"),
-        run(site, "hook uninstall", "-vv", "hook", "uninstall"),
+        run(site, "sync", "-vvv", "sync"),
+        run(site, "sync wrong password", "-vvv", "sync", env=wrong),
+        run(site, "sync --dry-run", "-vvv", "sync", "--dry-run", env=wrong),
+        run(site, "sync --json", "-vvv", "sync", "--json"),
+        run(site, "plan --diff", "-vvv", "plan", "--diff"),
+        run(site, "plan wrong password", "-vvv", "plan", "--json", env=wrong),
+        run(site, "doctor", "-vvv", "doctor", "--json"),
+        run(site, "doctor wrong password", "-vvv", "doctor", env=wrong),
+        run(site, "pull --dry-run", "-vvv", "pull", "--dry-run"),
+        run(site, "state rebuild --dry-run", "-vvv", "state", "rebuild", "--dry-run", "--json"),
+        run(site, "state rebuild wrong", "-vvv", "state", "rebuild", "--dry-run", env=wrong),
+        run(site, "hook install", "-vvv", "hook", "install"),
+        run(site, "hook uninstall", "-vvv", "hook", "uninstall"),
         run_watch(site, 4),
         run_watch(site, 3, env=wrong),
     ]
     # application passwords: right and wrong
     app_site = make_site(tmp_path / "app", wp, auth="application-password")
     app_site.write("one.md", "# One\n\nBody.\n")
-    runs.append(run(app_site, "sync (application password)", "-vv", "sync", "--json"))
+    runs.append(run(app_site, "sync (application password)", "-vvv", "sync", "--json"))
     runs.append(
         run(
             app_site,
             "sync wrong app password",
-            "-vv",
+            "-vvv",
             "sync",
             env=app_site.env(WPSYNC_PASSWORD=WRONG),
         )
     )
-    runs.append(run(app_site, "doctor (application password)", "-vv", "doctor"))
+    runs.append(run(app_site, "doctor (application password)", "-vvv", "doctor"))
     # the site failing under the client: every fault the proxy has, then a lost answer
     with FaultProxy(wp.url) as proxy:
         faulty = site_at(tmp_path / "faulty", wp, proxy.url, timeout=1, max_attempts=2)
         faulty.write("f.md", "# F\n\nBody.\n")
         proxy.plan(None, [status(503), reset, status(500), status(429, retry_after=0)], repeat=True)
-        runs.append(run(faulty, "sync, site failing", "-vv", "sync"))
-        runs.append(run(faulty, "doctor, site failing", "-vv", "doctor"))
+        runs.append(run(faulty, "sync, site failing", "-vvv", "sync"))
+        runs.append(run(faulty, "doctor, site failing", "-vvv", "doctor"))
         proxy.clear()
-        runs.append(run(faulty, "sync through the proxy", "-vv", "sync", "--json"))
+        runs.append(run(faulty, "sync through the proxy", "-vvv", "sync", "--json"))
     init_dir = tmp_path / "init"
     init_dir.mkdir()
     init_site = Site(init_dir, wp)
@@ -145,7 +145,7 @@ def test_no_command_leaks_a_secret_at_the_highest_verbosity(
         run(
             init_site,
             "init",
-            "-vv",
+            "-vvv",
             "init",
             "--url",
             wp.url,
@@ -158,7 +158,7 @@ def test_no_command_leaks_a_secret_at_the_highest_verbosity(
     cache = site.root / ".wpsync" / "token.json"
     [token] = [t["token"] for t in json.loads(cache.read_text())["tokens"].values()]
     secrets = secrets_of(wp, token)
-    assert any("HTTP Request" in r.stderr for r in runs), "-vv logged no request"
+    assert any("HTTP Request" in r.stderr for r in runs), "-vvv logged no request"
     leaks = [
         (name, r.what, stream)
         for r in runs
@@ -360,7 +360,7 @@ def test_an_inline_password_works_but_warns(tmp_path: Path, wp: WordPressInstanc
     site = Site(root, wp)
     site.write("inline.md", "# Inline\n\nBody.\n")
     env = {k: v for k, v in site.env().items() if k != "WPSYNC_PASSWORD"}
-    done = site.cli("-vv", "sync", env=env)
+    done = site.cli("-vvv", "sync", env=env)
     assert done.returncode == 0, done.stderr
     assert "a password is written inline in site.password" in done.stderr
     assert "WPSYNC_PASSWORD" in done.stderr  # where to move it

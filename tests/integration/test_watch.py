@@ -4,7 +4,9 @@ and by rename, the way editors do it), new files, moves, deletions, a stop, an o
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 from bench.watch_latency import post_content, save_latencies
+from tests.ptykit import Terminal
 from tests.sitekit import Site, admin, all_posts, make_site
 from tests.watchkit import SAVES, WatchDaemon, created, deleted, post_id, updated
 from tests.wordpress import WordPressInstance, set_jwt, start, stop
@@ -63,7 +66,7 @@ def test_each_save_in_place_or_by_rename_updates_the_post_exactly_once(site: Sit
             assert f"Version {n} ({editor})" in post(site.wp, hello)["content"]["raw"], editor
         time.sleep(1.0)  # anything late would show up now
         assert daemon.count(updated("hello.md")) == len(SAVES)
-        assert daemon.count(r"wpsync\.triggers\.watch: (created|deleted)") == 1
+        assert daemon.count(r"INFO (created|deleted)") == 1
         assert daemon.count(r"ERROR|WARNING|Traceback") == 0, daemon.log()
     assert revisions(site.wp, hello) == before + len(SAVES)
     [only] = all_posts(site.wp)
@@ -89,9 +92,7 @@ def test_new_files_moves_new_subfolders_and_deletions_follow_the_folder(site: Si
         [gone] = daemon.wait_for(deleted("later/deeper/second.md"))
         assert post_id(gone) == second
         time.sleep(0.5)
-        assert daemon.count(r"wpsync\.triggers\.watch: (created|updated|deleted)") == 4, (
-            daemon.log()
-        )
+        assert daemon.count(r"INFO (created|updated|deleted)") == 4, daemon.log()
     assert [p["id"] for p in all_posts(site.wp)] == [first]  # "any" leaves the trash out
     assert post(site.wp, first)["status"] == "publish"
     assert post(site.wp, second)["status"] == "trash"
@@ -116,7 +117,7 @@ def test_sigterm_exits_0_within_seconds_and_an_unsent_change_is_sent_on_the_next
         SAVES["vim"](path, body(3))
         again.wait_for(updated("note.md"), count=2)
         code, seconds = again.signal(signal.SIGINT)
-        assert code == 0 and seconds < 3.0
+        assert code == 130 and seconds < 3.0  # Ctrl-C: the shell's 128 + SIGINT
     assert "Version 3" in post(site.wp, note)["content"]["raw"]
     assert "(polling," in again.log()
 
@@ -127,10 +128,10 @@ def test_wordpress_down_while_files_change_every_change_lands_once_when_it_is_ba
     for name in ("edited", "deleted", "moved", "twice"):
         site.write(f"{name}.md", f"# {name.title()}\n\nOriginal text of {name}.\n")
     with WatchDaemon(site) as daemon:
-        daemon.wait_for(r"wpsync\.triggers\.watch: created", count=4)
+        daemon.wait_for(r"INFO created", count=4)
         ids = {
             line.split(" created ")[1].split(".md ")[0]: post_id(line)
-            for line in daemon.lines(r"wpsync\.triggers\.watch: created")
+            for line in daemon.lines(r"INFO created")
         }
         revs = {name: revisions(site.wp, i) for name, i in ids.items()}
         stop(site.wp)
@@ -161,7 +162,7 @@ def test_wordpress_down_while_files_change_every_change_lands_once_when_it_is_ba
             deleted("deleted.md"),
         ):
             assert daemon.count(pattern) == 1, (pattern, log)
-        assert daemon.count(r"wpsync\.triggers\.watch: (created|updated|deleted)") == 4 + 5, log
+        assert daemon.count(r"INFO (created|updated|deleted)") == 4 + 5, log
         assert daemon.running
     posts = {p["id"]: p for p in all_posts(site.wp)}
     assert post(site.wp, ids["deleted"])["status"] == "trash"
@@ -291,8 +292,60 @@ def test_a_file_that_fails_is_logged_with_its_path_and_reason(site: Site) -> Non
     with WatchDaemon(site) as daemon:
         daemon.wait_for(created("good.md"))
         site.write("broken.md", "---\ntitle: [unclosed\n---\nBody.\n")
-        [line] = daemon.wait_for(r"ERROR wpsync\.triggers\.watch: failed broken\.md:\d+: ")
+        [line] = daemon.wait_for(r"ERROR failed broken\.md:\d+: ")
         assert "broken.md" in line
         site.write("broken.md", "---\ntitle: Fixed\n---\nBody.\n")
         daemon.wait_for(created("broken.md"))
         assert daemon.count(r"failed broken\.md") == 1, daemon.log()
+
+
+BROKEN = "---\ntitle: [unclosed\n---\nBody.\n"
+
+
+def test_under_journald_a_bad_save_is_one_error_line_with_its_priority_and_no_retry_loop(
+    site: Site,
+) -> None:
+    site.write("good.md", body("good"))
+    with WatchDaemon(site, journald=True).start(ready=r"^<6>watching ") as daemon:
+        daemon.wait_for(r"^<6>created good\.md \(post \d+")
+        site.write("broken.md", BROKEN)
+        [line] = daemon.wait_for(r"^<3>failed broken\.md:\d+: ")
+        assert "YAML" in line, line
+        time.sleep(2.0)  # many debounce periods: a failing file is not tried again by itself
+        assert daemon.count(r"failed broken\.md") == 1, daemon.log()
+        assert daemon.process is not None
+        os.kill(daemon.process.pid, signal.SIGHUP)  # a full reconcile, as every N minutes
+        daemon.wait_for(r"^<4>still failing: 1 file \(broken\.md:\d+: ")
+        assert daemon.count(r"failed broken\.md") == 2, daemon.log()  # once per reconcile
+        site.write("broken.md", "---\ntitle: Fixed\n---\nBody.\n")
+        daemon.wait_for(r"^<6>created broken\.md \(post \d+")
+        lines = daemon.log().splitlines()
+        assert lines and all(re.match(r"<[3467]>", line) for line in lines), lines
+        assert daemon.count(r"Traceback") == 0
+    assert any(p["slug"] == "broken" for p in all_posts(site.wp))
+
+
+def test_in_a_terminal_a_bad_save_is_one_line_naming_the_file_and_ctrl_c_exits_130(
+    site: Site,
+) -> None:
+    site.write("good.md", body("good"))
+    env = site.env()
+    env.pop("JOURNAL_STREAM", None)
+    term = Terminal(
+        [sys.executable, "-m", "wpsync", "--config", str(site.config), "watch"],
+        cwd=site.root,
+        env=env,
+    )
+    try:
+        term.wait_for(r" INFO created good\.md \(post \d+")
+        site.write("broken.md", BROKEN)
+        [line] = term.wait_for(r" ERROR failed broken\.md:\d+: invalid YAML")
+        assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR failed broken\.md:3: ", line), line
+        time.sleep(1.5)
+        assert len(term.lines(r"failed broken\.md")) == 1, term.text()
+        site.write("broken.md", "---\ntitle: Fixed\n---\nBody.\n")
+        term.wait_for(r" INFO created broken\.md \(post \d+")
+    finally:
+        code = term.stop(signal.SIGINT)
+    assert code == 130, term.text()
+    assert "Traceback" not in term.text() and "Aborted" not in term.text()

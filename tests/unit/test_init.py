@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import http.server
+import json
+import threading
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from keyring.backend import KeyringBackend
 
 from wpsync.cli.main import main
 from wpsync.config import load_config, schema
@@ -76,16 +81,115 @@ def test_without_a_terminal_the_flags_are_required(tmp_path: Path) -> None:
     assert not (tmp_path / "c.toml").exists()
 
 
-def test_at_a_terminal_it_asks_for_the_url_and_the_user(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+class _Index(http.server.BaseHTTPRequestHandler):
+    """A site's REST index as WordPress serves it (offering application passwords only:
+    the test WordPress has the JWT plugin, tests/integration/test_init_site.py)."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/wp-json/wp/v2/users"):
+            body: object = [{"slug": "editor"}]
+        else:
+            body = {
+                "name": "Stub blog",
+                "namespaces": ["oembed/1.0", "wp/v2"],
+                "authentication": {"application-passwords": {"endpoints": {}}},
+                "routes": {},
+            }
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site_index() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Index)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+def test_at_a_terminal_each_answer_is_checked_and_the_site_s_login_is_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_index: str
 ) -> None:
     monkeypatch.setattr("wpsync.cli.init._interactive", lambda: True)
+    monkeypatch.setattr("wpsync.keyring_password.keyring_available", lambda: False)
     runner = CliRunner()
     done = runner.invoke(
         main,
         ["--config", str(tmp_path / "c.toml"), "init", "--no-doctor"],
-        input="https://blog.example.com\neditor\n",
+        # an address where nothing answers first: said at once, and asked again
+        input=f"http://127.0.0.1:9\n{site_index}\neditor\n",
     )
     assert done.exit_code == 0, done.output
+    assert "✗ cannot connect to http://127.0.0.1:9" in done.output
+    assert "✓ WordPress (Stub blog); it offers application passwords" in done.output
+    assert "→ auth = 'application-password'" in done.output
+    assert "✓ editor is a user of the site" in done.output
+    assert "export WPSYNC_PASSWORD=" in done.output
     config = load_config(tmp_path / "c.toml", env={})
-    assert (config.site.url, config.site.username) == ("https://blog.example.com", "editor")
+    assert (config.site.url, config.site.username) == (site_index, "editor")
+    assert config.site.auth == "application-password" and not config.site.password_keyring
+
+
+def test_an_existing_config_is_refused_before_any_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wpsync.cli.init._interactive", lambda: True)
+    (tmp_path / "c.toml").write_text("# mine\n")
+    done = CliRunner().invoke(main, ["--config", str(tmp_path / "c.toml"), "init"], input="")
+    assert done.exit_code == 2 and "already exists; not overwritten" in done.output
+    assert "address" not in done.output and (tmp_path / "c.toml").read_text() == "# mine\n"
+
+
+def test_the_password_can_go_to_the_keyring_and_is_read_from_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_index: str
+) -> None:
+    import keyring
+
+    from wpsync.config import password_source, resolve_password
+
+    backend = MemoryKeyring()
+    before = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        monkeypatch.setattr("wpsync.cli.init._interactive", lambda: True)
+        done = CliRunner().invoke(
+            main,
+            ["--config", str(tmp_path / "c.toml"), "init", "--no-doctor"],
+            input=f"{site_index}\neditor\ny\ns3cret-app-pass\n",
+        )
+        assert done.exit_code == 0, done.output
+        assert "s3cret-app-pass" not in done.output
+        assert backend.store == {(f"wpsync {site_index}", "editor"): "s3cret-app-pass"}
+        config = load_config(tmp_path / "c.toml", env={})
+        assert config.site.password_keyring
+        assert "password_keyring = true" in (tmp_path / "c.toml").read_text()
+        assert password_source(config.site, env={}) == "keyring"
+        assert resolve_password(config.site, env={}).reveal() == "s3cret-app-pass"
+        backend.store.clear()
+        with pytest.raises(ConfigError, match="no password in the system keyring"):
+            resolve_password(config.site, env={})
+    finally:
+        keyring.set_keyring(before)

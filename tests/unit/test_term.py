@@ -1,10 +1,17 @@
-"""Colour only on a terminal and never with NO_COLOR; the progress bar only for a person."""
+"""Colour only on a terminal and never with NO_COLOR (--color decides when given); the
+progress display only for a person, rich imported only for a run with work."""
 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import threading
+import time
 
-from wpsync.cli.terminal import CLEAR_LINE, Progress, colour_enabled, paint, progress_enabled
+from wpsync.cli.terminal import Progress, colour_enabled, paint, progress_enabled
+from wpsync.engine.plan import Create, Keep
+from wpsync.engine.report import Phase
 
 
 class Tty(io.StringIO):
@@ -18,6 +25,12 @@ def test_colour_needs_a_terminal_and_no_no_color() -> None:
     assert not colour_enabled(Tty(), env={"TERM": "dumb"})
     assert not colour_enabled(io.StringIO(), env={})
     assert paint("x", "red", False) == "x" and paint("x", "red", True) == "\x1b[31mx\x1b[0m"
+
+
+def test_color_always_and_never_override_the_terminal_and_no_color() -> None:
+    assert colour_enabled(io.StringIO(), env={"NO_COLOR": "1"}, choice="always")
+    assert not colour_enabled(Tty(), env={}, choice="never")
+    assert colour_enabled(Tty(), env={}, choice="auto")
 
 
 def test_no_progress_in_ci_hooks_pipes_quiet_or_json() -> None:
@@ -34,38 +47,67 @@ def test_no_progress_in_ci_hooks_pipes_quiet_or_json() -> None:
     assert not progress_enabled(Tty(), as_json=True, env={})
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+def _keep() -> Keep:
+    return Keep.__new__(Keep)  # only its type matters to the display
 
 
-def test_a_quick_run_draws_nothing_a_long_one_draws_and_clears() -> None:
-    clock, out = Clock(), Tty()
-    bar = Progress(out, delay=0.5, clock=clock)
-    bar.on_plan([1, 2, 3, 4])
-    bar.advance("a.md")
-    assert out.getvalue() == ""  # before the delay
-    clock.now = 1.0
-    bar.advance("b.md")
-    assert "2/4" in out.getvalue() and "b.md" in out.getvalue()
-    printed: list[str] = []
-    on_result = bar.wrap(lambda r: printed.append(r))
-    clock.now = 2.0
-    on_result("c.md")
-    assert printed == ["c.md"] and bar.done == 3
+def test_begin_says_planning_at_once_and_a_no_op_run_erases_it_without_rich() -> None:
+    code = """
+import io, sys
+from wpsync.cli.terminal import Progress
+class Tty(io.StringIO):
+    def isatty(self): return True
+out = Tty()
+bar = Progress(out, colour=False).begin()
+assert "planning" in out.getvalue(), out.getvalue()
+bar.on_plan([])
+bar.finish()
+assert out.getvalue().endswith("\\r\\x1b[K"), repr(out.getvalue())
+assert "rich" not in sys.modules, "rich imported on a run with nothing to do"
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_plan_of_only_unchanged_files_draws_nothing() -> None:
+    out = Tty()
+    bar = Progress(out, colour=False)
+    bar.on_plan([_keep(), _keep()])
+    bar.wrap(None)(object())
     bar.finish()
-    assert out.getvalue().endswith(CLEAR_LINE)
+    assert out.getvalue() == "" and not bar.drawn and bar.done == 1
 
 
-def test_a_disabled_bar_writes_nothing_but_still_calls_through() -> None:
-    clock, out = Clock(), Tty()
-    bar = Progress(out, enabled=False, clock=clock)
-    seen: list[str] = []
-    clock.now = 10
-    bar.on_plan([1])
+def test_the_spinner_names_the_step_and_stops_its_thread_for_a_step_that_forks() -> None:
+    out = Tty()
+    bar = Progress(out, colour=False)
+    before = threading.active_count()
+    with bar:
+        bar.on_phase(Phase("waiting for the lock held by pid 4242…", waiting=True))
+        assert "waiting for the lock held by pid 4242" in out.getvalue()
+        assert threading.active_count() == before + 1  # the spinner turns
+        bar.on_phase(Phase("reading 300 files…", forks=True))
+        assert "reading 300 files" in out.getvalue()
+        assert threading.active_count() == before  # the read pool may fork
+        bar.on_plan([Create.__new__(Create), _keep()])
+        time.sleep(0.25)
+        assert "0/2" in out.getvalue() and "ETA" in out.getvalue()
+        bar.advance("a.md")
+        bar._redraw()
+        assert "1/2" in out.getvalue() and "a.md" in out.getvalue()
+    assert threading.active_count() == before
+
+
+def test_without_a_display_only_a_lock_wait_is_said_in_a_plain_line() -> None:
+    out = io.StringIO()
+    bar = Progress(out, enabled=False).begin()
+    bar.on_phase(Phase("reading 3 files…", forks=True))
+    bar.on_phase(Phase("waiting for the lock held by pid 7…", waiting=True))
+    bar.on_plan([Create.__new__(Create)])
+    seen: list[object] = []
     bar.wrap(seen.append)("x")
     bar.finish()
-    assert seen == ["x"] and out.getvalue() == ""
+    assert out.getvalue() == "waiting for the lock held by pid 7…\n" and seen == ["x"]
+    quiet = io.StringIO()
+    Progress(quiet, enabled=False, quiet=True).on_phase(Phase("waiting…", waiting=True))
+    assert quiet.getvalue() == ""

@@ -310,7 +310,7 @@ def run_pull(
     elif not root.is_dir():
         logger.info("content folder %s does not exist yet", root)
     lock = FolderLock(config.state.path)
-    lock.acquire(lock_timeout, on_wait="waiting for another wpsync process to finish…")
+    lock.acquire(lock_timeout)
     try:
         with StateStore.open(config.state.path, config.site.url) as state:
             run_client = RunClient(config, factory=client_factory or open_client, lent=client)

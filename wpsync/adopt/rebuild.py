@@ -142,7 +142,7 @@ def rebuild_state(
     from wpsync.wordpress.connect import RunClient, open_client
 
     lock = FolderLock(config.state.path)
-    lock.acquire(lock_timeout, on_wait="waiting for another wpsync process to finish…")
+    lock.acquire(lock_timeout)
     try:
         run_client = RunClient(config, factory=client_factory or open_client, lent=client)
         return _Rebuild(config, run_client, dry_run).run()

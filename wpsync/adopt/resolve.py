@@ -97,7 +97,7 @@ def run_resolve(
     from wpsync.wordpress.connect import RunClient, open_client
 
     lock = FolderLock(config.state.path)
-    lock.acquire(lock_timeout, on_wait="waiting for another wpsync process to finish…")
+    lock.acquire(lock_timeout, on_wait=lambda message: logger.warning("%s", message))
     results: list[Resolved] = []
     try:
         with StateStore.open(config.state.path, config.site.url) as state:

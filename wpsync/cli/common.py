@@ -1,8 +1,9 @@
 """What the commands share: the global options they receive (:class:`Globals`), config
 loading (:func:`load`), the error exit (:func:`fail`) and the options several commands take.
 
-Exit codes: 0 everything synced · 1 some files failed or conflicted (the rest synced), or
-a safety check refused · 2 configuration, authentication or state error.
+Exit codes: 0 everything synced · 1 some files failed or conflicted (the rest synced), a
+path that does not exist, or a safety check refused · 2 configuration, authentication or
+state error · 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from wpsync.config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
+CONFIG_NAME = "config.toml"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,35 @@ class Globals:
     #: plain output for a CI log (``--ci`` or a CI environment): no colour, no progress
     #: bar, one line per file, always a summary
     ci: bool = False
+    color: str = "auto"
+    #: the configuration was looked for (no --config, no WPSYNC_CONFIG)
+    config_searched: bool = False
+
+
+def find_config(start: Path) -> Path:
+    """``config.toml`` in ``start`` or the nearest folder above it that has one (as git
+    finds ``.git``: run from ``content/``, wpsync finds ``../config.toml``); none
+    anywhere: ``config.toml`` in ``start``, for the error to name.  Above ``start``, only
+    a file with a ``[site]`` table counts."""
+    if (start / CONFIG_NAME).is_file():
+        return Path(CONFIG_NAME)
+    for folder in start.parents:
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file() and _is_ours(candidate):
+            return candidate
+    return Path(CONFIG_NAME)
+
+
+def _is_ours(path: Path) -> bool:
+    """A ``config.toml`` met on the way up is wpsync's only when it has a ``[site]`` table:
+    Hugo's is named ``config.toml`` too."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(raw.get("site"), dict)
 
 
 def fail(exc: WpsyncError, as_json: bool = False) -> NoReturn:

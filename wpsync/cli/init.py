@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from wpsync.cli.common import Globals, fail, load
+from wpsync.cli.common import CONFIG_NAME, Globals, fail, load
 from wpsync.errors import ConfigError, WpsyncError
+
+if TYPE_CHECKING:
+    from wpsync.wordpress.doctor.sniff import SiteFacts
 
 
 def _interactive() -> bool:
@@ -18,15 +24,101 @@ def _interactive() -> bool:
         return False
 
 
+def _target(g: Globals, force: bool) -> Path:
+    """The file to write: --config's, else config.toml here -- refused, before any
+    question, when it exists (without --force) or when one above already covers this
+    folder."""
+    if not g.config_searched:
+        target = g.config_path
+    else:
+        target = Path(CONFIG_NAME)
+        if g.config_path != target and not force:
+            raise ConfigError(
+                f"{g.config_path} already configures this folder",
+                hint="run wpsync here as it is (it finds that file), or "
+                "`wpsync init --force` to start a separate project in this folder",
+            )
+    if target.exists() and not force:
+        raise ConfigError(
+            f"{target} already exists; not overwritten",
+            hint="`wpsync doctor` checks it; `wpsync init --force` replaces it",
+        )
+    return target
+
+
+def _ask_url() -> tuple[str, SiteFacts]:
+    """The site's address, asked until it is a reachable WordPress."""
+    from wpsync.cli.terminal import shown
+    from wpsync.wordpress.doctor.sniff import normalise_url, sniff_site
+
+    while True:
+        url = normalise_url(click.prompt("WordPress site address (e.g. https://blog.example.com)"))
+        try:
+            facts = sniff_site(url)
+        except ConfigError as exc:
+            click.echo(f"  ✗ {shown(exc)}" + (f" ({shown(exc.hint)})" if exc.hint else ""))
+            continue
+        click.echo(
+            f"  ✓ WordPress{f' ({shown(facts.name)})' if facts.name else ''}; "
+            f"it offers {facts.offered}"
+        )
+        return url, facts
+
+
+def _ask_username(facts: SiteFacts | None) -> str:
+    from wpsync.cli.terminal import shown
+    from wpsync.wordpress.doctor.sniff import user_listed
+
+    while True:
+        username = str(click.prompt("WordPress user to publish as")).strip()
+        if not username:
+            continue
+        if facts is not None:
+            listed = user_listed(facts, username)
+            if listed:
+                click.echo(f"  ✓ {shown(username)} is a user of the site")
+            elif listed is False:
+                click.echo(
+                    f"  · {shown(username)} is not among the site's public authors (normal "
+                    "for a user without published posts); doctor checks the login"
+                )
+        return username
+
+
+def _password_step(url: str, username: str, auth: str) -> bool:
+    """Where the password will come from: the system keyring when the optional extra is
+    installed and the user wants it (True), else the line to export."""
+    from wpsync.keyring_password import keyring_available, keyring_service, store_in_keyring
+
+    kind = "application password" if auth == "application-password" else "password"
+    if keyring_available() and click.confirm(
+        f"Store the {kind} in the system keyring?", default=True
+    ):
+        secret = click.prompt(f"The {kind} of {username}", hide_input=True)
+        store_in_keyring(url, username, secret)
+        click.echo(f"  ✓ stored in the keyring ({keyring_service(url)}, {username})")
+        return True
+    click.echo(
+        f"  The {kind} is not stored in config.toml; before `wpsync doctor`:\n"
+        "    export WPSYNC_PASSWORD='…'"
+        + (
+            "\n  (or install wpsync[keyring] to keep it in the system keyring)"
+            if not keyring_available()
+            else ""
+        )
+    )
+    return False
+
+
 @click.command()
 @click.option("--url", help="The site's address, e.g. https://blog.example.com.")
 @click.option("--username", help="The WordPress user wpsync logs in as.")
 @click.option(
     "--auth",
     type=click.Choice(["jwt", "application-password"]),
-    default="jwt",
-    show_default=True,
-    help="JWT plugin or core application password.",
+    default=None,
+    help="JWT plugin or core application password. Default: what the site offers "
+    "(asked at a terminal), else jwt.",
 )
 @click.option("--content-dir", default="content", show_default=True, help="The Markdown folder.")
 @click.option("--force", is_flag=True, help="Replace an existing configuration file.")
@@ -37,7 +129,7 @@ def init(
     g: Globals,
     url: str | None,
     username: str | None,
-    auth: str,
+    auth: str | None,
     content_dir: str,
     force: bool,
     no_doctor: bool,
@@ -45,11 +137,15 @@ def init(
 ) -> None:
     """Write a commented config.toml, keep .wpsync/ out of git, then run doctor.
 
-    Asks for the URL and the user when run at a terminal without --url/--username.
-    Never writes a password: export it as WPSYNC_PASSWORD (or set site.password_command)
-    before `wpsync doctor` and `wpsync sync`.  An existing config.toml is left alone
-    unless --force.  Also creates the content folder and adds the state folder to the
-    .gitignore next to the config file.
+    Asks for the URL and the user when run at a terminal without --url/--username, and
+    checks each answer as it is given: the address must be a reachable WordPress, whose
+    logins pick --auth (the JWT plugin if it has one, else application passwords).
+    Never writes a password: at a terminal it offers to keep it in the system keyring
+    (with wpsync[keyring] installed), else export it as WPSYNC_PASSWORD (or set
+    site.password_command) before `wpsync doctor` and `wpsync sync`.  An existing
+    config.toml -- here, or one above that already covers this folder -- is left alone
+    unless --force, and said before any question.  Also creates the content folder and
+    adds the state folder to the .gitignore next to the config file.
 
     \b
     Example:
@@ -64,22 +160,37 @@ def init(
 
     out: dict[str, object] = {}
     try:
-        if (url is None or username is None) and not _interactive():
+        target = _target(g, force)
+        g = dataclasses.replace(g, config_path=target, config_searched=False)
+        asking = url is None or username is None
+        if asking and not _interactive():
             raise ConfigError(
                 "no terminal to ask at: give --url and --username",
                 hint="wpsync init --url https://blog.example.com --username editor",
             )
+        facts = None
         if url is None:
-            url = click.prompt("WordPress site address (e.g. https://blog.example.com)")
+            url, facts = _ask_url()
+            if auth is None and facts.preferred_auth is not None:
+                auth = facts.preferred_auth
+                click.echo(f"  → auth = {auth!r}")
+            elif auth is None:
+                click.echo(
+                    "  ! neither the JWT plugin nor application passwords are available yet; "
+                    "doctor says how to set one up"
+                )
         if username is None:
-            username = click.prompt("WordPress user to publish as")
+            username = _ask_username(facts)
+        auth = auth or "jwt"
+        in_keyring = asking and _password_step(str(url), str(username), auth)
         result, _ = run_init(
-            g.config_path,
+            target,
             url=str(url),
             username=str(username),
             auth=auth,
             content_dir=content_dir,
             force=force,
+            password_keyring=in_keyring,
         )
         out["init"] = result.to_json()
         if not as_json and g.verbosity >= 0:

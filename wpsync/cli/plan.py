@@ -31,9 +31,11 @@ def render_plan(plan: FilePlan, *, colour: bool, diff: bool) -> list[str]:
     from wpsync.cli.terminal import paint, shown
 
     ident = f" #{plan.post_id}" if plan.post_id else ""
+    # A document error already starts with "path:line:"; don't say the path twice.
+    said = plan.reason.startswith(f"{plan.path}:") and not ident
+    where = "" if said else f"{shown(plan.path)}{ident}: "
     lines = [
-        f"{paint(f'{plan.action:<9}', COLOURS[plan.action], colour)} "
-        f"{shown(plan.path)}{ident}: {shown(plan.reason)}"
+        f"{paint(f'{plan.action:<9}', COLOURS[plan.action], colour)} {where}{shown(plan.reason)}"
     ]
     if not diff:
         return lines
@@ -121,6 +123,7 @@ def plan(
             diff=show_diff,
             lock_timeout=lock_timeout,
             offline=offline,
+            strict_paths=True,
         )
     except WpsyncError as exc:
         _refused(exc, as_json)

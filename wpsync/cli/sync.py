@@ -35,6 +35,8 @@ def _print_result(result: FileResult, verbosity: int, ci: bool = False) -> None:
         # A document error already starts with "path:line:"; don't say the path twice.
         where = "" if error.startswith(f"{result.path}:") else f"{path}: "
         click.echo(f"failed    {where}{shown(error)}", err=True)
+        if result.hint:
+            click.echo(f"          hint: {shown(result.hint)}", err=True)
     elif action == "conflict":
         ident = f" #{result.id}" if result.id else ""
         if ci:  # one line per file in a CI log
@@ -55,15 +57,17 @@ def _print_result(result: FileResult, verbosity: int, ci: bool = False) -> None:
 
 
 def _summary(report: SyncReport) -> str:
+    from wpsync.words import plural
+
     data = report.to_json()
     parts = [
-        f"{data[k]} {label}"
+        f"{data[k]} {label}" if label != "conflict" else plural(data[k], label)
         for k, label in (
             ("created", "created"),
             ("updated", "updated"),
             ("deleted", "deleted"),
             ("unchanged", "unchanged"),
-            ("conflicts", "conflicts"),
+            ("conflicts", "conflict"),
             ("failed", "failed"),
         )
         if data[k]
@@ -125,6 +129,10 @@ def sync(
       wpsync --ci sync                  # plain output for a CI log
     """
     from wpsync.cli.terminal import progress_bar
+
+    bar = progress_bar(
+        quiet=g.verbosity < 0, as_json=as_json, ci=g.ci
+    ).begin()  # before the imports
     from wpsync.engine.executor import SyncRequest, run_sync
     from wpsync.engine.report import SyncReport
 
@@ -151,13 +159,23 @@ def sync(
             offline=offline,
             lock_timeout=lock_timeout,
             renames=renames,
+            strict_paths=changed is None,  # a mistyped PATH fails; a hook's deleted one not
         )
         printer = None if as_json else (lambda r: _print_result(r, g.verbosity, g.ci))
-        with progress_bar(quiet=g.verbosity < 0, as_json=as_json, ci=g.ci) as bar:
-            report = run_sync(config, request, on_result=bar.wrap(printer), on_plan=bar.on_plan)
+        with bar:
+            report = run_sync(
+                config,
+                request,
+                on_result=bar.wrap(printer),
+                on_plan=bar.on_plan,
+                on_phase=bar.on_phase,
+            )
     except WpsyncError as exc:
+        bar.finish()
         _refused(exc, as_json)
         fail(exc, as_json)
+    finally:
+        bar.finish()  # idempotent: the line is erased whatever ends the run
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=None))
     elif g.verbosity >= 0 and (

@@ -49,8 +49,9 @@ def watch(g: Globals, poll: bool | None) -> None:
     from wpsync.logsetup import configure
     from wpsync.triggers.watch import WatchOptions, serve
 
-    # A service logs its events: INFO by default (-q: errors only, -v: every module).
-    configure(g.verbosity if g.verbosity != 0 else 1)
+    # A service logs its events: INFO by default (-q: errors only, -v: every module);
+    # under systemd each line carries its priority for the journal.
+    configure(g.verbosity if g.verbosity != 0 else 1, daemon=True)
     if g.verbosity <= 0:
         for name in _CHATTY:
             logging.getLogger(name).setLevel(logging.WARNING)

@@ -49,7 +49,7 @@ from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.remote import Findings
 from wpsync.engine.remotecheck import RemoteCheck
-from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
+from wpsync.engine.report import FileAction, FileResult, Phase, SyncReport, planned_result
 from wpsync.engine.resolver import Resolver, refused_images
 from wpsync.errors import (
     AuthError,
@@ -91,6 +91,8 @@ class SyncRequest:
     lock_timeout: float | None = 600.0
     renames: tuple[tuple[Path, Path], ...] = ()
     cancel: threading.Event | None = field(default=None, compare=False)
+    #: a path neither there nor synced fails (the CLI's PATHS; not a hook's deleted file)
+    strict_paths: bool = False
 
 
 # ---------------------------------------------------------------- entry point
@@ -105,10 +107,12 @@ def run_sync(
     on_plan: Callable[[Sequence[Action]], None] | None = None,
     keep: KeptStore | None = None,
     client: WordPressClient | None = None,
+    on_phase: Callable[[Phase], None] | None = None,
 ) -> SyncReport:
     """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
     actions before any is carried out (one result follows per action: a progress total);
-    ``on_result`` sees each file's outcome as it happens.  ``keep``: a long-lived
+    ``on_result`` each file's outcome as it happens, ``on_phase`` the steps before it
+    (the lock, reading, planning).  ``keep``: a long-lived
     process's state store, kept open between runs (else the state is opened and closed).
 
     Who owns the WordPress client: with ``client`` the caller lends one (a long-lived
@@ -122,14 +126,15 @@ def run_sync(
         )
     run_client = RunClient(config, factory=client_factory, lent=client)
     lock = FolderLock(config.state.path)
-    lock.acquire(request.lock_timeout, on_wait="waiting for another wpsync process to finish…")
+    phase = on_phase or (lambda _: None)
+    lock.acquire(request.lock_timeout, on_wait=lambda what: phase(Phase(what, waiting=True)))
     try:
         if keep is None:
             with StateStore.open(config.state.path, config.site.url) as state:
-                return _execute(config, request, state, run_client, on_result, on_plan)
+                return _execute(config, request, state, run_client, on_result, on_plan, phase)
         try:
             state = keep.get(config.state.path, config.site.url)
-            return _execute(config, request, state, run_client, on_result, on_plan)
+            return _execute(config, request, state, run_client, on_result, on_plan, phase)
         except BaseException:
             keep.drop()  # the next run reads the file afresh
             raise
@@ -144,9 +149,10 @@ def _execute(
     client: RunClient,
     on_result: Callable[[FileResult], None] | None,
     on_plan: Callable[[Sequence[Action]], None] | None,
+    on_phase: Callable[[Phase], None],
 ) -> SyncReport:
     try:
-        return _Run(config, request, state, client, on_result, on_plan).execute()
+        return _Run(config, request, state, client, on_result, on_plan, on_phase).execute()
     finally:
         client.close()  # if the run opened it
 
@@ -164,6 +170,7 @@ class _Run:
         client: RunClient,
         on_result: Callable[[FileResult], None] | None,
         on_plan: Callable[[Sequence[Action]], None] | None = None,
+        on_phase: Callable[[Phase], None] = lambda _: None,
     ) -> None:
         self.config = config
         self.request = request
@@ -181,7 +188,7 @@ class _Run:
         self._rights_asked = False
         #: the user ID of each front-matter author name (None: left to WordPress)
         self.authors: Mapping[str, int | None] = {}
-        self.reader = Reader(config.content, warn=self.warnings.append)
+        self.reader = Reader(config.content, warn=self.warnings.append, on_phase=on_phase)
         self.references = References(
             config.content.dir,
             state,
@@ -264,6 +271,8 @@ class _Run:
         all_entries = self.state.entries()
         scope = self.reader.scope(self.request.paths)
         broken = scope.broken
+        if self.request.strict_paths:
+            broken += scope.mistyped(all_entries)
         full = self.request.paths is None
         entries = (
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
@@ -406,7 +415,7 @@ class _Run:
         for action in actions:
             match action:
                 case Fail(rel=rel, error=error):
-                    self._report(FileResult(rel, "failed", error=str(error)))
+                    self._report(FileResult(rel, "failed", error=str(error), hint=error.hint))
                 case Conflict(rel=rel, reason=reason, entry=entry, remote=remote):
                     post_id = entry.post_id if entry else (remote.id if remote else None)
                     detail = self._describe_conflict(entry) if remote is not None else None
@@ -576,7 +585,9 @@ class _Run:
         # daemon's log line): here only for -vv.
         logger.debug("%s: %s%s", rel, prefix, message)
         transient = isinstance(exc, TransportError)
-        self._report(FileResult(rel, "failed", error=prefix + message, transient=transient))
+        self._report(
+            FileResult(rel, "failed", error=prefix + message, transient=transient, hint=exc.hint)
+        )
 
     def _describe_conflict(self, entry: Entry | None) -> str | None:
         """What was changed in WordPress since our push (one GET), if it can be told."""

@@ -397,8 +397,10 @@ def run_plan(
     client_factory: ClientFactory | None = None,
     client: WordPressClient | None = None,
     offline: bool = False,
+    strict_paths: bool = False,
 ) -> PlanReport:
-    """Plan a sync of ``paths`` (all files when None) without changing anything.
+    """Plan a sync of ``paths`` (all files when None) without changing anything
+    (``strict_paths``: as :class:`~wpsync.engine.executor.SyncRequest`'s).
 
     Who owns the WordPress client, as for :func:`~wpsync.engine.executor.run_sync`: with
     ``client`` the caller lends one and closes it itself (the report counts the requests
@@ -412,7 +414,13 @@ def run_plan(
     actions: list[Action] = []
     report = run_sync(
         config,
-        SyncRequest(paths=paths, dry_run=True, lock_timeout=lock_timeout, offline=offline),
+        SyncRequest(
+            paths=paths,
+            dry_run=True,
+            lock_timeout=lock_timeout,
+            offline=offline,
+            strict_paths=strict_paths,
+        ),
         client_factory=factory,
         on_plan=actions.extend,
         client=client,

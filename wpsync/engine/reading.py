@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from wpsync.engine.paths import content_rel, rel_of
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.references import References, configured_engine
+from wpsync.engine.report import Phase
 from wpsync.errors import DocumentError
+from wpsync.words import plural
 
 if TYPE_CHECKING:
     from wpsync.config import Config, ContentConfig
@@ -44,6 +46,16 @@ class Scope:
     rels: frozenset[str]
     #: Markdown files and folders that are not content, and why (``plan --show-skipped``)
     skipped: tuple[Skipped, ...] = ()
+    #: given paths that do not exist (a known one is a deletion; else a mistyped name)
+    missing: frozenset[str] = frozenset()
+
+    def mistyped(self, known: Container[str]) -> tuple[Broken, ...]:
+        """The given paths that neither exist nor were synced: "no such file"."""
+        return tuple(
+            Broken(rel, DocumentError(rel, "no such file"))
+            for rel in sorted(self.missing)
+            if rel not in known
+        )
 
 
 def read_settings(content: ContentConfig) -> ReadSettings:
@@ -118,11 +130,16 @@ class Reader:
     passed to ``warn``."""
 
     def __init__(
-        self, content: ContentConfig, *, warn: Callable[[str], None] = lambda _: None
+        self,
+        content: ContentConfig,
+        *,
+        warn: Callable[[str], None] = lambda _: None,
+        on_phase: Callable[[Phase], None] | None = None,
     ) -> None:
         self._content = content
         self._warn = warn
         self._rules: ContentRules | None = None
+        self._on_phase = on_phase  # told "reading N files…", then "planning…"
         self._settings: ReadSettings | None = None
 
     @property
@@ -163,6 +180,7 @@ class Reader:
         files = []
         scope: set[str] = set()
         skipped: list[Skipped] = []
+        missing: set[str] = set()
         for raw in paths:
             rel = content_rel(raw, root)
             if rel is None:
@@ -171,6 +189,8 @@ class Reader:
                 )
                 continue
             if not is_markdown(rel):
+                if not (root / rel).exists():
+                    missing.add(rel)
                 continue
             scope.add(rel)  # in scope even when not content: its post follows the rules
             why = self.rules.reason(rel)
@@ -180,12 +200,15 @@ class Reader:
             try:
                 st = (root / rel).stat()
             except FileNotFoundError:
+                missing.add(rel)
                 continue  # gone: a deletion if we know it
             except OSError as exc:
                 broken.append(Broken(rel, DocumentError(rel, f"cannot read: {exc.strerror}")))
                 continue
             files.append((rel, Stat(st.st_size, st.st_mtime_ns)))
-        return Scope(tuple(files), tuple(broken), frozenset(scope), tuple(skipped))
+        return Scope(
+            tuple(files), tuple(broken), frozenset(scope), tuple(skipped), frozenset(missing)
+        )
 
     def read(
         self, files: Iterable[tuple[str, Stat]], entries: Mapping[str, Entry]
@@ -206,9 +229,13 @@ class Reader:
             # to read; many files are read on every core (readpool.py).
             from wpsync.engine.readpool import ReadTask, load_all
 
+            if self._on_phase is not None:
+                self._on_phase(Phase(f"reading {plural(len(stale), 'file')}…", forks=True))
             tasks = [ReadTask(rel, stat, e.source_hash if e else None) for _, rel, stat, e in stale]
             for (index, *_), item in zip(stale, load_all(self.settings, tasks), strict=True):
                 items[index] = self._noted(item)
+            if self._on_phase is not None:
+                self._on_phase(Phase("planning…"))
         return [item for item in items if item is not None]
 
     def read_one(self, rel: str, stat: Stat) -> LocalItem:

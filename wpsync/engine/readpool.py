@@ -194,10 +194,14 @@ def _worker_started() -> None:
     for fd in held_lock_fds():
         with contextlib.suppress(OSError):
             os.close(fd)  # the parent's lock stays: it holds its own descriptor
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent stops the run, cleanly; a
+    # worker is not to print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1

@@ -21,6 +21,20 @@ FileAction = Literal["created", "updated", "unchanged", "deleted", "conflict", "
 
 
 @dataclass(frozen=True)
+class Phase:
+    """A step of a run before its files' outcomes, in words, for a display to show
+    ("reading 300 files…", "waiting for the lock held by pid 4242…")."""
+
+    what: str
+    #: the run is held up by something outside it (another process's lock): worth a
+    #: line even where no display is drawn
+    waiting: bool = False
+    #: this step may fork worker processes (readpool.py): a display must not run a thread
+    #: of its own meanwhile (it would make the step read in this process, more slowly)
+    forks: bool = False
+
+
+@dataclass(frozen=True)
 class FileResult:
     path: str
     action: FileAction
@@ -31,6 +45,8 @@ class FileResult:
     #: failed for want of an answer from WordPress (down, slow, or we were stopping):
     #: worth sending again later, unlike a refused request or a broken file
     transient: bool = False
+    #: what to do about a failure, when known ("fix the YAML…", "add the image…")
+    hint: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -43,6 +59,8 @@ class FileResult:
             out["detail"] = self.detail
         if self.link:
             out["link"] = self.link
+        if self.hint:
+            out["hint"] = self.hint
         return out
 
 
@@ -99,5 +117,5 @@ def planned_result(action: Action) -> FileResult:
             post_id = entry.post_id if entry else (remote.id if remote else None)
             return FileResult(rel, "conflict", post_id, error=reason)
         case Fail(rel=rel, error=error):
-            return FileResult(rel, "failed", error=str(error))
+            return FileResult(rel, "failed", error=str(error), hint=error.hint)
     raise AssertionError(action)

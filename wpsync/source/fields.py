@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from wpsync.model import JSONValue, MediaRef
 from wpsync.source.render import is_local_ref
 from wpsync.source.slugs import explicit_slug
+from wpsync.words import article
 
 __all__ = [
     "ALIASES",
@@ -112,7 +113,7 @@ def _describe(value: object) -> str:
         return f"the date/time {value.isoformat()}"
     if value is None:
         return "nothing"
-    return f"a {type(value).__name__}"
+    return article(type(value).__name__)
 
 
 def _text(value: object, what: str = "text") -> str:

@@ -21,6 +21,7 @@ from yaml.constructor import SafeConstructor
 
 from wpsync.errors import DocumentError
 from wpsync.model import JSONValue
+from wpsync.words import article
 
 __all__ = ["FrontMatterFormat", "split_front_matter"]
 
@@ -209,7 +210,7 @@ def _kind_of(value: object) -> str:
         return "a number"
     if isinstance(value, date | datetime):
         return "a date"
-    return f"a {type(value).__name__}"
+    return article(type(value).__name__)
 
 
 def _key_lines(

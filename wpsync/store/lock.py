@@ -16,6 +16,7 @@ import logging
 import os
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -69,6 +70,20 @@ def open_plain_file(path: Path) -> int:
     return fd
 
 
+def holder_pid(fd: int) -> int | None:
+    """The PID the holder of the lock wrote in it (None: not known, or not yet written)."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def waiting_message(pid: int | None) -> str:
+    who = f"the lock held by pid {pid}" if pid else "the lock held by another wpsync process"
+    return f"waiting for {who}…"
+
+
 class FolderLock:
     """An exclusive ``flock`` shared by every wpsync process using one state folder."""
 
@@ -76,7 +91,12 @@ class FolderLock:
         self.path = state_dir / LOCK_FILE
         self._fd: int | None = None
 
-    def acquire(self, timeout: float | None = 600.0, on_wait: str | None = None) -> None:
+    def acquire(
+        self, timeout: float | None = 600.0, on_wait: Callable[[str], None] | None = None
+    ) -> None:
+        """Take the lock, waiting up to ``timeout`` seconds (None: for ever).  While it
+        waits, ``on_wait`` is told once, in words, who holds it ("waiting for the lock
+        held by pid 4242…"); the same line is logged at INFO."""
         make_private_dir(self.path.parent)
         fd = open_plain_file(self.path)
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -86,9 +106,12 @@ class FolderLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if not told and on_wait:
-                    logger.info("%s", on_wait)
+                if not told:
                     told = True
+                    message = waiting_message(holder_pid(fd))
+                    logger.info("%s", message)
+                    if on_wait is not None:
+                        on_wait(message)
                 if deadline is not None and time.monotonic() >= deadline:
                     os.close(fd)
                     raise LockTimeout(

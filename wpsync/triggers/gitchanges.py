@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from wpsync.errors import ConfigError
 from wpsync.source.content import is_ignored_name, is_markdown
+from wpsync.words import plural
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def _new_branch(top: Path, tip: str) -> tuple[str, list[str]]:
         return f"{tip} (already on a remote)", []
     parent = run_git(top, "rev-parse", "-q", "--verify", f"{fresh[0]}^", check=False).strip()
     base = parent or _empty_tree(top)
-    return f"{tip} (new branch, {len(fresh)} commit(s))", [base, commit]
+    return f"{tip} (new branch, {plural(len(fresh), 'commit')})", [base, commit]
 
 
 def _commit(top: Path, rev: str) -> str:

@@ -67,6 +67,7 @@ from wpsync.triggers.events import INOTIFY_MOVE_GROUPING, EventRouter, ObserverK
 from wpsync.triggers.queue import ChangeQueue, DueChanges
 from wpsync.wordpress.client import WordPressClient
 from wpsync.wordpress.connect import open_client
+from wpsync.words import plural
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,8 @@ class Daemon:
         self._full_wanted_at = clock()
         self._retry_at = 0.0
         self._failures = 0
+        #: the files whose last sync failed, and why (the periodic "still failing" line)
+        self.failing: dict[str, str] = {}
         self._exit_code = 0
         self._scheduler: BackgroundScheduler | None = None
         self.outcome = _Outcome()
@@ -378,7 +381,25 @@ class Daemon:
                 logger.debug("the sync failed", exc_info=exc)
                 return
         self.outcome.syncs += 1
+        self._note_failing(job, report)
         self._after(job, report)
+
+    def _note_failing(self, job: SyncJob, report: SyncReport) -> None:
+        """Keep :attr:`failing` up to date; after a full reconcile, say in one line what
+        is still failing (a writer who missed the first line learns it here)."""
+        failed = {
+            r.path: r.error or "failed"
+            for r in report.files
+            if r.action == "failed" and not r.transient
+        }
+        if isinstance(job, DueChanges):
+            for path in job.paths:  # a file fixed, or gone without a post
+                self.failing.pop(self._rel(path), None)
+            self.failing.update(failed)
+            return
+        self.failing = failed
+        if failed:
+            logger.warning("still failing: %s", failing_summary(failed))
 
     def _after(self, job: SyncJob, report: SyncReport) -> None:
         again = {r.path for r in report.files if r.action == "failed" and r.transient}
@@ -404,7 +425,7 @@ class Daemon:
             self._retry_at = now + delay
             if isinstance(job, DueChanges):
                 self._queue.requeue(job, self._retry_at, now)
-                what = f"{len(job.paths)} change(s) kept"
+                what = f"{plural(len(job.paths), 'change')} kept"
             else:
                 self._want_full = True
                 self._full_wanted_at = now
@@ -427,10 +448,24 @@ class Daemon:
             # A document error already starts with "path:line:"; don't say the path twice.
             error = result.error or ""
             where = "" if error.startswith(f"{result.path}:") else f"{result.path}: "
-            logger.error("failed %s%s", where, error)
+            hint = f" (hint: {result.hint})" if result.hint else ""
+            logger.error("failed %s%s%s", where, error, hint)
 
     def _rel(self, path: str) -> str:
         return os.path.relpath(path, self.root)
+
+
+def failing_summary(failing: dict[str, str], shown: int = 3, reason_chars: int = 80) -> str:
+    """``2 files (a.md:3: invalid YAML …; b.md: missing image x.png)``: the first few
+    files and their reasons, each cut short."""
+    parts = []
+    for path, reason in sorted(failing.items())[:shown]:
+        where = "" if reason.startswith(f"{path}:") else f"{path}: "
+        text = where + reason
+        parts.append(text if len(text) <= reason_chars else text[: reason_chars - 1] + "…")
+    more = len(failing) - len(parts)
+    tail = f"; and {more} more" if more else ""
+    return f"{plural(len(failing), 'file')} ({'; '.join(parts)}{tail})"
 
 
 def _when(client: WordPressClient) -> str:
@@ -443,14 +478,19 @@ def _when(client: WordPressClient) -> str:
 # --------------------------------------------------------------------------- entry point
 
 
+#: the exit status after Ctrl-C (128 + SIGINT)
+EXIT_INTERRUPTED = 130
+
+
 def serve(config: Config, options: WatchOptions) -> int:
     """Run the daemon in this (main) thread until SIGTERM or SIGINT; SIGHUP asks for a full
-    reconcile.  Returns the exit status (0 after a signal)."""
+    reconcile.  Returns the exit status (0 after SIGTERM, 130 after SIGINT: Ctrl-C)."""
     daemon = Daemon(config, options)
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
         logger.info("%s received: stopping", signal.Signals(signum).name)
-        daemon.stop()
+        # Ctrl-C: 130, the shell's convention; SIGTERM (systemctl stop): 0
+        daemon.stop(EXIT_INTERRUPTED if signum == signal.SIGINT else None)
 
     def on_hup(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=daemon.request_reconcile, daemon=True).start()

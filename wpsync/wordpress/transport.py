@@ -29,6 +29,7 @@ from tenacity import (
 from wpsync.config import SiteConfig
 from wpsync.errors import TransportError
 from wpsync.wordpress.bounded import MB, BoundedTransport, DeadlineTransport
+from wpsync.words import plural
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +256,7 @@ class RetryPolicy:
         """The error once every attempt failed (``exc``: the last failure)."""
         return TransportError(
             f"{method} {route}: no usable answer from {self.base_url} after "
-            f"{self.max_attempts} attempt(s) (last: {exc.reason})",
+            f"{plural(self.max_attempts, 'attempt')} (last: {exc.reason})",
             status=exc.status,
             code=exc.code,
             method=method,

@@ -15,6 +15,7 @@ from wpsync.wordpress.doctor.diagnosis import Diagnosis
 from wpsync.wordpress.doctor.discovery import check_auth_plugin
 from wpsync.wordpress.doctor.probe import Answer, Probe, reason
 from wpsync.wordpress.doctor.report import FAIL, OK, WARN, CheckName, make_check
+from wpsync.wordpress.doctor.sniff import JWT_NAMESPACE, auth_offered
 
 ME_ROUTE = "/wp/v2/users/me"
 
@@ -58,7 +59,7 @@ def check_capabilities(
         error = wp_error(answer.response)
         code = error.code if error is not None else None
         if login_check:
-            _app_password_refused(d, answer, code)
+            _app_password_refused(d, answer, code, probe)
         else:
             d.add(
                 make_check(
@@ -100,7 +101,46 @@ def check_capabilities(
     return True
 
 
-def _app_password_refused(d: Diagnosis, answer: Answer, code: str | None) -> None:
+def header_arrives(d: Diagnosis, probe: Probe) -> bool | None:
+    """Does the ``Authorization`` header reach WordPress?  None: cannot tell.
+
+    WordPress answers a wrong application password as if nobody were logged in
+    (REFERENCE.md §5), exactly as it answers a request whose header the server dropped;
+    so ask something that answers differently.  With the JWT plugin installed (whatever
+    site.auth says), ``/token/validate`` with a made-up token: "no auth header" when the
+    header was dropped, "invalid token" when it arrived.  Without it, a made-up user:
+    some WordPress versions refuse one they received by name (``invalid_username``)."""
+    import secrets
+
+    from wpsync.config import Secret
+
+    namespaces = auth_offered(d.index)[0] if isinstance(d.index, Mapping) else set()
+    if JWT_NAMESPACE in namespaces:
+        route = "/jwt-auth/v1/token/validate"
+        headers = {"Authorization": f"Bearer {secrets.token_hex(8)}.{secrets.token_hex(8)}.x"}
+        method = "POST"
+    else:
+        nobody = f"wpsync-doctor-{secrets.token_hex(6)}"
+        headers = {"Authorization": basic_authorization(nobody, Secret(secrets.token_hex(12)))}
+        route, method = ME_ROUTE, "GET"
+    if d.plain_permalinks:
+        url, params = f"{d.site.url}/", {"rest_route": route}
+    else:
+        url, params = d.url(route), {}
+    try:
+        answer = probe.send(method, url, params=params, headers=headers)
+    except httpx.HTTPError:
+        return None
+    error = wp_error(answer.response)
+    code = error.code if error is not None else None
+    if code == "jwt_auth_no_auth_header":
+        return False
+    if code in ("jwt_auth_invalid_token", "jwt_auth_bad_auth_header", "invalid_username"):
+        return True
+    return None
+
+
+def _app_password_refused(d: Diagnosis, answer: Answer, code: str | None, probe: Probe) -> None:
     user = d.site.username
     if code == "incorrect_password":
         d.add(
@@ -134,15 +174,35 @@ def _app_password_refused(d: Diagnosis, answer: Answer, code: str | None) -> Non
             )
         )
     elif answer.response.status_code == 401:
+        # Anonymous: a wrong password on a site with no application password in use yet,
+        # or a header the server dropped.  A made-up user tells the two apart.
+        arrives = header_arrives(d, probe)
+        if arrives is False:
+            d.add(
+                make_check(
+                    "credentials",
+                    FAIL,
+                    f"WordPress answered as if nobody were logged in ({code}): the web "
+                    "server drops the Authorization header before WordPress sees it",
+                    "\n".join(HEADER_FIXES),
+                    code="authorization_header_stripped",
+                )
+            )
+            return
         d.add(
             make_check(
                 "credentials",
                 FAIL,
                 f"WordPress answered as if nobody were logged in ({code}): the username or "
-                "the application password is wrong, or the server drops the Authorization "
-                "header",
-                "check site.username and the application password (Users → Profile → "
-                "Application Passwords); if they are right:\n" + "\n".join(HEADER_FIXES),
+                "the application password is wrong"
+                + (
+                    " (the Authorization header does reach WordPress)"
+                    if arrives
+                    else ", or the server drops the Authorization header"
+                ),
+                "check site.username and create an application password under Users → "
+                "Profile → Application Passwords (the login password does not work here)"
+                + ("" if arrives else "; if they are right:\n" + "\n".join(HEADER_FIXES)),
                 code=code,
             )
         )

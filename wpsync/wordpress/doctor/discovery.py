@@ -11,6 +11,7 @@ from wpsync.config import Secret
 from wpsync.errors import RemoteError, TransportError
 from wpsync.wordpress.doctor.diagnosis import PLUGIN_NAMES, Diagnosis
 from wpsync.wordpress.doctor.report import FAIL, OK, make_check
+from wpsync.wordpress.doctor.sniff import auth_offered
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -51,11 +52,15 @@ def check_rest_api(d: Diagnosis) -> None:
                 )
             )
             return
+        said = str(exc)
         d.add(
             make_check(
                 "rest_api",
                 FAIL,
-                f"no WordPress REST API at {d.site.url}: {exc}",
+                # the error may say "no WordPress REST API at …" itself: not twice
+                said
+                if said.startswith("no WordPress REST API")
+                else f"no WordPress REST API at {d.site.url}: {said}",
                 "check site.url (the address of the WordPress home page); a security "
                 "plugin may have switched the REST API off",
                 code=exc.code,
@@ -65,6 +70,7 @@ def check_rest_api(d: Diagnosis) -> None:
     finally:
         client.close()
     _root(d, client)
+    _settle_reachable(d)
     name = d.index.get("name") if isinstance(d.index, Mapping) else None
     where = _root_text(d)
     if d.plain_permalinks:
@@ -82,6 +88,21 @@ def check_rest_api(d: Diagnosis) -> None:
         d.add(make_check("rest_api", OK, f"found at {where}" + (f": {name!r}" if name else "")))
 
 
+def _settle_reachable(d: Diagnosis) -> None:
+    """The REST API answered: an error status of ``/wp-json/`` (plain permalinks serve
+    it elsewhere) no longer makes "site reachable" a warning."""
+    for i, check in enumerate(d.checks):
+        if check.name == "reachable" and check.code == "http_error" and d.plain_permalinks:
+            tls = check.message.rpartition("; ")[2]
+            d.checks[i] = dataclasses.replace(
+                check,
+                status=OK if check.fix == "see the REST API check below" else check.status,
+                message=f"{d.site.url} answers (the REST API at /?rest_route=/); {tls}",
+                fix=None if check.fix == "see the REST API check below" else "use https://",
+                code=None,
+            )
+
+
 def _root(d: Diagnosis, client: WordPressClient) -> None:
     d.api_root = client.api_root
     d.plain_permalinks = "rest_route=" in d.api_root
@@ -95,15 +116,7 @@ def _root_text(d: Diagnosis) -> str:
 def _namespaces(d: Diagnosis) -> tuple[set[str], bool] | None:
     if not isinstance(d.index, Mapping):
         return None
-    namespaces = d.index.get("namespaces")
-    authentication = d.index.get("authentication")
-    app_passwords = isinstance(authentication, Mapping) and (
-        "application-passwords" in authentication
-    )
-    return (
-        {str(n) for n in namespaces} if isinstance(namespaces, list) else set(),
-        app_passwords,
-    )
+    return auth_offered(d.index)
 
 
 def check_auth_plugin(d: Diagnosis) -> None:

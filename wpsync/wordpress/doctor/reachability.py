@@ -108,12 +108,27 @@ def check_reachable(d: Diagnosis, probe: Probe) -> bool:
         else "plain http: credentials travel in clear text"
     )
     status_text = f"HTTP {status}"
+    fine = "clear text" not in tls and "NOT" not in tls
+    if status >= 400 and status not in (401, 403):
+        # The server answers, but not as WordPress at /wp-json/ (a 404 web page, a 500…):
+        # not a success; the REST API check says more (plain permalinks settle it).
+        d.add(
+            make_check(
+                "reachable",
+                WARN,
+                f"{d.site.url} answers, but {url} gave {status_text} "
+                f"({answer.elapsed * 1000:.0f} ms); {tls}",
+                "see the REST API check below" + ("" if fine else "; use https://"),
+                code="http_error",
+            )
+        )
+        return True
     d.add(
         make_check(
             "reachable",
-            OK if "clear text" not in tls and "NOT" not in tls else WARN,
+            OK if fine else WARN,
             f"{d.site.url} answered {status_text} in {answer.elapsed * 1000:.0f} ms; {tls}",
-            None if "clear text" not in tls and "NOT" not in tls else "use https://",
+            None if fine else "use https://",
         )
     )
     return True
