@@ -234,6 +234,7 @@ class FakeMedia:
     alt_text: str
     caption: str
     title: str
+    slug: str = ""
 
     @property
     def source_url(self) -> str:
@@ -531,7 +532,14 @@ class FakeWordPress:
         return term.id, True
 
     def do_upload(
-        self, filename: str, data: bytes, mime: str, alt_text: str, caption: str, title: str
+        self,
+        filename: str,
+        data: bytes,
+        mime: str,
+        alt_text: str,
+        caption: str,
+        title: str,
+        slug: str = "",
     ) -> FakeMedia:
         """``wp_unique_filename``: ``name.png``, then ``name-1.png``…"""
         taken = {m.filename for m in self._media.values()}
@@ -543,7 +551,13 @@ class FakeWordPress:
             if name not in taken:
                 break
             name = f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}"
-        media = FakeMedia(next(self._ids), name, data, mime, alt_text, caption, title)
+        slugs = {m.slug for m in self._media.values()}
+        wanted = slug
+        for n in itertools.count(2):
+            if not wanted or wanted not in slugs:
+                break
+            wanted = f"{slug}-{n}"
+        media = FakeMedia(next(self._ids), name, data, mime, alt_text, caption, title, wanted)
         self._media[media.id] = media
         return media
 
@@ -649,6 +663,17 @@ class FakeClient:
                 found.setdefault(post.slug, post.remote())
         return found
 
+    def posts_by_slugs_raw(self, rest_base: str, slugs: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """As :meth:`posts_by_slugs`, whole ``context=edit`` objects."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(set(slugs) - {""}), PER_PAGE):
+            posts = self._send(
+                "GET", f"/wp/v2/{rest_base}", partial(self.site.do_find_slugs, rest_base, chunk)
+            )
+            for post in posts:
+                found.setdefault(post.slug, post.raw())
+        return found
+
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
         """Any status, trash included; a missing ID costs the real client's second look."""
         found: dict[int, RemotePost] = {}
@@ -740,13 +765,31 @@ class FakeClient:
         alt_text: str = "",
         caption: str = "",
         title: str = "",
+        slug: str = "",
     ) -> RemoteMedia:
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-.") or "upload"
         return self._send(
             "POST",
             "/wp/v2/media",
-            lambda: self.site.do_upload(name, bytes(data), mime, alt_text, caption, title).remote(),
+            lambda: self.site.do_upload(
+                name, bytes(data), mime, alt_text, caption, title, slug
+            ).remote(),
         )
+
+    def media_by_slugs(self, slugs: Sequence[str]) -> dict[str, RemoteMedia]:
+        """``/wp/v2/media?slug=…``: the real client's chunks of 27 slugs (71 characters each
+        in 2,000)."""
+        found: dict[str, RemoteMedia] = {}
+        for chunk in _chunks(sorted(set(slugs) - {""}), 27):
+            wanted = set(chunk)
+            items = self._send(
+                "GET",
+                "/wp/v2/media",
+                lambda wanted=wanted: [m for m in self.site.media() if m.slug in wanted],
+            )
+            for media in items:
+                found.setdefault(media.slug, media.remote())
+        return found
 
     def find_uploaded_media(self, filename: str, data: bytes) -> RemoteMedia | None:
         """The recent uploads with the same extension and size, their bytes compared."""

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
+from wpsync.engine.adoption import recognise
 from wpsync.engine.batch import PostWrite, PostWriter, groups
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.paths import content_rel, under_any
@@ -196,11 +197,28 @@ class _Run:
         entries = (
             all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
         )
-        items: list[LocalItem] = [*broken, *self.reader.read(scope.files, all_entries)]
+        read: list[LocalItem] = [*broken, *self.reader.read(scope.files, all_entries)]
         # Images, link targets, folder pages: a file is read again when one of them changed.
-        items = self.references.settle(
-            items, all_entries, None if full else scope.rels, self.reader.read_one
+        rels = None if full else scope.rels
+        items = self.references.settle(read, all_entries, rels, self.reader.read_one)
+        # Files no entry links (a fresh clone, a CI runner): the posts this folder
+        # published are recognised by their fingerprint and linked (adoption.py); their
+        # links and folder pages settle again with them.
+        adoption = recognise(
+            items,
+            all_entries,
+            self.state.pending(),
+            lambda: self.client,
+            concurrency=self.config.sync.concurrency,
         )
+        if adoption.entries or adoption.targets:
+            all_entries = {**all_entries, **adoption.entries}
+            entries = {**entries, **adoption.entries}
+            if not self.request.dry_run:
+                adoption.record(self.state)
+            self.references.adopt(adoption.pushed)
+            known = {**all_entries, **adoption.targets}
+            items = self.references.settle(read, known, rels, self.reader.read_one)
         # Creates whose answer was lost and whose file has since gone, moved or changed
         # its slug: the posts they made become this folder's again (recovery.py).
         lost = settle_lost_creates(
@@ -233,10 +251,11 @@ class _Run:
         plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
         query = planner.needs_remote(local, plannable, options)
-        remote = self._remote_facts(query)
+        remote = adoption.facts(self._remote_facts(adoption.narrow(query)))
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
+        actions = adoption.explain(actions)
         actions = [*(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)), *actions]
         if self._on_plan is not None:
             self._on_plan(actions)

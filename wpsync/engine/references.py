@@ -9,6 +9,7 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`)
+    opt:fingerprint    the revision of the fingerprint the content carries (fingerprint.py)
     parent-page        the folder page it was made a child of ("" = top level)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
+from wpsync.engine.fingerprint import FINGERPRINT, REVISION, fingerprinted
 from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.paths import under_any
 from wpsync.engine.plan import (
@@ -257,6 +259,7 @@ class References:
             inputs[LINK + rel] = self._targets.url(rel)
         if self.block_editor:
             inputs[BLOCK_EDITOR] = BLOCKS_REVISION
+        inputs[FINGERPRINT] = REVISION
         inputs[RENDERER] = self.renderer  # recorded, not hashed (plan.payload_hash)
         if payload.rest_base == "pages" and payload.parent is None:
             parent = folder_parent(item.rel, self._pages)
@@ -287,6 +290,8 @@ class References:
             return BLOCKS_REVISION if self.block_editor else None
         if key == RENDERER:
             return self.renderer
+        if key == FINGERPRINT:
+            return REVISION
         return None
 
     def _stale(self, rel: str) -> bool:
@@ -297,6 +302,8 @@ class References:
             return True
         if RENDERER not in pushed.inputs:
             return True  # rendered by an unknown renderer: look once
+        if FINGERPRINT not in pushed.inputs:
+            return True  # pushed without a fingerprint: look once (and send one)
         return any(self._current(rel, key) != value for key, value in pushed.inputs.items())
 
     def _rendering_changed(self, rel: str) -> bool:
@@ -306,8 +313,9 @@ class References:
         pushed = self.pushed.get(rel)
         if pushed is None or (BLOCK_EDITOR in pushed.inputs) != self.block_editor:
             return False
-        # the Markdown renderer, or the revision of the block conversion, moved
-        rendering = (RENDERER, BLOCK_EDITOR)
+        # the Markdown renderer, the revision of the block conversion or of the
+        # fingerprint moved
+        rendering = (RENDERER, BLOCK_EDITOR, FINGERPRINT)
         if all(pushed.inputs.get(key) == self._current(rel, key) for key in rendering):
             return False
         return all(
@@ -394,7 +402,26 @@ class References:
             from wpsync.source.blocks import to_blocks
 
             content = to_blocks(content, media_ids)
+        inputs[FINGERPRINT] = REVISION
+        # Where it came from and what is sent, for a checkout without a state (adoption.py).
+        content = fingerprinted(
+            content,
+            payload.rel,
+            payload_hash(payload, inputs),
+            payload.title,
+            payload.excerpt,
+            payload.status,
+        )
         return Body(content, featured, inputs, tuple(unresolved))
+
+    def adopt(self, records: Iterable[Pushed]) -> None:
+        """Posts a checkout without their state recognised as its own (adoption.py): their
+        status and fields, as if this run had pushed them (a dry run only keeps them)."""
+        for pushed in records:
+            if self.dry_run:
+                self.pushed[pushed.rel] = pushed
+            else:
+                self._put_pushed(pushed)
 
     def recorded(self, rel: str, status: str, inputs: Mapping[str, str], body: RestBody) -> None:
         """A write went through: remember its status, inputs and fields."""

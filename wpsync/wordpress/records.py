@@ -15,6 +15,8 @@ from wpsync.errors import RemoteError
 
 #: The fields a post is asked for (``_fields=``): what :class:`RemotePost` holds.
 POST_FIELDS = "id,slug,status,modified_gmt,link,type"
+#: A post as adoption reads it: its fingerprint is in the content (engine/fingerprint.py).
+ADOPTION_FIELDS = POST_FIELDS + ",title,content,excerpt"
 #: The fields a media item is asked for.
 MEDIA_FIELDS = "id,source_url,mime_type,media_details,date_gmt"
 

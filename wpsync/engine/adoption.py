@@ -1,0 +1,309 @@
+"""Recognising, without a state, the posts this folder published before.
+
+A fresh ``git clone`` or a CI runner has no ``.wpsync/`` state: every file looks new.
+Before planning, :func:`recognise` asks WordPress about the files no state entry links —
+only those, so a run with a full state asks nothing more — by the slug each would be
+created with (100 slugs to a request, ``context=edit`` with title, content and excerpt),
+and reads the fingerprint wpsync left in each post it wrote (fingerprint.py):
+
+- no post with that slug: a new file; the planner creates it;
+- a post without a fingerprint, or one made from another file: not this file's — the
+  planner's conflict ("WordPress already has a post with slug …") stands, with the
+  reason said;
+- a post made from this file, as wpsync sent it (its title, content, excerpt and status
+  hash to the fingerprint's digest): this file's post.  It is linked as if this run had
+  pushed it, with the payload hash it was sent with, so the planner sends nothing when
+  the file would send the same (``Keep``) and an update when it changed since;
+- a post made from this file and edited in WordPress since (the digest differs, or the
+  fingerprint is gone from a post whose slug and path still say it is ours): a conflict,
+  never overwritten; the file stays unlinked until ``--force``/``--overwrite`` or the
+  writer's resolution.
+
+Terms need nothing: they are found by name (``term_exists``); images are found by the
+slug of their upload (media.py).  ``wpsync state rebuild`` uses the same recognition.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import unquote
+
+from wpsync.engine.conflicts import pushed_fields
+from wpsync.engine.fingerprint import Fingerprint, read_fingerprint, sent_digest
+from wpsync.engine.plan import (
+    Action,
+    Changed,
+    Conflict,
+    LocalItem,
+    RemoteFacts,
+    RemotePostFacts,
+    RemoteQuery,
+)
+from wpsync.model import Entry, Pending, Pushed, RestBody
+
+if TYPE_CHECKING:
+    from wpsync.store.state import StateStore
+    from wpsync.wordpress.client import WordPressClient
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Adoption", "Recognition", "raw_text", "recognise", "recognition"]
+
+#: what a post found by slug is to the file that asked for it
+Verdict = Literal["ours", "edited", "foreign"]
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What the post ``raw`` (``context=edit``) is to the file ``rel``.
+
+    ``ours``: made from this file and unedited since (``fingerprint`` says what was sent);
+    ``edited``: made from this file, edited in WordPress since; ``foreign``: not made
+    from this file by wpsync (``reason`` says why)."""
+
+    verdict: Verdict
+    fingerprint: Fingerprint | None
+    reason: str = ""
+
+
+def raw_text(post: Mapping[str, Any], key: str) -> str:
+    """A text field of a ``context=edit`` post: its ``raw`` (else ``rendered``) value."""
+    value = post.get(key)
+    if isinstance(value, Mapping):
+        value = value.get("raw", value.get("rendered"))
+    return value if isinstance(value, str) else ""
+
+
+def recognition(rel: str, raw: Mapping[str, Any]) -> Recognition:
+    """Whose the post ``raw`` is (see :class:`Recognition`)."""
+    post_id = raw.get("id")
+    fingerprint, content = read_fingerprint(raw_text(raw, "content"))
+    if fingerprint is None:
+        return Recognition(
+            "foreign",
+            None,
+            f"post {post_id} carries no wpsync fingerprint (published by someone else or by "
+            "an earlier wpsync, or saved in the block editor since)",
+        )
+    if fingerprint.rel != rel:
+        return Recognition(
+            "foreign",
+            fingerprint,
+            f"post {post_id} was published by wpsync from '{fingerprint.rel}', not from this file",
+        )
+    now = sent_digest(
+        raw_text(raw, "title"),
+        content,
+        raw_text(raw, "excerpt"),
+        str(raw.get("status") or ""),
+    )
+    if now != fingerprint.sent:
+        modified = str(raw.get("modified_gmt") or "")
+        return Recognition(
+            "edited",
+            fingerprint,
+            f"post {post_id} was published from this file and edited in WordPress since "
+            f"(at {modified}); use --force to overwrite it, or bring the edit into the file",
+        )
+    return Recognition("ours", fingerprint)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What :func:`recognise` found.  ``entries``: files linked to their post (ours,
+    unedited), as of their last push; ``pushed``: those posts' status and fields;
+    ``reasons``: why a file whose slug is taken is in conflict (edited since, or not
+    ours); ``targets``: the posts of this folder left unlinked (edited since), for
+    links to them only; ``slugs``: every (type, slug) looked up, with the post found —
+    the planner need not ask again."""
+
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+    pushed: tuple[Pushed, ...] = ()
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    targets: Mapping[str, Entry] = field(default_factory=dict)
+    slugs: Mapping[tuple[str, str], RemotePostFacts | None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries or self.reasons)
+
+    def record(self, state: StateStore) -> None:
+        """Write the links found into the state (not for a dry run)."""
+        if not self.entries:
+            return
+        with state.transaction():
+            for entry in self.entries.values():
+                state.put(entry)
+
+    def narrow(self, query: RemoteQuery) -> RemoteQuery:
+        """``query`` without the slugs already looked up."""
+        if not self.slugs:
+            return query
+        slugs = {
+            base: tuple(s for s in wanted if (base, s) not in self.slugs)
+            for base, wanted in query.slugs.items()
+        }
+        return RemoteQuery(query.ids, {base: s for base, s in slugs.items() if s})
+
+    def facts(self, remote: RemoteFacts) -> RemoteFacts:
+        """``remote`` with the posts found by the slugs looked up here."""
+        found = {key: post for key, post in self.slugs.items() if post is not None}
+        if not found:
+            return remote
+        return RemoteFacts(remote.by_id, {**found, **remote.by_slug})
+
+    def explain(self, actions: Sequence[Action]) -> list[Action]:
+        """``actions`` with the planner's "slug taken" conflicts saying why."""
+        return [
+            dataclasses.replace(a, reason=self.reasons[a.rel])
+            if isinstance(a, Conflict) and a.entry is None and a.rel in self.reasons
+            else a
+            for a in actions
+        ]
+
+
+def unlinked(
+    items: Sequence[LocalItem], entries: Mapping[str, Entry], pending: Mapping[str, Pending]
+) -> list[Changed]:
+    """The files no state entry links (nor a journalled create: recovery.py's)."""
+    return [
+        item
+        for item in items
+        if isinstance(item, Changed) and item.rel not in entries and item.rel not in pending
+    ]
+
+
+def recognise(
+    items: Sequence[LocalItem],
+    entries: Mapping[str, Entry],
+    pending: Mapping[str, Pending],
+    client: Callable[[], WordPressClient],
+    *,
+    concurrency: int = 4,
+) -> Adoption:
+    """Find the posts of the files no entry links (see the module docstring).  Asks
+    nothing (and opens no client) when every file is linked."""
+    todo = unlinked(items, entries, pending)
+    if not todo:
+        return Adoption()
+    # A slug asked for by two files, or a post already linked to another file, is the
+    # planner's to refuse: never adopted.
+    wanted: dict[tuple[str, str], list[Changed]] = {}
+    for item in todo:
+        wanted.setdefault((item.payload.rest_base, item.payload.slug), []).append(item)
+    taken = {(e.rest_base, e.post_id) for e in entries.values()}
+    by_base: dict[str, list[str]] = {}
+    for rest_base, slug in wanted:
+        by_base.setdefault(rest_base, []).append(slug)
+    found = _look_up(client, by_base, concurrency)
+    linked: dict[str, Entry] = {}
+    pushed: list[Pushed] = []
+    reasons: dict[str, str] = {}
+    targets: dict[str, Entry] = {}
+    for (rest_base, slug), askers in sorted(wanted.items()):
+        raw = found.get((rest_base, slug))
+        if raw is None or len(askers) > 1:
+            continue
+        item = askers[0]
+        post = _entry(item.rel, rest_base, raw, "")
+        if (rest_base, post.post_id) in taken:
+            continue
+        seen = recognition(item.rel, raw)
+        if seen.verdict == "foreign" or seen.fingerprint is None:
+            reasons[item.rel] = (
+                f"WordPress already has a {_kind(rest_base)} with slug '{slug}': {seen.reason}; "
+                "run `wpsync state rebuild` to link it if it is this file's, or use --force "
+                "to overwrite it"
+            )
+            continue
+        if seen.verdict == "edited":
+            logger.info("%s: %s", item.rel, seen.reason)
+            reasons[item.rel] = seen.reason
+            targets[item.rel] = post
+            continue
+        logger.debug("%s: its post %d was published from this folder", item.rel, post.post_id)
+        linked[item.rel] = dataclasses.replace(post, payload_hash=seen.fingerprint.payload_hash)
+        status = str(raw.get("status") or "")
+        fields: RestBody = {
+            "title": raw_text(raw, "title"),
+            "content": raw_text(raw, "content"),
+            "excerpt": raw_text(raw, "excerpt"),
+            "status": status,
+        }
+        pushed.append(Pushed(item.rel, status, {}, pushed_fields(fields)))
+    if linked or reasons:
+        logger.info(
+            "no state for %d file(s): %d recognised as published from this folder, "
+            "%d edited in WordPress since, %d new",
+            len(todo),
+            len(linked),
+            sum(1 for rel in reasons if rel in targets),
+            len(todo) - len(linked) - len(reasons),
+        )
+    slugs_seen = {
+        key: (
+            RemotePostFacts(
+                int(raw["id"]),
+                str(raw.get("slug") or ""),
+                str(raw.get("status") or ""),
+                str(raw.get("modified_gmt") or ""),
+                str(raw.get("link") or ""),
+            )
+            if (raw := found.get(key)) is not None
+            else None
+        )
+        for key in wanted
+    }
+    return Adoption(linked, tuple(pushed), reasons, targets, slugs_seen)
+
+
+def _look_up(
+    client: Callable[[], WordPressClient], by_base: Mapping[str, list[str]], concurrency: int
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The posts with these slugs, title, content and excerpt included, 100 to a request
+    (the requests ``concurrency`` at a time)."""
+    chunk = 100
+    jobs = [
+        (rest_base, sorted(slugs)[i : i + chunk])
+        for rest_base, slugs in sorted(by_base.items())
+        for i in range(0, len(slugs), chunk)
+    ]
+    api = client()
+
+    def run(job: tuple[str, list[str]]) -> dict[str, dict[str, Any]]:
+        return api.posts_by_slugs_raw(job[0], job[1])
+
+    if len(jobs) > 1 and concurrency > 1:
+        workers = min(concurrency, len(jobs))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wpsync-adopt") as pool:
+            answers = list(pool.map(run, jobs))
+    else:
+        answers = [run(job) for job in jobs]
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for (rest_base, _), answer in zip(jobs, answers, strict=True):
+        for slug, raw in answer.items():
+            out[(rest_base, slug)] = raw
+    return out
+
+
+def _entry(rel: str, rest_base: str, raw: Mapping[str, Any], payload_hash: str) -> Entry:
+    """The entry of a file linked to ``raw`` without its bytes known: the planner reads
+    the file and compares payload hashes (no source hash, no stat)."""
+    return Entry(
+        rel=rel,
+        rest_base=rest_base,
+        post_id=int(raw["id"]),
+        slug=unquote(str(raw.get("slug") or "")),
+        source_hash="",
+        payload_hash=payload_hash,
+        modified_gmt=str(raw.get("modified_gmt") or ""),
+        link=str(raw.get("link") or ""),
+    )
+
+
+def _kind(rest_base: str) -> str:
+    return rest_base[:-1] if rest_base.endswith("s") else rest_base
