@@ -781,15 +781,13 @@ class FakeClient:
         in 2,000)."""
         found: dict[str, RemoteMedia] = {}
         for chunk in _chunks(sorted(set(slugs) - {""}), 27):
-            wanted = set(chunk)
-            items = self._send(
-                "GET",
-                "/wp/v2/media",
-                lambda wanted=wanted: [m for m in self.site.media() if m.slug in wanted],
-            )
+            items = self._send("GET", "/wp/v2/media", partial(self._media_with, set(chunk)))
             for media in items:
                 found.setdefault(media.slug, media.remote())
         return found
+
+    def _media_with(self, slugs: set[str]) -> list[FakeMedia]:
+        return [m for m in self.site.media() if m.slug in slugs]
 
     def find_uploaded_media(self, filename: str, data: bytes) -> RemoteMedia | None:
         """The recent uploads with the same extension and size, their bytes compared."""

@@ -71,7 +71,8 @@ def test_what_is_sent_reads_back_as_ours_even_with_empty_attributes() -> None:
         raw = _raw("T", sent)
         seen = recognition("a.md", raw)
         assert seen.verdict == "ours", content
-        assert seen.fingerprint == Fingerprint("a.md", "e" * 64, seen.fingerprint.sent)
+        assert seen.fingerprint is not None
+        assert (seen.fingerprint.rel, seen.fingerprint.payload_hash) == ("a.md", "e" * 64)
 
 
 def test_in_classic_html_it_is_a_trailing_comment() -> None:
@@ -135,3 +136,12 @@ def test_recognition_tells_ours_edited_and_foreign() -> None:
     assert other.verdict == "foreign" and "from 'a.md'" in other.reason
     bare = recognition("a.md", _raw("A", body))
     assert bare.verdict == "foreign" and "no wpsync fingerprint" in bare.reason
+
+
+@pytest.mark.parametrize("content", [BLOCKS[1], CLASSIC[0]])
+def test_pull_never_writes_the_fingerprint_into_a_file(content: str) -> None:
+    from wpsync.adopt.pull import html_to_markdown
+
+    markdown = html_to_markdown(stamp(content, FP), "https://wp.test")
+    assert markdown == html_to_markdown(content, "https://wp.test")
+    assert "wpsync" not in markdown

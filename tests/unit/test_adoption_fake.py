@@ -1,0 +1,142 @@
+"""A folder without its state, synced against an in-memory WordPress (tests/fakewp.py):
+what its folder published is recognised by the fingerprint in each post, an edit made in
+WordPress since is a conflict, a post that is not this file's is never taken, and a run
+with a full state asks nothing more.  (The real WordPress: tests/integration/test_adoption.py.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.fakewp import FakeWordPress, Folder
+from wpsync.engine.fingerprint import read_fingerprint
+from wpsync.engine.report import SyncReport
+from wpsync.store.state import StateStore
+
+PNG = b"\x89PNG\r\n\x1a\n fake image bytes"
+
+
+def actions(report: SyncReport) -> dict[str, str]:
+    return {f.path: f.action for f in report.files}
+
+
+def writes(wp: FakeWordPress, since: int) -> list[str]:
+    return [f"{r.method} {r.route}" for r in wp.requests[since:] if r.method != "GET"]
+
+
+@pytest.fixture
+def wp() -> FakeWordPress:
+    return FakeWordPress()
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, wp: FakeWordPress) -> Folder:
+    folder = Folder.make(tmp_path / "laptop")
+    (folder.content / "img").mkdir()
+    (folder.content / "img" / "pic.png").write_bytes(PNG)
+    folder.write("a.md", "---\ntitle: A\ntags: [x]\n---\nSee [b](b.md).\n\n![P](img/pic.png)\n")
+    folder.write("b.md", "---\ntitle: B\ncategories: [Guides]\n---\nBack to [a](a.md).\n")
+    folder.write("docs.md", "---\ntitle: Docs\ntype: page\n---\nThe docs.\n")
+    folder.write("docs/child.md", "---\ntitle: Child\n---\nA child page of docs.\n")
+    folder.write("draft.md", "---\ntitle: Later\nstatus: draft\n---\nNot yet; see [a](a.md).\n")
+    report = folder.sync(wp)
+    assert set(actions(report).values()) == {"created"}, report
+    return folder
+
+
+def clone(folder: Folder, root: Path) -> Folder:
+    shutil.copytree(folder.root, root, ignore=shutil.ignore_patterns(".wpsync"))
+    return Folder.make(root)
+
+
+def test_a_clone_without_state_sends_nothing_and_then_runs_as_a_no_op(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    media = wp.media()
+    mark = wp.request_count
+    ci = clone(laptop, tmp_path / "ci")
+    report = ci.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report
+    assert writes(wp, mark) == [] and wp.media() == media
+    # one look-up per type: posts and pages
+    assert report.requests == 2
+    again = ci.sync(wp)
+    assert again.requests == 0 and set(actions(again).values()) == {"unchanged"}
+    with StateStore.open(ci.config.state.path, ci.config.site.url) as state:
+        assert set(state.entries()) == {"a.md", "b.md", "docs.md", "docs/child.md", "draft.md"}
+
+
+def test_a_file_changed_in_the_clone_is_one_update_and_its_image_is_not_uploaded_again(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    media = wp.media()
+    ci = clone(laptop, tmp_path / "ci")
+    ci.write("a.md", "---\ntitle: A\ntags: [x]\n---\nSee [b](b.md), now.\n\n![P](img/pic.png)\n")
+    mark = wp.request_count
+    report = ci.sync(wp)
+    assert actions(report) == {
+        "a.md": "updated",
+        "b.md": "unchanged",
+        "docs.md": "unchanged",
+        "docs/child.md": "unchanged",
+        "draft.md": "unchanged",
+    }
+    assert wp.media() == media  # found by its slug, not uploaded again
+    [post] = [p for p in wp.posts() if p.slug == "a"]
+    assert media[0].source_url in post.content and "now." in post.content
+    assert len([w for w in writes(wp, mark) if w.startswith("POST /wp/v2/posts")]) == 1
+    fingerprint, _ = read_fingerprint(post.content)
+    assert fingerprint is not None and fingerprint.rel == "a.md"
+
+
+def test_an_edit_made_in_wordpress_is_a_conflict_and_is_kept(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    [b] = [p for p in wp.posts() if p.slug == "b"]
+    published = len(wp.posts())
+    edited = b.content.replace("Back to", "Edited in WordPress: back to")
+    wp.do_update("posts", b.id, {"content": edited})
+    ci = clone(laptop, tmp_path / "ci")
+    ci.write("b.md", "---\ntitle: B\ncategories: [Guides]\n---\nBack to [a](a.md), changed.\n")
+    report = ci.sync(wp)
+    assert actions(report)["b.md"] == "conflict"
+    [result] = [f for f in report.files if f.path == "b.md"]
+    assert result.error is not None and "edited in WordPress since" in result.error
+    assert next(p for p in wp.posts() if p.slug == "b").content == edited
+    assert {a for p, a in actions(report).items() if p != "b.md"} == {"unchanged"}
+    # reported again on the next run, never overwritten; --force overwrites it
+    assert actions(ci.sync(wp))["b.md"] == "conflict"
+    forced = ci.sync(wp, force=True)
+    assert actions(forced)["b.md"] in ("created", "updated")
+    [post] = [p for p in wp.posts() if p.slug == "b"]
+    assert "changed." in post.content and len(wp.posts()) == published
+
+
+def test_a_post_not_made_from_this_file_is_never_taken(
+    wp: FakeWordPress, tmp_path: Path, laptop: Folder
+) -> None:
+    wp.add_post("posts", "theirs", title="Theirs", content="<p>Someone else's.</p>")
+    folder = clone(laptop, tmp_path / "ci")
+    folder.write("theirs.md", "---\ntitle: Mine\n---\nMine.\n")
+    (folder.content / "b.md").rename(folder.content / "elsewhere.md")  # b's slug, other path
+    folder.write("elsewhere.md", "---\ntitle: B\nslug: b\ncategories: [Guides]\n---\nBack.\n")
+    report = folder.sync(wp)
+    reasons = {f.path: f.error or "" for f in report.files if f.action == "conflict"}
+    assert set(reasons) == {"theirs.md", "elsewhere.md"}
+    assert "carries no wpsync fingerprint" in reasons["theirs.md"]
+    assert "published by wpsync from 'b.md', not from this file" in reasons["elsewhere.md"]
+    assert [p.content for p in wp.posts() if p.slug == "theirs"] == ["<p>Someone else's.</p>"]
+
+
+def test_a_state_missing_some_entries_asks_only_about_those(
+    laptop: Folder, wp: FakeWordPress
+) -> None:
+    with StateStore.open(laptop.config.state.path, laptop.config.site.url) as state:
+        state.remove("b.md")
+    mark = wp.request_count
+    report = laptop.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}
+    assert writes(wp, mark) == [] and report.requests == 1  # b's slug, once
+    assert laptop.sync(wp).requests == 0
