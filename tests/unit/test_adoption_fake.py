@@ -5,6 +5,7 @@ with a full state asks nothing more.  (The real WordPress: tests/integration/tes
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.fakewp import FakeWordPress, Folder
 from wpsync.engine.fingerprint import read_fingerprint
+from wpsync.engine.preview import run_plan
 from wpsync.engine.report import SyncReport
 from wpsync.store.state import StateStore
 
@@ -140,3 +142,30 @@ def test_a_state_missing_some_entries_asks_only_about_those(
     assert set(actions(report).values()) == {"unchanged"}
     assert writes(wp, mark) == [] and report.requests == 1  # b's slug, once
     assert laptop.sync(wp).requests == 0
+
+
+def test_posts_published_without_a_fingerprint_get_one_on_the_next_sync_once(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    # As wpsync 0.1.0 left them: no fingerprint in the posts, none in the inputs recorded.
+    from wpsync.engine.fingerprint import FINGERPRINT, strip_fingerprint
+
+    for post in wp.posts() + wp.posts("pages"):
+        post.fields["content"] = strip_fingerprint(post.content)
+    with StateStore.open(laptop.config.state.path, laptop.config.site.url) as state:
+        for pushed in state.pushed().values():
+            inputs = {k: v for k, v in pushed.inputs.items() if k != FINGERPRINT}
+            state.put_pushed(dataclasses.replace(pushed, inputs=inputs))
+        for entry in state.entries().values():  # hashed without the input then
+            state.put(dataclasses.replace(entry, payload_hash="hashed by 0.1.0"))
+    ci = clone(laptop, tmp_path / "before-upgrade")
+    assert set(actions(ci.sync(wp)).values()) == {"conflict"}  # not ours for sure: untouched
+    planned = run_plan(laptop.config, client_factory=wp.client_factory(), lock_timeout=5.0)
+    assert {p.action for p in planned.files} == {"update"}
+    assert all(p.reason.startswith("rendering changed: ") for p in planned.files)
+    report = laptop.sync(wp)
+    assert set(actions(report).values()) == {"updated"}
+    assert all(read_fingerprint(p.content)[0] for p in wp.posts() + wp.posts("pages"))
+    assert laptop.sync(wp).requests == 0
+    after = clone(laptop, tmp_path / "after-upgrade")
+    assert set(actions(after.sync(wp)).values()) == {"unchanged"}
