@@ -11,6 +11,7 @@ from one folder; the copy is that folder without ``.wpsync/``.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -202,3 +203,25 @@ def test_an_edit_made_in_wordpress_is_a_conflict_in_a_fresh_clone_never_overwrit
     now = everything(wp)
     assert "A local change." in now[code_blocks["id"]]["content"]["raw"]
     assert len(now) == len(MARKDOWN)
+
+
+def test_classic_html_carries_the_fingerprint_as_a_comment_never_shown(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    laptop = make_site(tmp_path / "classic", wp, extra="block_editor = false\n")
+    laptop.write("plain.md", "---\ntitle: Plain\n---\nOne paragraph.\n\nAnother one.\n")
+    laptop.write("empty.md", "---\ntitle: Only a title\n---\n")
+    code, report = laptop.sync_json()
+    assert code == 0 and report["created"] == 2, report
+    posts = {p["slug"]: p for p in all_posts(wp)}
+    raw = posts["plain"]["content"]["raw"]
+    assert "<!-- wp:" not in raw and raw.rstrip().endswith("-->")
+    with httpx.Client(timeout=30) as web:
+        for post in posts.values():
+            page = web.get(post["link"]).text
+            # in the page source at most as a comment; nothing of it on the page itself
+            visible = re.sub(r"<!--.*?-->", "", page, flags=re.S)
+            assert "wpsync:1;" not in visible and "<p></p>" not in visible, post["link"]
+    ci = fresh_clone(laptop, tmp_path / "classic-ci")
+    code, report = ci.sync_json()
+    assert code == 0 and report["unchanged"] == 2 and report["requests"] <= 2, report

@@ -20,7 +20,7 @@ from wpsync.engine.fingerprint import (
     strip_fingerprint,
 )
 
-FP = Fingerprint("guides/café--notes.md", "a" * 64, sent_digest("T", "<p>x</p>", None, "publish"))
+FP = Fingerprint("guides/café--notes.md", "a" * 64, sent_digest("T", "<p>x</p>", "publish"))
 
 BLOCKS = [
     "<!-- wp:paragraph -->\n<p>Hello</p>\n<!-- /wp:paragraph -->",
@@ -67,7 +67,7 @@ def test_in_block_markup_it_is_an_attribute_the_block_parser_reads_as_json(conte
 
 def test_what_is_sent_reads_back_as_ours_even_with_empty_attributes() -> None:
     for content in [*BLOCKS, *CLASSIC, "<!-- wp:heading {} -->\n<h2>Hi</h2>\n<!-- /wp:heading -->"]:
-        sent = fingerprinted(content, "a.md", "e" * 64, "T", None, "publish")
+        sent = fingerprinted(content, "a.md", "e" * 64, "T", "publish")
         raw = _raw("T", sent)
         seen = recognition("a.md", raw)
         assert seen.verdict == "ours", content
@@ -102,13 +102,12 @@ def test_a_damaged_or_foreign_value_is_no_fingerprint() -> None:
 
 
 def test_the_digest_is_what_wordpress_gives_back() -> None:
-    sent = sent_digest(" Title ", "<p>x</p>\n", None, "publish")
-    # WordPress keeps a scheduled post as "future"; an excerpt never sent is ""
-    assert sent_digest("Title", "<p>x</p>", "", "future") == sent
-    assert sent_digest("Title!", "<p>x</p>", "", "publish") != sent
-    assert sent_digest("Title", "<p>y</p>", "", "publish") != sent
-    assert sent_digest("Title", "<p>x</p>", "An excerpt", "publish") != sent
-    assert sent_digest("Title", "<p>x</p>", "", "draft") != sent
+    sent = sent_digest(" Title ", "<p>x</p>\n", "publish")
+    # WordPress keeps a scheduled post as "future"
+    assert sent_digest("Title", "<p>x</p>", "future") == sent
+    assert sent_digest("Title!", "<p>x</p>", "publish") != sent
+    assert sent_digest("Title", "<p>y</p>", "publish") != sent
+    assert sent_digest("Title", "<p>x</p>", "draft") != sent
 
 
 def _raw(title: str, content: str, status: str = "publish") -> dict[str, object]:
@@ -118,13 +117,12 @@ def _raw(title: str, content: str, status: str = "publish") -> dict[str, object]
         "modified_gmt": "2026-11-30T10:00:00",
         "title": {"raw": title},
         "content": {"raw": content},
-        "excerpt": {"raw": ""},
     }
 
 
 def test_recognition_tells_ours_edited_and_foreign() -> None:
     body = BLOCKS[0]
-    fp = Fingerprint("a.md", "d" * 64, sent_digest("A", body, None, "publish"))
+    fp = Fingerprint("a.md", "d" * 64, sent_digest("A", body, "publish"))
     stamped = stamp(body, fp)
     assert recognition("a.md", _raw("A", stamped)).verdict == "ours"
     assert recognition("a.md", _raw("A", stamped, "future")).verdict == "ours"

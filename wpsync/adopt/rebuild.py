@@ -292,7 +292,6 @@ class _Rebuild:
                 body = {
                     "title": raw_text(raw, "title"),
                     "content": raw_text(raw, "content"),
-                    "excerpt": raw_text(raw, "excerpt"),
                     "status": str(raw.get("status") or ""),
                 }
             else:

@@ -3,15 +3,15 @@
 A fresh ``git clone`` or a CI runner has no ``.wpsync/`` state: every file looks new.
 Before planning, :func:`recognise` asks WordPress about the files no state entry links —
 only those, so a run with a full state asks nothing more — by the slug each would be
-created with (100 slugs to a request, ``context=edit`` with title, content and excerpt),
+created with (100 slugs to a request, ``context=edit`` with the raw title and content),
 and reads the fingerprint wpsync left in each post it wrote (fingerprint.py):
 
 - no post with that slug: a new file; the planner creates it;
 - a post without a fingerprint, or one made from another file: not this file's — the
   planner's conflict ("WordPress already has a post with slug …") stands, with the
   reason said;
-- a post made from this file, as wpsync sent it (its title, content, excerpt and status
-  hash to the fingerprint's digest): this file's post.  It is linked as if this run had
+- a post made from this file, as wpsync sent it (its title, content and status hash to
+  the fingerprint's digest): this file's post.  It is linked as if this run had
   pushed it, with the payload hash it was sent with, so the planner sends nothing when
   the file would send the same (``Keep``) and an update when it changed since;
 - a post made from this file and edited in WordPress since (the digest differs, or the
@@ -96,12 +96,7 @@ def recognition(rel: str, raw: Mapping[str, Any]) -> Recognition:
             fingerprint,
             f"post {post_id} was published by wpsync from '{fingerprint.rel}', not from this file",
         )
-    now = sent_digest(
-        raw_text(raw, "title"),
-        content,
-        raw_text(raw, "excerpt"),
-        str(raw.get("status") or ""),
-    )
+    now = sent_digest(raw_text(raw, "title"), content, str(raw.get("status") or ""))
     if now != fingerprint.sent:
         modified = str(raw.get("modified_gmt") or "")
         return Recognition(
@@ -231,7 +226,6 @@ def recognise(
         fields: RestBody = {
             "title": raw_text(raw, "title"),
             "content": raw_text(raw, "content"),
-            "excerpt": raw_text(raw, "excerpt"),
             "status": status,
         }
         pushed.append(Pushed(item.rel, status, {}, pushed_fields(fields)))

@@ -9,9 +9,11 @@ and what was sent:
 - ``payload``: the payload hash of what was sent (``plan.payload_hash``: the same value
   the state records as ``Entry.payload_hash``, so a file whose payload hash is still
   that one would send nothing new);
-- ``sent``: a digest of the title, the content (the fingerprint left out), the excerpt
-  and the status as sent.  WordPress's ``context=edit`` answer gives those back as
-  stored: when its digest is another one, somebody edited the post in WordPress.
+- ``sent``: a digest of the title, the content (the fingerprint left out) and the status
+  as sent.  WordPress's ``context=edit`` answer gives those back as stored (``title.raw``,
+  ``content.raw``: asked for alone, WordPress renders neither — the excerpt it would
+  make from the content is left out for that reason): when its digest is another one,
+  somebody edited the post in WordPress.
 
 Where it goes (docs/adoption.md weighs the alternatives: post meta needs a plugin, the
 excerpt, password, guid and template are visible, read-only or validated):
@@ -82,14 +84,13 @@ class Fingerprint:
         return cls(unquote(parts[3]), parts[1], parts[2])
 
 
-def sent_digest(title: str, content: str, excerpt: str | None, status: str) -> str:
+def sent_digest(title: str, content: str, status: str) -> str:
     """The digest of what a post was sent with (``content`` without the fingerprint), or
-    of what it holds now (from ``context=edit``: title, content and excerpt ``raw``)."""
+    of what it holds now (from ``context=edit``: title and content ``raw``)."""
     return stable_hash(
         {
             "title": title.strip(),
             "content": content.strip(),
-            "excerpt": (excerpt or "").strip(),
             "status": _SAME_STATUS.get(status, status),
         }
     )[:32]
@@ -109,15 +110,13 @@ def stamp(content: str, fingerprint: Fingerprint) -> str:
     return f'{content[:at]}{{"{_KEY}":"{value}"}} {content[at:]}'
 
 
-def fingerprinted(
-    content: str, rel: str, payload_hash: str, title: str, excerpt: str | None, status: str
-) -> str:
+def fingerprinted(content: str, rel: str, payload_hash: str, title: str, status: str) -> str:
     """``content`` as sent: with the fingerprint of the file ``rel`` whose payload hash is
-    ``payload_hash``, and of this title, content, excerpt and status."""
+    ``payload_hash``, and of this title, content and status."""
     # The digest is of the content as it reads back once the fingerprint is taken out
     # (the same text but for an empty ``{}`` of attributes, which goes with it).
     bare = strip_fingerprint(stamp(content, Fingerprint(rel, payload_hash, "0" * 32)))
-    return stamp(content, Fingerprint(rel, payload_hash, sent_digest(title, bare, excerpt, status)))
+    return stamp(content, Fingerprint(rel, payload_hash, sent_digest(title, bare, status)))
 
 
 def _find(content: str) -> tuple[Fingerprint, int, int] | None:

@@ -409,7 +409,6 @@ class References:
             payload.rel,
             payload_hash(payload, inputs),
             payload.title,
-            payload.excerpt,
             payload.status,
         )
         return Body(content, featured, inputs, tuple(unresolved))

@@ -211,8 +211,8 @@ class WordPressClient:
         return {slug: RemotePost.from_json(rest_base, item) for slug, item in found.items()}
 
     def posts_by_slugs_raw(self, rest_base: str, slugs: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """As :meth:`posts_by_slugs`, the posts as ``context=edit`` objects with their
-        title, content and excerpt too (what adoption reads the fingerprint from)."""
+        """As :meth:`posts_by_slugs`, the posts as ``context=edit`` objects with their raw
+        title and content too (what adoption reads the fingerprint from)."""
         return posts_with_slugs(self._rest, rest_base, slugs, ADOPTION_FIELDS)
 
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
