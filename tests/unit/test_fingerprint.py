@@ -30,7 +30,13 @@ BLOCKS = [
     "<!-- wp:separator /-->\n<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->",
     "\n<!-- wp:core/paragraph -->\n<p>x</p>\n<!-- /wp:core/paragraph -->\n",
 ]
-CLASSIC = ["<p>Hello</p>\n", "", "<p>a</p>\n<!-- a comment of the writer -->\n"]
+CLASSIC = [
+    "<p>Hello</p>\n",
+    "",
+    "<p>a</p>\n<!-- a comment of the writer -->\n",
+    "<ul>\n<li>a</li>\n</ul>",
+    "<p>a</p><script>var x = 1;</script>",
+]
 
 # the block parser's delimiter (wp-includes/class-wp-block-parser.php, next_token)
 DELIMITER = re.compile(
@@ -75,10 +81,14 @@ def test_what_is_sent_reads_back_as_ours_even_with_empty_attributes() -> None:
         assert (seen.fingerprint.rel, seen.fingerprint.payload_hash) == ("a.md", "e" * 64)
 
 
-def test_in_classic_html_it_is_a_trailing_comment() -> None:
-    stamped = stamp("<p>Hello</p>", FP)
-    assert stamped.startswith("<p>Hello</p>\n<!-- wpsync:1;")
-    assert stamped.endswith(" -->") and stamped.count("--") == 2
+def test_in_classic_html_it_is_a_comment_inside_the_last_element() -> None:
+    stamped = stamp("<p>Hello</p>\n<p>Bye</p>\n", FP)
+    assert stamped.startswith("<p>Hello</p>\n<p>Bye<!-- wpsync:1;")
+    assert stamped.endswith(" --></p>\n") and stamped.count("--") == 2
+    # never inside an element whose text is not HTML; at the end when no element closes it
+    for content in ("<p>x</p><textarea>t</textarea>", "text", "", "<pre>x</pre> tail"):
+        stamped = stamp(content, FP)
+        assert stamped.startswith(content + "\n<!-- wpsync:1;") and stamped.endswith(" -->")
 
 
 @given(st.text(min_size=1, max_size=60).filter(lambda s: "\x00" not in s))

@@ -23,8 +23,10 @@ excerpt, password, guid and template are visible, read-only or validated):
   paragraph renders as before, nothing shows on the site); the editor drops an attribute
   its block does not define without calling the block invalid, so a post saved in the
   editor loses its fingerprint — which counts as edited, the safe side;
-- Classic HTML (or block content with no block at all): a trailing HTML comment,
-  ``<!-- wpsync:1;… -->`` — in the page source, never on the page.
+- Classic HTML (or block content with no block at all): an HTML comment,
+  ``<!-- wpsync:1;… -->``, inside the content's last element (``<p>…<!-- wpsync:… --></p>``:
+  on a line of its own, ``wpautop`` would wrap it in a paragraph of its own, an empty
+  one on the page), else at the end — in the page source, never on the page.
 
 The value is ``1;<payload hash>;<sent digest>;<path>``, the path percent-encoded (so no
 ``"``, ``\\``, ``<``, ``>``, ``&`` or ``--`` reaches the comment).
@@ -60,7 +62,11 @@ _KEY = "wpsync"
 _FIRST_BLOCK = re.compile(r"\A\s*<!-- wp:[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)? ")
 _VALUE = r"1;[0-9a-f]{64};[0-9a-f]{32};[^\"\s]*"
 _ATTR = re.compile(rf'"{_KEY}":"(?P<value>{_VALUE})"')
-_COMMENT = re.compile(rf"\n?<!-- {_KEY}:(?P<value>{_VALUE}) -->\s*\Z")
+_COMMENT = re.compile(rf"<!-- {_KEY}:(?P<value>{_VALUE}) -->")
+#: the content's last element, closed at its very end (not one whose text is not HTML)
+_LAST_CLOSE = re.compile(
+    r"</(?!(?:script|style|textarea|title|xmp|plaintext)\b)[a-z][a-z0-9]*\s*>\s*\Z", re.I
+)
 #: statuses that are the same thing as sent (WordPress schedules a publish with a future
 #: date, and publishes a scheduled post when its date comes)
 _SAME_STATUS = {"future": "publish"}
@@ -101,7 +107,11 @@ def stamp(content: str, fingerprint: Fingerprint) -> str:
     value = fingerprint.value()
     first = _FIRST_BLOCK.match(content)
     if first is None:
-        return f"{content}\n<!-- {_KEY}:{value} -->"
+        comment = f"<!-- {_KEY}:{value} -->"
+        last = _LAST_CLOSE.search(content)
+        if last is None:
+            return f"{content}\n{comment}"
+        return content[: last.start()] + comment + content[last.start() :]
     at = first.end()
     if content.startswith("{}", at):
         return f'{content[: at + 1]}"{_KEY}":"{value}"{content[at + 1 :]}'
@@ -135,10 +145,14 @@ def _find(content: str) -> tuple[Fingerprint, int, int] | None:
                 start -= 1
             fingerprint = Fingerprint.parse(found.group("value"))
             return (fingerprint, start, stop) if fingerprint else None
-    found = _COMMENT.search(content)
-    if found is not None:
+    matches = list(_COMMENT.finditer(content))
+    if matches:
+        found = matches[-1]  # wpsync's comes after anything a writer wrote
+        start, stop = found.span()
+        if content.startswith("\n", start - 1) and not content[stop:].strip():
+            start -= 1  # the form at the very end
         fingerprint = Fingerprint.parse(found.group("value"))
-        return (fingerprint, found.start(), found.end()) if fingerprint else None
+        return (fingerprint, start, stop) if fingerprint else None
     return None
 
 
