@@ -674,6 +674,20 @@ class FakeClient:
                 found.setdefault(post.slug, post.raw())
         return found
 
+    def search_posts_raw(self, rest_base: str, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """``?search=…``: every word in the title or the content, any status but trash."""
+        words = text.lower().split()
+
+        def carry_out() -> list[dict[str, Any]]:
+            found = [
+                p.raw()
+                for p in self.site.posts(rest_base)
+                if all(w in (p.title + " " + p.content).lower() for w in words)
+            ]
+            return found[:limit]
+
+        return self._send("GET", f"/wp/v2/{rest_base}", carry_out)
+
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
         """Any status, trash included; a missing ID costs the real client's second look."""
         found: dict[int, RemotePost] = {}

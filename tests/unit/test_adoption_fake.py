@@ -169,3 +169,31 @@ def test_posts_published_without_a_fingerprint_get_one_on_the_next_sync_once(
     assert laptop.sync(wp).requests == 0
     after = clone(laptop, tmp_path / "after-upgrade")
     assert set(actions(after.sync(wp)).values()) == {"unchanged"}
+
+
+def test_a_file_moved_since_keeps_its_post_in_a_clone_no_duplicate(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    old, new = laptop.content / "docs" / "child.md", laptop.content / "notes" / "moved.md"
+    new.parent.mkdir()
+    old.rename(new)
+    moved = laptop.sync(wp, renames=[(old, new)])
+    assert actions(moved)["notes/moved.md"] == "updated" and moved.count("created") == 0
+    posts = {p.id: p.slug for p in wp.posts()}
+    ci = clone(laptop, tmp_path / "ci")
+    mark = wp.request_count
+    report = ci.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report
+    assert writes(wp, mark) == [] and {p.id: p.slug for p in wp.posts()} == posts
+    with StateStore.open(ci.config.state.path, ci.config.site.url) as state:
+        assert state.entries()["notes/moved.md"].slug == "child"  # its URL kept
+    assert ci.sync(wp).requests == 0
+
+
+def test_a_first_publish_never_searches(wp: FakeWordPress, tmp_path: Path) -> None:
+    folder = Folder.make(tmp_path / "new")
+    for n in range(3):
+        folder.write(f"p{n}.md", f"# Post {n}\n\nBody.\n")
+    report = folder.sync(wp)
+    assert set(actions(report).values()) == {"created"}
+    assert [f"{r.method} {r.route}" for r in wp.requests].count("GET /wp/v2/posts") == 1

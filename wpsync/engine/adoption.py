@@ -14,6 +14,10 @@ and reads the fingerprint wpsync left in each post it wrote (fingerprint.py):
   the fingerprint's digest): this file's post.  It is linked as if this run had
   pushed it, with the payload hash it was sent with, so the planner sends nothing when
   the file would send the same (``Keep``) and an update when it changed since;
+- no post with that slug, in a folder that did publish here (other files were found):
+  the file may have moved since, its post keeping the old slug — up to 20 such files
+  are looked for by their title (``search``), and a post is taken only when its
+  fingerprint names this very file (the file then keeps the post's slug);
 - a post made from this file and edited in WordPress since (the digest differs, or the
   fingerprint is gone from a post whose slug and path still say it is ours): a conflict,
   never overwritten; the file stays unlinked until ``--force``/``--overwrite`` or the
@@ -53,6 +57,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = ["Adoption", "Recognition", "raw_text", "recognise", "recognition"]
+
+#: at most this many files whose slug finds nothing are looked for by title (a first
+#: publish of a folder, where none is found, never searches)
+SEARCHED = 20
 
 #: what a post found by slug is to the file that asked for it
 Verdict = Literal["ours", "edited", "foreign"]
@@ -115,13 +123,15 @@ class Adoption:
     ``reasons``: why a file whose slug is taken is in conflict (edited since, or not
     ours); ``targets``: the posts of this folder left unlinked (edited since), for
     links to them only; ``slugs``: every (type, slug) looked up, with the post found —
-    the planner need not ask again."""
+    the planner need not ask again; ``kept_slugs``: files moved since their post was
+    published, found by their fingerprint: the post's slug they keep."""
 
     entries: Mapping[str, Entry] = field(default_factory=dict)
     pushed: tuple[Pushed, ...] = ()
     reasons: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, Entry] = field(default_factory=dict)
     slugs: Mapping[tuple[str, str], RemotePostFacts | None] = field(default_factory=dict)
+    kept_slugs: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.entries or self.reasons)
@@ -133,6 +143,20 @@ class Adoption:
         with state.transaction():
             for entry in self.entries.values():
                 state.put(entry)
+
+    def keep_slugs(self, items: Sequence[LocalItem]) -> list[LocalItem]:
+        """``items`` with the moved files found asking for their post's slug, as a move
+        seen by a checkout with the state does (the payload hash follows in ``settle``)."""
+        if not self.kept_slugs:
+            return list(items)
+        return [
+            dataclasses.replace(
+                item, payload=dataclasses.replace(item.payload, slug=self.kept_slugs[item.rel])
+            )
+            if isinstance(item, Changed) and item.rel in self.kept_slugs
+            else item
+            for item in items
+        ]
 
     def narrow(self, query: RemoteQuery) -> RemoteQuery:
         """``query`` without the slugs already looked up."""
@@ -195,40 +219,30 @@ def recognise(
     for rest_base, slug in wanted:
         by_base.setdefault(rest_base, []).append(slug)
     found = _look_up(client, by_base, concurrency)
-    linked: dict[str, Entry] = {}
-    pushed: list[Pushed] = []
-    reasons: dict[str, str] = {}
-    targets: dict[str, Entry] = {}
+    judged = _Judged()
+    missing: list[Changed] = []
     for (rest_base, slug), askers in sorted(wanted.items()):
         raw = found.get((rest_base, slug))
-        if raw is None or len(askers) > 1:
-            continue
-        item = askers[0]
-        post = _entry(item.rel, rest_base, raw, "")
-        if (rest_base, post.post_id) in taken:
-            continue
-        seen = recognition(item.rel, raw)
-        if seen.verdict == "foreign" or seen.fingerprint is None:
-            reasons[item.rel] = (
-                f"WordPress already has a {_kind(rest_base)} with slug '{slug}': {seen.reason}; "
-                "run `wpsync state rebuild` to link it if it is this file's, or use --force "
-                "to overwrite it"
-            )
-            continue
-        if seen.verdict == "edited":
-            logger.info("%s: %s", item.rel, seen.reason)
-            reasons[item.rel] = seen.reason
-            targets[item.rel] = post
-            continue
-        logger.debug("%s: its post %d was published from this folder", item.rel, post.post_id)
-        linked[item.rel] = dataclasses.replace(post, payload_hash=seen.fingerprint.payload_hash)
-        status = str(raw.get("status") or "")
-        fields: RestBody = {
-            "title": raw_text(raw, "title"),
-            "content": raw_text(raw, "content"),
-            "status": status,
-        }
-        pushed.append(Pushed(item.rel, status, {}, pushed_fields(fields)))
+        if raw is None:
+            missing += [a for a in askers if not a.payload.slug_explicit]
+        elif len(askers) == 1 and (rest_base, int(raw["id"])) not in taken:
+            judged.judge(askers[0], raw)
+            taken.add((rest_base, int(raw["id"])))
+    if (judged.linked or judged.targets) and 0 < len(missing) <= SEARCHED:
+        # This folder published here before; a file whose slug finds nothing may be one
+        # moved since, whose post kept the old slug (plan._keep_slug): looked for by its
+        # title, and taken only when its fingerprint names this very file.
+        api = client()
+        for item in missing:
+            for raw in api.search_posts_raw(item.payload.rest_base, item.payload.title):
+                fingerprint, _ = read_fingerprint(raw_text(raw, "content"))
+                key = (item.payload.rest_base, int(raw["id"]))
+                if fingerprint is not None and fingerprint.rel == item.rel and key not in taken:
+                    taken.add(key)
+                    judged.judge(item, raw)
+                    judged.kept_slugs[item.rel] = unquote(str(raw.get("slug") or ""))
+                    break
+    linked, pushed, reasons, targets = judged.linked, judged.pushed, judged.reasons, judged.targets
     if linked or reasons:
         logger.info(
             "no state for %d file(s): %d recognised as published from this folder, "
@@ -252,7 +266,46 @@ def recognise(
         )
         for key in wanted
     }
-    return Adoption(linked, tuple(pushed), reasons, targets, slugs_seen)
+    return Adoption(linked, tuple(pushed), reasons, targets, slugs_seen, judged.kept_slugs)
+
+
+@dataclass
+class _Judged:
+    """What :func:`recognise` made of the posts it found, file by file."""
+
+    linked: dict[str, Entry] = field(default_factory=dict)
+    pushed: list[Pushed] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
+    targets: dict[str, Entry] = field(default_factory=dict)
+    kept_slugs: dict[str, str] = field(default_factory=dict)
+
+    def judge(self, item: Changed, raw: Mapping[str, Any]) -> None:
+        rest_base = item.payload.rest_base
+        post = _entry(item.rel, rest_base, raw, "")
+        seen = recognition(item.rel, raw)
+        if seen.verdict == "foreign" or seen.fingerprint is None:
+            self.reasons[item.rel] = (
+                f"WordPress already has a {_kind(rest_base)} with slug '{post.slug}': "
+                f"{seen.reason}; run `wpsync state rebuild` to link it if it is this file's, "
+                "or use --force to overwrite it"
+            )
+            return
+        if seen.verdict == "edited":
+            logger.info("%s: %s", item.rel, seen.reason)
+            self.reasons[item.rel] = seen.reason
+            self.targets[item.rel] = post
+            return
+        logger.debug("%s: its post %d was published from this folder", item.rel, post.post_id)
+        self.linked[item.rel] = dataclasses.replace(
+            post, payload_hash=seen.fingerprint.payload_hash
+        )
+        status = str(raw.get("status") or "")
+        fields: RestBody = {
+            "title": raw_text(raw, "title"),
+            "content": raw_text(raw, "content"),
+            "status": status,
+        }
+        self.pushed.append(Pushed(item.rel, status, {}, pushed_fields(fields)))
 
 
 def _look_up(

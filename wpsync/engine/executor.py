@@ -218,6 +218,7 @@ class _Run:
                 adoption.record(self.state)
             self.references.adopt(adoption.pushed)
             known = {**all_entries, **adoption.targets}
+            read = adoption.keep_slugs(read)
             items = self.references.settle(read, known, rels, self.reader.read_one)
         # Creates whose answer was lost and whose file has since gone, moved or changed
         # its slug: the posts they made become this folder's again (recovery.py).

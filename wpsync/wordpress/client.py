@@ -215,6 +215,24 @@ class WordPressClient:
         title and content too (what adoption reads the fingerprint from)."""
         return posts_with_slugs(self._rest, rest_base, slugs, ADOPTION_FIELDS)
 
+    def search_posts_raw(self, rest_base: str, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The first ``limit`` posts (any status but trash) WordPress's search finds for
+        ``text`` (title, excerpt, content), as :meth:`posts_by_slugs_raw` gives them."""
+        params = {
+            "search": text,
+            "status": "any",
+            "context": "edit",
+            "per_page": limit,
+            "_fields": ADOPTION_FIELDS,
+        }
+        response = self._rest.request("GET", f"/wp/v2/{rest_base}", params=params)
+        items = self._rest.decode(response, "GET", f"/wp/v2/{rest_base}")
+        return (
+            [dict(i) for i in items if isinstance(i, dict) and "id" in i]
+            if isinstance(items, list)
+            else []
+        )
+
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
         """The posts (any status, trash included) with these IDs; missing ones are left out."""
         found: dict[int, RemotePost] = {}
