@@ -152,6 +152,7 @@ def test_a_fresh_clone_recognises_everything_and_sends_nothing(
     assert len(everything(wp)) == len(MARKDOWN)  # no duplicate
 
 
+@pytest.mark.slow  # publishes content/ a second time (~40 s with three clones)
 def test_an_edit_made_in_wordpress_is_a_conflict_in_a_fresh_clone_never_overwritten(
     tmp_path: Path, wp: WordPressInstance
 ) -> None:
@@ -224,6 +225,15 @@ def test_classic_html_carries_the_fingerprint_as_a_comment_never_shown(
             assert "wpsync:1;" not in visible, post["link"]
             if post["slug"] == "plain":  # (a post with no content at all gets a <p> for it)
                 assert "<p></p>" not in visible and "<p> </p>" not in visible, visible
+    # a file moved (and synced) before the clone: found by its title and fingerprint
+    laptop.write("notes/old-name.md", "---\ntitle: A moved note\n---\nMoved.\n")
+    assert laptop.sync_json()[1]["created"] == 1
+    (laptop.content / "notes" / "old-name.md").rename(laptop.content / "new-name.md")
+    code, report = laptop.sync_json()
+    assert actions(report)["new-name.md"] == "updated", report  # moved: same post, same slug
+    published = {p["id"]: p["slug"] for p in all_posts(wp)}
     ci = fresh_clone(laptop, tmp_path / "classic-ci")
     code, report = ci.sync_json()
-    assert code == 0 and report["unchanged"] == 2 and report["requests"] <= 2, report
+    assert code == 0 and report["unchanged"] == 3, report
+    assert report["requests"] <= 3, report  # the slugs, one search, (a token)
+    assert {p["id"]: p["slug"] for p in all_posts(wp)} == published
