@@ -104,7 +104,7 @@ def render(config: Config, path: Path) -> tuple[str, str]:
 
 def sent(blocks: str, rel: str) -> str:
     """The blocks with the fingerprint every post carries (engine/fingerprint.py)."""
-    return fingerprinted(blocks, rel, "0" * 64, "A title", "publish")
+    return fingerprinted(blocks, rel, "0" * 64, "A title", "publish", "a-title")
 
 
 def all_inputs(tmp: Path) -> list[Input]:

@@ -20,7 +20,7 @@ from wpsync.engine.fingerprint import (
     strip_fingerprint,
 )
 
-FP = Fingerprint("guides/café--notes.md", "a" * 64, sent_digest("T", "<p>x</p>", "publish"))
+FP = Fingerprint("guides/café--notes.md", "a" * 64, sent_digest("T", "<p>x</p>", "publish", "t"))
 
 BLOCKS = [
     "<!-- wp:paragraph -->\n<p>Hello</p>\n<!-- /wp:paragraph -->",
@@ -73,7 +73,7 @@ def test_in_block_markup_it_is_an_attribute_the_block_parser_reads_as_json(conte
 
 def test_what_is_sent_reads_back_as_ours_even_with_empty_attributes() -> None:
     for content in [*BLOCKS, *CLASSIC, "<!-- wp:heading {} -->\n<h2>Hi</h2>\n<!-- /wp:heading -->"]:
-        sent = fingerprinted(content, "a.md", "e" * 64, "T", "publish")
+        sent = fingerprinted(content, "a.md", "e" * 64, "T", "publish", "t")
         raw = _raw("T", sent)
         seen = recognition("a.md", raw)
         assert seen.verdict == "ours", content
@@ -112,17 +112,21 @@ def test_a_damaged_or_foreign_value_is_no_fingerprint() -> None:
 
 
 def test_the_digest_is_what_wordpress_gives_back() -> None:
-    sent = sent_digest(" Title ", "<p>x</p>\n", "publish")
+    sent = sent_digest(" Title ", "<p>x</p>\n", "publish", "t")
     # WordPress keeps a scheduled post as "future"
-    assert sent_digest("Title", "<p>x</p>", "future") == sent
-    assert sent_digest("Title!", "<p>x</p>", "publish") != sent
-    assert sent_digest("Title", "<p>y</p>", "publish") != sent
-    assert sent_digest("Title", "<p>x</p>", "draft") != sent
+    assert sent_digest("Title", "<p>x</p>", "future", "t") == sent
+    assert sent_digest("Title!", "<p>x</p>", "publish", "t") != sent
+    assert sent_digest("Title", "<p>y</p>", "publish", "t") != sent
+    assert sent_digest("Title", "<p>x</p>", "draft", "t") != sent
+    assert sent_digest("Title", "<p>x</p>", "publish", "renamed") != sent
+    # the slug as WordPress stores it: percent-encoded
+    assert sent_digest("T", "", "publish", "café") == sent_digest("T", "", "publish", "caf%c3%a9")
 
 
-def _raw(title: str, content: str, status: str = "publish") -> dict[str, object]:
+def _raw(title: str, content: str, status: str = "publish", slug: str = "t") -> dict[str, object]:
     return {
         "id": 7,
+        "slug": slug,
         "status": status,
         "modified_gmt": "2026-11-30T10:00:00",
         "title": {"raw": title},
@@ -132,7 +136,7 @@ def _raw(title: str, content: str, status: str = "publish") -> dict[str, object]
 
 def test_recognition_tells_ours_edited_and_foreign() -> None:
     body = BLOCKS[0]
-    fp = Fingerprint("a.md", "d" * 64, sent_digest("A", body, "publish"))
+    fp = Fingerprint("a.md", "d" * 64, sent_digest("A", body, "publish", "t"))
     stamped = stamp(body, fp)
     assert recognition("a.md", _raw("A", stamped)).verdict == "ours"
     assert recognition("a.md", _raw("A", stamped, "future")).verdict == "ours"
@@ -140,6 +144,7 @@ def test_recognition_tells_ours_edited_and_foreign() -> None:
     assert recognition("a.md", _raw("A", edited)).verdict == "edited"
     assert recognition("a.md", _raw("A (new title)", stamped)).verdict == "edited"
     assert recognition("a.md", _raw("A", stamped, "draft")).verdict == "edited"
+    assert recognition("a.md", _raw("A", stamped, slug="renamed")).verdict == "edited"
     other = recognition("b.md", _raw("A", stamped))
     assert other.verdict == "foreign" and "from 'a.md'" in other.reason
     bare = recognition("a.md", _raw("A", body))

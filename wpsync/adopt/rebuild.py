@@ -11,8 +11,8 @@ file the post is read (``context=edit``).  A post carrying wpsync's fingerprint
 (engine/fingerprint.py) is judged as a sync without a state judges it
 (engine/adoption.py): unedited since it was sent and the file the same → linked; unedited
 and the file changed since → ``differs`` (the next sync updates it); edited in WordPress
-since → ``conflict``: left unlinked, so the next sync reports the conflict and never
-overwrites the edit.  A post without a fingerprint (published by an earlier wpsync) is
+since → ``conflict``: linked as edited since the last push, so the next sync reports
+the conflict and never overwrites the edit (``--force`` does).  A post without a fingerprint (published by an earlier wpsync) is
 compared with what a sync would send: title,
 content (links and images resolved as the sync does), excerpt, status, slug, date, terms,
 author, parent and the other scalar fields.  A file that matches gets the hashes a sync
@@ -28,6 +28,7 @@ in one rename.  The folder lock is held throughout.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -41,8 +42,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.config import Config
-from wpsync.engine.adoption import raw_text, recognition
+from wpsync.engine.adoption import EDITED, raw_text, recognition
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
+from wpsync.engine.fingerprint import strip_fingerprint
 from wpsync.engine.plan import Broken, Changed, LocalItem
 from wpsync.engine.terms import fetch_terms, term_path
 from wpsync.errors import AuthError, RemoteError
@@ -74,8 +76,8 @@ class Relinked:
     """What the rebuild did with one file.
 
     ``outcome``: ``linked`` (matches its post), ``differs`` (linked; the next sync updates
-    the post), ``conflict`` (its post was edited in WordPress since wpsync sent it: not
-    linked, the next sync reports it), ``new`` (no post: the next sync creates one) or
+    the post), ``conflict`` (its post was edited in WordPress since wpsync sent it: the
+    next sync reports it; or the post with its slug is another file's: not linked), ``new`` (no post: the next sync creates one) or
     ``failed`` (unreadable)."""
 
     rel: str
@@ -279,7 +281,11 @@ class _Rebuild:
             # found by slug, but published from another file: not this file's
             another = seen is not None and seen.fingerprint is not None and how == "slug"
             if seen is not None and (edited or (another and seen.verdict == "foreign")):
-                new.remove(rel)  # unlinked: the next sync reports the conflict
+                new.remove(rel)
+                if edited:  # this folder's post: linked as edited since the last push
+                    first = next(i for i in changed if i.rel == rel)
+                    entry = _entry(reread or first, post, EDITED, linked=False)
+                    new.put(dataclasses.replace(entry, modified_gmt=""))
                 detail = f"{seen.reason} (the next sync reports it as a conflict)"
                 results.append(Relinked(rel, "conflict", post.id, how, detail))
                 continue
@@ -382,6 +388,8 @@ class _Rebuild:
         body.pop("password", None)  # never compared: stored as is, not readable back
         out: list[str] = []
         content = self._content(item, new)
+        if content is not None:  # a post without a fingerprint is compared without one
+            content = strip_fingerprint(content)
         if content is None:
             out.append("images not uploaded from this folder")
             body.pop("content", None)

@@ -18,10 +18,10 @@ and reads the fingerprint wpsync left in each post it wrote (fingerprint.py):
   the file may have moved since, its post keeping the old slug — up to 20 such files
   are looked for by their title (``search``), and a post is taken only when its
   fingerprint names this very file (the file then keeps the post's slug);
-- a post made from this file and edited in WordPress since (the digest differs, or the
-  fingerprint is gone from a post whose slug and path still say it is ours): a conflict,
-  never overwritten; the file stays unlinked until ``--force``/``--overwrite`` or the
-  writer's resolution.
+- a post made from this file and edited in WordPress since (the digest differs): linked
+  — it is this folder's post — as edited since the last push, so the planner reports the
+  conflict by its ID on every run, never overwrites it and never creates another;
+  ``--force`` updates it.
 
 Terms need nothing: they are found by name (``term_exists``); images are found by the
 slug of their upload (media.py).  ``wpsync state rebuild`` uses the same recognition.
@@ -61,6 +61,10 @@ __all__ = ["Adoption", "Recognition", "raw_text", "recognise", "recognition"]
 #: at most this many files whose slug finds nothing are looked for by title (a first
 #: publish of a folder, where none is found, never searches)
 SEARCHED = 20
+
+#: the payload hash of a file linked to its post edited in WordPress since: never equal to
+#: a real one, and with no ``modified_gmt`` the planner reports the conflict
+EDITED = "adopted:edited in WordPress"
 
 #: what a post found by slug is to the file that asked for it
 Verdict = Literal["ours", "edited", "foreign"]
@@ -104,7 +108,12 @@ def recognition(rel: str, raw: Mapping[str, Any]) -> Recognition:
             fingerprint,
             f"post {post_id} was published by wpsync from '{fingerprint.rel}', not from this file",
         )
-    now = sent_digest(raw_text(raw, "title"), content, str(raw.get("status") or ""))
+    now = sent_digest(
+        raw_text(raw, "title"),
+        content,
+        str(raw.get("status") or ""),
+        str(raw.get("slug") or ""),
+    )
     if now != fingerprint.sent:
         modified = str(raw.get("modified_gmt") or "")
         return Recognition(
@@ -120,16 +129,15 @@ def recognition(rel: str, raw: Mapping[str, Any]) -> Recognition:
 class Adoption:
     """What :func:`recognise` found.  ``entries``: files linked to their post (ours,
     unedited), as of their last push; ``pushed``: those posts' status and fields;
-    ``reasons``: why a file whose slug is taken is in conflict (edited since, or not
-    ours); ``targets``: the posts of this folder left unlinked (edited since), for
-    links to them only; ``slugs``: every (type, slug) looked up, with the post found —
+    ``reasons``: why a file is in conflict (its post edited since — linked all the same,
+    with the payload hash :data:`EDITED` —, or a post with its slug that is not its own);
+    ``slugs``: every (type, slug) looked up, with the post found —
     the planner need not ask again; ``kept_slugs``: files moved since their post was
     published, found by their fingerprint: the post's slug they keep."""
 
     entries: Mapping[str, Entry] = field(default_factory=dict)
     pushed: tuple[Pushed, ...] = ()
     reasons: Mapping[str, str] = field(default_factory=dict)
-    targets: Mapping[str, Entry] = field(default_factory=dict)
     slugs: Mapping[tuple[str, str], RemotePostFacts | None] = field(default_factory=dict)
     kept_slugs: Mapping[str, str] = field(default_factory=dict)
 
@@ -179,7 +187,7 @@ class Adoption:
         """``actions`` with the planner's "slug taken" conflicts saying why."""
         return [
             dataclasses.replace(a, reason=self.reasons[a.rel])
-            if isinstance(a, Conflict) and a.entry is None and a.rel in self.reasons
+            if isinstance(a, Conflict) and a.rel in self.reasons
             else a
             for a in actions
         ]
@@ -228,7 +236,7 @@ def recognise(
         elif len(askers) == 1 and (rest_base, int(raw["id"])) not in taken:
             judged.judge(askers[0], raw)
             taken.add((rest_base, int(raw["id"])))
-    if (judged.linked or judged.targets) and 0 < len(missing) <= SEARCHED:
+    if judged.linked and 0 < len(missing) <= SEARCHED:
         # This folder published here before; a file whose slug finds nothing may be one
         # moved since, whose post kept the old slug (plan._keep_slug): looked for by its
         # title, and taken only when its fingerprint names this very file.
@@ -242,15 +250,15 @@ def recognise(
                     judged.judge(item, raw)
                     judged.kept_slugs[item.rel] = unquote(str(raw.get("slug") or ""))
                     break
-    linked, pushed, reasons, targets = judged.linked, judged.pushed, judged.reasons, judged.targets
+    linked, pushed, reasons = judged.linked, judged.pushed, judged.reasons
     if linked or reasons:
         logger.info(
             "no state for %d file(s): %d recognised as published from this folder, "
             "%d edited in WordPress since, %d new",
             len(todo),
             len(linked),
-            sum(1 for rel in reasons if rel in targets),
-            len(todo) - len(linked) - len(reasons),
+            sum(1 for rel in reasons if rel in linked),
+            len(todo) - len(linked) - sum(1 for rel in reasons if rel not in linked),
         )
     slugs_seen = {
         key: (
@@ -266,7 +274,7 @@ def recognise(
         )
         for key in wanted
     }
-    return Adoption(linked, tuple(pushed), reasons, targets, slugs_seen, judged.kept_slugs)
+    return Adoption(linked, tuple(pushed), reasons, slugs_seen, judged.kept_slugs)
 
 
 @dataclass
@@ -276,7 +284,6 @@ class _Judged:
     linked: dict[str, Entry] = field(default_factory=dict)
     pushed: list[Pushed] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)
-    targets: dict[str, Entry] = field(default_factory=dict)
     kept_slugs: dict[str, str] = field(default_factory=dict)
 
     def judge(self, item: Changed, raw: Mapping[str, Any]) -> None:
@@ -290,16 +297,19 @@ class _Judged:
                 "or use --force to overwrite it"
             )
             return
+        status = str(raw.get("status") or "")
         if seen.verdict == "edited":
+            # This folder's post: linked, as one edited since the last push (the planner
+            # reports it by its ID, never creates another, and --force updates it).
             logger.info("%s: %s", item.rel, seen.reason)
             self.reasons[item.rel] = seen.reason
-            self.targets[item.rel] = post
+            self.linked[item.rel] = dataclasses.replace(post, payload_hash=EDITED, modified_gmt="")
+            self.pushed.append(Pushed(item.rel, status, {}, {}))
             return
         logger.debug("%s: its post %d was published from this folder", item.rel, post.post_id)
         self.linked[item.rel] = dataclasses.replace(
             post, payload_hash=seen.fingerprint.payload_hash
         )
-        status = str(raw.get("status") or "")
         fields: RestBody = {
             "title": raw_text(raw, "title"),
             "content": raw_text(raw, "content"),

@@ -211,15 +211,14 @@ class _Run:
             lambda: self.client,
             concurrency=self.config.sync.concurrency,
         )
-        if adoption.entries or adoption.targets:
+        if adoption.entries:
             all_entries = {**all_entries, **adoption.entries}
             entries = {**entries, **adoption.entries}
             if not self.request.dry_run:
                 adoption.record(self.state)
             self.references.adopt(adoption.pushed)
-            known = {**all_entries, **adoption.targets}
             read = adoption.keep_slugs(read)
-            items = self.references.settle(read, known, rels, self.reader.read_one)
+            items = self.references.settle(read, all_entries, rels, self.reader.read_one)
         # Creates whose answer was lost and whose file has since gone, moved or changed
         # its slug: the posts they made become this folder's again (recovery.py).
         lost = settle_lost_creates(

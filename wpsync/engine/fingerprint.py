@@ -9,8 +9,8 @@ and what was sent:
 - ``payload``: the payload hash of what was sent (``plan.payload_hash``: the same value
   the state records as ``Entry.payload_hash``, so a file whose payload hash is still
   that one would send nothing new);
-- ``sent``: a digest of the title, the content (the fingerprint left out) and the status
-  as sent.  WordPress's ``context=edit`` answer gives those back as stored (``title.raw``,
+- ``sent``: a digest of the title, the content (the fingerprint left out), the status and
+  the slug as sent.  WordPress's ``context=edit`` answer gives those back as stored (``title.raw``,
   ``content.raw``: asked for alone, WordPress renders neither — the excerpt it would
   make from the content is left out for that reason): when its digest is another one,
   somebody edited the post in WordPress.
@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from wpsync.model import stable_hash
+from wpsync.wordpress.lookups import normalise_slug
 
 __all__ = [
     "FINGERPRINT",
@@ -90,14 +91,16 @@ class Fingerprint:
         return cls(unquote(parts[3]), parts[1], parts[2])
 
 
-def sent_digest(title: str, content: str, status: str) -> str:
+def sent_digest(title: str, content: str, status: str, slug: str) -> str:
     """The digest of what a post was sent with (``content`` without the fingerprint), or
-    of what it holds now (from ``context=edit``: title and content ``raw``)."""
+    of what it holds now (from ``context=edit``: title and content ``raw``; the slug as
+    WordPress stores it: percent-encoded, lower case)."""
     return stable_hash(
         {
             "title": title.strip(),
             "content": content.strip(),
             "status": _SAME_STATUS.get(status, status),
+            "slug": normalise_slug(slug),
         }
     )[:32]
 
@@ -120,13 +123,15 @@ def stamp(content: str, fingerprint: Fingerprint) -> str:
     return f'{content[:at]}{{"{_KEY}":"{value}"}} {content[at:]}'
 
 
-def fingerprinted(content: str, rel: str, payload_hash: str, title: str, status: str) -> str:
+def fingerprinted(
+    content: str, rel: str, payload_hash: str, title: str, status: str, slug: str
+) -> str:
     """``content`` as sent: with the fingerprint of the file ``rel`` whose payload hash is
-    ``payload_hash``, and of this title, content and status."""
+    ``payload_hash``, and of this title, content, status and slug."""
     # The digest is of the content as it reads back once the fingerprint is taken out
     # (the same text but for an empty ``{}`` of attributes, which goes with it).
     bare = strip_fingerprint(stamp(content, Fingerprint(rel, payload_hash, "0" * 32)))
-    return stamp(content, Fingerprint(rel, payload_hash, sent_digest(title, bare, status)))
+    return stamp(content, Fingerprint(rel, payload_hash, sent_digest(title, bare, status, slug)))
 
 
 def _find(content: str) -> tuple[Fingerprint, int, int] | None:

@@ -410,6 +410,7 @@ class References:
             payload_hash(payload, inputs),
             payload.title,
             payload.status,
+            payload.slug,
         )
         return Body(content, featured, inputs, tuple(unresolved))
 
