@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from wpsync.errors import RemoteError, TransportError
 from wpsync.wordpress.batch_route import BatchUnsupported
 from wpsync.wordpress.records import BatchRequest, BatchResponse, RemoteMedia, RemotePost
+from wpsync.wordpress.rights import Rights
 
 if TYPE_CHECKING:
     from wpsync.config import Config
@@ -595,6 +596,20 @@ class FakeWordPress:
 # ---------------------------------------------------------------- the connection
 
 
+#: what an administrator may do, as far as wpsync asks
+ADMIN_CAPS = (
+    "edit_posts",
+    "publish_posts",
+    "edit_others_posts",
+    "edit_pages",
+    "publish_pages",
+    "edit_others_pages",
+    "manage_categories",
+    "upload_files",
+    "list_users",
+)
+
+
 def _chunks(values: Sequence[T], size: int) -> list[Sequence[T]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
@@ -612,6 +627,7 @@ class FakeClient:
         self._count = 0
         self._terms: dict[tuple[str, str, int], int] = {}
         self._users: dict[str, int | None] = {}
+        self._rights: Rights | None = None
 
     def __enter__(self) -> FakeClient:
         return self
@@ -754,6 +770,24 @@ class FakeClient:
     def remember_term(self, taxonomy_rest_base: str, name: str, parent: int, term_id: int) -> None:
         with self._lock:
             self._terms[(taxonomy_rest_base, name.strip().lower(), parent)] = term_id
+
+    def rights(self) -> Rights:
+        """``/users/me``: the fake signs in as ``admin``, who may do everything."""
+        with self._lock:
+            if self._rights is not None:
+                return self._rights
+        body = {
+            "id": 1,
+            "username": "admin",
+            "slug": "admin",
+            "name": "admin",
+            "roles": ["administrator"],
+            "capabilities": {cap: True for cap in ADMIN_CAPS},
+        }
+        rights = self._send("GET", "/wp/v2/users/me", lambda: Rights.from_json(body))
+        with self._lock:
+            self._rights = rights
+        return rights
 
     def find_user(self, login_or_slug: str) -> int | None:
         """By slug (one request), else by a search (a second)."""

@@ -90,12 +90,16 @@ def render_file(config: Config, path: Path) -> Mapped:
     except ValueError:
         raise DocumentError(str(path), f"is not in the content folder {root}") from None
     doc = read_document(root, rel, max_bytes=int(config.content.max_file_mb * 1024 * 1024))
-    from wpsync.engine.reading import content_dialect
+    from wpsync.engine.reading import read_settings
 
+    settings = read_settings(config.content)  # the dialect, and an Obsidian vault's files
     defaults = MappingDefaults(
         config.content.default_type,
         config.content.default_status,
         config.content.markdown,
-        content_dialect(config.content).dialect,
+        settings.dialect,
+        settings.vault,
     )
-    return map_document(doc, defaults)
+    from wpsync.source.site import Site
+
+    return map_document(doc, defaults, Site(root))

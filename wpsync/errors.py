@@ -9,6 +9,8 @@
      ├── StateError                state file unreadable, corrupt, too new      (exit 2)
      │    └── LockTimeout          another wpsync holds the content-folder lock
      ├── DocumentError             one source file cannot be read or mapped     (that file fails)
+     │    └── PermissionDenied     the site's user may not do what the file     (that file fails)
+     │                             needs (the capability is named)
      ├── MediaError                a local image cannot be used or uploaded     (its post fails)
      ├── RemoteError               WordPress answered with an error status      (that file fails)
      │    └── TransportError       no usable answer after retries (network, 5xx, 429, timeout)
@@ -86,6 +88,17 @@ class DocumentError(WpsyncError):
 class MediaError(WpsyncError):
     """A local image a post uses cannot be used, or WordPress did not take it
     (``engine.media``: ``ImageError``, ``UploadFailed``)."""
+
+
+class PermissionDenied(DocumentError):
+    """The site's user lacks a capability this file needs (create pages, publish, create
+    a category, upload media…): that file fails, naming the capability; the run goes on."""
+
+    def __init__(
+        self, path: Path | str, message: str, *, capability: str, hint: str | None = None
+    ) -> None:
+        super().__init__(path, message, hint=hint)
+        self.capability = capability
 
 
 class RemoteError(WpsyncError):

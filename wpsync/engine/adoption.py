@@ -51,6 +51,8 @@ from wpsync.engine.plan import (
 from wpsync.model import Entry, Pending, Pushed, RestBody
 
 if TYPE_CHECKING:
+    from wpsync.config import SyncConfig
+    from wpsync.engine.references import References
     from wpsync.store.state import StateStore
     from wpsync.wordpress.client import WordPressClient
 
@@ -144,13 +146,17 @@ class Adoption:
     def __bool__(self) -> bool:
         return bool(self.entries or self.reasons)
 
-    def record(self, state: StateStore) -> None:
-        """Write the links found into the state (not for a dry run)."""
-        if not self.entries:
-            return
-        with state.transaction():
-            for entry in self.entries.values():
-                state.put(entry)
+    def linking(self, entries: Mapping[str, Entry]) -> dict[str, Entry]:
+        """``entries`` with the links found."""
+        return {**entries, **self.entries}
+
+    def record(self, state: StateStore, references: References, *, dry_run: bool) -> None:
+        """Write the links found into the state (a dry run only tells ``references``)."""
+        if self.entries and not dry_run:
+            with state.transaction():
+                for entry in self.entries.values():
+                    state.put(entry)
+        references.adopt(self.pushed)
 
     def keep_slugs(self, items: Sequence[LocalItem]) -> list[LocalItem]:
         """``items`` with the moved files found asking for their post's slug, as a move
@@ -207,14 +213,14 @@ def unlinked(
 def recognise(
     items: Sequence[LocalItem],
     entries: Mapping[str, Entry],
-    pending: Mapping[str, Pending],
+    state: StateStore,
     client: Callable[[], WordPressClient],
-    *,
-    concurrency: int = 4,
+    sync: SyncConfig,
 ) -> Adoption:
     """Find the posts of the files no entry links (see the module docstring).  Asks
     nothing (and opens no client) when every file is linked."""
-    todo = unlinked(items, entries, pending)
+    concurrency = sync.concurrency
+    todo = unlinked(items, entries, state.pending())
     if not todo:
         return Adoption()
     # A slug asked for by two files, or a post already linked to another file, is the

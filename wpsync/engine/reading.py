@@ -44,13 +44,20 @@ def read_settings(content: ContentConfig) -> ReadSettings:
     """What reading and mapping a file needs from the configuration (picklable)."""
     from wpsync.engine.readpool import ReadSettings
 
+    dialect = content_dialect(content).dialect
+    vault = None
+    if dialect == "obsidian":  # links name files anywhere in the vault: list them once
+        from wpsync.source.vault import scan_vault
+
+        vault = scan_vault(content.dir, content.project)
     return ReadSettings(
         str(content.dir),
         int(content.max_file_mb * 1024 * 1024),
         content.default_type,
         content.default_status,
         content.markdown,
-        content_dialect(content).dialect,
+        dialect,
+        vault,
     )
 
 
@@ -70,6 +77,14 @@ class Reader:
     ) -> None:
         self._content = content
         self._warn = warn
+        self._settings: ReadSettings | None = None
+
+    @property
+    def settings(self) -> ReadSettings:
+        """What mapping needs, made once per run (an Obsidian vault is listed once)."""
+        if self._settings is None:
+            self._settings = read_settings(self._content)
+        return self._settings
 
     def scope(self, paths: Sequence[Path] | None) -> Scope:
         """The files to look at: the whole folder (``paths`` None), else these paths."""
@@ -126,9 +141,7 @@ class Reader:
             from wpsync.engine.readpool import ReadTask, load_all
 
             tasks = [ReadTask(rel, stat, e.source_hash if e else None) for _, rel, stat, e in stale]
-            for (index, *_), item in zip(
-                stale, load_all(read_settings(self._content), tasks), strict=True
-            ):
+            for (index, *_), item in zip(stale, load_all(self.settings, tasks), strict=True):
                 items[index] = self._noted(item)
         return [item for item in items if item is not None]
 
@@ -155,6 +168,7 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         state,
         block_editor=config.content.block_editor,
         markdown=configured_engine(config.content),
+        dialect=content_dialect(config.content).dialect,
         dry_run=True,
     )
     root = config.content.dir

@@ -8,7 +8,8 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     img:<rel>          the image's content hash
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
-    opt:renderer       the Markdown engine and its version (:func:`renderer_identity`)
+    opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
+                       and the dialect when it is not "plain" (:func:`dialect_identity`)
     opt:fingerprint    the revision of the fingerprint the content carries (fingerprint.py)
     parent-page        the folder page it was made a child of ("" = top level)
 
@@ -64,6 +65,7 @@ from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
+from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.config import ContentConfig
@@ -84,6 +86,7 @@ __all__ = [
     "Relinked",
     "Sent",
     "configured_engine",
+    "dialect_identity",
     "media_refs",
     "renderer_identity",
 ]
@@ -111,6 +114,16 @@ def renderer_identity(engine: str) -> str:
     from wpsync.source.versions import renderer_version
 
     return renderer_version(engine)
+
+
+def dialect_identity(dialect: str) -> str:
+    """What ``opt:renderer`` adds for a dialect (``source/dialect.py``): nothing for
+    "plain"; otherwise the dialect and its translation's revision, so switching the
+    dialect (or a new revision of its translation) re-reads the posts, and sends those
+    it renders differently."""
+    from wpsync.source.versions import dialect_revision
+
+    return "" if dialect == "plain" else f" / dialect {dialect} {dialect_revision(dialect)}"
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -159,12 +172,15 @@ class References:
         block_editor: bool,
         markdown: str = PYTHON_MARKDOWN,
         dry_run: bool = False,
+        dialect: str = "plain",
     ) -> None:
-        """``markdown``: the engine that renders the files (:func:`configured_engine`)."""
+        """``markdown``: the engine that renders the files (:func:`configured_engine`);
+        ``dialect``: the content folder's (``engine.reading.content_dialect``)."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
         self.markdown = markdown
+        self.dialect = dialect
         self.dry_run = dry_run
         self.images = LocalImages(root, state, remember=not dry_run)
         self.pushed: dict[str, Pushed] = state.pushed()
@@ -240,7 +256,7 @@ class References:
     @property
     def renderer(self) -> str:
         """The renderer of this run, as recorded in ``opt:renderer``."""
-        return renderer_identity(self.markdown)
+        return renderer_identity(self.markdown) + dialect_identity(self.dialect)
 
     def _complete(self, item: Changed) -> LocalItem:
         """``item`` with its inputs, its folder parent, and the matching payload hash."""
@@ -537,7 +553,16 @@ class References:
             by_base.setdefault(entry.rest_base, []).append((rel, entry))
         out: list[tuple[str, Entry]] = []
         for rest_base, group in by_base.items():
-            remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            try:
+                remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            except RemoteError as exc:
+                if not forbids_listing(exc):
+                    raise
+                warnings.extend(
+                    f"{rel}: links not updated: your user may not edit {rest_base} ({exc.code})"
+                    for rel, _ in group
+                )
+                continue
             for rel, entry in group:
                 post = remote.get(entry.post_id)
                 if post is not None and post.modified_gmt == entry.modified_gmt:

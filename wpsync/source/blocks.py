@@ -21,6 +21,7 @@ matches, as of WordPress 6.1's block library — the editor checks every block a
     <table>                   wp:table, rebuilt in the block's shape: thead/tbody/tfoot,
                               aligned cells, caption → figcaption
     <hr>                      wp:separator
+    <!--more-->               wp:more (the teaser's end on archive pages)
     callout                   wp:group of the renderer's ``wpsync-callout`` div
     anything else             wp:html (raw HTML, footnotes, definition lists, task lists…)
 
@@ -121,7 +122,7 @@ class _Converter:
         for node in parent.children:
             if node.tag in ("", "#comment") or node.tag in INLINE:
                 if node.tag == "#comment" and not loose:
-                    out.append(self.html([node]))
+                    out.append(self._loose([node]))
                     continue
                 loose.append(node)
                 continue
@@ -134,7 +135,10 @@ class _Converter:
         """Inline content outside any block: an image written as HTML, or an html block."""
         elements = [n for n in nodes if n.tag != ""]
         blank = all(n.tag != "" or not self.raw(n).strip() for n in nodes)
-        if blank and len(elements) == 1:
+        if blank and len(elements) == 1 and elements[0].tag == "#comment":
+            if self.raw(elements[0]) == "<!--more-->":  # the end of the archive teaser
+                return _block("more", "<!--more-->")
+        elif blank and len(elements) == 1:
             image = self._image(elements[0], None)
             if image is not None:
                 return image

@@ -1,7 +1,8 @@
 """Page hierarchy from the folder structure.  Pure.
 
 The rule: a folder's page is ``<folder>/index.md`` (or ``_index.md``), else the file named
-like the folder next to it, ``<folder>.md``.  A page without a ``parent:`` key is a child
+like the folder next to it, ``<folder>.md``, else the one inside it, ``<folder>/<folder>.md``
+(an Obsidian "folder note").  A page without a ``parent:`` key is a child
 of the page of the nearest folder above it that has one::
 
     about.md                 → top level            (it is the page of the folder about/)
@@ -50,6 +51,10 @@ def folder_page(folder: str, pages: Collection[str]) -> str | None:
         candidate = f"{folder}{suffix}"
         if candidate in pages:
             return candidate
+    inside = f"{folder}/{posixpath.basename(folder)}"
+    for suffix in _SUFFIXES:
+        if inside + suffix in pages:
+            return inside + suffix
     return None
 
 

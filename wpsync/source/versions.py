@@ -68,6 +68,17 @@ def renderer_version(engine: str) -> str:
     return f"{library} / {REVISIONS[engine]}"
 
 
+#: the revision of each dialect's translation (``hugo.py``, ``jekyll.py``…), recorded with
+#: each post of a folder in that dialect (``opt:renderer``): bumped when a translation's
+#: output changes, so a sync re-reads the posts once
+DIALECT_REVISIONS: dict[str, str] = {"hugo": "1", "jekyll": "1", "obsidian": "1", "docs": "1"}
+
+
+def dialect_revision(dialect: str) -> str:
+    """The revision of ``dialect``'s translation ("1" for one without a recorded revision)."""
+    return DIALECT_REVISIONS.get(dialect, "1")
+
+
 #: the revision of the HTML → block markup conversion (``blocks.py``), recorded with each
 #: post sent as blocks (``opt:block-editor``): bumped when the conversion's output changes,
 #: so a sync re-sends the block posts once.  1: until the blocks were checked in the real
