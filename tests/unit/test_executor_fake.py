@@ -58,10 +58,11 @@ def test_a_new_file_becomes_one_published_post(folder: Folder, wp: FakeWordPress
         entry = state.entries()["hello-world.md"]
         assert (entry.post_id, entry.modified_gmt) == (post.id, post.modified_gmt)
         assert state.pending() == {} and state.pushing() == {}
-    # what the user may do (once per client), a look-up of the slug, then the create
+    # the slug looked up (adoption.py: is it a post this folder published?), the
+    # user's rights, then the create
     assert wp.requests == [
-        Request("GET", "/wp/v2/users/me"),
         Request("GET", "/wp/v2/posts"),
+        Request("GET", "/wp/v2/users/me"),
         Request("POST", "/wp/v2/posts"),
     ]
     assert report.requests == 3

@@ -48,7 +48,9 @@ from wpsync.engine.plan import (
     RemotePostFacts,
     RemoteQuery,
 )
+from wpsync.errors import RemoteError
 from wpsync.model import Entry, Pending, Pushed, RestBody
+from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.config import SyncConfig
@@ -232,7 +234,7 @@ def recognise(
     by_base: dict[str, list[str]] = {}
     for rest_base, slug in wanted:
         by_base.setdefault(rest_base, []).append(slug)
-    found = _look_up(client, by_base, concurrency)
+    found, refused = _look_up(client, by_base, concurrency)
     judged = _Judged()
     missing: list[Changed] = []
     for (rest_base, slug), askers in sorted(wanted.items()):
@@ -279,6 +281,7 @@ def recognise(
             else None
         )
         for key in wanted
+        if key[0] not in refused  # asked again by the planner, which tells the user
     }
     return Adoption(linked, tuple(pushed), reasons, slugs_seen, judged.kept_slugs)
 
@@ -326,9 +329,9 @@ class _Judged:
 
 def _look_up(
     client: Callable[[], WordPressClient], by_base: Mapping[str, list[str]], concurrency: int
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """The posts with these slugs, title, content and excerpt included, 100 to a request
-    (the requests ``concurrency`` at a time)."""
+) -> tuple[dict[tuple[str, str], dict[str, Any]], set[str]]:
+    """The posts with these slugs, their raw title and content included, 100 to a request
+    (the requests ``concurrency`` at a time); and the types WordPress would not list."""
     chunk = 100
     jobs = [
         (rest_base, sorted(slugs)[i : i + chunk])
@@ -336,9 +339,18 @@ def _look_up(
         for i in range(0, len(slugs), chunk)
     ]
     api = client()
+    refused: set[str] = set()
 
     def run(job: tuple[str, list[str]]) -> dict[str, dict[str, Any]]:
-        return api.posts_by_slugs_raw(job[0], job[1])
+        try:
+            return api.posts_by_slugs_raw(job[0], job[1])
+        except RemoteError as exc:
+            if not forbids_listing(exc):
+                raise
+            # not this user's to list (an Author's pages): the planner's look-up says so
+            logger.debug("%s: not adopted: WordPress will not list them: %s", job[0], exc)
+            refused.add(job[0])
+            return {}
 
     if len(jobs) > 1 and concurrency > 1:
         workers = min(concurrency, len(jobs))
@@ -350,7 +362,7 @@ def _look_up(
     for (rest_base, _), answer in zip(jobs, answers, strict=True):
         for slug, raw in answer.items():
             out[(rest_base, slug)] = raw
-    return out
+    return out, refused
 
 
 def _entry(rel: str, rest_base: str, raw: Mapping[str, Any], payload_hash: str) -> Entry:
