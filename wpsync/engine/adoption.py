@@ -50,7 +50,6 @@ from wpsync.engine.plan import (
 )
 from wpsync.errors import RemoteError
 from wpsync.model import Entry, Pending, Pushed, RestBody
-from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.config import SyncConfig
@@ -338,6 +337,8 @@ def _look_up(
         for rest_base, slugs in sorted(by_base.items())
         for i in range(0, len(slugs), chunk)
     ]
+    from wpsync.wordpress.rights import forbids_listing  # (a no-op run imports no HTTP stack)
+
     api = client()
     refused: set[str] = set()
 

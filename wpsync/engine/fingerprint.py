@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from wpsync.model import stable_hash
-from wpsync.wordpress.lookups import normalise_slug
 
 __all__ = [
     "FINGERPRINT",
@@ -95,6 +94,8 @@ def sent_digest(title: str, content: str, status: str, slug: str) -> str:
     """The digest of what a post was sent with (``content`` without the fingerprint), or
     of what it holds now (from ``context=edit``: title and content ``raw``; the slug as
     WordPress stores it: percent-encoded, lower case)."""
+    from wpsync.wordpress.lookups import normalise_slug  # (a no-op run imports no HTTP stack)
+
     return stable_hash(
         {
             "title": title.strip(),
