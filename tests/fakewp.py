@@ -241,6 +241,7 @@ class FakeMedia:
     alt_text: str
     caption: str
     title: str
+    slug: str = ""
 
     @property
     def source_url(self) -> str:
@@ -562,7 +563,14 @@ class FakeWordPress:
         return term.id, True
 
     def do_upload(
-        self, filename: str, data: bytes, mime: str, alt_text: str, caption: str, title: str
+        self,
+        filename: str,
+        data: bytes,
+        mime: str,
+        alt_text: str,
+        caption: str,
+        title: str,
+        slug: str = "",
     ) -> FakeMedia:
         """``wp_unique_filename``: ``name.png``, then ``name-1.png``…; the refusals of a
         WordPress that does not take SVG, or of a size limit."""
@@ -587,7 +595,13 @@ class FakeWordPress:
             if name not in taken:
                 break
             name = f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}"
-        media = FakeMedia(next(self._ids), name, data, mime, alt_text, caption, title)
+        slugs = {m.slug for m in self._media.values()}
+        wanted = slug
+        for n in itertools.count(2):
+            if not wanted or wanted not in slugs:
+                break
+            wanted = f"{slug}-{n}"
+        media = FakeMedia(next(self._ids), name, data, mime, alt_text, caption, title, wanted)
         self._media[media.id] = media
         return media
 
@@ -707,6 +721,31 @@ class FakeClient:
             for post in posts:
                 found.setdefault(post.slug, post.remote())
         return found
+
+    def posts_by_slugs_raw(self, rest_base: str, slugs: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """As :meth:`posts_by_slugs`, whole ``context=edit`` objects."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(set(slugs) - {""}), PER_PAGE):
+            posts = self._send(
+                "GET", f"/wp/v2/{rest_base}", partial(self.site.do_find_slugs, rest_base, chunk)
+            )
+            for post in posts:
+                found.setdefault(post.slug, post.raw())
+        return found
+
+    def search_posts_raw(self, rest_base: str, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """``?search=…``: every word in the title or the content, any status but trash."""
+        words = text.lower().split()
+
+        def carry_out() -> list[dict[str, Any]]:
+            found = [
+                p.raw()
+                for p in self.site.posts(rest_base)
+                if all(w in (p.title + " " + p.content).lower() for w in words)
+            ]
+            return found[:limit]
+
+        return self._send("GET", f"/wp/v2/{rest_base}", carry_out)
 
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
         """Any status, trash included; a missing ID costs the real client's second look."""
@@ -839,13 +878,29 @@ class FakeClient:
         alt_text: str = "",
         caption: str = "",
         title: str = "",
+        slug: str = "",
     ) -> RemoteMedia:
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-.") or "upload"
         return self._send(
             "POST",
             "/wp/v2/media",
-            lambda: self.site.do_upload(name, bytes(data), mime, alt_text, caption, title).remote(),
+            lambda: self.site.do_upload(
+                name, bytes(data), mime, alt_text, caption, title, slug
+            ).remote(),
         )
+
+    def media_by_slugs(self, slugs: Sequence[str]) -> dict[str, RemoteMedia]:
+        """``/wp/v2/media?slug=…``: the real client's chunks of 27 slugs (71 characters each
+        in 2,000)."""
+        found: dict[str, RemoteMedia] = {}
+        for chunk in _chunks(sorted(set(slugs) - {""}), 27):
+            items = self._send("GET", "/wp/v2/media", partial(self._media_with, set(chunk)))
+            for media in items:
+                found.setdefault(media.slug, media.remote())
+        return found
+
+    def _media_with(self, slugs: set[str]) -> list[FakeMedia]:
+        return [m for m in self.site.media() if m.slug in slugs]
 
     def find_uploaded_media(self, filename: str, data: bytes) -> RemoteMedia | None:
         """The recent uploads with the same extension and size, their bytes compared."""

@@ -3,9 +3,9 @@
 Each file of ``content/`` and each rendering fixture (``tests/fixtures/rendering/*.md``,
 one per construct writers use) goes through wpsync's own pipeline — ``render_file`` (the
 configured Markdown renderer), its images swapped for media-library URLs as a sync does,
-then ``to_blocks`` — and the block editor of the test WordPress parses the result
-(``tests/editorkit.py``): no block may be invalid, a Classic fallback (``core/freeform``)
-or an unknown type (``core/missing``).  A few HTML shapes the block conversion is written
+then ``to_blocks``, with the fingerprint every post carries — and the block editor of
+the test WordPress parses the result (``tests/editorkit.py``): no block may be invalid, a
+Classic fallback (``core/freeform``) or an unknown type (``core/missing``).  A few HTML shapes the block conversion is written
 for (a callout, markdown-it's footnotes and task lists) are checked the same way, whatever
 the renderer of the day makes.
 
@@ -23,6 +23,7 @@ import pytest
 import wpsync
 from tests.editorkit import BlockEditor, Verdict, block_editor
 from wpsync.config import Config
+from wpsync.engine.fingerprint import fingerprinted
 from wpsync.source.blocks import to_blocks
 from wpsync.source.render import rewrite_urls
 
@@ -103,7 +104,12 @@ def render(config: Config, path: Path) -> tuple[str, str]:
     urls = {ref.rel: UPLOADS + ref.rel.replace("/", "-") for ref in payload.images}
     ids = {url: 1000 + n for n, url in enumerate(sorted(set(urls.values())))}
     html = rewrite_urls(payload.content, urls) if urls else payload.content
-    return html, to_blocks(html, ids)
+    return html, sent(to_blocks(html, ids), path.name)
+
+
+def sent(blocks: str, rel: str) -> str:
+    """The blocks with the fingerprint every post carries (engine/fingerprint.py)."""
+    return fingerprinted(blocks, rel, "0" * 64, "A title", "publish", "a-title")
 
 
 def all_inputs(tmp: Path) -> list[Input]:
@@ -114,7 +120,7 @@ def all_inputs(tmp: Path) -> list[Input]:
             html, blocks = render(config, path)
             found.append(Input(prefix + path.relative_to(root).as_posix(), html, blocks))
     for name, html in SHAPES.items():
-        found.append(Input("shape/" + name, html, to_blocks(html)))
+        found.append(Input("shape/" + name, html, sent(to_blocks(html), name)))
     return found
 
 

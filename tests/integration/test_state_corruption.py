@@ -204,14 +204,18 @@ def test_a_readable_state_is_rebuilt_from_its_mapping_even_when_a_slug_moved(
     files = {f["path"]: f for f in report["files"]}
     assert files["posts/note-3.md"]["how"] == "mapping"
     assert files["posts/note-3.md"]["id"] == entry.post_id
-    assert (
-        files["posts/note-3.md"]["outcome"] == "differs"
-        and "slug" in files["posts/note-3.md"]["detail"]
-    )
+    # The slug was changed in WordPress: an edit made there (the fingerprint says what was
+    # sent), reported as a conflict, not a difference to overwrite.
+    assert files["posts/note-3.md"]["outcome"] == "conflict"
+    assert "edited in WordPress since" in files["posts/note-3.md"]["detail"]
     assert {f["how"] for p, f in files.items() if p != "posts/note-3.md"} == {"mapping"}
     assert list(state_file(blog).parent.glob("state.sqlite.old-*"))
     code, synced = sync_here(blog)
-    assert code == 0 and synced["updated"] == 1 and synced["created"] == 0, synced
+    assert code == 1 and synced["conflicts"] == 1 and synced["created"] == 0, synced
+    assert synced["updated"] == 0
+    done = blog.cli("sync", "--json", "--force")
+    synced = json.loads(done.stdout)
+    assert done.returncode == 0 and synced["updated"] == 1 and synced["created"] == 0, synced
 
 
 def test_a_missing_state_is_rebuilt_by_slug(blog: Site, wp: WordPressInstance) -> None:

@@ -73,10 +73,11 @@ def test_a_new_file_becomes_one_published_post(folder: Folder, wp: FakeWordPress
         entry = state.entries()["hello-world.md"]
         assert (entry.post_id, entry.modified_gmt) == (post.id, post.modified_gmt)
         assert state.pending() == {} and state.pushing() == {}
-    # what the user may do (once per client), a look-up of the slug, then the create
+    # the slug looked up (adoption.py: is it a post this folder published?), the
+    # user's rights, then the create
     assert wp.requests == [
-        Request("GET", "/wp/v2/users/me"),
         Request("GET", "/wp/v2/posts"),
+        Request("GET", "/wp/v2/users/me"),
         Request("POST", "/wp/v2/posts"),
     ]
     assert report.requests == 3
@@ -251,7 +252,8 @@ def test_an_upload_whose_answer_was_lost_is_found_again_not_uploaded_twice(
 ) -> None:
     (folder.content / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n fake image bytes")
     folder.write("a.md", "![A picture](pic.png)\n")
-    wp.inject(Fault.LOSE_ANSWER, match=lambda r: r.route == "/wp/v2/media")
+    upload = lambda r: r.method == "POST" and r.route == "/wp/v2/media"  # noqa: E731
+    wp.inject(Fault.LOSE_ANSWER, match=upload)
     assert actions(folder.sync(wp)) == {"a.md": "failed"}
     [media] = wp.media()
     assert actions(folder.sync(wp)) == {"a.md": "created"}

@@ -16,8 +16,8 @@ Two halves:
   — and the remote ``modified_gmt`` is kept, so an edit made in WordPress afterwards
   is still seen as a conflict.
 
-Never overwrites a local file unless ``force``; never touches a post already linked; a
-file the state links to another post is left alone even with ``force``.
+Never overwrites a local file unless ``force``; never touches a post already linked; a file
+the state links to another post is left alone even with ``force``; no fingerprint is pulled.
 
 What WordPress sends is untrusted, and the files land in the writer's folder:
 
@@ -32,8 +32,7 @@ What WordPress sends is untrusted, and the files land in the writer's folder:
   front matter decoded and is sent back the same: no URL changes) and the page tree too
   (a page slugged ``index`` is not written as ``index.md``, which would be its folder's
   page and adopt every top-level page on the next edit);
-- a post with bad data (a malformed id, a missing field, HTML nested too deep to convert)
-  fails alone; the others are pulled.
+- a post with bad data (a malformed id, a missing field, HTML too deep) fails alone.
 """
 
 from __future__ import annotations

@@ -147,8 +147,11 @@ def _as_blocks(markdown: str, engine: MarkdownEngine) -> str:
 def convert_content(
     content: str, site_url: str, *, engine: MarkdownEngine = "commonmark"
 ) -> Converted:
-    """``content`` as Markdown, keeping as markup the blocks Markdown cannot express."""
-    text = content.replace("\r\n", "\n")
+    """``content`` as Markdown, keeping as markup the blocks Markdown cannot express
+    (wpsync's own fingerprint left out: it is WordPress's copy's, not the file's)."""
+    from wpsync.engine.fingerprint import strip_fingerprint
+
+    text = strip_fingerprint(content).replace("\r\n", "\n")
     if "<!-- wp:" not in text:
         return Converted(_markdownify(autop(text), site_url) + "\n")
     pieces: list[_Piece] = []

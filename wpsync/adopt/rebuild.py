@@ -7,7 +7,13 @@ When the state file is lost or unreadable, every file is linked again to its pos
 2. else by slug (``status=any``, as a lost create is recovered).
 
 A file with no post stays unlinked: the next ``wpsync sync`` creates it.  For each linked
-file the post is read (``context=edit``) and compared with what a sync would send: title,
+file the post is read (``context=edit``).  A post carrying wpsync's fingerprint
+(engine/fingerprint.py) is judged as a sync without a state judges it
+(engine/adoption.py): unedited since it was sent and the file the same → linked; unedited
+and the file changed since → ``differs`` (the next sync updates it); edited in WordPress
+since → ``conflict``: linked as edited since the last push, so the next sync reports
+the conflict and never overwrites the edit (``--force`` does).  A post without a fingerprint (published by an earlier wpsync) is
+compared with what a sync would send: title,
 content (links and images resolved as the sync does), excerpt, status, slug, date, terms,
 author, parent and the other scalar fields.  A file that matches gets the hashes a sync
 would have recorded (its next sync reports it unchanged, without a request); a file that
@@ -22,6 +28,7 @@ in one rename.  The folder lock is held throughout.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -35,7 +42,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.config import Config
+from wpsync.engine.adoption import EDITED, raw_text, recognition
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
+from wpsync.engine.fingerprint import strip_fingerprint
 from wpsync.engine.plan import Broken, Changed, LocalItem
 from wpsync.engine.terms import fetch_terms, term_path
 from wpsync.errors import AuthError, RemoteError
@@ -55,7 +64,7 @@ DIFFERS = "rebuild:differs"
 
 
 #: what the rebuild did with a file (see :class:`Relinked`)
-RelinkOutcome = Literal["linked", "differs", "new", "failed"]
+RelinkOutcome = Literal["linked", "differs", "conflict", "new", "failed"]
 #: how a file was linked to its post: by the old state's mapping, or by slug
 FoundBy = Literal["mapping", "slug"]
 #: what became of the old state file: none, readable, or damaged
@@ -67,7 +76,9 @@ class Relinked:
     """What the rebuild did with one file.
 
     ``outcome``: ``linked`` (matches its post), ``differs`` (linked; the next sync updates
-    the post), ``new`` (no post: the next sync creates one) or ``failed`` (unreadable)."""
+    the post), ``conflict`` (its post was edited in WordPress since wpsync sent it: the
+    next sync reports it; or the post with its slug is another file's: not linked), ``new`` (no post: the next sync creates one) or
+    ``failed`` (unreadable)."""
 
     rel: str
     outcome: RelinkOutcome
@@ -105,6 +116,7 @@ class RebuildReport:
         return {
             "linked": self.count("linked"),
             "differs": self.count("differs"),
+            "conflict": self.count("conflict"),
             "new": self.count("new"),
             "failed": self.count("failed"),
             "dry_run": self.dry_run,
@@ -264,8 +276,30 @@ class _Rebuild:
             reread = again.get(rel)
             raw = raws.get((post.rest_base, post.id))
             body: RestBody = {}
+            seen = recognition(rel, raw) if raw is not None else None
+            edited = seen is not None and seen.verdict == "edited"
+            # found by slug, but published from another file: not this file's
+            another = seen is not None and seen.fingerprint is not None and how == "slug"
+            if seen is not None and (edited or (another and seen.verdict == "foreign")):
+                new.remove(rel)
+                if edited:  # this folder's post: linked as edited since the last push
+                    first = next(i for i in changed if i.rel == rel)
+                    entry = _entry(reread or first, post, EDITED, linked=False)
+                    new.put(dataclasses.replace(entry, modified_gmt=""))
+                detail = f"{seen.reason} (the next sync reports it as a conflict)"
+                results.append(Relinked(rel, "conflict", post.id, how, detail))
+                continue
             if reread is None or raw is None:
                 differences = ["cannot be read back"]
+            elif seen is not None and seen.verdict == "ours" and seen.fingerprint is not None:
+                # Unedited in WordPress: what the file would send now is all that counts.
+                same = reread.payload_hash == seen.fingerprint.payload_hash
+                differences = [] if same else ["the file changed since it was published"]
+                body = {
+                    "title": raw_text(raw, "title"),
+                    "content": raw_text(raw, "content"),
+                    "status": str(raw.get("status") or ""),
+                }
             else:
                 differences, body = self._differences(reread, raw, new)
             if differences:
@@ -354,6 +388,8 @@ class _Rebuild:
         body.pop("password", None)  # never compared: stored as is, not readable back
         out: list[str] = []
         content = self._content(item, new)
+        if content is not None:  # a post without a fingerprint is compared without one
+            content = strip_fingerprint(content)
         if content is None:
             out.append("images not uploaded from this folder")
             body.pop("content", None)

@@ -37,7 +37,9 @@ def rebuild(g: Globals, dry_run: bool, as_json: bool, lock_timeout: float) -> No
     linked by the old mapping as far as the old file can be read, else by slug; each
     post is compared with its file: one that matches is recorded as synced (the next
     sync reports it unchanged), one that differs is listed and updated by the next sync,
-    a file without a post is created by the next sync. The old file is moved aside
+    one edited in WordPress since wpsync sent it (told by the fingerprint wpsync leaves
+    in each post) is listed as a conflict and left for the next sync to report, a file
+    without a post is created by the next sync. The old file is moved aside
     (state.sqlite.corrupt-<time>, or .old-<time> when it was readable).
 
     \b
@@ -59,7 +61,9 @@ def rebuild(g: Globals, dry_run: bool, as_json: bool, lock_timeout: float) -> No
     for result in report.files:
         _print(result, g.verbosity)
     data = report.to_json()
-    parts = [f"{data[k]} {k}" for k in ("linked", "differs", "new", "failed") if data[k]]
+    parts = [
+        f"{data[k]} {k}" for k in ("linked", "differs", "conflict", "new", "failed") if data[k]
+    ]
     prefix = "plan: " if dry_run else ""
     click.echo(prefix + (", ".join(parts) or "no files") + _old_state(report))
     sys.exit(report.exit_code)

@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
+from wpsync.engine.adoption import Adoption, recognise
 from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.paths import content_rel, under_any
@@ -285,11 +286,17 @@ class _Run:
             found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
         flagged_rels = found.rels(entries)
         known = {rel: e for rel, e in all_entries.items() if rel not in flagged_rels}
-        items: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
-        # Images, link targets, folder pages: a file is read again when one of them changed.
-        items = self.references.settle(
-            items, all_entries, None if full else scope.rels, self.reader.read_one
-        )
+        read: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
+        rels = None if full else scope.rels  # images, links, folder pages: references.py
+        items = self.references.settle(read, all_entries, rels, self.reader.read_one)
+        adoption = Adoption()
+        if not (self.request.offline and self.request.dry_run):  # plan --offline asks nothing
+            adoption = recognise(items, all_entries, self.state, self._client.get, self.config.sync)
+        if adoption.entries:  # this folder's posts, by fingerprint (adoption.py): settle again
+            all_entries, entries = adoption.linking(all_entries), adoption.linking(entries)
+            adoption.record(self.state, self.references, dry_run=self.request.dry_run)
+            read = adoption.keep_slugs(read)
+            items = self.references.settle(read, all_entries, rels, self.reader.read_one)
         self.warnings.extend(self.references.warnings)
         # Creates whose answer was lost and whose file has since gone, moved or changed
         # its slug: the posts they made become this folder's again (recovery.py).
@@ -340,7 +347,8 @@ class _Run:
         if self.request.offline and self.request.dry_run:
             remote = RemoteFacts()  # plan --offline: not a single request
         else:
-            remote, got = self._remote_facts(query, found)
+            remote, got = self._remote_facts(adoption.narrow(query), found)
+            remote = adoption.facts(remote)
         forbidden = got.forbidden if got is not None else {}
         if forbidden:
             # … or a type WordPress would not list to this user (a custom type)
@@ -356,7 +364,7 @@ class _Run:
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
-        gated = self._gate(actions)
+        gated = self._gate(adoption.explain(actions))
         self.authors = gated.authors
         for warning in gated.warnings:
             logger.warning("%s", warning)

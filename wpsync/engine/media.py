@@ -23,6 +23,11 @@
   user may post such markup (``unfiltered_html``: WordPress strips ``data:`` URLs from
   everyone else's posts), else a PNG rendering uploaded instead (with CairoSVG, the
   ``svg`` extra), else its alt text with a warning saying so.
+
+Each upload is given the slug ``wpsync-<content hash>`` (:func:`media_slug`): a checkout
+without the state (a fresh clone, a CI runner) asks for the slugs of the images it
+does not know — one request for up to 100 — and uses the attachments found instead of
+uploading the same bytes again (docs/adoption.md).
 """
 
 from __future__ import annotations
@@ -51,7 +56,23 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ImageError", "ImageRefused", "LocalImages", "MediaLibrary", "StandIn", "UploadFailed"]
+__all__ = [
+    "ImageError",
+    "ImageRefused",
+    "LocalImages",
+    "MediaLibrary",
+    "StandIn",
+    "UploadFailed",
+    "media_slug",
+]
+
+#: the slug of an attachment wpsync uploaded: the prefix, then the SHA-256 of its bytes
+MEDIA_SLUG = "wpsync-"
+
+
+def media_slug(content_hash: str) -> str:
+    """The slug wpsync gives the upload of bytes hashing to ``content_hash``."""
+    return MEDIA_SLUG + content_hash
 
 
 class ImageError(MediaError):
@@ -230,6 +251,7 @@ class MediaLibrary:
         self._inline: bool | None = None  # may the user post data: URLs (unfiltered_html)?
         self.uploaded = 0  # files sent to WordPress by this object
         self.recovered = 0  # journalled uploads found on the site instead of sent again
+        self.adopted = 0  # earlier uploads found by their slug instead of sent again
 
     def ensure(self, refs: Iterable[MediaRef], *, retry: Iterable[MediaRef] = ()) -> None:
         """Upload every image among ``refs`` the site does not have yet, in parallel.
@@ -255,6 +277,9 @@ class MediaLibrary:
             wanted.setdefault(digest, _Wanted(digest, ref))
         if not wanted:
             return
+        self._adopt(wanted)
+        if not wanted:
+            return
         journal = self._state.media_pending()
         for item in wanted.values():
             self._state.mark_media_pending(item.content_hash, item.ref.rel)
@@ -263,6 +288,27 @@ class MediaLibrary:
         # parallel uploads racing to create it fail (500 rest_upload_sideload_error).
         for group in (items[:1], items[1:]):
             self._upload_all(group, journal)
+
+    def _adopt(self, wanted: dict[str, _Wanted]) -> None:
+        """Take the images this site already has from an earlier upload (by this folder
+        in another checkout, or before the state was lost) out of ``wanted``."""
+        try:
+            found = self._client().media_by_slugs([media_slug(h) for h in wanted])
+        except AuthError:
+            raise
+        except RemoteError as exc:
+            logger.debug("cannot look up earlier uploads: %s", exc)
+            return
+        for digest in sorted(wanted):
+            media = found.get(media_slug(digest))
+            if media is None:
+                continue
+            item = wanted.pop(digest)
+            entry = MediaEntry(digest, media.id, media.source_url, item.ref.rel)
+            self._state.record_media(entry)
+            self._known[digest] = entry
+            self.adopted += 1
+            logger.info("%s: already in the media library (media %d)", item.ref.rel, media.id)
 
     def _upload_all(self, items: list[_Wanted], journal: Mapping[str, str]) -> None:
         if not items:
@@ -338,6 +384,7 @@ class MediaLibrary:
             mime,
             alt_text=item.ref.alt,
             caption=item.ref.title,
+            slug=media_slug(item.content_hash),
         )
         return media, False
 

@@ -141,8 +141,8 @@ def describe(action: Action) -> FilePlan:
         case Update(rel=rel, entry=entry, reason=reason, renamed_from=renamed_from):
             why = {
                 "changed": "the file changed since the last sync",
-                RENDERING_CHANGED: f"{RENDERING_CHANGED}: the file is the same, the Markdown "
-                "renderer is not the one of the last sync",
+                RENDERING_CHANGED: f"{RENDERING_CHANGED}: the file is the same, its rendering "
+                "(Markdown renderer, block conversion, fingerprint) is not the last sync's",
                 "renamed": f"moved from {renamed_from}",
                 "renamed and changed": f"moved from {renamed_from} and changed",
             }.get(reason, reason)

@@ -10,6 +10,7 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
                        and the dialect when it is not "plain" (:func:`dialect_identity`)
+    opt:fingerprint    the revision of the fingerprint the content carries (fingerprint.py)
     parent-page        the page its folder or SUMMARY.md made it a child of ("": none)
     outline            its place in SUMMARY.md, "<menu_order>|<title>" (if listed)
 
@@ -52,6 +53,7 @@ from posixpath import dirname
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
+from wpsync.engine.fingerprint import FINGERPRINT, REVISION, fingerprinted
 from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.paths import under_any
 from wpsync.engine.plan import (
@@ -336,6 +338,7 @@ class References:
             inputs[LINK + rel] = self._targets.url(rel)
         if self.block_editor:
             inputs[BLOCK_EDITOR] = BLOCKS_REVISION
+        inputs[FINGERPRINT] = REVISION
         inputs[RENDERER] = self.renderer  # recorded, not hashed (plan.payload_hash)
         if payload.rest_base == "pages" and payload.parent is None:
             parent = self._parent_of(item.rel)
@@ -376,6 +379,8 @@ class References:
             return BLOCKS_REVISION if self.block_editor else None
         if key == RENDERER:
             return self.renderer
+        if key == FINGERPRINT:
+            return REVISION
         return None
 
     def _stale(self, rel: str) -> bool:
@@ -388,6 +393,8 @@ class References:
             return True  # rendered by an unknown renderer: look once
         if (OUTLINE in pushed.inputs) != (self._outline_of(rel) is not None):
             return True  # listed in SUMMARY.md, or no longer
+        if FINGERPRINT not in pushed.inputs:
+            return True  # pushed without a fingerprint: look once (and send one)
         return any(self._current(rel, key) != value for key, value in pushed.inputs.items())
 
     def _rendering_changed(self, rel: str) -> bool:
@@ -397,8 +404,9 @@ class References:
         pushed = self.pushed.get(rel)
         if pushed is None or (BLOCK_EDITOR in pushed.inputs) != self.block_editor:
             return False
-        # the Markdown renderer, or the revision of the block conversion, moved
-        rendering = (RENDERER, BLOCK_EDITOR)
+        # the Markdown renderer, the revision of the block conversion or of the
+        # fingerprint moved
+        rendering = (RENDERER, BLOCK_EDITOR, FINGERPRINT)
         if all(pushed.inputs.get(key) == self._current(rel, key) for key in rendering):
             return False
         return all(
@@ -514,7 +522,26 @@ class References:
             from wpsync.source.blocks import to_blocks
 
             content = to_blocks(content, media_ids)
+        inputs[FINGERPRINT] = REVISION
+        # Where it came from and what is sent, for a checkout without a state (adoption.py).
+        content = fingerprinted(
+            content,
+            payload.rel,
+            payload_hash(payload, inputs),
+            payload.title,
+            payload.status,
+            payload.slug,
+        )
         return Body(content, featured, inputs, tuple(unresolved), tuple(refused))
+
+    def adopt(self, records: Iterable[Pushed]) -> None:
+        """Posts a checkout without their state recognised as its own (adoption.py): their
+        status and fields, as if this run had pushed them (a dry run only keeps them)."""
+        for pushed in records:
+            if self.dry_run:
+                self.pushed[pushed.rel] = pushed
+            else:
+                self._put_pushed(pushed)
 
     def recorded(self, rel: str, status: str, inputs: Mapping[str, str], body: RestBody) -> None:
         """A write went through: remember its status, inputs and fields."""

@@ -36,10 +36,10 @@ from wpsync.wordpress.lookups import (
     chunked_for_query,
     lookup_slug_raw,
     match_created,
-    normalise_slug,
-    slug_query,
+    posts_with_slugs,
 )
 from wpsync.wordpress.records import (
+    ADOPTION_FIELDS,
     MEDIA_FIELDS,
     POST_FIELDS,
     BatchRequest,
@@ -213,47 +213,31 @@ class WordPressClient:
         ``cafe``); an answer that cannot be told apart locally is settled by asking for
         that slug alone.
         """
-        asked = sorted(set(slugs) - {""})
-        found: dict[str, RemotePost] = {}
-        unmatched: list[RemotePost] = []
-        for chunk in chunked_for_query(asked, PER_PAGE, MAX_QUERY_CHARS):
-            posts = self._query_slugs(rest_base, chunk)
-            if len(chunk) == 1:
-                if posts:
-                    found[chunk[0]] = _first_of(rest_base, chunk[0], posts)
-                continue
-            wanted: dict[str, list[str]] = {}
-            for slug in chunk:
-                wanted.setdefault(normalise_slug(slug), []).append(slug)
-            by_slug: dict[str, list[RemotePost]] = {}
-            for post in posts:
-                keys = wanted.get(normalise_slug(post.slug))
-                if keys is None:
-                    unmatched.append(post)
-                for key in keys or ():
-                    by_slug.setdefault(key, []).append(post)
-            found.update({k: _first_of(rest_base, k, v) for k, v in by_slug.items()})
-        if unmatched:
-            for slug in (s for s in asked if s not in found):
-                posts = self._query_slugs(rest_base, [slug])
-                if posts:
-                    found[slug] = _first_of(rest_base, slug, posts)
-        return found
+        found = posts_with_slugs(self._rest, rest_base, slugs, POST_FIELDS)
+        return {slug: RemotePost.from_json(rest_base, item) for slug, item in found.items()}
 
-    def _query_slugs(self, rest_base: str, slugs: Sequence[str]) -> list[RemotePost]:
+    def posts_by_slugs_raw(self, rest_base: str, slugs: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """As :meth:`posts_by_slugs`, the posts as ``context=edit`` objects with their raw
+        title and content too (what adoption reads the fingerprint from)."""
+        return posts_with_slugs(self._rest, rest_base, slugs, ADOPTION_FIELDS)
+
+    def search_posts_raw(self, rest_base: str, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The first ``limit`` posts (any status but trash) WordPress's search finds for
+        ``text`` (title, excerpt, content), as :meth:`posts_by_slugs_raw` gives them."""
         params = {
-            "slug": slug_query(slugs),
+            "search": text,
             "status": "any",
             "context": "edit",
-            "per_page": PER_PAGE,
-            "orderby": "id",
-            "order": "asc",
-            "_fields": POST_FIELDS,
+            "per_page": limit,
+            "_fields": ADOPTION_FIELDS,
         }
-        route = f"/wp/v2/{rest_base}"
-        return [
-            RemotePost.from_json(rest_base, item) for item in self._rest.paginate(route, params)
-        ]
+        response = self._rest.request("GET", f"/wp/v2/{rest_base}", params=params)
+        items = self._rest.decode(response, "GET", f"/wp/v2/{rest_base}")
+        return (
+            [dict(i) for i in items if isinstance(i, dict) and "id" in i]
+            if isinstance(items, list)
+            else []
+        )
 
     def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
         """The posts (any status, trash included) with these IDs; missing ones are left out."""
@@ -520,8 +504,10 @@ class WordPressClient:
         alt_text: str = "",
         caption: str = "",
         title: str = "",
+        slug: str = "",
     ) -> RemoteMedia:
-        """Upload a file (raw body) with its alt text, caption and title in the same request.
+        """Upload a file (raw body) with its alt text, caption, title and slug in the same
+        request.
 
         After an ambiguous failure the most recent uploads are searched for the same bytes
         before the file is sent again.  A file WordPress refuses for good (its type, its
@@ -531,6 +517,8 @@ class WordPressClient:
         route = "/wp/v2/media"
         name = safe_filename(filename)
         params: dict[str, str] = {"_fields": MEDIA_FIELDS}
+        if slug:
+            params["slug"] = slug
         if alt_text:
             params["alt_text"] = alt_text
         if caption:
@@ -554,6 +542,24 @@ class WordPressClient:
             lambda response: RemoteMedia.from_json(self._rest.decode(response, "POST", route)),
             lambda: self._find_uploaded(name, len(data), digest),
         )
+
+    def media_by_slugs(self, slugs: Sequence[str]) -> dict[str, RemoteMedia]:
+        """The media items having these slugs (as asked: lowercase ASCII), keyed by slug."""
+        route = "/wp/v2/media"
+        found: dict[str, RemoteMedia] = {}
+        for chunk in chunked_for_query(sorted(set(slugs) - {""}), PER_PAGE, MAX_QUERY_CHARS):
+            params = {
+                "slug": ",".join(chunk),
+                "context": "edit",
+                "per_page": PER_PAGE,
+                "orderby": "id",
+                "order": "asc",
+                "_fields": MEDIA_FIELDS + ",slug",
+            }
+            for item in self._rest.paginate(route, params):
+                media = RemoteMedia.from_json(item)
+                found.setdefault(str(item.get("slug") or ""), media)
+        return found
 
     def find_uploaded_media(self, filename: str, data: bytes) -> RemoteMedia | None:
         """A recent upload of exactly these bytes: for an upload journalled before it was
@@ -612,17 +618,3 @@ def _matching_user(items: Iterator[Any], wanted: str) -> int | None:
         if wanted in (html.unescape(str(n)).lower() for n in names if n):
             return int(item["id"])
     return None
-
-
-def _first_of(rest_base: str, slug: str, posts: Sequence[RemotePost]) -> RemotePost:
-    """Drafts may share a slug: use the oldest, and say so."""
-    if len(posts) > 1:
-        logger.warning(
-            "%s: %d posts have the slug %r (ids %s): using %d",
-            rest_base,
-            len(posts),
-            slug,
-            ", ".join(str(p.id) for p in posts),
-            posts[0].id,
-        )
-    return posts[0]

@@ -15,6 +15,10 @@ from wpsync.errors import RemoteError
 
 #: The fields a post is asked for (``_fields=``): what :class:`RemotePost` holds.
 POST_FIELDS = "id,slug,status,modified_gmt,link,type"
+#: A post as adoption reads it: its fingerprint is in the content (engine/fingerprint.py).
+#: ``title.raw`` and ``content.raw`` alone: WordPress then runs no content filter (no
+#: ``the_content``, no excerpt made from the content) for the 100 posts of an answer.
+ADOPTION_FIELDS = POST_FIELDS + ",title.raw,content.raw"
 #: The fields a media item is asked for.
 MEDIA_FIELDS = "id,source_url,mime_type,media_details,date_gmt"
 

@@ -1,0 +1,208 @@
+"""A folder without its state, synced against an in-memory WordPress (tests/fakewp.py):
+what its folder published is recognised by the fingerprint in each post, an edit made in
+WordPress since is a conflict, a post that is not this file's is never taken, and a run
+with a full state asks nothing more.  (The real WordPress: tests/integration/test_adoption.py.)"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.fakewp import FakeWordPress, Folder, only_the_remote_check
+from wpsync.engine.fingerprint import read_fingerprint
+from wpsync.engine.preview import run_plan
+from wpsync.engine.report import SyncReport
+from wpsync.store.state import StateStore
+
+PNG = b"\x89PNG\r\n\x1a\n fake image bytes"
+
+
+def actions(report: SyncReport) -> dict[str, str]:
+    return {f.path: f.action for f in report.files}
+
+
+def writes(wp: FakeWordPress, since: int) -> list[str]:
+    return [f"{r.method} {r.route}" for r in wp.requests[since:] if r.method != "GET"]
+
+
+@pytest.fixture
+def wp() -> FakeWordPress:
+    return FakeWordPress()
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, wp: FakeWordPress) -> Folder:
+    folder = Folder.make(tmp_path / "laptop")
+    (folder.content / "img").mkdir()
+    (folder.content / "img" / "pic.png").write_bytes(PNG)
+    folder.write("a.md", "---\ntitle: A\ntags: [x]\n---\nSee [b](b.md).\n\n![P](img/pic.png)\n")
+    folder.write("b.md", "---\ntitle: B\ncategories: [Guides]\n---\nBack to [a](a.md).\n")
+    folder.write("docs.md", "---\ntitle: Docs\ntype: page\n---\nThe docs.\n")
+    folder.write("docs/child.md", "---\ntitle: Child\n---\nA child page of docs.\n")
+    folder.write("draft.md", "---\ntitle: Later\nstatus: draft\n---\nNot yet; see [a](a.md).\n")
+    report = folder.sync(wp)
+    assert set(actions(report).values()) == {"created"}, report
+    return folder
+
+
+def clone(folder: Folder, root: Path) -> Folder:
+    shutil.copytree(folder.root, root, ignore=shutil.ignore_patterns(".wpsync"))
+    return Folder.make(root)
+
+
+def test_a_clone_without_state_sends_nothing_and_then_runs_as_a_no_op(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    media = wp.media()
+    mark = wp.request_count
+    ci = clone(laptop, tmp_path / "ci")
+    report = ci.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report
+    assert writes(wp, mark) == [] and wp.media() == media
+    # one look-up per type: posts and pages
+    assert report.requests == 2
+    mark = wp.request_count
+    again = ci.sync(wp)  # a no-op: the remote check's small GETs, nothing else
+    assert only_the_remote_check(wp.requests[mark:], types=2)
+    assert set(actions(again).values()) == {"unchanged"}
+    with StateStore.open(ci.config.state.path, ci.config.site.url) as state:
+        assert set(state.entries()) == {"a.md", "b.md", "docs.md", "docs/child.md", "draft.md"}
+
+
+def test_a_file_changed_in_the_clone_is_one_update_and_its_image_is_not_uploaded_again(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    media = wp.media()
+    ci = clone(laptop, tmp_path / "ci")
+    ci.write("a.md", "---\ntitle: A\ntags: [x]\n---\nSee [b](b.md), now.\n\n![P](img/pic.png)\n")
+    mark = wp.request_count
+    report = ci.sync(wp)
+    assert actions(report) == {
+        "a.md": "updated",
+        "b.md": "unchanged",
+        "docs.md": "unchanged",
+        "docs/child.md": "unchanged",
+        "draft.md": "unchanged",
+    }
+    assert wp.media() == media  # found by its slug, not uploaded again
+    [post] = [p for p in wp.posts() if p.slug == "a"]
+    assert media[0].source_url in post.content and "now." in post.content
+    assert len([w for w in writes(wp, mark) if w.startswith("POST /wp/v2/posts")]) == 1
+    fingerprint, _ = read_fingerprint(post.content)
+    assert fingerprint is not None and fingerprint.rel == "a.md"
+
+
+def test_an_edit_made_in_wordpress_is_a_conflict_and_is_kept(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    [b] = [p for p in wp.posts() if p.slug == "b"]
+    published = len(wp.posts())
+    edited = b.content.replace("Back to", "Edited in WordPress: back to")
+    wp.do_update("posts", b.id, {"content": edited})
+    ci = clone(laptop, tmp_path / "ci")
+    ci.write("b.md", "---\ntitle: B\ncategories: [Guides]\n---\nBack to [a](a.md), changed.\n")
+    report = ci.sync(wp)
+    assert actions(report)["b.md"] == "conflict"
+    [result] = [f for f in report.files if f.path == "b.md"]
+    assert result.error is not None and "edited in WordPress since" in result.error
+    assert next(p for p in wp.posts() if p.slug == "b").content == edited
+    assert {a for p, a in actions(report).items() if p != "b.md"} == {"unchanged"}
+    # reported again on the next run, never overwritten; --force overwrites it
+    assert actions(ci.sync(wp))["b.md"] == "conflict"
+    forced = ci.sync(wp, force=True)
+    assert actions(forced)["b.md"] in ("created", "updated")
+    [post] = [p for p in wp.posts() if p.slug == "b"]
+    assert "changed." in post.content and len(wp.posts()) == published
+
+
+def test_a_post_not_made_from_this_file_is_never_taken(
+    wp: FakeWordPress, tmp_path: Path, laptop: Folder
+) -> None:
+    wp.add_post("posts", "theirs", title="Theirs", content="<p>Someone else's.</p>")
+    folder = clone(laptop, tmp_path / "ci")
+    folder.write("theirs.md", "---\ntitle: Mine\n---\nMine.\n")
+    (folder.content / "b.md").rename(folder.content / "elsewhere.md")  # b's slug, other path
+    folder.write("elsewhere.md", "---\ntitle: B\nslug: b\ncategories: [Guides]\n---\nBack.\n")
+    report = folder.sync(wp)
+    reasons = {f.path: f.error or "" for f in report.files if f.action == "conflict"}
+    assert set(reasons) == {"theirs.md", "elsewhere.md"}
+    assert "carries no wpsync fingerprint" in reasons["theirs.md"]
+    assert "published by wpsync from 'b.md', not from this file" in reasons["elsewhere.md"]
+    assert [p.content for p in wp.posts() if p.slug == "theirs"] == ["<p>Someone else's.</p>"]
+
+
+def test_a_state_missing_some_entries_asks_only_about_those(
+    laptop: Folder, wp: FakeWordPress
+) -> None:
+    with StateStore.open(laptop.config.state.path, laptop.config.site.url) as state:
+        state.remove("b.md")
+    mark = wp.request_count
+    report = laptop.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}
+    # the remote check (a count and a modified_after listing per type), then b's slug, once
+    assert writes(wp, mark) == [] and report.requests == 2 * 2 + 1
+    mark = wp.request_count
+    laptop.sync(wp)
+    assert only_the_remote_check(wp.requests[mark:], types=2)
+
+
+def test_posts_published_without_a_fingerprint_get_one_on_the_next_sync_once(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    # As wpsync 0.1.0 left them: no fingerprint in the posts, none in the inputs recorded.
+    from wpsync.engine.fingerprint import FINGERPRINT, strip_fingerprint
+
+    for post in wp.posts() + wp.posts("pages"):
+        post.fields["content"] = strip_fingerprint(post.content)
+    with StateStore.open(laptop.config.state.path, laptop.config.site.url) as state:
+        for pushed in state.pushed().values():
+            inputs = {k: v for k, v in pushed.inputs.items() if k != FINGERPRINT}
+            state.put_pushed(dataclasses.replace(pushed, inputs=inputs))
+        for entry in state.entries().values():  # hashed without the input then
+            state.put(dataclasses.replace(entry, payload_hash="hashed by 0.1.0"))
+    ci = clone(laptop, tmp_path / "before-upgrade")
+    assert set(actions(ci.sync(wp)).values()) == {"conflict"}  # not ours for sure: untouched
+    planned = run_plan(laptop.config, client_factory=wp.client_factory(), lock_timeout=5.0)
+    assert {p.action for p in planned.files} == {"update"}
+    assert all(p.reason.startswith("rendering changed: ") for p in planned.files)
+    report = laptop.sync(wp)
+    assert set(actions(report).values()) == {"updated"}
+    assert all(read_fingerprint(p.content)[0] for p in wp.posts() + wp.posts("pages"))
+    mark = wp.request_count
+    laptop.sync(wp)
+    assert only_the_remote_check(wp.requests[mark:], types=2)
+    after = clone(laptop, tmp_path / "after-upgrade")
+    assert set(actions(after.sync(wp)).values()) == {"unchanged"}
+
+
+def test_a_file_moved_since_keeps_its_post_in_a_clone_no_duplicate(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    old, new = laptop.content / "docs" / "child.md", laptop.content / "notes" / "moved.md"
+    new.parent.mkdir()
+    old.rename(new)
+    moved = laptop.sync(wp, renames=[(old, new)])
+    assert actions(moved)["notes/moved.md"] == "updated" and moved.count("created") == 0
+    posts = {p.id: p.slug for p in wp.posts()}
+    ci = clone(laptop, tmp_path / "ci")
+    mark = wp.request_count
+    report = ci.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report
+    assert writes(wp, mark) == [] and {p.id: p.slug for p in wp.posts()} == posts
+    with StateStore.open(ci.config.state.path, ci.config.site.url) as state:
+        assert state.entries()["notes/moved.md"].slug == "child"  # its URL kept
+    mark = wp.request_count
+    ci.sync(wp)
+    assert only_the_remote_check(wp.requests[mark:], types=2)
+
+
+def test_a_first_publish_never_searches(wp: FakeWordPress, tmp_path: Path) -> None:
+    folder = Folder.make(tmp_path / "new")
+    for n in range(3):
+        folder.write(f"p{n}.md", f"# Post {n}\n\nBody.\n")
+    report = folder.sync(wp)
+    assert set(actions(report).values()) == {"created"}
+    assert [f"{r.method} {r.route}" for r in wp.requests].count("GET /wp/v2/posts") == 1
