@@ -43,7 +43,8 @@ PHASE_COLOURS = {
     "requests": "#edc948",
     "record": "#b07aa1",
     "wpsync (other)": "#ff9da7",
-    "exit": "#bab0ac",
+    "exit: threads, exit handlers": "#8c8c8c",
+    "exit: interpreter teardown": "#bab0ac",
 }
 
 

@@ -20,8 +20,9 @@ at its edges, so a refactor inside wpsync does not blind it —
 
 :func:`flatten` turns the (nested, possibly concurrent) spans into a timeline: each
 instant belongs to the innermost span open then, the gaps to "wpsync (other)", and the
-time before the probe's first line to "interpreter start".  The parent adds "exit" (from
-the command's return to the process's end).  The JSON written to ``--out`` holds it all.
+time before the probe's first line to "interpreter start"; after the command returns, the
+joining of its threads and its exit handlers, then (added by the parent, :func:`probe`)
+the interpreter's teardown until the process ended.  The JSON written to ``--out`` holds it all.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ import time
 
 _T_FIRST = time.time()  # as early as possible: the end of the interpreter's own start-up
 
+import atexit  # noqa: E402
 import builtins  # noqa: E402
 import functools  # noqa: E402
+import heapq  # noqa: E402
 import importlib.abc  # noqa: E402
 import importlib.machinery  # noqa: E402
 import itertools  # noqa: E402
@@ -49,7 +52,8 @@ from typing import Any  # noqa: E402
 INTERPRETER = "interpreter start"
 IMPORTS = "imports"
 OTHER = "wpsync (other)"
-EXIT = "exit"
+JOIN = "exit: threads, exit handlers"
+EXIT = "exit: interpreter teardown"
 PROBE = "probe set-up (not wpsync)"
 #: the phases in the order a reader expects them (the chart's legend)
 ORDER = (
@@ -63,6 +67,7 @@ ORDER = (
     "record",
     OTHER,
     PROBE,
+    JOIN,
     EXIT,
 )
 
@@ -81,21 +86,23 @@ class Span:
 def flatten(spans: Sequence[Span], begin: float, end: float) -> list[Span]:
     """The timeline from ``begin`` to ``end``: each elementary interval goes to the
     innermost (latest-started) span open over it, else to :data:`OTHER`; neighbours with
-    the same label are merged."""
+    the same label are merged.  A sweep: O(n log n) in the spans."""
     cuts = sorted({begin, end, *(s.start for s in spans), *(s.end for s in spans)})
     cuts = [c for c in cuts if begin <= c <= end]
     ordered = sorted(spans, key=lambda s: s.start)
+    open_: list[tuple[float, int, Span]] = []  # a max-heap on start (ties: the later one)
+    nxt = 0
     out: list[Span] = []
     for a, b in itertools.pairwise(cuts):
         if b <= a:
             continue
-        label = OTHER
-        for s in ordered:  # the latest start that covers [a, b) wins
-            if s.start > a:
-                break
-            if s.end >= b:
-                label = s.label
-        if out and out[-1].label == label and abs(out[-1].end - a) < 1e-9:
+        while nxt < len(ordered) and ordered[nxt].start <= a:
+            heapq.heappush(open_, (-ordered[nxt].start, -nxt, ordered[nxt]))
+            nxt += 1
+        while open_ and open_[0][2].end <= a:  # ended: gone (lazily, from the top)
+            heapq.heappop(open_)
+        label = open_[0][2].label if open_ else OTHER
+        if out and out[-1].label == label:
             out[-1] = Span(label, out[-1].start, b)
         else:
             out.append(Span(label, a, b))
@@ -432,38 +439,48 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1])
     args = argv[argv.index("--") + 1 :]
     spawn = float(os.environ.get("BENCH_SPAWN") or _T_FIRST)
-    REC = _Recorder(spawn)
+    rec = REC = _Recorder(spawn)
     started = _T_FIRST - spawn
     _install_imports()
     _install_sqlite_and_git()
-    code = 0
-    begin = REC.now()
+    begin = rec.now()
+    ran: dict[str, Any] = {"code": 1, "returned": begin}
+
+    def write() -> None:
+        """Registered before wpsync runs, so it runs after wpsync's own exit handlers
+        (and after the interpreter joined the worker threads): what follows it is the
+        interpreter's teardown alone."""
+        at_exit = rec.now()
+        end = ran["returned"]
+        timeline = [Span(INTERPRETER, 0.0, started)]
+        if begin > started:  # the probe's own few lines
+            timeline.append(Span(PROBE, started, begin))
+        timeline += flatten(list(rec.spans), begin, end)
+        timeline.append(Span(JOIN, end, at_exit))
+        out.write_text(
+            json.dumps(
+                {
+                    "code": ran["code"],
+                    "returned": at_exit,
+                    "timeline": [(s.label, s.start, s.end) for s in timeline],
+                    "requests": rec.requests,
+                    "rows_read": rec.rows_read,
+                    "selects": rec.selects,
+                }
+            ),
+            encoding="utf-8",
+        )
+
+    atexit.register(write)
     try:
         from wpsync.cli.main import main as cli
 
         cli.main(args=args, prog_name="wpsync", standalone_mode=True)
+        ran["code"] = 0
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    end = REC.now()
-    spans = list(REC.spans)
-    timeline = [Span(INTERPRETER, 0.0, started), *flatten(spans, begin, end)]
-    if begin > started:  # the probe's own few lines
-        timeline.insert(1, Span(PROBE, started, begin))
-    out.write_text(
-        json.dumps(
-            {
-                "code": code,
-                "returned": end,
-                "wall": end,
-                "timeline": [(s.label, s.start, s.end) for s in timeline],
-                "requests": REC.requests,
-                "rows_read": REC.rows_read,
-                "selects": REC.selects,
-            }
-        ),
-        encoding="utf-8",
-    )
-    return code
+        ran["code"] = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    ran["returned"] = rec.now()
+    return int(ran["code"])
 
 
 if __name__ == "__main__":
