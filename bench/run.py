@@ -1,28 +1,43 @@
 """wpsync's benchmark suite: one command, the real local WordPress, each figure next to its
-baseline measured in the same run, results appended to ``bench/RESULTS.md``.
+baseline measured in the same run (ABBA order), results appended to ``bench/RESULTS.md``
+with a chart (``bench/results/<date>-<name>.png``, linked from the run's section).
 
-    python3 bench/run.py             # full run (~10 min on 2 cores)
-    python3 bench/run.py --quick     # smoke run (~30 s): small corpora, few repetitions
+    python3 bench/run.py                 # full run (~15–20 min on 2 idle cores)
+    python3 bench/run.py --quick         # smoke run: small corpora, few repetitions
+    python3 bench/run.py --posts 200 --files 2000 --only publish --only tree   # sizes, parts
 
-What it measures (``--quick`` scales every count down):
+What it measures (``--quick`` scales every count down; ``--posts``, ``--files``,
+``--saves``, ``--runs``, ``--rounds`` set them):
 
 1. initial publish of 1,000 posts at ``sync.concurrency`` 4 — ``wpsync sync`` end to end
-   (process start to exit: reading, rendering, terms, images, posts), one request per
-   post and then through ``/batch/v1`` — against a raw httpx loop doing the same HTTP work
-   (the same terms, the same images, the same rendered post bodies) at the same
-   concurrency: WordPress's own limit on this machine.  WordPress is reset between runs.
-2. a no-op ``wpsync sync`` on a 10,000-file tree whose state was built by a real sync of
-   those files (the seeding publish is reported too) — wall time and HTTP requests.
-3. one file changed in that tree and committed: ``wpsync sync --changed`` — wall time,
-   against one WordPress round trip measured alongside.
-4. ``wpsync watch`` on that tree: save → post updated latency over 50 saves (median, p95),
-   measured by :func:`bench.watch_latency.save_latencies`.
-5. the watching daemon's peak RSS (``VmHWM``) at 10,000 files; ``wpsync --version``
-   start-up against ``python3 -c pass``, and which heavy modules it imports.
+   (process start to exit: reading, rendering, terms, images, posts), through
+   ``/batch/v1`` and with ``sync.batch = false`` — each against a raw httpx loop doing the
+   same HTTP work (the same terms, images and rendered post bodies, at the same
+   concurrency; the batched loop batches terms and posts as wpsync does: ``bench/raw.py``):
+   WordPress's own limit on this machine.  The four runs go A B C D, then D C B A.
+   WordPress is reset between runs.  wpsync's own CPU per post (the process's user +
+   system time, not WordPress's) ÷ posts.
+2. a no-op ``wpsync sync`` on a 10,000-file tree whose state a real sync built, against
+   ``python3 -c pass`` in ABBA order — and, once ``sync`` has ``--offline`` (then the plain
+   no-op checks WordPress for remote changes), both with and without it.
+3. one file changed in that tree and committed: ``wpsync sync --changed HEAD`` (the
+   post-commit hook's command) against ``python3 -c pass`` (ABBA) plus a round trip per
+   request it sent; then the phase timeline of one such run (``bench/probe.py``: interpreter
+   start, imports, config, state read, git, render, requests, record, exit — and the state
+   rows it read) and its ``-X importtime`` summary.
+4. ``wpsync watch`` on that tree: save → post updated latency over 50 saves (median and
+   p90, less the debounce), measured by :func:`bench.watch_latency.save_latencies`; the
+   daemon's peak RSS (``VmHWM``).
+5. stateless adoption: ``wpsync sync`` in a fresh copy of a published 1,000-post folder
+   without ``.wpsync/``: the writes it sent (counted by the probe: must be 0), whether the
+   site changed, its wall time against a no-op of the original plus one listing of the posts.
+6. ``wpsync --version`` start-up against ``python3 -c pass``, and which heavy modules it
+   imports.
 
 A figure that misses its target gets the profile that says why (cProfile, top entries).
 ``--wp-dir`` reuses a running instance (``scripts/wordpress up``) instead of starting one;
-it is reset, not stopped.
+it is reset, not stopped.  The charts need matplotlib (the ``bench`` extra); ``--no-chart``
+runs without.
 """
 
 from __future__ import annotations
@@ -889,7 +904,7 @@ def timed(cmd: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def startup_cpu(runs: int = 5) -> float:
+def startup_cpu(runs: int = 3) -> float:
     """CPU seconds (user + system) of ``wpsync --version``: the fixed cost of a process."""
     if "cpu" not in _STARTUP:
         cmd = [*wpsync_command(), "--version"]
