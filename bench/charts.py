@@ -79,7 +79,13 @@ def _throughput(ax: Any, publish: Mapping[str, Any]) -> None:
         if len(rs) > 1:
             ax.vlines(x, min(rs), max(rs), color="k", linewidth=1)
     for x, m in zip(xs, means, strict=True):
-        ax.annotate(f"{m:.0f}", (x, m), textcoords="offset points", xytext=(0, 3), ha="center")
+        ax.annotate(
+            f"{m:.0f}" if m >= 10 else f"{m:.1f}",
+            (x, m),
+            textcoords="offset points",
+            xytext=(0, 3),
+            ha="center",
+        )
     ax.set_xticks(list(xs), [label for _, label in kinds], fontsize=8)
     ax.set_ylabel("posts/s")
     runs = max(len(r) for r in rates)
@@ -107,6 +113,9 @@ def _latencies(ax: Any, watch: Mapping[str, Any]) -> None:
 
 def _timeline(ax: Any, changed: Mapping[str, Any]) -> None:
     segments = [(str(label), float(a), float(b)) for label, a, b in changed["timeline"]]
+    sums: dict[str, float] = {}
+    for label, a, b in segments:
+        sums[label] = sums.get(label, 0.0) + (b - a) * 1000
     shown: set[str] = set()
     for label, a, b in segments:
         colour = PHASE_COLOURS.get(label, "#cccccc")
@@ -116,7 +125,7 @@ def _timeline(ax: Any, changed: Mapping[str, Any]) -> None:
             left=a * 1000,
             color=colour,
             edgecolor="none",
-            label=label if label not in shown else None,
+            label=f"{label} ({sums[label]:.0f} ms)" if label not in shown else None,
         )
         shown.add(label)
     end = max(b for _, _, b in segments) * 1000

@@ -81,6 +81,8 @@ from tests.watchkit import WatchDaemon  # noqa: E402
 from tests.wordpress import WordPressInstance, reset, run_script  # noqa: E402
 
 RESULTS = REPO / "bench" / "RESULTS.md"
+#: the checkout whose wpsync is measured (``--wpsync``; this one by default)
+MEASURED = [REPO]
 HEAVY = ("httpx", "markdown", "watchdog", "apscheduler", "tenacity")
 
 
@@ -192,10 +194,10 @@ class Timed:
 
 def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for what the bench runs: bytecode caching as an installed wpsync
-    has it, and this checkout's wpsync first on the path (whatever is installed)."""
+    has it, and the measured checkout's wpsync first on the path (whatever is installed)."""
     env = dict(os.environ if base is None else base)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(MEASURED[0]), env.get("PYTHONPATH")) if p)
     return env
 
 
@@ -355,12 +357,12 @@ def machine_facts(report: Report) -> None:
     mariadb_version = re.search(r"Ver\s+(\S+)", mariadb) or re.search(
         r"(\d+\.\d+\.\d+\S*)", mariadb or ""
     )
-    rev = out(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]) or "unknown"
+    rev = out(["git", "-C", str(MEASURED[0]), "rev-parse", "--short", "HEAD"]) or "unknown"
     dirty = out(
         [
             "git",
             "-C",
-            str(REPO),
+            str(MEASURED[0]),
             "status",
             "--porcelain",
             "--",
@@ -369,12 +371,22 @@ def machine_facts(report: Report) -> None:
             ":!bench/RESULTS.md",
         ]
     )
-    from wpsync import __version__
-
+    found = subprocess.run(
+        [sys.executable, "-c", "import wpsync; print(wpsync.__version__, wpsync.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=clean_env(),
+        cwd=tempfile.gettempdir(),  # not this checkout: ``-c`` puts the cwd first
+    ).stdout.split()
+    version, where = found[0], Path(found[1]).resolve().parents[1]
+    if where != MEASURED[0].resolve():
+        raise RuntimeError(f"the wpsync measured would be {where}'s, not {MEASURED[0]}'s")
+    checkout = "" if where == REPO else f" (checkout {where})"
     report.facts.append(
         (
             "versions",
-            f"Python {platform.python_version()}, WordPress {wp_version}, PHP {php}, MariaDB {mariadb_version.group(1) if mariadb_version else 'unknown'}, wpsync {__version__} at {rev}{' (with uncommitted changes in wpsync/ or bench/)' if dirty else ''}",
+            f"Python {platform.python_version()}, WordPress {wp_version}, PHP {php}, MariaDB {mariadb_version.group(1) if mariadb_version else 'unknown'}, wpsync {version} at {rev}{checkout}{' (with uncommitted changes in wpsync/ or bench/)' if dirty else ''}",
         )
     )
     report.facts.append(("command", f"`{report.command}`"))
@@ -985,7 +997,14 @@ def main(argv: list[str] | None = None) -> int:
         "--name", help="the chart's name: results/<date>-<name>.png (default: full or quick)"
     )
     parser.add_argument("--no-chart", action="store_true", help="draw no PNG")
+    parser.add_argument(
+        "--wpsync",
+        type=Path,
+        help="measure the wpsync of this checkout (default: the bench's own)",
+    )
     args = parser.parse_args(argv)
+    if args.wpsync is not None:
+        MEASURED[0] = args.wpsync.resolve()
     scale = QUICK if args.quick else FULL
     sizes = {
         "publish": args.posts,
