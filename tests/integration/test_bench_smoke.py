@@ -15,7 +15,7 @@ from tests.wordpress import REPO, WordPressInstance
 pytestmark = pytest.mark.integration
 
 ROWS = (
-    r"\| initial publish, \d+ posts, concurrency 4, through /batch/v1 \| [\d.]+ posts/s .*\| raw batched httpx loop.*: [\d.]+ posts/s .*\| [\d.]+ × \|",
+    r"\| initial publish, \d+ posts, concurrency 4, through /batch/v1 \| [\d.]+ posts/s .*\([\d.]+ ×\) \| raw batched httpx loop.*: [\d.]+ posts/s",
     r"\| initial publish, \d+ posts, concurrency 4, one request per post .*\| [\d.]+ posts/s .*\| raw one-request httpx loop.*: [\d.]+ posts/s",
     r"\| wpsync's own CPU per published post .*\| [\d.]+ ms/post \(process CPU",
     r"\| no-op `wpsync sync` on \d+ files .*; 0 HTTP requests .*\| `python3 -c pass`, same runs \(ABBA\): median \d+ ms \| ≤ 6 × baseline",
