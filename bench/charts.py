@@ -83,8 +83,8 @@ def _throughput(ax: Any, publish: Mapping[str, Any]) -> None:
             f"{m:.0f}" if m >= 10 else f"{m:.1f}",
             (x, m),
             textcoords="offset points",
-            xytext=(0, 3),
-            ha="center",
+            xytext=(6, 3),
+            ha="left",
         )
     ax.set_xticks(list(xs), [label for _, label in kinds], fontsize=8)
     ax.set_ylabel("posts/s")
