@@ -49,9 +49,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from wpsync.errors import RemoteError, TransportError
+from wpsync.errors import RemoteError, TransportError, UploadRefused
 from wpsync.wordpress.batch_route import BatchUnsupported
 from wpsync.wordpress.records import BatchRequest, BatchResponse, RemoteMedia, RemotePost
+from wpsync.wordpress.rights import Rights
 
 if TYPE_CHECKING:
     from wpsync.config import Config
@@ -289,6 +290,12 @@ class FakeWordPress:
         ``users``: login → ID (``admin`` is 1); ``taxonomies``: REST bases of custom
         taxonomies besides categories and tags."""
         self.batch_route = batch
+        #: like WordPress: SVG refused (500 rest_upload_sideload_error) unless a plugin allows it
+        self.accepts_svg = False
+        #: a size limit of the kind a plugin sets (None: none)
+        self.max_upload_bytes: int | None = None
+        #: the user's capabilities (``can``); an administrator's by default
+        self.capabilities = {"unfiltered_html", "upload_files", "publish_posts"}
         self.users: dict[str, int] = dict(users if users is not None else {"admin": 1})
         self.taxonomies = TAXONOMIES | frozenset(taxonomies)
         self._lock = threading.RLock()
@@ -533,7 +540,20 @@ class FakeWordPress:
     def do_upload(
         self, filename: str, data: bytes, mime: str, alt_text: str, caption: str, title: str
     ) -> FakeMedia:
-        """``wp_unique_filename``: ``name.png``, then ``name-1.png``…"""
+        """``wp_unique_filename``: ``name.png``, then ``name-1.png``…; the refusals of a
+        WordPress that does not take SVG, or of a size limit."""
+        if mime == "image/svg+xml" and not self.accepts_svg:
+            raise UploadRefused(
+                "POST /wp/v2/media: Sorry, you are not allowed to upload this file type.",
+                status=500,
+                code="rest_upload_sideload_error",
+            )
+        if self.max_upload_bytes is not None and len(data) > self.max_upload_bytes:
+            raise UploadRefused(
+                "POST /wp/v2/media: This file is too big.",
+                status=400,
+                code="rest_upload_file_too_big",
+            )
         taken = {m.filename for m in self._media.values()}
         stem, dot, ext = filename.rpartition(".")
         if not dot:
@@ -581,6 +601,20 @@ class FakeWordPress:
 # ---------------------------------------------------------------- the connection
 
 
+#: what an administrator may do, as far as wpsync asks
+ADMIN_CAPS = (
+    "edit_posts",
+    "publish_posts",
+    "edit_others_posts",
+    "edit_pages",
+    "publish_pages",
+    "edit_others_pages",
+    "manage_categories",
+    "upload_files",
+    "list_users",
+)
+
+
 def _chunks(values: Sequence[T], size: int) -> list[Sequence[T]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
@@ -598,6 +632,7 @@ class FakeClient:
         self._count = 0
         self._terms: dict[tuple[str, str, int], int] = {}
         self._users: dict[str, int | None] = {}
+        self._rights: Rights | None = None
 
     def __enter__(self) -> FakeClient:
         return self
@@ -716,6 +751,24 @@ class FakeClient:
         with self._lock:
             self._terms[(taxonomy_rest_base, name.strip().lower(), parent)] = term_id
 
+    def rights(self) -> Rights:
+        """``/users/me``: the fake signs in as ``admin``, who may do everything."""
+        with self._lock:
+            if self._rights is not None:
+                return self._rights
+        body = {
+            "id": 1,
+            "username": "admin",
+            "slug": "admin",
+            "name": "admin",
+            "roles": ["administrator"],
+            "capabilities": {cap: True for cap in ADMIN_CAPS},
+        }
+        rights = self._send("GET", "/wp/v2/users/me", lambda: Rights.from_json(body))
+        with self._lock:
+            self._rights = rights
+        return rights
+
     def find_user(self, login_or_slug: str) -> int | None:
         """By slug (one request), else by a search (a second)."""
         with self._lock:
@@ -727,6 +780,10 @@ class FakeClient:
         with self._lock:
             self._users[login_or_slug] = user_id
         return user_id
+
+    def can(self, capability: str) -> bool:
+        self._send("GET", "/wp/v2/users/me", lambda: None)
+        return capability in self.site.capabilities
 
     # -- media
 

@@ -100,4 +100,6 @@ def render_file(config: Config, path: Path) -> Mapped:
         settings.dialect,
         settings.vault,
     )
-    return map_document(doc, defaults)
+    from wpsync.source.site import Site
+
+    return map_document(doc, defaults, Site(root))

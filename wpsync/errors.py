@@ -9,9 +9,13 @@
      ├── StateError                state file unreadable, corrupt, too new      (exit 2)
      │    └── LockTimeout          another wpsync holds the content-folder lock
      ├── DocumentError             one source file cannot be read or mapped     (that file fails)
+     │    └── PermissionDenied     the site's user may not do what the file     (that file fails)
+     │                             needs (the capability is named)
      ├── MediaError                a local image cannot be used or uploaded     (its post fails)
      ├── RemoteError               WordPress answered with an error status      (that file fails)
-     │    └── TransportError       no usable answer after retries (network, 5xx, 429, timeout)
+     │    ├── TransportError       no usable answer after retries (network, 5xx, 429, timeout)
+     │    └── UploadRefused        WordPress refuses a file for good (type, size): never
+     │                             retried; the post shows the image's alt text instead
      └── SafetyError               a guard refused to act (mass deletion …)     (exit 1)
 
 Messages never contain a password, application password or token: the values are
@@ -88,6 +92,17 @@ class MediaError(WpsyncError):
     (``engine.media``: ``ImageError``, ``UploadFailed``)."""
 
 
+class PermissionDenied(DocumentError):
+    """The site's user lacks a capability this file needs (create pages, publish, create
+    a category, upload media…): that file fails, naming the capability; the run goes on."""
+
+    def __init__(
+        self, path: Path | str, message: str, *, capability: str, hint: str | None = None
+    ) -> None:
+        super().__init__(path, message, hint=hint)
+        self.capability = capability
+
+
 class RemoteError(WpsyncError):
     """WordPress answered a request with an error."""
 
@@ -112,6 +127,12 @@ class RemoteError(WpsyncError):
 
 class TransportError(RemoteError):
     """No usable answer from WordPress after the allowed retries."""
+
+
+class UploadRefused(RemoteError):
+    """WordPress (or the web server in front of it) refuses this file for good: its type
+    is not allowed, it is too large, the site's space is used up.  Sending it again
+    changes nothing, so it is not retried; ``message`` is the site's own words."""
 
 
 class SafetyError(WpsyncError):

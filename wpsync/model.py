@@ -157,6 +157,18 @@ class MediaEntry:
 
 
 @dataclass(frozen=True)
+class MediaRefusal:
+    """An image WordPress refused for good: its content hash, the file it was first met
+    as, and WordPress's answer (HTTP status, error code, its own message)."""
+
+    content_hash: str
+    rel: str
+    status: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Pushed:
     """What a file's post was last pushed with, beyond the payload hash of its Entry.
 

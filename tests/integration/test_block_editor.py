@@ -37,6 +37,11 @@ UPLOADS = "https://wp.test/wp-content/uploads/2026/11/"
 
 # HTML as the renderers shape it, for constructs one renderer makes and the other may not.
 SHAPES = {
+    # an SVG the site refuses, shown as a data: image (engine/media.py's stand-in)
+    "svg-as-data-image": (
+        '<p><img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9z'
+        'dmciLz4=" alt="The flow"></p>'
+    ),
     "callout": (
         '<div class="wpsync-callout wpsync-callout-note">\n'
         '<p class="wpsync-callout-title">Note</p>\n'
@@ -138,7 +143,7 @@ def test_every_fixture_construct_is_there() -> None:
     expected = {
         "paragraphs", "headings", "lists-nested", "lists-ordered", "task-lists", "quotes",
         "code", "tables", "images", "separator", "footnotes", "definition-lists", "raw-html",
-        "callouts", "embeds", "block-html-in-paragraph",
+        "callouts", "embeds", "block-html-in-paragraph", "block-markup",
     }  # fmt: skip
     assert expected <= {p.stem for p in FIXTURES.glob("*.md")}
 

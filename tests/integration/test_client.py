@@ -27,7 +27,7 @@ from tests.faults import (
 from tests.sitekit import admin, all_posts
 from tests.wordpress import WordPressInstance
 from wpsync.config import Secret, SiteConfig
-from wpsync.errors import RemoteError, TransportError
+from wpsync.errors import RemoteError, TransportError, UploadRefused
 from wpsync.wordpress.batch_route import BatchUnsupported
 from wpsync.wordpress.client import WordPressClient
 from wpsync.wordpress.records import BatchRequest, RemotePost
@@ -417,6 +417,33 @@ def test_a_lost_upload_is_found_by_its_bytes(
     with admin(wp) as http:
         items = http.get("/wp/v2/media", params={"context": "edit"}).json()
     assert [i["id"] for i in items] == [media.id]
+
+
+def test_an_upload_wordpress_refuses_raises_at_once_with_its_words(
+    client: WordPressClient, wp: WordPressInstance
+) -> None:
+    """An SVG on a site without an SVG plugin: WordPress's 500 rest_upload_sideload_error
+    is a refusal of the file, not a server fault — one request, no backoff."""
+    client.validate_token()  # the token fetched first: the count below is the upload's
+    before = client.request_count
+    with pytest.raises(UploadRefused) as refused:
+        client.upload_media(
+            Path("d.svg"), b'<svg xmlns="http://www.w3.org/2000/svg"/>', "d.svg", "image/svg+xml"
+        )
+    assert refused.value.code == "rest_upload_sideload_error" and refused.value.status == 500
+    assert "Sorry, you are not allowed to upload this file type." in str(refused.value)
+    assert client.request_count - before == 1
+
+
+def test_a_413_from_the_web_server_is_a_refusal_not_retried(
+    proxy: FaultProxy, via_proxy: WordPressClient
+) -> None:
+    proxy.plan(route("POST", "/wp/v2/media"), [status(413)])
+    before = via_proxy.request_count
+    with pytest.raises(UploadRefused) as refused:
+        via_proxy.upload_media(Path("dot.png"), PNG, "dot.png", "image/png")
+    assert refused.value.status == 413 and "too large for the web server" in str(refused.value)
+    assert via_proxy.request_count - before == 1
 
 
 # --------------------------------------------------------------------------- batch

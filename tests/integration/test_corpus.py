@@ -88,7 +88,7 @@ CASES = [
     Case("image-escape.md", "failed", "points outside the content folder", 4),
     Case("link-escape.md", "failed", "link '../../../outside.md' points outside", 4),
     Case("featured-missing.md", "failed", "image 'covers/none.jpg' does not exist"),
-    Case("author-unknown.md", "failed", "author 'nobody-at-all' is not a user of the site"),
+    Case("author-unknown.md", "created", "Unknown author"),  # published as the user, warned
     Case("parent-missing.md", "failed", "parent 'no-such-page' is not published"),
     # --- made at test time (see make_generated)
     Case("big.md", "failed", "file is 10.0 MiB, larger than the 5 MiB limit"),
@@ -181,6 +181,7 @@ def test_every_bad_file_fails_alone_with_a_clear_message_and_the_rest_syncs(
             assert case.fragment in got["error"], (rel, got["error"])
     assert report["created"] == sum(c.outcome == "created" for c in CASES)
     assert report["failed"] == sum(c.outcome == "failed" for c in CASES)
+    assert report["unknown_authors"] == {"nobody-at-all": 1}
 
     posts = {p["slug"]: p for p in list_posts(wp, fields="slug,title,modified_gmt,tags")}
     for slug, modified in before.items():

@@ -33,6 +33,8 @@ CHECKS = [
     "can_publish",
     "can_upload",
     "can_create_terms",
+    "files",
+    "authors",
 ]
 
 

@@ -55,3 +55,8 @@ def test_elsewhere_a_name_with_a_space_stays_one_term() -> None:
     payload = map_document(doc("notes/a.md", front, "Hi.\n"), MappingDefaults()).payload
     assert payload.categories == (("Front Matter",),)
     assert payload.tags == ("open source", "python")
+
+
+def test_a_highlight_tag_in_a_list_item_stays_in_the_item() -> None:
+    text = "1. Step:\n\n   {% highlight sh %}\n   make\n   {% endhighlight %}\n2. Next\n"
+    assert convert_template_tags(text) == "1. Step:\n\n   ```sh\n   make\n   ```\n2. Next\n"

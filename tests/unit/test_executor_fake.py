@@ -58,9 +58,13 @@ def test_a_new_file_becomes_one_published_post(folder: Folder, wp: FakeWordPress
         entry = state.entries()["hello-world.md"]
         assert (entry.post_id, entry.modified_gmt) == (post.id, post.modified_gmt)
         assert state.pending() == {} and state.pushing() == {}
-    # a look-up of the slug, then the create
-    assert wp.requests == [Request("GET", "/wp/v2/posts"), Request("POST", "/wp/v2/posts")]
-    assert report.requests == 2
+    # what the user may do (once per client), a look-up of the slug, then the create
+    assert wp.requests == [
+        Request("GET", "/wp/v2/users/me"),
+        Request("GET", "/wp/v2/posts"),
+        Request("POST", "/wp/v2/posts"),
+    ]
+    assert report.requests == 3
 
 
 def test_a_run_after_a_sync_sends_nothing(folder: Folder, wp: FakeWordPress) -> None:
@@ -80,8 +84,10 @@ def test_an_edit_is_one_update_of_the_same_post(folder: Folder, wp: FakeWordPres
     folder.write("a.md", "After.\n")
     report = folder.sync(wp)
     assert actions(report) == {"a.md": "updated", "b.md": "unchanged"}
-    # the post's modified_gmt is checked, then one write of that post alone
+    # the user's rights (a new client), the post's modified_gmt is checked, then one
+    # write of that post alone
     assert sent_since(wp, mark) == [
+        Request("GET", "/wp/v2/users/me"),
         Request("GET", "/wp/v2/posts"),
         Request("POST", f"/wp/v2/posts/{a.id}"),
     ]
@@ -195,7 +201,7 @@ def test_a_lent_client_is_not_closed_and_an_own_one_is(folder: Folder, wp: FakeW
     folder.write("a.md", "A.\n")
     lent = wp.client()
     folder.sync(wp, client=lent)
-    assert not lent.closed and lent.request_count == 2
+    assert not lent.closed and lent.request_count == 3
     made = []
 
     def factory(config: object) -> object:

@@ -66,10 +66,10 @@ def test_an_unexpected_mapper_exception_fails_that_file_alone(
 
     real = mapping.map_document
 
-    def broken(doc, defaults):  # type: ignore[no-untyped-def]
+    def broken(doc, defaults, site=None):  # type: ignore[no-untyped-def]
         if doc.rel == "cursed.md":
             raise ZeroDivisionError("the mapper's own bug")
-        return real(doc, defaults)
+        return real(doc, defaults, site)
 
     monkeypatch.setattr(mapping, "map_document", broken)
     for n in range(5):

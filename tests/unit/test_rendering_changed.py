@@ -127,8 +127,10 @@ def test_sync_re_sends_exactly_those_posts_once(
         "plain.md": "unchanged",
         "guides/list.md": "unchanged",
     }
-    # the edit check of that post, then its update: nothing for the other two
+    # the user's rights, the edit check of that post, then its update: nothing for the
+    # other two
     assert wp.requests[mark:] == [
+        Request("GET", "/wp/v2/users/me"),
         Request("GET", "/wp/v2/posts"),
         Request("POST", f"/wp/v2/posts/{emphasis.id}"),
     ]

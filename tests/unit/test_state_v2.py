@@ -96,3 +96,21 @@ def test_a_pushed_record_that_is_not_json_is_a_state_error(tmp_path: Path) -> No
     conn.close()
     with StateStore.open(tmp_path, URL) as store, pytest.raises(StateError, match="not JSON"):
         store.pushed()
+
+
+def test_a_schema_1_file_gains_the_refused_media_table_and_keeps_refusals(
+    tmp_path: Path,
+) -> None:
+    from wpsync.model import MediaRefusal
+
+    conn = sqlite3.connect(tmp_path / STATE_FILE)
+    conn.executescript(_V1)
+    conn.close()
+    refusal = MediaRefusal("h1", "big.png", 500, "rest_upload_sideload_error", "Too big.")
+    with StateStore.open(tmp_path, URL) as store:
+        assert store.refused_media() == {}
+        store.put_refused_media(refusal)
+    with StateStore.open(tmp_path, URL) as store:
+        assert store.refused_media() == {"h1": refusal}
+        store.clear_refused_media("h1")
+        assert store.refused_media() == {}

@@ -158,6 +158,18 @@ def set_jwt(
     )
 
 
+def set_media(
+    instance: WordPressInstance, *, allow_svg: bool = False, max_upload_kb: int | None = None
+) -> None:
+    """What uploads the site takes (``wp`` restores WordPress's defaults: no SVG, no limit).
+
+    allow_svg: SVG allowed through ``upload_mimes``, as an SVG plugin does.
+    max_upload_kb: larger files refused by ``wp_handle_sideload_prefilter`` with "This file
+        is too big…" (a 500 ``rest_upload_sideload_error``), as an upload-limit plugin does.
+    """
+    _control(instance, "media", {"allow_svg": allow_svg, "max_upload_kb": max_upload_kb})
+
+
 def stop(instance: WordPressInstance) -> None:
     """Stop WordPress (web server and database), keeping its data; ``start`` brings it back."""
     run_script("down", "--dir", str(instance.dir))

@@ -4,10 +4,10 @@ published it, so the next ``sync`` sends nothing and creates no duplicate.
 
 Two halves:
 
-- pure: :func:`html_to_markdown` (markdownify, after a ``wpautop``-like pass for classic
-  posts), :func:`front_matter` (title, slug, type, status, date with its offset,
+- pure: :func:`~wpsync.adopt.pullmarkdown.convert_content` (pullmarkdown.py: Markdown
+  where Markdown can say it, block markup kept as it is where it cannot), :func:`front_matter` (title, slug, type, status, date with its offset,
   excerpt, categories as ``Parent/Child`` names, tags, sticky, format, template, page
-  parent and order) and :func:`render_file`;
+  parent and order) and :func:`render_file` (block-style YAML, plain ISO dates);
 - I/O: :func:`run_pull` lists the posts (``context=edit``, 100 a request) and the terms,
   writes the files it may write, and links each one.  The hashes it records are
   computed from the written file exactly as ``sync`` computes them —
@@ -40,16 +40,16 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 import yaml
 
 from wpsync.adopt.pullfiles import existing_bytes, write_inside
+from wpsync.adopt.pullmarkdown import autop, convert_content, html_to_markdown
 from wpsync.engine.terms import TermTable, term_path
 from wpsync.errors import DocumentError, WpsyncError
 from wpsync.source.pages import INDEX_NAMES
@@ -70,91 +70,6 @@ DATED_STATUSES = ("publish", "future", "private")
 
 #: the longest file name (without ``.md``) made from a slug
 MAX_NAME = 120
-
-
-# --------------------------------------------------------------------------- HTML → Markdown
-
-_BLOCK_TAG = re.compile(
-    r"<(?:p|div|h[1-6]|ul|ol|li|pre|blockquote|table|figure|hr|section|article|dl|"
-    r"address|form|fieldset|details|!-- wp:)[\s>/]",
-    re.IGNORECASE,
-)
-_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
-_PARAGRAPHS = re.compile(r"\n\s*\n")
-_PRE = re.compile(r"<pre[\s>].*?</pre>", re.IGNORECASE | re.DOTALL)
-_KEPT = re.compile(r"\x00(\d+)\x00")
-_URL_ATTR = re.compile(r"""(\s(?:src|href)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-
-
-def autop(text: str) -> str:
-    """Classic-editor content keeps paragraphs as blank lines (WordPress adds ``<p>`` when
-    it shows the post): wrap them, as ``wpautop`` would, before converting.  ``<pre>``
-    blocks are left exactly as they are."""
-    kept: list[str] = []
-
-    def keep(found: re.Match[str]) -> str:
-        kept.append(found.group(0))
-        return f"\x00{len(kept) - 1}\x00"
-
-    protected = _PRE.sub(keep, text.replace("\r\n", "\n"))
-    chunks = [c.strip() for c in _PARAGRAPHS.split(protected) if c.strip()]
-    out: list[str] = []
-    for chunk in chunks:
-        if _BLOCK_TAG.match(chunk) or _KEPT.fullmatch(chunk):
-            out.append(chunk)
-        else:
-            out.append("<p>" + chunk.replace("\n", "<br />\n") + "</p>")
-    return _KEPT.sub(lambda m: kept[int(m.group(1))], "\n\n".join(out))
-
-
-def _absolute_urls(html_text: str, site_url: str) -> str:
-    """Root-relative and relative image/link URLs made absolute, so the Markdown file
-    never points at a local path that does not exist."""
-    base = site_url.rstrip("/") + "/"
-
-    def fix(found: re.Match[str]) -> str:
-        url = found.group(3).strip()
-        if not url or url.startswith(("#", "mailto:", "tel:", "data:")) or "://" in url:
-            return found.group(0)
-        if url.startswith("//"):
-            return found.group(0)
-        return f"{found.group(1)}{found.group(2)}{urljoin(base, url)}{found.group(2)}"
-
-    return _URL_ATTR.sub(fix, html_text)
-
-
-def _code_language(element: Any) -> str | None:
-    code = element.find("code") if hasattr(element, "find") else None
-    for candidate in (code, element):
-        classes = candidate.get("class") if candidate is not None else None
-        for name in classes or ():
-            for prefix in ("language-", "lang-"):
-                if str(name).startswith(prefix):
-                    return str(name)[len(prefix) :]
-    return None
-
-
-def html_to_markdown(content: str, site_url: str) -> str:
-    """WordPress post content (raw, block or classic) as Markdown."""
-    from markdownify import markdownify
-
-    # Block-editor content carries its own <p>; classic content needs wpautop's pass.
-    text = _BLOCK_COMMENT.sub("", content) if "<!-- wp:" in content else autop(content)
-    text = _absolute_urls(text, site_url)
-    markdown = markdownify(
-        text,
-        heading_style="ATX",
-        bullets="-",
-        code_language_callback=_code_language,
-        strip=["script", "style"],
-    )
-    lines = [line.rstrip() for line in markdown.strip().splitlines()]
-    collapsed: list[str] = []
-    for line in lines:
-        if line == "" and collapsed and collapsed[-1] == "":
-            continue
-        collapsed.append(line)
-    return "\n".join(collapsed).strip() + "\n"
 
 
 # --------------------------------------------------------------------------- front matter
@@ -267,9 +182,30 @@ def front_matter(
     return out
 
 
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Block-style YAML, lists indented under their key, dates as plain ISO 8601."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+def _iso_date(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
+    # a plain scalar YAML reads back as the same date: no quotes, no !!timestamp tag
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_FrontMatterDumper.add_representer(datetime, _iso_date)
+
+
 def render_file(front: Mapping[str, Any], body: str) -> str:
-    block = yaml.safe_dump(
-        dict(front), sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000
+    """The file: block-style YAML front matter (dates as ``2026-03-01T11:00:00+01:00``)."""
+    block = yaml.dump(
+        dict(front),
+        Dumper=_FrontMatterDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1000,
     )
     return f"---\n{block}---\n\n{body}"
 
@@ -497,13 +433,19 @@ class _Pull:
             )
             return None
         front = front_matter(post, rest_base, categories=categories, tags=tags, parents=parents)
-        body = html_to_markdown(_raw(post, "content"), self.config.site.url)
-        text = render_file(front, body)
+        converted = convert_content(
+            _raw(post, "content"), self.config.site.url, engine=self.config.content.markdown
+        )
+        text = render_file(front, converted.markdown)
+        described = _describe(front)
+        if converted.kept:
+            names = ", ".join(sorted(set(converted.kept)))
+            described += f"; {len(converted.kept)} block(s) kept as block markup: {names}"
         existing = existing_bytes(root, rel)
         if existing is not None and not self.force:
             if existing == text.encode("utf-8"):
                 # written by a pull that was stopped before linking it: link it now
-                return rel, rest_base, post, _describe(front)
+                return rel, rest_base, post, described
             self.report(
                 PulledFile(
                     rel, "skipped", rest_base, number, "the file exists (--force replaces it)"
@@ -511,10 +453,10 @@ class _Pull:
             )
             return None
         if self.dry_run:
-            self.report(PulledFile(rel, "would pull", rest_base, number, _describe(front)))
+            self.report(PulledFile(rel, "would pull", rest_base, number, described))
             return None
         write_inside(root, rel, text)
-        return rel, rest_base, post, _describe(front)
+        return rel, rest_base, post, described
 
     def _failed(
         self, rel: str, rest_base: str, post: Mapping[str, Any], exc: OSError | WpsyncError
@@ -592,6 +534,7 @@ def _describe(front: Mapping[str, Any]) -> str:
 __all__ = [
     "PullReport",
     "PulledFile",
+    "autop",
     "front_matter",
     "html_to_markdown",
     "render_file",

@@ -15,11 +15,15 @@ from wpsync.errors import WpsyncError
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every check.")
 @click.pass_obj
 def doctor(g: Globals, as_json: bool) -> None:
-    """Check the set-up: site, REST API, auth plugin, credentials, header, clock, rights.
+    """Check the set-up: site, REST API, auth plugin, credentials, header, clock, rights,
+    and the folder against those rights.
 
     Each check prints ✓ (fine), ! (works, but worth knowing), ✗ (a sync would fail: the
     fix is printed below it) or - (not checked because an earlier step failed).  Nothing
-    is written, to WordPress or to disk.  Exit status 1 if any check fails, 2 if the
+    is written, to WordPress or to disk.  The last two checks read the files the next
+    sync would send and name each one the user may not send (a page for an Author, a new
+    category without manage_categories…) and the front-matter authors that are not users
+    of the site.  Exit status 1 if any check fails, 2 if the
     configuration cannot be read.  With -q only the failed checks are printed (nothing
     when all is well).
 
@@ -31,11 +35,12 @@ def doctor(g: Globals, as_json: bool) -> None:
     """
     from wpsync.cli.reports import render_report
     from wpsync.cli.terminal import can_encode, colour_enabled
+    from wpsync.engine.readiness import with_folder_checks
     from wpsync.wordpress.doctor import run_doctor
 
     try:
         config = load(g)
-        report = run_doctor(config)
+        report = with_folder_checks(config, run_doctor(config))
     except WpsyncError as exc:
         fail(exc, as_json)
     if as_json:

@@ -95,7 +95,10 @@ def init(
                 )
         report = None
         if not no_doctor:
-            report = run_doctor(load(g))
+            from wpsync.engine.readiness import with_folder_checks
+
+            config = load(g)
+            report = with_folder_checks(config, run_doctor(config))
             out["doctor"] = report.to_json()
     except WpsyncError as exc:
         fail(exc, as_json)

@@ -72,11 +72,14 @@ def plan(
     """Show what `wpsync sync` would do, file by file, and why; change nothing.
 
     Each file is listed as create, update, delete, conflict or failed with the reason
-    (unchanged files too with -v).  --diff adds, for updates and conflicts, the fields
+    (unchanged files too with -v), after a line naming the dialect the folder is read
+    in and why (`[content] dialect`).  --diff adds, for updates and conflicts, the fields
     that differ from the post in WordPress and a unified diff of the content.  Only
-    reads from WordPress: a user without write rights can plan.  Same as
-    `wpsync sync --dry-run`, in more detail.  Exit status 1 when a sync would leave a
-    file failed or in conflict.
+    reads from WordPress: a user without write rights can plan.  A file the user may
+    not sync (a page for an Author, a new category…) is listed as failed with the
+    capability it needs; front-matter authors that are no user of the site are listed
+    with their post counts.  Same as `wpsync sync --dry-run`, in more detail.  Exit
+    status 1 when a sync would leave a file failed or in conflict.
 
     \b
     Example:
@@ -84,7 +87,7 @@ def plan(
       wpsync plan --diff hello.md       # and what exactly would change in that post
       wpsync plan --json | jq '.files[] | select(.action == "conflict")'
     """
-    from wpsync.cli.terminal import colour_enabled
+    from wpsync.cli.terminal import colour_enabled, shown
     from wpsync.engine.preview import run_plan, summary_line
 
     try:
@@ -96,6 +99,8 @@ def plan(
         click.echo(json.dumps(report.to_json()))
         sys.exit(report.exit_code)
     colour = colour_enabled(sys.stdout)
+    if report.dialect is not None and g.verbosity >= 0:
+        click.echo(f"dialect: {report.dialect.dialect} ({shown(report.dialect.reason)})")
     for item in report.files:
         if item.action == "unchanged" and g.verbosity < 1:
             continue
@@ -103,6 +108,15 @@ def plan(
             continue
         for line in render_plan(item, colour=colour, diff=show_diff):
             click.echo(line)
+    if report.unknown_authors and g.verbosity >= 0:
+        names = ", ".join(
+            f"{name} ({count} post{'' if count == 1 else 's'})"
+            for name, count in report.unknown_authors
+        )
+        click.echo(
+            f"unknown authors: {shown(names)} — published as {config.site.username!r}; "
+            "map them under [authors] in config.toml"
+        )
     if g.verbosity >= 0:
         click.echo(summary_line(report.counts))
     sys.exit(report.exit_code)

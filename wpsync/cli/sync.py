@@ -138,6 +138,11 @@ def sync(
         or (_changed(report) and changed is None)  # a hook: one line per post is enough
         or dry_run
     ):
+        from wpsync.engine.reading import content_dialect
+
+        detected = content_dialect(config.content)
+        if detected.dialect != "plain":
+            click.echo(f"dialect: {detected.dialect} ({shown(detected.reason)})")
         click.echo(_summary(report))
     sys.exit(report.exit_code)
 

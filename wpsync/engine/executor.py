@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ from wpsync.engine import plan as planner
 from wpsync.engine.batch import PostWrite, PostWriter, groups
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.paths import content_rel, under_any
+from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
 from wpsync.engine.plan import (
     Action,
     Broken,
@@ -38,13 +39,13 @@ from wpsync.engine.plan import (
     Update,
     WriteAction,
 )
-from wpsync.engine.prefetch import look_up, warm_terms
+from wpsync.engine.prefetch import Found, look_up, warm_terms
 from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
-from wpsync.engine.resolver import Resolver
+from wpsync.engine.resolver import Resolver, refused_images
 from wpsync.errors import (
     AuthError,
     ConfigError,
@@ -53,10 +54,11 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.model import Entry, RestBody
+from wpsync.model import Entry, MediaEntry, RestBody
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
 from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
+from wpsync.wordpress.rights import Rights, listing_refusal
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -164,14 +166,18 @@ class _Run:
         self._post_writer: PostWriter | None = None
         #: what each file's write returned in this run (references.py records its status)
         self.written: dict[str, RemotePost] = {}
+        self._rights: Rights | None = None
+        self._rights_asked = False
+        #: the user ID of each front-matter author name (None: left to WordPress)
+        self.authors: Mapping[str, int | None] = {}
         self.reader = Reader(config.content, warn=self.warnings.append)
         self.references = References(
             config.content.dir,
             state,
             block_editor=config.content.block_editor,
             markdown=configured_engine(config.content),
-            dry_run=request.dry_run,
             dialect=content_dialect(config.content).dialect,
+            dry_run=request.dry_run,
         )
 
     @property
@@ -179,13 +185,49 @@ class _Run:
         return self._client.get()
 
     # ------------------------------------------------------------ gather
-    def _remote_facts(self, query: planner.RemoteQuery) -> RemoteFacts:
+    def _remote_facts(self, query: planner.RemoteQuery) -> tuple[RemoteFacts, Found | None]:
         if not query:
-            return RemoteFacts()
-        ids, slugs = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
+            return RemoteFacts(), None
+        found = look_up(self.client, query.ids, query.slugs, self.config.sync.concurrency)
         return RemoteFacts(
-            by_id={key: _facts(post) for key, post in ids.items()},
-            by_slug={key: _facts(post) for key, post in slugs.items()},
+            by_id={key: _facts(post) for key, post in found.by_id.items()},
+            by_slug={key: _facts(post) for key, post in found.by_slug.items()},
+        ), found
+
+    def _user_rights(self) -> Rights | None:
+        """What the user may do (asked once per client); None if WordPress will not say."""
+        if self._rights_asked:
+            return self._rights
+        self._rights_asked = True
+        try:
+            self._rights = self.client.rights()
+        except (TransportError, AuthError):
+            raise
+        except RemoteError as exc:
+            logger.debug("cannot read the user's capabilities: %s", exc)
+        return self._rights
+
+    def _gate(self, actions: Sequence[Action]) -> Gated:
+        """Refused writes → failures naming the capability; the authors resolved."""
+        if not any(isinstance(a, Create | Update) for a in actions):
+            return Gated(tuple(actions))
+        media: dict[str, MediaEntry] | None = None
+
+        def uploaded(rel: str) -> bool:
+            nonlocal media
+            if media is None:
+                media = self.state.media()
+            known = self.state.media_file(rel)
+            return known is not None and known[2] in media
+
+        return gate(
+            actions,
+            self._user_rights(),
+            authors_map=self.config.authors,
+            me=f"'{self.config.site.username}'",
+            find_user=self.client.find_user,
+            categories=lambda: category_paths(self.client.list_terms("categories")),
+            uploaded=uploaded,
         )
 
     # ------------------------------------------------------------ run
@@ -233,17 +275,47 @@ class _Run:
         broken_rels = {b.rel for b in broken} | {i.rel for i in items if isinstance(i, Broken)}
         plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
         local = [i for i in items if not isinstance(i, Broken)]
+        refused: list[Action] = []
         query = planner.needs_remote(local, plannable, options)
-        remote = self._remote_facts(query)
+        if query:
+            # A type the user may not edit at all (an Author's pages): its files fail
+            # here, and WordPress is not asked about them.
+            rights = self._user_rights()
+            if rights is not None:
+                local, plannable, refused = set_aside(local, plannable, rights.type_refusal, rights)
+                query = planner.needs_remote(local, plannable, options)
+        remote, found = self._remote_facts(query)
+        forbidden = found.forbidden if found is not None else {}
+        if forbidden:
+            # … or a type WordPress would not list to this user (a custom type)
+            local, plannable, more = set_aside(
+                local,
+                plannable,
+                lambda base: (
+                    listing_refusal(base, forbidden[base].code) if base in forbidden else None
+                ),
+                self._rights,
+            )
+            refused += more
         actions = planner.plan(local, plannable, self.state.pending(), remote, options)
         # A conflict that is only our own update whose answer was lost is not one.
         actions = settle_lost_updates(actions, local, self.state.pushing(), lambda: self.client)
-        actions = [*(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)), *actions]
+        gated = self._gate(actions)
+        self.authors = gated.authors
+        for warning in gated.warnings:
+            logger.warning("%s", warning)
+        self.warnings.extend(gated.warnings)
+        actions = [
+            *(Fail(b.rel, b.error) for b in items if isinstance(b, Broken)),
+            *refused,
+            *gated.actions,
+        ]
         if self._on_plan is not None:
             self._on_plan(actions)
         if self.request.dry_run:
             for action in actions:
                 self._report(planned_result(action))
+            self.warnings.extend(refused_images(actions, self.state, self.references.images))
         else:
             self._apply(actions)
         return SyncReport(
@@ -251,6 +323,7 @@ class _Run:
             dry_run=self.request.dry_run,
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
+            unknown_authors=gated.unknown_authors,
         )
 
     def _renames(self) -> dict[str, str]:
@@ -317,6 +390,7 @@ class _Run:
             replace_result=self._replace_result,
             warn=self.warnings.append,
             stopping=self._stopping,
+            authors=self.authors,
         )
         writer = self._writer()
         # Terms and images do not depend on each other: the terms are ensured (client

@@ -3,8 +3,8 @@
 - :class:`LocalImages` finds an image a post refers to (content-root-relative path),
   refuses anything outside the content folder (``../``, a symlink leading out; the file
   itself is opened without following a link), refuses what is not an image by its
-  content (``source/imagetypes.py``: a text file named ``x.png``, ``secrets.txt``, an
-  SVG, which WordPress refuses without a plugin), and hashes it, remembering
+  content (``source/imagetypes.py``: a text file named ``x.png``, ``secrets.txt``), and
+  hashes it, remembering
   ``(size, mtime) → hash`` in the state so a run with nothing changed reads no image
   (only bytes that passed the check are remembered; an upload checks them again).
 - :class:`MediaLibrary` turns those hashes into attachments: a hash the state already
@@ -12,10 +12,23 @@
   one is journalled (``state.media_pending``) before it leaves, so an upload whose answer
   was lost — the process stopped — is found again by its bytes instead of being sent
   twice.  Uploads run in parallel; the state is only written from the calling thread.
+- A file WordPress refuses for good (``UploadRefused``: its type is not allowed, it is
+  too large) is recorded by content hash (``state.media_refused``) and not sent again —
+  :meth:`MediaLibrary.get` raises :class:`ImageRefused`, and the post shows the image's
+  alt text instead (references.py) — until the image changes (another hash) or a post
+  using it is edited (``ensure(…, retry=…)``).
+- An SVG is uploaded cleaned (``source/svgclean.py``: no script, handler or external
+  reference) where the site takes SVG; where it refuses it, :meth:`MediaLibrary.stand_in`
+  shows it another safe way: an ``<img>`` of the cleaned SVG as a ``data:`` URL when the
+  user may post such markup (``unfiltered_html``: WordPress strips ``data:`` URLs from
+  everyone else's posts), else a PNG rendering uploaded instead (with CairoSVG, the
+  ``svg`` extra), else its alt text with a warning saying so.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import logging
 import os
 import posixpath
@@ -26,9 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wpsync.errors import AuthError, MediaError, RemoteError, TransportError
-from wpsync.model import MediaEntry, MediaRef, bytes_hash
+from wpsync.errors import AuthError, MediaError, RemoteError, TransportError, UploadRefused
+from wpsync.model import MediaEntry, MediaRef, MediaRefusal, bytes_hash
 from wpsync.source.imagetypes import SVG, sniff_image
+from wpsync.source.svgclean import UnsafeSvg, clean_svg
 from wpsync.store.state import StateStore
 
 if TYPE_CHECKING:
@@ -37,7 +51,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ImageError", "LocalImages", "MediaLibrary", "UploadFailed"]
+__all__ = ["ImageError", "ImageRefused", "LocalImages", "MediaLibrary", "StandIn", "UploadFailed"]
 
 
 class ImageError(MediaError):
@@ -58,6 +72,31 @@ class UploadFailed(MediaError):
         super().__init__(f"image {rel!r} could not be uploaded: {error}")
         self.rel = rel
         self.error = error
+
+
+class ImageRefused(MediaError):
+    """WordPress refused this image for good (``refusal``); ``now``: in this run (else
+    recorded by an earlier one).  The post is still sent, the image's alt text in its place."""
+
+    def __init__(self, ref: MediaRef, refusal: MediaRefusal, *, now: bool) -> None:
+        super().__init__(f"image {ref.rel!r} refused by WordPress: {refusal.message}")
+        self.ref = ref
+        self.refusal = refusal
+        self.now = now
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """How a refused SVG is shown: ``url`` (a ``data:`` URL, or an uploaded PNG's URL with
+    its ``media``), and ``how`` for the warning."""
+
+    url: str
+    how: str
+    media: MediaEntry | None = None
+
+
+#: the content-hash key of an SVG's PNG rendering in ``state.media``
+PNG_OF = "png:"
 
 
 # ---------------------------------------------------------------------------- local files
@@ -149,17 +188,11 @@ def image_type(rel: str, data: bytes) -> str:
     """The MIME type of the image ``data``, told by its content; :class:`ImageError`
     when it is not an image WordPress takes (nothing of it is uploaded)."""
     mime = sniff_image(data)
-    if mime == SVG:
-        raise ImageError(
-            rel,
-            "is an SVG: WordPress does not accept SVG uploads without a plugin",
-            hint="convert it to PNG or WebP, or install a plugin that allows SVG (Safe SVG)",
-        )
     if mime is None:
         raise ImageError(
             rel,
-            "is not an image (by its content: PNG, JPEG, GIF, WebP, AVIF, HEIC, BMP, ICO or"
-            " TIFF are uploaded); not uploaded",
+            "is not an image (by its content: PNG, JPEG, GIF, WebP, AVIF, HEIC, BMP, ICO,"
+            " TIFF or SVG are uploaded); not uploaded",
             hint="only images go to the media library; link to other files instead",
         )
     return mime
@@ -192,24 +225,34 @@ class MediaLibrary:
         self._concurrency = max(1, concurrency)
         self._stopping = stopping
         self._known: dict[str, MediaEntry] = state.media()
-        self._failed: dict[str, UploadFailed | ImageError] = {}
+        self._refused: dict[str, MediaRefusal] = state.refused_media()
+        self._failed: dict[str, UploadFailed | ImageError | ImageRefused] = {}
+        self._inline: bool | None = None  # may the user post data: URLs (unfiltered_html)?
         self.uploaded = 0  # files sent to WordPress by this object
         self.recovered = 0  # journalled uploads found on the site instead of sent again
 
-    def ensure(self, refs: Iterable[MediaRef]) -> None:
+    def ensure(self, refs: Iterable[MediaRef], *, retry: Iterable[MediaRef] = ()) -> None:
         """Upload every image among ``refs`` the site does not have yet, in parallel.
 
-        Unusable local files are skipped here (:meth:`get` raises for them); an
-        :class:`AuthError` stops everything.
+        Unusable local files are skipped here (:meth:`get` raises for them); an image
+        WordPress refused before is tried again only when it is among ``retry`` (the
+        images of posts whose file was edited); an :class:`AuthError` stops everything.
         """
+        again: set[str] = set()
+        for ref in retry:
+            with contextlib.suppress(ImageError):
+                again.add(self._images.hash_of(ref.rel))
         wanted: dict[str, _Wanted] = {}
         for ref in refs:
             try:
                 digest = self._images.hash_of(ref.rel)
             except ImageError:
                 continue
-            if digest not in self._known and digest not in self._failed:
-                wanted.setdefault(digest, _Wanted(digest, ref))
+            if digest in self._known or digest in self._failed:
+                continue
+            if digest in self._refused and digest not in again:
+                continue
+            wanted.setdefault(digest, _Wanted(digest, ref))
         if not wanted:
             return
         journal = self._state.media_pending()
@@ -235,6 +278,14 @@ class MediaLibrary:
                     media, recovered = future.result()
                 except AuthError:
                     raise
+                except UploadRefused as exc:
+                    self._state.clear_media_pending(item.content_hash)
+                    self._refuse(item, exc.status or 0, exc.code or "", _own_words(exc))
+                    continue
+                except UnsafeSvg as exc:
+                    self._state.clear_media_pending(item.content_hash)
+                    self._refuse(item, 0, "svg_unsafe", f"the SVG cannot be made safe: {exc}")
+                    continue
                 except RemoteError as exc:
                     # A refused upload is final; a lost one stays journalled (looked for next time).
                     if not isinstance(exc, TransportError):
@@ -248,11 +299,21 @@ class MediaLibrary:
                     continue
                 entry = MediaEntry(item.content_hash, media.id, media.source_url, item.ref.rel)
                 self._state.record_media(entry)
+                if self._refused.pop(item.content_hash, None) is not None:
+                    self._state.clear_refused_media(item.content_hash)
                 self._known[item.content_hash] = entry
                 if recovered:
                     self.recovered += 1
                 else:
                     self.uploaded += 1
+
+    def _refuse(self, item: _Wanted, status: int, code: str, message: str) -> None:
+        """WordPress refused ``item`` for good: recorded, not sent again (see the module)."""
+        refusal = MediaRefusal(item.content_hash, item.ref.rel, status, code, message)
+        self._state.put_refused_media(refusal)
+        self._refused[item.content_hash] = refusal
+        self._failed[item.content_hash] = ImageRefused(item.ref, refusal, now=True)
+        logger.warning("%s: refused by WordPress (%s): %s", item.ref.rel, code, message)
 
     def _upload(self, item: _Wanted, journalled: bool) -> tuple[RemoteMedia, bool]:
         if (stopping := self._stopping()) is not None:
@@ -260,6 +321,8 @@ class MediaLibrary:
         data, mime = self._images.read(item.ref.rel)
         if bytes_hash(data) != item.content_hash:
             raise ImageError(item.ref.rel, "changed while wpsync was reading it; run again")
+        if mime == SVG:
+            data = clean_svg(data).data  # what leaves is the cleaned drawing
         client = self._client()
         filename = posixpath.basename(item.ref.rel)
         if journalled:
@@ -279,15 +342,83 @@ class MediaLibrary:
         return media, False
 
     def get(self, ref: MediaRef) -> MediaEntry:
-        """The attachment for ``ref``: raises :class:`ImageError` (local file unusable, not an image) or
+        """The attachment for ``ref``: raises :class:`ImageError` (local file unusable, not
+        an image), :class:`ImageRefused` (WordPress refuses it for good) or
         :class:`UploadFailed`; uploads it now if :meth:`ensure` was not told about it."""
         digest = self._images.hash_of(ref.rel)
         if digest not in self._known and digest not in self._failed:
             self.ensure([ref])
         if digest in self._failed:
-            raise self._failed[digest]
+            failed = self._failed[digest]
+            if isinstance(failed, ImageRefused) and failed.ref != ref:
+                raise ImageRefused(ref, failed.refusal, now=failed.now)
+            raise failed
+        if digest in self._refused:
+            raise ImageRefused(ref, self._refused[digest], now=False)
         return self._known[digest]
+
+    def stand_in(self, refused: ImageRefused) -> StandIn | None:
+        """Another safe way to show a refused SVG (see the module), or None."""
+        try:
+            data, mime = self._images.read(refused.ref.rel)
+            if mime != SVG:
+                return None
+            cleaned = clean_svg(data)
+        except (ImageError, UnsafeSvg):
+            return None
+        removed = f" (removed: {', '.join(cleaned.removed)})" if cleaned.removed else ""
+        if self._may_inline():
+            url = "data:image/svg+xml;base64," + base64.b64encode(cleaned.data).decode("ascii")
+            return StandIn(url, f"shown as an inline data: image of the cleaned SVG{removed}")
+        key = PNG_OF + refused.refusal.content_hash
+        png = self._known.get(key)
+        if png is None:
+            picture = rasterise(cleaned.data)
+            if picture is None:
+                return None
+            name = posixpath.splitext(posixpath.basename(refused.ref.rel))[0] + ".png"
+            media = self._client().upload_media(
+                self._images.root / refused.ref.rel, picture, name, "image/png",
+                alt_text=refused.ref.alt, caption=refused.ref.title,
+            )  # fmt: skip
+            png = MediaEntry(key, media.id, media.source_url, refused.ref.rel)
+            self._state.put_media(png)
+            self._known[key] = png
+            self.uploaded += 1
+        return StandIn(png.source_url, f"uploaded as a PNG rendering{removed}", png)
+
+    def _may_inline(self) -> bool:
+        if self._inline is None:
+            try:
+                self._inline = self._client().can("unfiltered_html")
+            except AuthError:
+                raise
+            except RemoteError as exc:
+                logger.debug("cannot read the user's capabilities: %s", exc)
+                self._inline = False
+        return self._inline
 
     @property
     def known(self) -> Mapping[str, MediaEntry]:
         return self._known
+
+
+def _own_words(error: RemoteError) -> str:
+    """WordPress's message in ``error`` (without wpsync's ``POST /route:`` prefix)."""
+    text = str(error)
+    return text.split(": ", 1)[1] if text.startswith("POST ") and ": " in text else text
+
+
+def rasterise(svg: bytes) -> bytes | None:
+    """A PNG of ``svg`` (already cleaned: nothing to fetch) with CairoSVG, or None when
+    it is not installed (the ``svg`` extra) or cannot draw it."""
+    try:
+        import cairosvg
+    except (ImportError, OSError):  # OSError: the library without libcairo
+        return None
+    try:
+        out = cairosvg.svg2png(bytestring=svg, unsafe=False)
+    except Exception as exc:  # a drawing CairoSVG cannot render
+        logger.debug("CairoSVG could not draw an SVG: %s", exc)
+        return None
+    return bytes(out) if isinstance(out, bytes | bytearray) else None

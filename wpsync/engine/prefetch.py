@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wpsync.errors import AuthError, RemoteError, TransportError
+from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.model import PostPayload
@@ -54,13 +55,25 @@ class Warmed:
     batch_refused: str | None = None
 
 
+@dataclass(frozen=True)
+class Found:
+    """What :func:`look_up` found: posts by (rest base, ID) and by (rest base, slug), and
+    the rest bases WordPress would not list to this user (with its refusal)."""
+
+    by_id: dict[tuple[str, int], RemotePost]
+    by_slug: dict[tuple[str, str], RemotePost]
+    forbidden: dict[str, RemoteError]
+
+
 def look_up(
     client: WordPressClient,
     ids: Mapping[str, Sequence[int]],
     slugs: Mapping[str, Sequence[str]],
     concurrency: int,
-) -> tuple[dict[tuple[str, int], RemotePost], dict[tuple[str, str], RemotePost]]:
-    """The posts with these IDs and these slugs (by rest base), as far as they exist."""
+) -> Found:
+    """The posts with these IDs and these slugs (by rest base), as far as they exist.  A
+    type WordPress will not list to this user is left out (``forbidden``): the run fails
+    its files alone instead of stopping."""
     jobs: list[tuple[str, str, list[Any]]] = []
     for rest_base, values in ids.items():
         unique = sorted(set(values))
@@ -69,11 +82,20 @@ def look_up(
         wanted = sorted(set(names))
         jobs += [("slug", rest_base, wanted[i : i + LOOKUP]) for i in range(0, len(wanted), LOOKUP)]
 
+    forbidden: dict[str, RemoteError] = {}
+
     def run(job: tuple[str, str, list[Any]]) -> dict[Any, RemotePost]:
         kind, rest_base, chunk = job
-        if kind == "id":
-            return dict(client.posts_by_ids(rest_base, chunk))
-        return dict(client.posts_by_slugs(rest_base, chunk))
+        try:
+            if kind == "id":
+                return dict(client.posts_by_ids(rest_base, chunk))
+            return dict(client.posts_by_slugs(rest_base, chunk))
+        except RemoteError as exc:
+            if not forbids_listing(exc):
+                raise
+            logger.debug("%s: WordPress will not list them to this user: %s", rest_base, exc)
+            forbidden[rest_base] = exc
+            return {}
 
     if len(jobs) > 1 and concurrency > 1:
         with ThreadPoolExecutor(
@@ -90,7 +112,7 @@ def look_up(
                 by_id[(rest_base, key)] = post
             else:
                 by_slug[(rest_base, key)] = post
-    return by_id, by_slug
+    return Found(by_id, by_slug, forbidden)
 
 
 def term_paths(payloads: Iterable[PostPayload]) -> set[TermKey]:

@@ -38,6 +38,7 @@ from wpsync.model import PostPayload
 
 if TYPE_CHECKING:
     from wpsync.config import Config
+    from wpsync.source.dialect import Detected
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.connect import ClientFactory
 
@@ -156,7 +157,8 @@ def describe(action: Action) -> FilePlan:
             post_id = entry.post_id if entry else (remote.id if remote else None)
             return FilePlan(rel, "conflict", post_id, reason, entry.rest_base if entry else None)
         case Fail(rel=rel, error=error):
-            return FilePlan(rel, "failed", None, str(error))
+            text = str(error)  # "rel: why": the line names the path already
+            return FilePlan(rel, "failed", None, text.removeprefix(f"{rel}: "))
     raise AssertionError(action)
 
 
@@ -343,6 +345,10 @@ class PlanReport:
     files: tuple[FilePlan, ...]
     requests: int = 0
     warnings: tuple[str, ...] = ()
+    #: the content folder's dialect and why (``source/dialect.py``)
+    dialect: Detected | None = None
+    #: front-matter author names that name no user of the site, with their post counts
+    unknown_authors: tuple[tuple[str, int], ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -358,6 +364,12 @@ class PlanReport:
             **self.counts,
             "requests": self.requests,
             "warnings": list(self.warnings),
+            **(
+                {"dialect": {"name": self.dialect.dialect, "reason": self.dialect.reason}}
+                if self.dialect is not None
+                else {}
+            ),
+            "unknown_authors": dict(self.unknown_authors),
             "files": [f.to_json() for f in self.files],
         }
 
@@ -405,7 +417,15 @@ def run_plan(
         requests = client.request_count - before
     order = {verb: n for n, verb in enumerate(VERBS)}
     plans.sort(key=lambda p: (order[p.action], p.path))
-    return PlanReport(tuple(plans), requests, report.warnings)
+    from wpsync.engine.reading import content_dialect
+
+    return PlanReport(
+        tuple(plans),
+        requests,
+        report.warnings,
+        content_dialect(config.content),
+        report.unknown_authors,
+    )
 
 
 def _remote_id(action: Action) -> tuple[str, int] | None:

@@ -168,8 +168,8 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
         state,
         block_editor=config.content.block_editor,
         markdown=configured_engine(config.content),
-        dry_run=True,
         dialect=content_dialect(config.content).dialect,
+        dry_run=True,
     )
     root = config.content.dir
     files = []

@@ -24,11 +24,15 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wpsync.config import Dialect, MarkdownEngine
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import DocumentError
 from wpsync.source.vault import VaultIndex
+
+if TYPE_CHECKING:
+    from wpsync.source.site import Site
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +64,14 @@ class ReadTask:
     known_hash: str | None  # the source hash in the state (None: a new file)
 
 
-def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
-    """Read and map one file: Unchanged (same bytes as pushed), Changed or Broken."""
+def load(settings: ReadSettings, task: ReadTask, site: Site | None = None) -> LocalItem:
+    """Read and map one file: Unchanged (same bytes as pushed), Changed or Broken.
+    ``site``: the folder as the files of one run share it (else made for this file)."""
     from pathlib import Path
 
     from wpsync.source.content import read_document
     from wpsync.source.mapping import MappingDefaults, map_document
+    from wpsync.source.site import Site
 
     try:
         doc = read_document(Path(settings.root), task.rel, max_bytes=settings.max_bytes)
@@ -78,7 +84,7 @@ def load(settings: ReadSettings, task: ReadTask) -> LocalItem:
             settings.dialect,
             settings.vault,
         )
-        mapped = map_document(doc, defaults)
+        mapped = map_document(doc, defaults, site or Site(Path(settings.root)))
     except DocumentError as error:
         return Broken(task.rel, error)
     except Exception as exc:  # a bug in a parser or mapper: this file fails, not the run
@@ -108,9 +114,10 @@ _Sent = LocalItem | tuple[str, str, str, int | None, str | None]
 
 
 def _load_chunk(settings: ReadSettings, tasks: Sequence[ReadTask]) -> list[_Sent]:
+    site = _site(settings)
     out: list[_Sent] = []
     for task in tasks:
-        item = load(settings, task)
+        item = load(settings, task, site)
         if isinstance(item, Broken):
             error = item.error
             out.append((item.rel, error.path, error.reason, error.line, error.hint))
@@ -148,7 +155,18 @@ def load_all(settings: ReadSettings, tasks: Sequence[ReadTask]) -> list[LocalIte
             return _in_pool(settings, tasks, workers)
         except (BrokenProcessPool, OSError) as exc:
             logger.info("reading in worker processes failed (%s): reading here", exc)
-    return [load(settings, task) for task in tasks]
+    site = _site(settings)
+    return [load(settings, task, site) for task in tasks]
+
+
+def _site(settings: ReadSettings) -> Site:
+    """One view of the folder for the files read together (it lists the folder at most
+    once, for Hugo's ``ref`` by name)."""
+    from pathlib import Path
+
+    from wpsync.source.site import Site
+
+    return Site(Path(settings.root))
 
 
 def _in_pool(settings: ReadSettings, tasks: Sequence[ReadTask], workers: int) -> list[LocalItem]:

@@ -9,7 +9,7 @@ its folder.  These are the post's *inputs*, a flat ``{key: value}``:
     link:<rel>         the URL the link was given, "" while the target is not published
     opt:block-editor   "1" when ``content.block_editor`` is on
     opt:renderer       the Markdown engine and its version (:func:`renderer_identity`),
-                       and the archive's dialect when it is not "plain"
+                       and the dialect when it is not "plain" (:func:`dialect_identity`)
     parent-page        the folder page it was made a child of ("" = top level)
 
 The inputs are hashed with the payload (``plan.payload_hash``) and stored with each post
@@ -38,6 +38,7 @@ import dataclasses
 import functools
 import logging
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
-from wpsync.engine.media import ImageError, LocalImages, MediaLibrary, UploadFailed
+from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.paths import under_any
 from wpsync.engine.plan import (
     RENDERER,
@@ -63,6 +64,7 @@ from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
+from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.config import ContentConfig
@@ -114,15 +116,13 @@ def renderer_identity(engine: str) -> str:
 
 
 def dialect_identity(dialect: str) -> str:
-    """What ``opt:renderer`` adds for an archive's dialect ("" for plain Markdown, so
-    posts rendered before dialects existed are not sent again)."""
-    if dialect == "plain":
-        return ""
-    if dialect == "obsidian":
-        from wpsync.source.obsidian import REVISION
+    """What ``opt:renderer`` adds for a dialect (``source/dialect.py``): nothing for
+    "plain"; otherwise the dialect and its translation's revision, so switching the
+    dialect (or a new revision of its translation) re-reads the posts, and sends those
+    it renders differently."""
+    from wpsync.source.versions import dialect_revision
 
-        return f" + obsidian {REVISION}"
-    return f" + {dialect}"
+    return "" if dialect == "plain" else f" / dialect {dialect} {dialect_revision(dialect)}"
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -140,6 +140,8 @@ class Body:
     featured_media: int | None
     inputs: Mapping[str, str]
     unresolved: tuple[str, ...] = ()
+    #: images WordPress refuses, each with how it is shown instead (for the warnings)
+    refused: tuple[tuple[ImageRefused, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,14 +176,13 @@ class References:
         dialect: str = "plain",
     ) -> None:
         """``markdown``: the engine that renders the files (:func:`configured_engine`);
-        ``dialect``: the tool the archive was written for (its translation is part of
-        the rendering: another dialect re-renders the posts)."""
+        ``dialect``: the content folder's (``engine.reading.content_dialect``)."""
         self.root = root
         self.state = state
         self.block_editor = block_editor
         self.markdown = markdown
-        self.dry_run = dry_run
         self.dialect = dialect
+        self.dry_run = dry_run
         self.images = LocalImages(root, state, remember=not dry_run)
         self.pushed: dict[str, Pushed] = state.pushed()
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
@@ -378,20 +379,47 @@ class References:
 
     def render(self, payload: PostPayload, media: MediaLibrary, targets: LinkTargets) -> Body:
         """The content (images and links swapped for URLs, blocks if asked) and the
-        featured image's ID.  Raises ImageError, UploadFailed."""
+        featured image's ID.  An image WordPress refuses for good is shown another way
+        (an SVG: ``MediaLibrary.stand_in``) or as its alt text, and listed in ``refused``.
+        Raises ImageError, UploadFailed."""
         inputs = dict(self._inputs.get(payload.rel, {}))
         urls: dict[str, str] = {}
         media_ids: dict[str, int] = {}
+        refused: list[tuple[ImageRefused, str]] = []
+        in_place: dict[str, str] = {}  # image → the text shown instead
         for ref in payload.images:
-            found = media.get(ref)
+            try:
+                found = media.get(ref)
+            except ImageRefused as exc:
+                inputs[IMAGE + ref.rel] = exc.refusal.content_hash
+                stand_in = media.stand_in(exc)
+                if stand_in is None:
+                    in_place[ref.rel] = ref.alt or f"[{posixpath.basename(ref.rel)}]"
+                    refused.append((exc, "its alt text is shown instead"))
+                    continue
+                urls[ref.rel] = stand_in.url
+                if stand_in.media is not None:
+                    media_ids[stand_in.url] = stand_in.media.media_id
+                refused.append((exc, stand_in.how))
+                continue
             urls[ref.rel] = found.source_url
             media_ids[found.source_url] = found.media_id
             inputs[IMAGE + ref.rel] = found.content_hash
         featured: int | None = None
         if payload.featured_image is not None:
-            found = media.get(payload.featured_image)
-            featured = found.media_id
-            inputs[IMAGE + payload.featured_image.rel] = found.content_hash
+            try:
+                found = media.get(payload.featured_image)
+                featured = found.media_id
+                inputs[IMAGE + payload.featured_image.rel] = found.content_hash
+            except ImageRefused as exc:
+                inputs[IMAGE + payload.featured_image.rel] = exc.refusal.content_hash
+                stand_in = media.stand_in(exc)
+                if stand_in is not None and stand_in.media is not None:
+                    featured = stand_in.media.media_id
+                    refused.append((exc, f"featured image {stand_in.how}"))
+                else:
+                    featured = 0
+                    refused.append((exc, "the post has no featured image"))
         else:
             before = self.pushed.get(payload.rel)
             if before is not None and before.fields.get("featured_media"):
@@ -404,15 +432,17 @@ class References:
                 urls[rel] = url
             else:
                 unresolved.append(rel)
-        from wpsync.source.render import rewrite_urls  # not imported by a run that writes nothing
+        # not imported by a run that writes nothing
+        from wpsync.source.render import replace_images, rewrite_urls
 
-        content = rewrite_urls(payload.content, urls) if urls else payload.content
+        content = replace_images(payload.content, in_place) if in_place else payload.content
+        content = rewrite_urls(content, urls) if urls else content
         if self.block_editor:
             inputs[BLOCK_EDITOR] = BLOCKS_REVISION
             from wpsync.source.blocks import to_blocks
 
             content = to_blocks(content, media_ids)
-        return Body(content, featured, inputs, tuple(unresolved))
+        return Body(content, featured, inputs, tuple(unresolved), tuple(refused))
 
     def recorded(self, rel: str, status: str, inputs: Mapping[str, str], body: RestBody) -> None:
         """A write went through: remember its status, inputs and fields."""
@@ -528,7 +558,16 @@ class References:
             by_base.setdefault(entry.rest_base, []).append((rel, entry))
         out: list[tuple[str, Entry]] = []
         for rest_base, group in by_base.items():
-            remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            try:
+                remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+            except RemoteError as exc:
+                if not forbids_listing(exc):
+                    raise
+                warnings.extend(
+                    f"{rel}: links not updated: your user may not edit {rest_base} ({exc.code})"
+                    for rel, _ in group
+                )
+                continue
             for rel, entry in group:
                 post = remote.get(entry.post_id)
                 if post is not None and post.modified_gmt == entry.modified_gmt:

@@ -49,6 +49,8 @@ class SyncReport:
     dry_run: bool = False
     requests: int = 0
     warnings: tuple[str, ...] = ()
+    #: front-matter author names that name no user of the site, with their post counts
+    unknown_authors: tuple[tuple[str, int], ...] = ()
 
     def count(self, action: FileAction) -> int:
         return sum(1 for f in self.files if f.action == action)
@@ -68,6 +70,7 @@ class SyncReport:
             "dry_run": self.dry_run,
             "requests": self.requests,
             "warnings": list(self.warnings),
+            "unknown_authors": dict(self.unknown_authors),
             "files": [f.to_json() for f in self.files],
         }
 

@@ -16,14 +16,16 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from wpsync.engine import plan as planner
-from wpsync.engine.media import ImageError, MediaLibrary, UploadFailed
-from wpsync.engine.plan import LocalItem, Stat, WriteAction
+from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
+from wpsync.engine.permissions import denied
+from wpsync.engine.plan import Create, LocalItem, Stat, Update, WriteAction
 from wpsync.engine.references import LINK, References, Sent, media_refs
 from wpsync.engine.report import FileResult
 from wpsync.errors import DocumentError, RemoteError, TransportError
 from wpsync.model import PostPayload, RestBody, scalar_body, with_taxonomy
 from wpsync.source.links import LinkTargets
 from wpsync.store.state import StateStore
+from wpsync.wordpress.rights import term_refusal, upload_refusal
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -49,13 +51,15 @@ class Resolver:
         replace_result: Callable[[FileResult], None],
         warn: Callable[[str], None],
         stopping: Callable[[], TransportError | None],
+        authors: Mapping[str, int | None] | None = None,
     ) -> None:
         """``client``: the run's client, opened when first asked for.  ``read(rel, stat)``
         reads and maps one file.  ``written`` (what each file's write returned) and
         ``results`` (the report lines so far) are the run's, read as they grow.
         ``replace_result`` reports a line that replaces any earlier one of that file;
         ``warn`` adds a warning to the report; ``stopping`` answers an error once the run
-        is being cancelled (no upload starts then)."""
+        is being cancelled (no upload starts then).  ``authors``: the user ID of each
+        front-matter author name, None to leave it to WordPress (permissions.py)."""
         self._client = client
         self._state = state
         self._refs = references
@@ -66,7 +70,7 @@ class Resolver:
         self._replace_result = replace_result
         self._warn = warn
         self._terms: dict[tuple[str, tuple[str, ...]], int] = {}
-        self._users: dict[str, int] = {}
+        self._users: dict[str, int | None] = dict(authors or {})
         self.media = MediaLibrary(
             state, references.images, client, concurrency=concurrency, stopping=stopping
         )
@@ -74,21 +78,31 @@ class Resolver:
         self._pending: dict[str, tuple[Sent, RestBody]] = {}
 
     def upload_images(self, writes: Sequence[WriteAction]) -> None:
-        """Every image the writes use that the site lacks, uploaded in parallel."""
-        self.media.ensure(ref for w in writes for ref in media_refs(w.payload))
+        """Every image the writes use that the site lacks, uploaded in parallel; an image
+        WordPress refused before is tried again only for a post whose file was edited."""
+        edited = [w for w in writes if _edited(w)]
+        self.media.ensure(
+            (ref for w in writes for ref in media_refs(w.payload)),
+            retry=[ref for w in edited for ref in media_refs(w.payload)],
+        )
 
     def body(self, action: WriteAction, targets: LinkTargets) -> tuple[WriteAction, RestBody]:
         """The REST body, and the action carrying the hash of exactly what is sent."""
         payload = action.payload
         body = scalar_body(payload)
         if payload.categories:
-            body["categories"] = [self.term("categories", path) for path in payload.categories]
+            body["categories"] = [
+                self.term("categories", path, payload.rel) for path in payload.categories
+            ]
         if payload.tags:
-            body["tags"] = [self.term("tags", (name,)) for name in payload.tags]
+            body["tags"] = [self.term("tags", (name,), payload.rel) for name in payload.tags]
         for taxonomy, names in payload.taxonomies:
-            with_taxonomy(body, taxonomy, [self.term(taxonomy, (name,)) for name in names])
+            ids = [self.term(taxonomy, (name,), payload.rel) for name in names]
+            with_taxonomy(body, taxonomy, ids)
         if payload.author:
-            body["author"] = self.user(payload)
+            author = self.user(payload)
+            if author is not None:
+                body["author"] = author
         if payload.parent is not None:
             body["parent"] = self.parent(payload)
         try:
@@ -96,10 +110,16 @@ class Resolver:
         except ImageError as exc:
             raise DocumentError(payload.rel, str(exc), hint=exc.hint) from None
         except UploadFailed as exc:
+            if exc.error.code == "rest_cannot_create" and exc.error.status in (401, 403):
+                raise denied(payload.rel, upload_refusal(1), None) from None
             kind = TransportError if isinstance(exc.error, TransportError) else RemoteError
             raise kind(
                 str(exc), status=exc.error.status, code=exc.error.code, hint=exc.error.hint
             ) from None
+        for refused, how in rendered.refused:
+            warning = _refusal_warning(payload.rel, refused, how)
+            logger.warning("%s", warning)
+            self._warn(warning)
         body["content"] = rendered.content
         if rendered.featured_media is not None:
             body["featured_media"] = rendered.featured_media
@@ -148,19 +168,29 @@ class Resolver:
             self._warn(warning)
         self._refs.finish()
 
-    def term(self, taxonomy: str, path: tuple[str, ...]) -> int:
+    def term(self, taxonomy: str, path: tuple[str, ...], rel: str = "") -> int:
         key = (taxonomy, path)
         if key not in self._terms:
-            parent = self.term(taxonomy, path[:-1]) if len(path) > 1 else 0
-            self._terms[key] = self._client().ensure_term(taxonomy, path[-1], parent)
+            parent = self.term(taxonomy, path[:-1], rel) if len(path) > 1 else 0
+            try:
+                self._terms[key] = self._client().ensure_term(taxonomy, path[-1], parent)
+            except RemoteError as exc:
+                if isinstance(exc, TransportError) or exc.code != "rest_cannot_create":
+                    raise
+                refusal = term_refusal(taxonomy, "/".join(path))
+                raise denied(rel, refusal, None) from None
         return self._terms[key]
 
-    def user(self, payload: PostPayload) -> int:
+    def user(self, payload: PostPayload) -> int | None:
+        """The author's user ID; None: the author is left to WordPress (the run's
+        gate resolved the names and warned once per name)."""
         login = payload.author or ""
         if login not in self._users:
             user_id = self._client().find_user(login)
             if user_id is None:
-                raise DocumentError(payload.rel, f"author '{login}' is not a user of the site")
+                warning = f"author '{login}' is not a user of the site: left to WordPress"
+                logger.warning("%s", warning)
+                self._warn(warning)
             self._users[login] = user_id
         return self._users[login]
 
@@ -175,3 +205,52 @@ class Resolver:
         if found is None:
             raise DocumentError(payload.rel, f"parent '{slug}' is not published")
         return found.id
+
+
+def refused_images(
+    actions: Sequence[planner.Action], state: StateStore, images: LocalImages
+) -> list[str]:
+    """For a plan: the images of the writes that WordPress refused before, and what a
+    sync will do about them (try again for an edited post, else show the alt text)."""
+    refused = state.refused_media()
+    out: list[str] = []
+    if not refused:
+        return out
+    for action in actions:
+        if not isinstance(action, Create | Update):
+            continue
+        for ref in media_refs(action.payload):
+            try:
+                refusal = refused.get(images.hash_of(ref.rel))
+            except ImageError:
+                continue
+            if refusal is None:
+                continue
+            then = "tried again (the post changed)" if _edited(action) else "its alt text shown"
+            out.append(
+                f"{action.rel}: image {ref.rel!r} was refused by WordPress "
+                f"({refusal.message}): {then}"
+            )
+    return out
+
+
+def _edited(action: WriteAction) -> bool:
+    """A new post, or one whose file changed (not only what it links to or its renderer)."""
+    if isinstance(action, Create):
+        return True
+    return isinstance(action, Update) and action.source_hash != action.entry.source_hash
+
+
+def _refusal_warning(rel: str, refused: ImageRefused, how: str) -> str:
+    """The report's line for an image WordPress refuses: its own words, once as news."""
+    refusal = refused.refusal
+    code = f" ({refusal.code})" if refusal.code else ""
+    if refused.now:
+        return (
+            f"{rel}: image {refused.ref.rel!r} refused by WordPress: {refusal.message}{code}; "
+            f"{how}; not sent again until the image or this post changes"
+        )
+    return (
+        f"{rel}: image {refused.ref.rel!r} was refused by WordPress earlier "
+        f"({refusal.message}); {how} (edit the image or the post to try again)"
+    )

@@ -21,8 +21,11 @@ matches, as of WordPress 6.1's block library — the editor checks every block a
     <table>                   wp:table, rebuilt in the block's shape: thead/tbody/tfoot,
                               aligned cells, caption → figcaption
     <hr>                      wp:separator
+    <!--more-->               wp:more (the teaser's end on archive pages)
     callout                   wp:group of the renderer's ``wpsync-callout`` div
     anything else             wp:html (raw HTML, footnotes, definition lists, task lists…)
+    block markup              as it is: ``<!-- wp:x -->…<!-- /wp:x -->`` regions in the HTML
+                              (written in the Markdown file) are passed through untouched
 
 An element this module is not sure a block reproduces exactly (unexpected attributes,
 block content inside a list item…) becomes a ``wp:html`` block rather than a block the
@@ -39,6 +42,7 @@ from collections.abc import Mapping
 
 from wpsync.source.embeds import find_embed
 from wpsync.source.htmltree import INLINE, P_CLOSERS, Node, closed_html, parse_html
+from wpsync.source.rawblocks import segments
 
 __all__ = ["to_blocks"]
 
@@ -121,7 +125,7 @@ class _Converter:
         for node in parent.children:
             if node.tag in ("", "#comment") or node.tag in INLINE:
                 if node.tag == "#comment" and not loose:
-                    out.append(self.html([node]))
+                    out.append(self._loose([node]))
                     continue
                 loose.append(node)
                 continue
@@ -134,7 +138,10 @@ class _Converter:
         """Inline content outside any block: an image written as HTML, or an html block."""
         elements = [n for n in nodes if n.tag != ""]
         blank = all(n.tag != "" or not self.raw(n).strip() for n in nodes)
-        if blank and len(elements) == 1:
+        if blank and len(elements) == 1 and elements[0].tag == "#comment":
+            if self.raw(elements[0]) == "<!--more-->":  # the end of the archive teaser
+                return _block("more", "<!--more-->")
+        elif blank and len(elements) == 1:
             image = self._image(elements[0], None)
             if image is not None:
                 return image
@@ -491,8 +498,15 @@ def _escape_code(content: str) -> str:
 
 
 def to_blocks(html_text: str, media_ids: Mapping[str, int] | None = None) -> str:
-    """Block markup for ``html_text``; ``media_ids`` maps an image URL to its attachment ID."""
-    if not html_text.strip():
-        return ""
-    converter = _Converter(html_text, media_ids or {})
-    return "\n\n".join(converter.blocks(parse_html(html_text)))
+    """Block markup for ``html_text``; ``media_ids`` maps an image URL to its attachment ID.
+
+    Block markup already in ``html_text`` (``<!-- wp:gallery -->…<!-- /wp:gallery -->``
+    written in the Markdown file, see rawblocks.py) is passed through as it is."""
+    out: list[str] = []
+    for is_block, chunk in segments(html_text):
+        if is_block:
+            out.append(chunk)
+        elif chunk.strip():
+            converter = _Converter(chunk, media_ids or {})
+            out.extend(converter.blocks(parse_html(chunk)))
+    return "\n\n".join(out)

@@ -23,10 +23,11 @@ def convert_template_tags(text: str) -> str:
         return text
     out: list[str] = []
     close: re.Pattern[str] | None = None
+    indent = ""
     for line in text.split("\n"):
         if close is not None:
             if close.match(line):
-                out.append("```")
+                out.append(f"{indent}```")
                 close = None
             else:
                 out.append(line)
@@ -34,7 +35,8 @@ def convert_template_tags(text: str) -> str:
         opened = _JEKYLL_OPEN.match(line) or _HUGO_OPEN.match(line)
         if opened:
             close = _JEKYLL_CLOSE if opened.re is _JEKYLL_OPEN else _HUGO_CLOSE
-            out.append(f"```{opened.group(1)}")
+            indent = line[: len(line) - len(line.lstrip(" \t"))]  # in a list item: stays in it
+            out.append(f"{indent}```{opened.group(1)}")
             continue
         out.append(_RAW.sub("", line) if "raw" in line else line)
     if close is not None:  # never closed: leave the text as the writer had it

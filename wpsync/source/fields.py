@@ -6,6 +6,8 @@ A cleaning function takes the raw value and returns the clean one, or raises
 ``InvalidValue`` with a message; :func:`wpsync.source.mapping.map_document` turns that into
 a ``DocumentError`` naming the file, the key and its line.  Nothing here reads the clock or
 the disk.
+
+Size: one table of every field and every dialect's known keys reads better whole.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from wpsync.source.slugs import explicit_slug
 __all__ = [
     "ALIASES",
     "COMMENT_STATUSES",
+    "DIALECT_ALIASES",
+    "DIALECT_IGNORED",
     "FIELDS",
     "FORMATS",
     "IGNORED_KEYS",
@@ -525,3 +529,75 @@ IGNORED_KEYS = frozenset(
         "publish",
     ]
 )
+
+#: Keys each dialect's own documentation defines that WordPress has no use for (or that a
+#: theme of that tool commonly adds): ignored without a "did you mean" warning.
+#: gohugo.io/content-management/front-matter, jekyllrb.com/docs/front-matter.
+DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
+    "hugo": frozenset(
+        [
+            "aliases",
+            "build",
+            "_build",
+            "cascade",
+            "expirydate",
+            "unpublishdate",
+            "headless",
+            "iscjklanguage",
+            "keywords",
+            "lastmod",
+            "modified",
+            "layout",
+            "linktitle",
+            "markup",
+            "menu",
+            "menus",
+            "outputs",
+            "params",
+            "resources",
+            "series",
+            "sitemap",
+            "translationkey",
+            "url",
+            "images",
+            "videos",
+            "audio",
+            "toc",
+            "showtoc",
+            "tocopen",
+            "hidemeta",
+            "comments",
+            "math",
+            "authors",
+        ]
+    ),
+    "jekyll": frozenset(
+        [
+            "permalink",
+            "layout",
+            "redirect_from",
+            "redirect_to",
+            "comments",
+            "excerpt_separator",
+            "last_modified_at",
+            "sitemap",
+            "hidden",
+            "pin",
+            "render_with_liquid",
+            "lang",
+            "share",
+            "toc",
+            "header",
+            "classes",
+            "sidebar",
+            "seo",
+            "collection",
+        ]
+    ),
+}
+
+#: Keys that stand for a field only in one dialect (Hugo's publishDate is the post's
+#: date; its ``published`` is a date too, not Jekyll's published: false).
+DIALECT_ALIASES: Mapping[str, Mapping[str, str]] = {
+    "hugo": {"publishdate": "date", "pubdate": "date", "published": "date"},
+}

@@ -30,6 +30,8 @@ from wpsync.model import Document, MediaRef, PostPayload
 from wpsync.source.dialects import convert_template_tags
 from wpsync.source.fields import (
     ALIASES,
+    DIALECT_ALIASES,
+    DIALECT_IGNORED,
     FIELDS,
     IGNORED_KEYS,
     MAX_TITLE,
@@ -48,6 +50,8 @@ from wpsync.source.render import (
     render_markdown,
     rewrite_urls,
 )
+from wpsync.source.site import Site
+from wpsync.source.sitepaths import relative_url, site_target
 from wpsync.source.slugs import slugify
 from wpsync.source.vault import VaultIndex
 
@@ -105,26 +109,38 @@ class _Given:
     value: Any
 
 
-def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
+def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = None) -> Mapped:
     """Map one document to the payload WordPress should hold for it.
 
+    ``site``: the folder, for a dialect's links to other files (none: no file is known).
     Raises ``DocumentError`` for a value that cannot be used (naming the key and, when
     known, its line); returns warnings for what was ignored.
     """
-    jekyll = "_posts" in doc.rel.split("/")[:-1] or any(
-        str(key).lower() == "layout" for key in doc.front_matter
+    dialect = defaults.dialect
+    jekyll = dialect == "jekyll" or (
+        dialect != "hugo"
+        and (
+            "_posts" in doc.rel.split("/")[:-1]
+            or any(str(key).lower() == "layout" for key in doc.front_matter)
+        )
     )
     ctx = FieldContext(doc.rel, jekyll)
     warnings: list[str] = []
-    given = _front_matter(doc, ctx, warnings)
+    stem_slug, stem_title, stem_date = _from_path(doc.rel, warnings)
+    site = site or Site()
+    given = _front_matter(doc, ctx, warnings, dialect, stem_date, site)
 
     def value(name: str, default: Any = None) -> Any:
         return given[name].value if name in given else default
 
     # Layers: the config's defaults, then what the path says, then the front matter.
-    stem_slug, stem_title, stem_date = _from_path(doc.rel, warnings)
     rest_base = value("type", rest_base_for(defaults.default_type))
+    folders = doc.rel.split("/")[:-1]
+    if dialect == "jekyll" and "type" not in given and not any(f.startswith("_") for f in folders):
+        rest_base = "pages"  # Jekyll: a file outside _posts/ (and collections) is a page
     status = value("status", defaults.default_status)
+    if dialect == "jekyll" and "_drafts" in folders and "status" not in given:
+        status = "draft"  # Jekyll publishes _drafts/ only with --drafts
     slug = value("slug", stem_slug)
 
     # draft: true / published: false fold into the status
@@ -137,11 +153,9 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
     # The body; its leading "# Title" is the title when the front matter gives none
     # (and is then left out of the content, so the theme does not show it twice).
     title = value("title")
-    body = convert_template_tags(doc.body)
-    if defaults.dialect == "obsidian":
-        body = _obsidian(doc, body, defaults, warnings)
-        if doc.front_matter.get("publish") is False and status != "draft":
-            status = "draft"  # Obsidian Publish's "not this one": never public
+    if dialect == "obsidian" and doc.front_matter.get("publish") is False and status != "draft":
+        status = "draft"  # Obsidian Publish's "not this one": never public
+    body = _translated(doc, defaults, site, warnings)
     rendered = _render(doc, body, strip_title=title is None, defaults=defaults)
     if title is None:
         if rendered.title is not None and len(rendered.title) > MAX_TITLE:
@@ -181,7 +195,7 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
         "meta": value("meta", ()),
         "taxonomies": value("taxonomies", ()),
     }
-    _drop_unsupported(rest_base, fields, given, warnings)
+    _drop_unsupported(rest_base, fields, given, warnings, dialect)
 
     payload = PostPayload(
         rel=doc.rel,
@@ -199,6 +213,40 @@ def map_document(doc: Document, defaults: MappingDefaults) -> Mapped:
         **fields,
     )
     return Mapped(payload, tuple(warnings))
+
+
+def _translated(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:
+    """The body with its dialect's syntax translated (``hugo.py``, ``jekyll.py``,
+    ``obsidian.py``)."""
+    dialect = defaults.dialect
+    if dialect == "obsidian":
+        return _obsidian(doc, convert_template_tags(doc.body), defaults, warnings)
+    if dialect == "hugo":
+        from wpsync.source import hugo
+
+        done = hugo.translate(
+            doc.body,
+            rel=doc.rel,
+            front_matter=doc.front_matter,
+            exists=site.exists,
+            first_line=doc.body_line,
+            pages=site.markdown_files,
+        )
+    elif dialect == "jekyll":
+        from wpsync.source import jekyll
+
+        done = jekyll.translate(
+            doc.body,
+            rel=doc.rel,
+            front_matter=doc.front_matter,
+            site=site.config(),
+            exists=site.exists,
+            first_line=doc.body_line,
+        )
+    else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
+        return convert_template_tags(doc.body)
+    warnings.extend(done.warnings)
+    return done.text
 
 
 def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDefaults) -> Rendered:
@@ -226,14 +274,32 @@ def _obsidian(doc: Document, body: str, defaults: MappingDefaults, warnings: lis
     return translated.text
 
 
-def _front_matter(doc: Document, ctx: FieldContext, warnings: list[str]) -> dict[str, _Given]:
-    """Clean every known key; warn about unknown and shadowed ones."""
+def _front_matter(
+    doc: Document,
+    ctx: FieldContext,
+    warnings: list[str],
+    dialect: Dialect = "plain",
+    stem_date: str | None = None,
+    site: Site | None = None,
+) -> dict[str, _Given]:
+    """Clean every known key; warn about unknown and shadowed ones.  ``dialect``: its
+    own keys are known (ignored or mapped); ``stem_date``: the file name's date, used
+    when the front matter's does not parse."""
     spellings: dict[str, list[tuple[int, str]]] = {}
     order = {name: 0 for name in FIELDS}
     order.update({alias: i + 1 for i, alias in enumerate(ALIASES)})
+    extra = DIALECT_ALIASES.get(dialect, {})
+    order.update({alias: len(ALIASES) + i + 1 for i, alias in enumerate(extra)})
+    ignored = DIALECT_IGNORED.get(dialect, frozenset())
     for key in doc.front_matter:
         lowered = key.strip().lower()
-        canonical = lowered if lowered in FIELDS else ALIASES.get(lowered)
+        if lowered in extra and not isinstance(doc.front_matter[key], bool):
+            canonical: str | None = extra[lowered]  # (published: false stays a flag)
+        elif lowered in ignored and lowered not in FIELDS:
+            logger.debug("%s: front-matter key %r is %s's; ignored", doc.rel, key, dialect)
+            continue
+        else:
+            canonical = lowered if lowered in FIELDS else ALIASES.get(lowered)
         if canonical is None:
             if lowered in IGNORED_KEYS:
                 logger.debug("%s: front-matter key %r ignored", doc.rel, key)
@@ -248,13 +314,33 @@ def _front_matter(doc: Document, ctx: FieldContext, warnings: list[str]) -> dict
         keys.sort()
         key = keys[0][1]
         for _, other in keys[1:]:
+            if dialect != "plain" and other.strip().lower() not in FIELDS:
+                # summary + description, date + publishDate: the tool's own pairs
+                logger.debug("%s: %r ignored: %r sets %s", doc.rel, other, key, canonical)
+                continue
             warnings.append(f"front-matter key {other!r} ignored: {key!r} already sets {canonical}")
         raw = doc.front_matter[key]
         if raw is None:  # "title:" with nothing after it: not set
             continue
+        if dialect == "hugo" and canonical == "type" and not _wordpress_type(raw):
+            warnings.append(
+                f"front-matter key {key!r} ({raw!r}) is Hugo's content type (which layout "
+                "renders the page), not a WordPress post type; ignored"
+            )
+            continue
+        if dialect != "plain" and canonical == "featured_image" and site is not None:
+            raw = _site_image(raw, doc.rel, site)
         try:
             cleaned = FIELDS[canonical](raw, ctx)
         except InvalidValue as exc:
+            if canonical == "date" and (stem_date is not None or dialect != "plain"):
+                fallback = (
+                    f"the date in the file name ({stem_date[:10]}) is used"
+                    if stem_date is not None
+                    else "WordPress dates the post"
+                )
+                warnings.append(f"front-matter key {key!r} {exc.message}; ignored: {fallback}")
+                continue
             raise DocumentError(
                 doc.rel,
                 f"front-matter key {key!r} {exc.message}",
@@ -264,6 +350,21 @@ def _front_matter(doc: Document, ctx: FieldContext, warnings: list[str]) -> dict
         if cleaned is not None:
             given[canonical] = _Given(key, cleaned)
     return given
+
+
+def _wordpress_type(raw: object) -> bool:
+    """Whether Hugo's ``type:`` names a WordPress type too (post, page)."""
+    return isinstance(raw, str) and raw.strip().lower() in ("post", "posts", "page", "pages")
+
+
+def _site_image(raw: object, rel: str, site: Site) -> object:
+    """A featured image given as a site-root path (``image: /assets/x.png``), relative to
+    the document when it names a file of the folder."""
+    if isinstance(raw, str) and raw.startswith("/") and not raw.startswith("//"):
+        target = site_target(raw, site.exists, prefixes=("", "content/", "static/"))
+        if target is not None:
+            return relative_url(rel, target)
+    return raw
 
 
 def _unknown(key: str) -> str:
@@ -357,9 +458,14 @@ def _body_line(doc: Document, ref: str) -> int | None:
 
 
 def _drop_unsupported(
-    rest_base: str, fields: dict[str, Any], given: Mapping[str, _Given], warnings: list[str]
+    rest_base: str,
+    fields: dict[str, Any],
+    given: Mapping[str, _Given],
+    warnings: list[str],
+    dialect: Dialect = "plain",
 ) -> None:
-    """Posts have no parent or menu order; pages have no sticky, format or terms."""
+    """Posts have no parent or menu order; pages have no sticky, format or terms
+    (Hugo's ``weight`` orders posts too: dropped from a post without a word)."""
     if rest_base == "posts":
         dropped, kind = _PAGE_ONLY, "posts"
     elif rest_base == "pages":
@@ -367,6 +473,8 @@ def _drop_unsupported(
     else:
         return
     for name in dropped:
-        if name in given:
+        if name in given and dialect == "hugo" and given[name].key.lower() == "weight":
+            fields[name] = None
+        elif name in given:
             warnings.append(f"front-matter key {given[name].key!r} ignored: {kind} have no {name}")
             fields[name] = () if name in ("categories", "tags") else None

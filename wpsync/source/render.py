@@ -54,6 +54,7 @@ __all__ = [
     "is_local_ref",
     "is_markdown_link",
     "render_markdown",
+    "replace_images",
     "rewrite_urls",
     "split_fragment",
 ]
@@ -172,11 +173,14 @@ def render_markdown(
     text is in ``Rendered.title`` either way).  Raises ``DocumentError`` (path
     ``"(markdown)"``: the caller knows the file) for Markdown nested too deep to render.
     """
+    from wpsync.source.rawblocks import protect, restore
+
+    kept = protect(text)  # block-editor markup written in the file: kept as written
     try:
-        out, title = _parse(text, strip_title, engine)
+        out, title = _parse(kept.text, strip_title, engine)
     except RecursionError:
         raise _unusable("it nests too deep (Python's recursion limit)") from None
-    out = out.rstrip("\n")  # as Python-Markdown ends it, whatever the engine
+    out = restore(out, kept).rstrip("\n")  # as Python-Markdown ends it, whatever the engine
     images, links = collect_refs(out)
     image_refs = tuple(_unique(images, key=lambda r: r.ref))
     return Rendered(
@@ -298,6 +302,30 @@ def rewrite_urls(html_text: str, replace: Mapping[str, str]) -> str:
         return _URL_ATTR.sub(attr, text)
 
     return _TAG.sub(tag, html_text)
+
+
+_IMG_TAG = re.compile(
+    r"""<img(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""",
+    re.IGNORECASE,
+)
+
+
+def replace_images(html_text: str, text_for: Mapping[str, str]) -> str:
+    """Each ``<img>`` whose ``src`` is a key of ``text_for`` replaced by that plain text
+    (escaped): an image WordPress refused, shown as its alt text."""
+
+    def swap(found: re.Match[str]) -> str:
+        attrs = {
+            m.group("name").lower(): html.unescape(_value(m))
+            for m in _ATTR.finditer(found.group(0))
+        }
+        src = attrs.get("src", "")
+        text = _lookup(src, text_for)
+        if text is None:
+            text = _lookup(split_fragment(src)[0], text_for)
+        return found.group(0) if text is None else html.escape(text, quote=False)
+
+    return _IMG_TAG.sub(swap, html_text)
 
 
 def _lookup(value: str, replace: Mapping[str, str]) -> str | None:

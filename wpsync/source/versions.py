@@ -49,7 +49,7 @@ def installed_version(distribution: str, package: str) -> str:
 
 #: wpsync's own revision of each engine's pipeline: bumped when wpsync's steps around the
 #: engine change the HTML of existing posts (a sync then re-sends them, once)
-REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 1", "python-markdown": "wpsync-pm 2"}
+REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 2", "python-markdown": "wpsync-pm 3"}
 
 
 def renderer_version(engine: str) -> str:
@@ -66,6 +66,17 @@ def renderer_version(engine: str) -> str:
     else:
         return f"{engine} / unknown"
     return f"{library} / {REVISIONS[engine]}"
+
+
+#: the revision of each dialect's translation (``hugo.py``, ``jekyll.py``…), recorded with
+#: each post of a folder in that dialect (``opt:renderer``): bumped when a translation's
+#: output changes, so a sync re-reads the posts once
+DIALECT_REVISIONS: dict[str, str] = {"hugo": "1", "jekyll": "1", "obsidian": "1", "docs": "1"}
+
+
+def dialect_revision(dialect: str) -> str:
+    """The revision of ``dialect``'s translation ("1" for one without a recorded revision)."""
+    return DIALECT_REVISIONS.get(dialect, "1")
 
 
 #: the revision of the HTML → block markup conversion (``blocks.py``), recorded with each

@@ -3,7 +3,7 @@ older file up to ``SCHEMA_VERSION`` (:class:`wpsync.store.state.StateStore` runs
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,6 +68,18 @@ CREATE TABLE pushing (
     started  REAL NOT NULL
 );
 """,
+    # 4: images WordPress refused for good (type not allowed, too large), by content hash:
+    # not sent again until the image or a post using it changes.
+    4: """
+CREATE TABLE media_refused (
+    content_hash TEXT PRIMARY KEY,
+    rel          TEXT NOT NULL,
+    status       INTEGER NOT NULL,
+    code         TEXT NOT NULL,
+    message      TEXT NOT NULL,
+    refused      REAL NOT NULL
+);
+""",
 }
 #: schema version → the tables a state file of that version has (checked on opening)
 TABLES: dict[int, set[str]] = {
@@ -84,3 +96,4 @@ TABLES: dict[int, set[str]] = {
         "pushing",
     },
 }
+TABLES[4] = TABLES[3] | {"media_refused"}

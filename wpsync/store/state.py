@@ -14,7 +14,11 @@ WordPress.
 
 Every wpsync process working on the same folder takes the folder lock
 (:class:`wpsync.store.lock.FolderLock`) first; the rows are the records of
-:mod:`wpsync.model` (``Entry``, ``Pending``, ``Pushing``, ``Pushed``, ``MediaEntry``).
+:mod:`wpsync.model` (``Entry``, ``Pending``, ``Pushing``, ``Pushed``, ``MediaEntry``,
+``MediaRefusal``).
+
+Size: one class, one method per kind of row; split, the transactions would be shared
+across modules through private members.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 
 from wpsync.errors import StateError
-from wpsync.model import Entry, JSONValue, MediaEntry, Pending, Pushed, Pushing
+from wpsync.model import Entry, JSONValue, MediaEntry, MediaRefusal, Pending, Pushed, Pushing
 from wpsync.store.disk import unwritable, write_problem
 from wpsync.store.lock import make_private_dir
 from wpsync.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES
@@ -385,6 +389,22 @@ class StateStore:
             self._conn.execute(
                 "DELETE FROM media_pending WHERE content_hash = ?", (media.content_hash,)
             )
+
+    # ------------------------------------------------------------------ media refused for good
+    def refused_media(self) -> dict[str, MediaRefusal]:
+        rows = self._conn.execute(
+            "SELECT content_hash, rel, status, code, message FROM media_refused"
+        ).fetchall()
+        return {row[0]: MediaRefusal(row[0], row[1], int(row[2]), row[3], row[4]) for row in rows}
+
+    def put_refused_media(self, r: MediaRefusal) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO media_refused VALUES (?, ?, ?, ?, ?, ?)",
+            (r.content_hash, r.rel, r.status, r.code, r.message, time.time()),
+        )
+
+    def clear_refused_media(self, content_hash: str) -> None:
+        self._write("DELETE FROM media_refused WHERE content_hash = ?", (content_hash,))
 
     # ------------------------------------------------------------------ media uploads in flight
     def media_pending(self) -> dict[str, str]:

@@ -18,7 +18,7 @@ from typing import Literal
 
 import httpx
 
-from wpsync.errors import AuthError, RemoteError
+from wpsync.errors import AuthError, RemoteError, UploadRefused
 
 #: The two authentication schemes (``site.auth``).
 Scheme = Literal["jwt", "application-password"]
@@ -195,6 +195,57 @@ def error_message(method: str, route: str, response: httpx.Response) -> RemoteEr
         method=method,
         url=url,
         data=error.data,
+    )
+
+
+# --------------------------------------------------------------------------- refused uploads
+
+#: the 5xx codes WordPress answers a refused raw upload with: ``wp_handle_sideload``'s error
+#: ("Sorry, you are not allowed to upload this file type.", a plugin's size limit…) —
+#: WordPress removed the file and created nothing
+_SIDELOAD_CODES = ("rest_upload_sideload_error", "rest_upload_unknown_error")
+#: the words of a sideload error that is the site's trouble, not the file's (the uploads
+#: folder cannot be made or written): worth another try, the file is not to blame
+_SITE_TROUBLE = re.compile(r"directory|could not be moved|could not be written|not writable", re.I)
+#: 4xx answers to an upload that are not about the file (credentials, the route, a pause)
+_NOT_THE_FILE = (401, 403, 404, 405, 408, 429)
+
+
+def upload_refusal(route: str, response: httpx.Response) -> UploadRefused | None:
+    """The :class:`UploadRefused` an answer to a media upload means, or None when it is not
+    a refusal of the file itself (a 2xx, credentials, a transient or site-wide fault).
+
+    Refusals: the web server's 413 (too large for it) or 415; WordPress's 4xx
+    ``rest_upload_*`` codes (``rest_upload_file_too_big``, ``rest_upload_limited_space``,
+    ``rest_upload_user_quota_exceeded``, ``rest_upload_image_type_not_supported``, a body
+    dropped for being over PHP's ``post_max_size``: ``rest_upload_no_data``…); and its 500
+    ``rest_upload_sideload_error`` (the file type is not allowed, a plugin's limit), unless
+    its message is about the uploads folder."""
+    status = response.status_code
+    if status < 400:
+        return None
+    error = wp_error(response)
+    code = error.code if error is not None else None
+    message = (error.message if error is not None else "") or ""
+    url = str(response.request.url)
+    if status in (413, 415) and (code is None or not code.startswith("rest_")):
+        words = "too large for the web server" if status == 413 else "a type the server refuses"
+        return UploadRefused(
+            f"POST {route}: HTTP {status}: the file is {words}",
+            status=status,
+            code=code or f"http_{status}",
+            method="POST",
+            url=url,
+        )
+    if code is None:
+        return None
+    refused = (
+        400 <= status < 500 and status not in _NOT_THE_FILE and code.startswith("rest_upload_")
+    ) or (status >= 500 and code in _SIDELOAD_CODES and not _SITE_TROUBLE.search(message))
+    if not refused:
+        return None
+    return UploadRefused(
+        f"POST {route}: {message or code}", status=status, code=code, method="POST", url=url
     )
 
 

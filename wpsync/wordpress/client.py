@@ -10,6 +10,7 @@ create").  The records it returns are :mod:`wpsync.wordpress.records`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import logging
@@ -23,6 +24,7 @@ import httpx
 
 from wpsync.config import Secret, SiteConfig
 from wpsync.errors import RemoteError, TransportError
+from wpsync.wordpress.answers import upload_refusal
 from wpsync.wordpress.auth import JwtAuth, make_auth
 from wpsync.wordpress.batch_route import MAX_BATCH, send_batch
 from wpsync.wordpress.bounded import AnswerTooLarge
@@ -44,6 +46,7 @@ from wpsync.wordpress.records import (
     RemotePost,
 )
 from wpsync.wordpress.rest import RestSession
+from wpsync.wordpress.rights import Rights
 from wpsync.wordpress.tokens import VALIDATE_ROUTE
 from wpsync.wordpress.transport import RETRY_AFTER_MAX, RetryPolicy, transport_for
 
@@ -102,6 +105,7 @@ class WordPressClient:
         self._cache_lock = threading.Lock()
         self._terms: dict[tuple[str, str, int], int] = {}
         self._users: dict[str, int | None] = {}
+        self._rights: Rights | None = None
         if isinstance(self._auth, JwtAuth):
             self._auth.bind(self._rest.send_out_of_band)
 
@@ -155,13 +159,10 @@ class WordPressClient:
             raise TypeError("validate_token() needs JWT authentication")
         self._rest.request("POST", VALIDATE_ROUTE)
 
-    def current_user(self) -> dict[str, object]:
-        """``/wp/v2/users/me`` (context=edit): who WordPress thinks we are."""
-        route = "/wp/v2/users/me"
-        body = self._rest.decode(
-            self._rest.request("GET", route, params={"context": "edit"}), "GET", route
-        )
-        return body if isinstance(body, dict) else {}
+    def can(self, capability: str) -> bool:
+        """Whether the user has ``capability`` (``unfiltered_html``…), asked once a client
+        (:meth:`rights`)."""
+        return capability in self.rights().capabilities
 
     def renew_token_if_expiring(self) -> bool:
         """For the scheduler: renew the JWT ahead of its expiry; False for app passwords."""
@@ -433,36 +434,47 @@ class WordPressClient:
                     found[int(item["id"])] = (name, int(item.get("parent", 0) or 0))
         return found
 
-    def find_user(self, login_or_slug: str) -> int | None:
-        """A user's ID by login, e-mail or nicename; ``None`` if WordPress knows no such user."""
+    def find_user(self, name: str) -> int | None:
+        """A user's ID by login, e-mail, nicename or display name; ``None`` if WordPress
+        shows no such user.  Without ``list_users`` (an Author) WordPress shows only the
+        users who have published something, and matches nicenames and display names."""
         with self._cache_lock:
-            if login_or_slug in self._users:
-                return self._users[login_or_slug]
+            if name in self._users:
+                return self._users[name]
         route = "/wp/v2/users"
         user_id: int | None = None
-        for item in self._rest.paginate(route, {"slug": login_or_slug, "_fields": "id,slug"}):
+        for item in self._rest.paginate(route, {"slug": name, "_fields": "id,slug"}):
             user_id = int(item["id"])
             break
         if user_id is None:
-            wanted = login_or_slug.strip().lower()
-            params = {
-                "search": login_or_slug,
-                "context": "edit",
-                "_fields": "id,username,email,slug",
-            }
+            wanted = name.strip().lower()
+            params = {"search": name, "context": "edit", "_fields": "id,username,email,slug,name"}
             try:
-                for item in self._rest.paginate(route, {**params, "per_page": PER_PAGE}):
-                    names = (item.get("username"), item.get("email"), item.get("slug"))
-                    if wanted in (str(n).lower() for n in names if n):
-                        user_id = int(item["id"])
-                        break
+                user_id = _matching_user(
+                    self._rest.paginate(route, {**params, "per_page": PER_PAGE}), wanted
+                )
             except RemoteError as exc:
                 if isinstance(exc, TransportError) or exc.status not in (401, 403):
                     raise
-                logger.debug("cannot search users by login (%s): only nicenames match", exc.code)
+                logger.debug("cannot search users by login (%s): names only", exc.code)
+                view = {"search": name, "_fields": "id,slug,name", "per_page": str(PER_PAGE)}
+                user_id = _matching_user(self._rest.paginate(route, view), wanted)
         with self._cache_lock:
-            self._users[login_or_slug] = user_id
+            self._users[name] = user_id
         return user_id
+
+    def rights(self) -> Rights:
+        """Who we are and what we may do (``/users/me?context=edit``), asked once."""
+        with self._cache_lock:
+            if self._rights is not None:
+                return self._rights
+        route = "/wp/v2/users/me"
+        params = {"context": "edit", "_fields": "id,username,slug,name,roles,capabilities"}
+        body = self._rest.decode(self._rest.request("GET", route, params=params), "GET", route)
+        rights = Rights.from_json(body if isinstance(body, dict) else {})
+        with self._cache_lock:
+            self._rights = rights
+        return rights
 
     # -- media
 
@@ -480,7 +492,9 @@ class WordPressClient:
         """Upload a file (raw body) with its alt text, caption and title in the same request.
 
         After an ambiguous failure the most recent uploads are searched for the same bytes
-        before the file is sent again.
+        before the file is sent again.  A file WordPress refuses for good (its type, its
+        size: :func:`~wpsync.wordpress.answers.upload_refusal`) raises
+        :class:`~wpsync.errors.UploadRefused` at once, without a retry.
         """
         route = "/wp/v2/media"
         name = safe_filename(filename)
@@ -497,7 +511,14 @@ class WordPressClient:
         return self._rest.create(
             route,
             f"media {name!r}",
-            lambda: self._rest.send("POST", route, params=params, content=data, headers=headers),
+            lambda: self._rest.send(
+                "POST",
+                route,
+                params=params,
+                content=data,
+                headers=headers,
+                refusal=functools.partial(upload_refusal, route),
+            ),
             lambda response: RemoteMedia.from_json(self._rest.decode(response, "POST", route)),
             lambda: self._find_uploaded(name, len(data), digest),
         )
@@ -550,6 +571,15 @@ class WordPressClient:
         looked up by slug first.
         """
         return send_batch(self._rest, requests, max_batch=self._max_batch)
+
+
+def _matching_user(items: Iterator[Any], wanted: str) -> int | None:
+    """The first user whose login, e-mail, nicename or display name is ``wanted``."""
+    for item in items:
+        names = (item.get(k) for k in ("username", "email", "slug", "name"))
+        if wanted in (html.unescape(str(n)).lower() for n in names if n):
+            return int(item["id"])
+    return None
 
 
 def _first_of(rest_base: str, slug: str, posts: Sequence[RemotePost]) -> RemotePost:

@@ -151,8 +151,12 @@ class RestSession:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         authenticated: bool = True,
+        refusal: Callable[[httpx.Response], RemoteError | None] | None = None,
     ) -> httpx.Response:
-        """Send once; return a 2xx answer, raise :class:`Transient` or :class:`RemoteError`."""
+        """Send once; return a 2xx answer, raise :class:`Transient` or :class:`RemoteError`.
+
+        ``refusal`` reads an error answer first: the error it returns is raised as it is
+        (an upload refused for good is not a 5xx worth a retry)."""
         plain_before = self._plain_permalinks
         query = dict(params) if params else {}
         if plain_before:
@@ -216,6 +220,8 @@ class RestSession:
         status = response.status_code
         if 200 <= status < 300:
             return response
+        if refusal is not None and (refused := refusal(response)) is not None:
+            raise refused
         if status == 429 or status >= 500:
             error = wp_error(response)
             raise Transient(
@@ -248,6 +254,7 @@ class RestSession:
                     content=content,
                     headers=headers,
                     authenticated=authenticated,
+                    refusal=refusal,
                 )
             raise RemoteError(
                 f"no WordPress REST API at {self.base_url}: {response.request.url} answered "

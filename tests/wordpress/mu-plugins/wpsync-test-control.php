@@ -14,6 +14,11 @@
  *                                        "invalid_token": "anonymous"|"reject"} — replaces all JWT settings;
  *                                       keys left out take their defaults.
  *   GET  /wp-json/wpsync-test/v1/jwt    the current JWT settings.
+ *   POST /wp-json/wpsync-test/v1/media  {"allow_svg": true|false, "max_upload_kb": N|null} — what uploads
+ *                                       the site takes: SVG allowed through `upload_mimes` (as an SVG plugin
+ *                                       does), a size limit through `wp_handle_sideload_prefilter` (as an
+ *                                       upload-limit plugin does); keys left out take their defaults (WordPress's
+ *                                       own: no SVG, no limit).
  *   POST /wp-json/wpsync-test/v1/blocks {"post_id": N} — the post's saved content as WordPress's own
  *                                       parse_blocks() sees it: [{"name", "attrs", "inner", "html"}…],
  *                                       freeform (classic) chunks included with name null.
@@ -80,6 +85,52 @@ add_filter(
 	}
 );
 
+const WPSYNC_TEST_MEDIA_DEFAULTS = array(
+	'allow_svg'     => false,
+	'max_upload_kb' => null,
+);
+
+/** @return array the upload settings in force */
+function wpsync_test_media_settings() {
+	$stored = get_option( 'wpsync_test_media', array() );
+	return array_merge( WPSYNC_TEST_MEDIA_DEFAULTS, is_array( $stored ) ? $stored : array() );
+}
+
+add_filter(
+	'upload_mimes',
+	function ( $mimes ) {
+		if ( wpsync_test_media_settings()['allow_svg'] ) {
+			$mimes['svg'] = 'image/svg+xml';
+		}
+		return $mimes;
+	}
+);
+
+add_filter(
+	'wp_check_filetype_and_ext',
+	function ( $data, $file, $filename ) {
+		// finfo calls an SVG "image/svg+xml" (or text): SVG plugins vouch for the extension the same way
+		if ( wpsync_test_media_settings()['allow_svg'] && 'svg' === strtolower( pathinfo( $filename, PATHINFO_EXTENSION ) ) ) {
+			$data['ext']  = 'svg';
+			$data['type'] = 'image/svg+xml';
+		}
+		return $data;
+	},
+	10,
+	3
+);
+
+add_filter(
+	'wp_handle_sideload_prefilter',
+	function ( $file ) {
+		$limit = wpsync_test_media_settings()['max_upload_kb'];
+		if ( null !== $limit && isset( $file['tmp_name'] ) && filesize( $file['tmp_name'] ) > KB_IN_BYTES * (int) $limit ) {
+			$file['error'] = sprintf( 'This file is too big. Files must be less than %d KB in size.', (int) $limit );
+		}
+		return $file;
+	}
+);
+
 add_action( 'init', 'wpsync_test_register_content_model' );
 
 function wpsync_test_register_content_model() {
@@ -132,6 +183,28 @@ function wpsync_test_register_routes() {
 				return rest_ensure_response( wpsync_test_reset() );
 			},
 			'permission_callback' => $admin_only,
+		)
+	);
+	register_rest_route(
+		'wpsync-test/v1',
+		'/media',
+		array(
+			'methods'             => 'POST',
+			'callback'            => function ( WP_REST_Request $request ) {
+				$settings = WPSYNC_TEST_MEDIA_DEFAULTS;
+				foreach ( array_keys( $settings ) as $key ) {
+					if ( $request->has_param( $key ) ) {
+						$settings[ $key ] = $request->get_param( $key );
+					}
+				}
+				update_option( 'wpsync_test_media', $settings );
+				return rest_ensure_response( $settings );
+			},
+			'permission_callback' => $admin_only,
+			'args'                => array(
+				'allow_svg'     => array( 'type' => 'boolean' ),
+				'max_upload_kb' => array( 'type' => array( 'integer', 'null' ) ),
+			),
 		)
 	);
 	register_rest_route(
@@ -315,6 +388,7 @@ function wpsync_test_reset() {
 	update_option( 'gmt_offset', 0 );
 	delete_option( 'category_children' );
 	delete_option( 'wpsync_test_jwt' );
+	delete_option( 'wpsync_test_media' );
 	delete_option( 'wpsync_jwt_double_mode' );
 	delete_option( 'wpsync_jwt_double_ut_invalid_token' );
 	$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_%' OR option_name LIKE '\\_site\\_transient\\_%'" );

@@ -28,6 +28,8 @@ CheckName = Literal[
     "can_publish",
     "can_upload",
     "can_create_terms",
+    "files",
+    "authors",
 ]
 
 CHECK_ORDER: tuple[CheckName, ...] = get_args(CheckName)
@@ -48,6 +50,8 @@ TITLES: dict[CheckName, str] = {
     "can_publish": "may publish",
     "can_upload": "may upload media",
     "can_create_terms": "may create terms",
+    "files": "files to send",
+    "authors": "authors",
 }
 
 

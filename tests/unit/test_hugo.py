@@ -1,0 +1,339 @@
+"""Hugo's dialect: shortcodes, site-root links and front matter, translated before rendering."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wpsync.model import Document
+from wpsync.source.blocks import to_blocks
+from wpsync.source.content import read_document
+from wpsync.source.hugo import parse_args, translate
+from wpsync.source.mapping import MappingDefaults, map_document
+from wpsync.source.site import Site
+
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "archives" / "hugo" / "content"
+HUGO = MappingDefaults(dialect="hugo")
+FILES = {
+    "posts/hello.md",
+    "posts/trip/index.md",
+    "posts/trip/images/a.png",
+    "docs/_index.md",
+    "docs/install.md",
+    "docs/guide/index.md",
+    "static/img/logo.png",
+}
+
+
+def exists(rel: str) -> bool:
+    return rel in FILES
+
+
+def hugo(body: str, rel: str = "posts/trip/index.md", **front: Any) -> tuple[str, list[str]]:
+    done = translate(body, rel=rel, front_matter=front, exists=exists)
+    return done.text, list(done.warnings)
+
+
+def mapped(body: str, rel: str = "posts/trip/index.md", **front: Any) -> Any:
+    doc = Document(rel=rel, front_matter=front, body=body, source_hash="x")
+    return map_document(doc, HUGO, Site(files=FILES))
+
+
+# ---------------------------------------------------------------------------- arguments
+
+
+def test_positional_named_quoted_and_raw_string_arguments() -> None:
+    assert parse_args(' go "linenos=table" ') == (("go", "linenos=table"), {})
+    positional, named = parse_args('src="a b.png" alt=`say "hi"` width=300 Title="x \\"y\\""')
+    assert positional == ()
+    assert named == {"src": "a b.png", "alt": 'say "hi"', "width": "300", "title": 'x "y"'}
+
+
+# ---------------------------------------------------------------------------- shortcodes
+
+
+def test_figure_becomes_an_image_block_with_its_caption_and_link() -> None:
+    body = (
+        '{{< figure src="images/a.png" alt="Dawn" caption="At *dawn*" title="Harbour"'
+        ' link="https://example.org/big" width="640" >}}\n'
+    )
+    payload = mapped(body).payload
+    assert [ref.rel for ref in payload.images] == ["posts/trip/images/a.png"]
+    blocks = to_blocks(payload.content)
+    assert blocks.startswith("<!-- wp:image")
+    assert (
+        '<figcaption class="wp-element-caption"><strong>Harbour</strong> At <em>dawn</em>' in blocks
+    )
+    assert (
+        '<a href="https://example.org/big"><img src="posts/trip/images/a.png" alt="Dawn"' in blocks
+    )
+
+
+def test_a_self_closing_figure_with_a_site_root_source_finds_the_static_file() -> None:
+    text, warnings = hugo('{{< figure src="/img/logo.png" alt="Logo" />}}\n')
+    assert '<img src="../../static/img/logo.png" alt="Logo">' in text
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("shortcode", "url"),
+    [
+        ("{{< youtube 0RKpf3rK57I >}}", "https://www.youtube.com/watch?v=0RKpf3rK57I"),
+        (
+            '{{< youtube id="w7Ft2ymGmfc" autoplay="true" >}}',
+            "https://www.youtube.com/watch?v=w7Ft2ymGmfc",
+        ),
+        ("{{< vimeo 55073825 >}}", "https://vimeo.com/55073825"),
+        (
+            '{{< x user="SanDiegoZoo" id="1453110110599868418" >}}',
+            "https://twitter.com/SanDiegoZoo/status/1453110110599868418",
+        ),
+        (
+            "{{< tweet SanDiegoZoo 1453110110599868418 >}}",
+            "https://twitter.com/SanDiegoZoo/status/1453110110599868418",
+        ),
+    ],
+)
+def test_video_and_post_shortcodes_become_embed_blocks(shortcode: str, url: str) -> None:
+    blocks = to_blocks(mapped(f"Before.\n{shortcode}\nAfter.\n").payload.content)
+    assert f'<!-- wp:embed {{"url":"{url}"' in blocks
+    assert "{{" not in blocks
+
+
+def test_instagram_becomes_a_link_to_the_post() -> None:
+    html = mapped("{{< instagram CxOWiQNP2MO >}}\n").payload.content
+    assert '<a href="https://www.instagram.com/p/CxOWiQNP2MO/">' in html
+
+
+def test_highlight_and_code_toggle_keep_the_code_byte_for_byte() -> None:
+    code = 'func main() {\n\tprintln("<&>")\n\t\t// ``` backticks\n}'
+    text, _ = hugo(
+        f'{{{{< highlight go "linenos=table" >}}}}{code}\n{{{{< /highlight >}}}} inline\n'
+    )
+    assert f"````go\n{code}\n````" in text
+    html = mapped(
+        "{{< code-toggle file=hugo >}}\nbaseURL = 'x'\n\ttitle = \"T\"\n{{< /code-toggle >}}\n"
+    ).payload.content
+    assert (
+        html
+        == "<pre><code class=\"language-toml\">baseURL = 'x'\n\ttitle = &quot;T&quot;</code></pre>"
+    )
+
+
+def test_ref_and_relref_become_links_to_the_markdown_files() -> None:
+    body = (
+        '[a]({{< ref "/docs/install" >}}) [b]({{< relref "install.md#step-2" >}})'
+        ' [c]({{< ref "/posts/hello.md" >}}) [d]({{% ref path="docs/guide" %}}) [e]({{< ref "#top" >}})\n'
+    )
+    text, warnings = hugo(body, rel="docs/install.md")
+    assert (
+        text
+        == "[a](install.md) [b](install.md#step-2) [c](../posts/hello.md) [d](guide/index.md) [e](#top)\n"
+    )
+    assert warnings == []
+    payload = mapped(body, rel="docs/install.md").payload
+    assert payload.links == ("docs/install.md", "posts/hello.md", "docs/guide/index.md")
+
+
+def test_a_ref_to_no_file_still_points_at_a_markdown_path_and_warns() -> None:
+    text, warnings = hugo('[x]({{< ref "missing" >}})\n', rel="posts/hello.md")
+    assert text == "[x](missing.md)\n"
+    assert warnings == [
+        "line 1: ref 'missing' names no file of the folder; the link is left to that path"
+    ]
+
+
+def test_details_is_a_details_element_with_markdown_inside() -> None:
+    html = mapped(
+        '{{< details summary="See *more*" open=true >}}\nA **bold** word.\n{{< /details >}}\n'
+    ).payload.content
+    assert (
+        html
+        == "<details open>\n<summary>See <em>more</em></summary>\n<p>A <strong>bold</strong> word.</p>\n</details>"
+    )
+
+
+def test_markdown_shortcodes_render_their_inner_markdown_and_notices_become_callouts() -> None:
+    html = mapped("{{% notice warning %}}\nMind the *tide*.\n{{% /notice %}}\n").payload.content
+    assert "wpsync-callout-warning" in html and "<em>tide</em>" in html
+
+
+def test_an_unknown_shortcode_keeps_its_inner_content_and_warns_once_per_name() -> None:
+    body = (
+        '{{< gallery dir="x" >}}\nKept **text**.\n{{< /gallery >}}\n\n{{< gallery >}}\n\n'
+        "{{% tabs %}}Tab text{{% /tabs %}}\n"
+    )
+    text, warnings = hugo(body)
+    assert "Kept **text**." in text and "Tab text" in text and "{{" not in text
+    assert warnings == [
+        "line 1: unknown Hugo shortcode 'gallery' removed, its inner content kept",
+        "line 7: unknown Hugo shortcode 'tabs' removed, its inner content kept",
+    ]
+
+
+def test_comments_are_shown_literally_and_code_is_never_translated() -> None:
+    body = (
+        "Write `{{< youtube id >}}` like this:\n\n"
+        '```\n{{</* figure src="x.png" */>}}\n{{< youtube abc >}}\n\tTab\n```\n'
+    )
+    text, warnings = hugo(body)
+    assert text == body.replace('{{</* figure src="x.png" */>}}', '{{< figure src="x.png" >}}')
+    assert warnings == []
+
+
+def test_the_comment_shortcode_is_removed_with_what_it_holds() -> None:
+    html = mapped(
+        "Public.\n\n{{% comment %}}\nsecret staging URL\n{{% /comment %}}\n"
+    ).payload.content
+    assert html == "<p>Public.</p>"
+
+
+def test_param_reads_the_front_matter() -> None:
+    text, warnings = hugo(
+        '{{< param "subtitle" >}} / {{< param "missing" >}}', params={"subtitle": "Sub"}
+    )
+    assert text == "Sub / "
+    assert warnings == ["line 1: param 'missing' is not in the front matter; removed"]
+
+
+def test_no_curly_quotes_or_leftover_braces_reach_the_html() -> None:
+    html = mapped('Say "{{< unknown a="b" >}}" -- {{< youtube 0RKpf3rK57I >}}\n').payload.content
+    assert "{{" not in html and "}}" not in html and "\u201c" not in html
+
+
+# ---------------------------------------------------------------------------- site-root links
+
+
+def test_site_root_links_resolve_to_the_file_hugo_built_the_url_from() -> None:
+    body = (
+        "[a](/docs/install/) [b](/docs/install#x) [c](/docs/) [d](/docs/guide/)"
+        " [e](/posts/trip/) [f](/nowhere/) [g](/)\n"
+    )
+    text, warnings = hugo(body, rel="posts/hello.md")
+    assert text == (
+        "[a](../docs/install.md) [b](../docs/install.md#x) [c](../docs/_index.md)"
+        " [d](../docs/guide/index.md) [e](trip/index.md) [f](/nowhere/) [g](/)\n"
+    )
+    assert warnings == [
+        "line 1: the site-root link '/nowhere/' names no file of the folder; left as written"
+    ]
+
+
+# ---------------------------------------------------------------------------- front matter
+
+
+def test_hugo_front_matter_is_known_not_noise() -> None:
+    front = {
+        "title": "T",
+        "type": "section",
+        "layout": "single",
+        "weight": 3,
+        "aliases": ["/old/"],
+        "url": "/x/",
+        "linkTitle": "Short",
+        "description": "Meta description",
+        "summary": "The summary",
+        "lastmod": "2024-01-02",
+        "publishDate": "2024-01-01",
+        "expiryDate": "2030-01-01",
+        "keywords": ["k"],
+        "outputs": ["html"],
+        "params": {"a": 1},
+        "menu": {"main": {"weight": 1}},
+        "series": ["s"],
+        "images": ["a.png"],
+        "toc": True,
+        "cascade": {"toc": True},
+        "headless": False,
+        "categories": "one two",
+    }
+    result = mapped("Body.\n", rel="posts/hello.md", **front)
+    assert result.warnings == (
+        "front-matter key 'type' ('section') is Hugo's content type (which layout renders "
+        "the page), not a WordPress post type; ignored",
+    )
+    payload = result.payload
+    assert payload.rest_base == "posts"
+    assert payload.excerpt == "The summary"
+    assert payload.date == "2024-01-01T00:00:00"  # publishDate
+    assert payload.tags == ()  # keywords are meta keywords in Hugo, not tags
+    assert payload.categories == (("one two",),)  # not Jekyll's space-separated string
+
+
+def test_weight_is_the_menu_order_of_a_page_and_type_page_is_a_page() -> None:
+    payload = mapped("Body.\n", rel="docs/install.md", type="page", weight=2).payload
+    assert (payload.rest_base, payload.menu_order) == ("pages", 2)
+
+
+def test_draft_and_a_hugo_published_date() -> None:
+    payload = mapped("Body.\n", rel="posts/hello.md", draft=True, published="2023-05-06").payload
+    assert (payload.status, payload.date) == ("draft", "2023-05-06T00:00:00")
+
+
+def test_an_unparsable_date_warns_instead_of_failing_the_file() -> None:
+    result = mapped("Body.\n", rel="posts/hello.md", date="last Tuesday")
+    assert result.payload.date is None
+    assert result.warnings[0].startswith("front-matter key 'date' 'last Tuesday' is not a date")
+    assert result.warnings[0].endswith("ignored: WordPress dates the post")
+
+
+# ---------------------------------------------------------------------------- the sample
+
+
+def test_the_sample_site_maps_without_raw_shortcodes() -> None:
+    site = Site(SAMPLE)
+    for path in sorted(SAMPLE.rglob("*.md")):
+        rel = path.relative_to(SAMPLE).as_posix()
+        html = map_document(read_document(SAMPLE, rel), HUGO, site).payload.content
+        outside_code = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", html, flags=re.S)
+        assert "{{" not in outside_code and "{%" not in outside_code, rel
+
+
+def test_an_unclosed_shortcode_is_left_as_written_with_a_warning() -> None:
+    text, warnings = hugo('Intro.\n\n{{< figure src="a.png"\n\nMore.\n')
+    assert '{{< figure src="a.png"' in text
+    assert warnings == [
+        "line 3: '{{<' opens no shortcode wpsync can read (not closed with '>}}' or '%}}'?); "
+        "left as written"
+    ]
+
+
+def test_the_dialect_is_part_of_the_recorded_renderer() -> None:
+    from wpsync.engine.references import dialect_identity
+
+    assert dialect_identity("plain") == ""  # posts synced before dialects: not re-read
+    assert dialect_identity("hugo") != dialect_identity("jekyll")
+    assert "hugo" in dialect_identity("hugo")
+
+
+def test_a_ref_by_name_alone_finds_the_one_page_of_that_name_in_the_site() -> None:
+    site = Site(files=FILES | {"blog/hello.md"})
+    found = translate(
+        '[t]({{< ref "trip" >}}) [h]({{< ref "hello" >}}) [g]({{< ref "guide" >}})',
+        rel="docs/install.md",
+        exists=site.exists,
+        pages=site.markdown_files,
+    )
+    # trip: posts/trip/index.md; hello: two pages of that name (ambiguous, as in Hugo)
+    assert found.text.startswith("[t](../posts/trip/index.md) [h](hello.md) [g](guide/index.md)")
+    assert found.warnings == (
+        "line 1: ref 'hello' names no file of the folder; the link is left to that path",
+    )
+
+
+def test_block_shortcodes_stay_inside_list_items_and_quotes() -> None:
+    body = (
+        '- One\n  {{< figure src="images/a.png" caption="Cap" >}}\n- Two\n\n'
+        "> Quote\n> {{< youtube 0RKpf3rK57I >}}\n> more\n"
+    )
+    html = mapped(body).payload.content
+    assert html.count("<li>") == 2 and html.count("<blockquote>") == 1
+    assert '<li>\n<p>One</p>\n<figure><img src="posts/trip/images/a.png"' in html
+    assert "watch?v=0RKpf3rK57I</a></p>\n<p>more</p>\n</blockquote>" in html
+
+
+def test_published_false_is_still_a_draft_in_hugo() -> None:
+    assert mapped("Body.\n", rel="posts/hello.md", published=False).payload.status == "draft"

@@ -1,0 +1,207 @@
+"""Jekyll's dialect: Liquid tags, site paths, drafts, excerpts and dates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from wpsync.model import Document
+from wpsync.source.blocks import to_blocks
+from wpsync.source.content import read_document
+from wpsync.source.jekyll import translate
+from wpsync.source.mapping import MappingDefaults, map_document
+from wpsync.source.site import Site
+
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "archives" / "jekyll"
+JEKYLL = MappingDefaults(dialect="jekyll")
+FILES = {
+    "_posts/2010-07-21-name.md",
+    "_posts/travel/2011-01-02-trip.markdown",
+    "_posts/2016-07-26-other.md",
+    "about.md",
+    "docs/index.md",
+    "assets/x.png",
+}
+CONFIG = {"title": "Tidewater", "baseurl": "/log", "author": {"name": "Crew"}}
+
+
+def jekyll(
+    body: str, rel: str = "_posts/2020-01-01-a.md", site: dict[str, Any] | None = None, **front: Any
+) -> tuple[str, list[str]]:
+    done = translate(
+        body,
+        rel=rel,
+        front_matter=front,
+        site=CONFIG if site is None else site,
+        exists=FILES.__contains__,
+    )
+    return done.text, list(done.warnings)
+
+
+def mapped(body: str, rel: str = "_posts/2020-01-01-a.md", **front: Any) -> Any:
+    doc = Document(rel=rel, front_matter=front, body=body, source_hash="x")
+    return map_document(doc, JEKYLL, Site(files=FILES, config=CONFIG))
+
+
+def test_link_and_post_url_become_links_to_the_markdown_files() -> None:
+    text, warnings = jekyll(
+        "[a]({% post_url 2010-07-21-name %}) [b]({% post_url /travel/2011-01-02-trip %})"
+        " [c]({% link about.md %}) [d]({%- link _posts/2016-07-26-other.md -%})\n"
+    )
+    assert text == (
+        "[a](2010-07-21-name.md) [b](travel/2011-01-02-trip.markdown) [c](../about.md)"
+        " [d](2016-07-26-other.md)\n"
+    )
+    assert warnings == []
+    payload = mapped("[a]({% post_url 2010-07-21-name %})\n").payload
+    assert payload.links == ("_posts/2010-07-21-name.md",)
+
+
+def test_baseurl_and_url_filters_are_dropped_so_local_images_are_found() -> None:
+    body = (
+        "![a]({{ site.baseurl }}/assets/x.png)\n"
+        '<img src="{{ "/assets/x.png" | relative_url }}" alt="b">\n'
+        "![c]({{ site.url }}{{ site.baseurl }}/assets/x.png)\n"
+        "[home]({{ '/' | absolute_url }}) [about]({{ site.baseurl }}/about/)"
+        " [post](/2016/07/26/other.html)\n"
+    )
+    text, warnings = jekyll(body)
+    assert text == (
+        "![a](../assets/x.png)\n"
+        '<img src="../assets/x.png" alt="b">\n'
+        "![c](../assets/x.png)\n"
+        "[home](/) [about](../about.md) [post](2016-07-26-other.md)\n"
+    )
+    assert warnings == []
+    payload = mapped(body).payload
+    assert [ref.rel for ref in payload.images] == ["assets/x.png"]
+    assert payload.links == ("about.md", "_posts/2016-07-26-other.md")
+
+
+def test_page_and_site_variables_are_filled_in_others_removed_with_a_warning() -> None:
+    text, warnings = jekyll(
+        "{{ page.title }} on {{ site.title }} by {{ site.author.name }}.\n"
+        '{{ page.date | date: "%Y" }}{{ paginator.page }}\n',
+        title="Hello",
+    )
+    assert text == "Hello on Tidewater by Crew.\n\n"
+    assert warnings == [
+        "line 2: the Liquid output '{{ page.date | date: \"%Y\" }}' cannot be evaluated outside Jekyll; removed",
+        "line 2: the Liquid output '{{ paginator.page }}' cannot be evaluated outside Jekyll; removed",
+    ]
+
+
+def test_include_warns_once_with_its_line_and_is_removed() -> None:
+    text, warnings = jekyll(
+        "One.\n\n{% include note.html text='x' %}\n{% include_relative b.md %}\n"
+    )
+    assert text == "One.\n\n\n\n"
+    assert warnings == [
+        "line 3: \"{% include note.html text='x' %}\" includes a template wpsync cannot render; "
+        "removed (put what it shows in the file)"
+    ]
+
+
+def test_other_tags_are_removed_their_content_kept_comments_removed_whole() -> None:
+    text, warnings = jekyll(
+        "{% if page.x %}Shown{% else %}Other{% endif %}\n"
+        "{% comment %}\nprivate note\n{% endcomment %}\nEnd.\n"
+    )
+    assert text == "ShownOther\n\n\n\nEnd.\n"
+    assert warnings == [
+        "line 1: the Liquid tag 'if' cannot be run outside Jekyll; its tags removed (what they enclose is kept)",
+        "line 1: the Liquid tag 'else' cannot be run outside Jekyll; its tags removed (what they enclose is kept)",
+    ]
+
+
+def test_raw_and_code_stay_as_written_and_highlight_becomes_a_fence() -> None:
+    body = (
+        "{% raw %}{{ not liquid }}{% endraw %} and `{{ site.baseurl }}`\n\n"
+        "```make\nall:\n\t{% if x %}{{ y }}\n```\n\n"
+        "{% highlight ruby %}\ndef x\n\tputs '{{ y }}'\nend\n{% endhighlight %}\n"
+    )
+    text, warnings = jekyll(body)
+    assert text == (
+        "{{ not liquid }} and `{{ site.baseurl }}`\n\n"
+        "```make\nall:\n\t{% if x %}{{ y }}\n```\n\n"
+        "```ruby\ndef x\n\tputs '{{ y }}'\nend\n```\n"
+    )
+    assert warnings == []
+
+
+def test_the_excerpt_separator_becomes_the_more_tag() -> None:
+    html = mapped("Teaser.\n<!--cut-->\nRest.\n", excerpt_separator="<!--cut-->").payload.content
+    assert html == "<p>Teaser.</p>\n<!--more-->\n<p>Rest.</p>"
+    assert "<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->" in to_blocks(html)
+    site_wide = translate(
+        "Teaser.\n\n<!-- excerpt -->\n\nRest.\n",
+        rel="_posts/2020-01-01-a.md",
+        site={"excerpt_separator": "<!-- excerpt -->"},
+    )
+    assert "<!--more-->" in site_wide.text and "excerpt" not in site_wide.text
+    default = mapped("One.\n\nTwo.\n").payload.content  # Jekyll's default: nothing to do
+    assert default == "<p>One.</p>\n<p>Two.</p>"
+
+
+def test_drafts_are_drafts_and_pages_outside_posts_are_pages() -> None:
+    draft = mapped("Soon.\n", rel="_drafts/soon.md", title="Soon").payload
+    assert (draft.rest_base, draft.status) == ("posts", "draft")
+    about = mapped("Hi.\n", rel="about.md", layout="page", permalink="/about/").payload
+    assert about.rest_base == "pages"
+    post = mapped("Hi.\n", rel="_posts/2020-01-01-a.md", layout="post").payload
+    assert post.rest_base == "posts"
+
+
+def test_an_unparsable_date_falls_back_to_the_file_name_with_a_warning() -> None:
+    result = mapped("Body.\n", rel="_posts/2021-02-03-x.md", date="sometime in February")
+    assert result.payload.date == "2021-02-03T00:00:00"
+    assert len(result.warnings) == 1
+    assert result.warnings[0].endswith("ignored: the date in the file name (2021-02-03) is used")
+
+
+def test_jekyll_front_matter_keys_are_known() -> None:
+    result = mapped(
+        "Body.\n",
+        layout="post",
+        permalink="/x/",
+        categories="jekyll update",
+        tags="ruby web",
+        published=True,
+        redirect_from=["/old/"],
+        comments=True,
+        image="/assets/x.png",
+        excerpt_separator="<!--more-->",
+        last_modified_at="2020-02-02",
+        author="parkr",
+    )
+    assert result.warnings == ()
+    payload = result.payload
+    assert payload.categories == (("jekyll",), ("update",))
+    assert payload.tags == ("ruby", "web")
+    assert payload.author == "parkr"  # mapped to a WordPress user when the site is synced
+    assert payload.featured_image is not None and payload.featured_image.rel == "assets/x.png"
+
+
+def test_the_sample_blog_maps_without_raw_liquid() -> None:
+    site = Site(SAMPLE)
+    for path in sorted(SAMPLE.rglob("*.md")) + sorted(SAMPLE.rglob("*.markdown")):
+        rel = path.relative_to(SAMPLE).as_posix()
+        html = map_document(read_document(SAMPLE, rel), JEKYLL, site).payload.content
+        outside_code = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", html, flags=re.S)
+        assert "{{" not in outside_code and "{%" not in outside_code, rel
+    assert site.config()["excerpt_separator"] == "<!--more-->"
+
+
+def test_an_unclosed_liquid_tag_is_left_as_written_with_a_warning() -> None:
+    text, warnings = jekyll("One.\n\nTwo {{ page.title\n")
+    assert text == "One.\n\nTwo {{ page.title\n"
+    assert warnings == [
+        "line 3: '{{' opens no Liquid tag wpsync can read (not closed?); left as written"
+    ]
+
+
+def test_capture_is_removed_whole_and_gist_is_a_link() -> None:
+    text, warnings = jekyll("{% capture note %}Hidden{% endcapture %}A {% gist parkr/c08ee0f2 %}\n")
+    assert text == "A <https://gist.github.com/parkr/c08ee0f2>\n"
+    assert warnings == []
