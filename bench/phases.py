@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a script
-    sys.path.insert(0, str(REPO))
+if str(REPO) not in sys.path:  # run as a script (a wpsync on PYTHONPATH comes first)
+    sys.path.append(str(REPO))
 
 PHASES = (
     ("reading", "Reader.scope", "list the folder (stat only)"),

@@ -43,10 +43,18 @@ class Latency:
     def median(self) -> float:
         return statistics.median(self.samples)
 
+    def quantile(self, q: float) -> float:
+        """The sample at quantile ``q`` (nearest rank)."""
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    @property
+    def p90(self) -> float:
+        return self.quantile(0.90)
+
     @property
     def p95(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        return self.quantile(0.95)
 
     def describe(self) -> str:
         ms = [s * 1000 for s in self.samples]

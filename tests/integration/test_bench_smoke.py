@@ -15,13 +15,26 @@ from tests.wordpress import REPO, WordPressInstance
 pytestmark = pytest.mark.integration
 
 ROWS = (
-    r"\| initial publish, \d+ posts, concurrency 4, one request per post \| [\d.]+ posts/s",
-    r"\| initial publish, \d+ posts, concurrency 4, through /batch/v1 \| [\d.]+ posts/s",
-    r"\| no-op `wpsync sync` on \d+ files .*; 0 HTTP requests \|",
-    r"\| one file changed in \d+ files, committed, `wpsync sync --changed` \| median \d+ ms",
-    r"\| `wpsync watch` on \d+ files: save → post updated, \d+ saves \| median \d+ ms, p95 \d+ ms",
+    r"\| initial publish, \d+ posts, concurrency 4, through /batch/v1 \| [\d.]+ posts/s .*\([\d.]+ ×\) \| raw batched httpx loop.*: [\d.]+ posts/s",
+    r"\| initial publish, \d+ posts, concurrency 4, one request per post .*\| [\d.]+ posts/s .*\| raw one-request httpx loop.*: [\d.]+ posts/s",
+    r"\| wpsync's own CPU per published post .*\| [\d.]+ ms/post \(process CPU",
+    r"\| no-op `wpsync sync` on \d+ files .*; 0 HTTP requests .*\| `python3 -c pass`, same runs \(ABBA\): median \d+ ms \| ≤ 6 × baseline",
+    r"\| one file changed in \d+ files, committed, `wpsync sync --changed HEAD` .*\| median \d+ ms.*; [1-9]\d* requests \(GET .*POST /wp/v2/posts/\d+.*\); \d+ state rows read",
+    r"\| `wpsync watch` on \d+ files: save → post updated, \d+ saves \| median \d+ ms = debounce \+ -?\d+ ms; p90 \d+ ms",
     r"\| `wpsync watch` daemon watching \d+ files: peak RSS \| [\d.]+ MB",
+    r"\| stateless adoption: `wpsync sync` in a fresh clone .* \| median \d+ ms over \d+ runs; 0 writes sent \(none\); .*site unchanged",
     r"\| `wpsync --version` start-up \| best \d+ ms, median \d+ ms .*heavy imports: none",
+)
+#: the phase timeline of `sync --changed`, each phase that run must have
+PHASES = (
+    "interpreter start",
+    "imports",
+    "config",
+    "state read",
+    "scan/git",
+    "render",
+    "requests",
+    "record",
 )
 
 
@@ -42,7 +55,7 @@ def test_the_quick_benchmark_runs_and_appends_every_figure(
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-4000:]
@@ -60,6 +73,15 @@ def test_the_quick_benchmark_runs_and_appends_every_figure(
         assert fact in text, fact
     for row in ROWS:
         assert re.search(row, text), f"no row matching {row!r} in:\n{text}"
+    timeline = text.split("phase timeline (bench/probe.py)</summary>", 1)[1].split("</details>")[0]
+    for phase in PHASES:
+        assert re.search(rf"^\s+[\d.]+ ms  {re.escape(phase)}$", timeline, re.M), (phase, timeline)
+    assert "costliest top-level imports" in text  # the -X importtime summary
+    # the chart: drawn beside the results file and linked from it
+    charts = re.findall(r"^!\[charts of this run\]\((results/[\w.-]+\.png)\)$", text, re.M)
+    assert len(charts) == 1, text
+    png = (out.parent / charts[0]).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 20_000
     # every figure says whether its target was met
     table = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     assert all(
