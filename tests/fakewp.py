@@ -272,7 +272,7 @@ def _error(status: int, code: str, message: str, **data: Any) -> RemoteError:
 def _lost(request: Request) -> TransportError:
     """What the real client raises when no attempt got an answer."""
     return TransportError(
-        f"{request.method} {request.route}: no usable answer from {URL} after 5 attempt(s) "
+        f"{request.method} {request.route}: no usable answer from {URL} after 5 attempts "
         "(last: ReadTimeout)",
         method=request.method,
         url=URL + "/wp-json" + request.route,

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sitekit import Site, admin, all_posts
+from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts
 from tests.wordpress import WordPressInstance
 
 pytestmark = pytest.mark.integration
@@ -169,7 +169,11 @@ def test_a_hugo_site_publishes_with_its_shortcodes_translated(
     assert "did you mean" not in warnings
 
     code, again = site.sync_json()
-    assert code == 0 and again["requests"] == 0 and again["unchanged"] == len(sources(folder))
+    assert (
+        code == 0
+        and again["requests"] <= REMOTE_CHECK
+        and again["unchanged"] == len(sources(folder))
+    )
 
 
 def test_a_jekyll_blog_publishes_with_its_liquid_translated(
@@ -210,7 +214,11 @@ def test_a_jekyll_blog_publishes_with_its_liquid_translated(
     assert "file name (2021-02-03) is used" in warnings
 
     code, again = site.sync_json()
-    assert code == 0 and again["requests"] == 0 and again["unchanged"] == len(sources(folder))
+    assert (
+        code == 0
+        and again["requests"] <= REMOTE_CHECK
+        and again["unchanged"] == len(sources(folder))
+    )
 
 
 def test_changing_the_dialect_renders_the_posts_again(
@@ -245,7 +253,7 @@ def test_changing_the_dialect_renders_the_posts_again(
     assert actions == {"video.md": "updated", "plain.md": "unchanged"}
     [video] = [p for p in all_posts(wp) if p["slug"] == "video"]
     assert "{{<" not in video["content"]["raw"] and "vimeo.com/55073825" in video["content"]["raw"]
-    assert site.sync_json()[1]["requests"] == 0
+    assert site.sync_json()[1]["requests"] <= REMOTE_CHECK
     dry = site.cli("sync", "--dry-run", env=site.env())  # the summary names the dialect
     assert f"dialect: hugo (found {root.resolve() / 'hugo.toml'})" in dry.stdout.splitlines(), (
         dry.stdout

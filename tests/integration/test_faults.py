@@ -317,7 +317,7 @@ def lasting_case(
     else:
         assert plan.hits >= ATTEMPTS
         assert done.returncode == 1, done.stderr
-        assert f"after {ATTEMPTS} attempt(s)" in done.stderr, done.stderr
+        assert f"after {ATTEMPTS} attempts" in done.stderr, done.stderr
         assert remote_slugs(wpm, p) <= set(expected.values()) | {f"{p}-c"}
     proxy.clear()
     code, report = sync_here(site)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.sitekit import Site, admin, all_posts, make_site
+from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site
 from tests.wordpress import WordPressInstance
 
 pytestmark = pytest.mark.integration
@@ -154,4 +154,4 @@ def test_unknown_authors_publish_as_the_configured_user_with_one_warning_per_nam
     }
     # converged: the next run sends nothing and warns of nobody
     code, again = site.sync_json()
-    assert code == 0 and again["requests"] == 0 and again["warnings"] == [], again
+    assert code == 0 and again["requests"] <= REMOTE_CHECK and again["warnings"] == [], again
