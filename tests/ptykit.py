@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from wpsync.cli.terminal import CI_VARIABLES
+
 #: a control sequence (CSI), or one of the characters that move the cursor
 _TOKEN = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|(\r\n|\r|\n)|([^\x1b\r\n]+)")
 
@@ -70,6 +72,8 @@ def record(
 
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    # a person at a terminal, not a CI runner (CI=true would make wpsync's output plain)
+    env = {k: v for k, v in env.items() if k not in CI_VARIABLES}
     env = {**env, "TERM": "xterm-256color", "COLUMNS": str(columns)}
     started = time.monotonic()
     proc = subprocess.Popen(
@@ -111,7 +115,10 @@ class Terminal:
         self.proc = subprocess.Popen(
             list(argv),
             cwd=cwd,
-            env={**env, "TERM": "xterm-256color"},
+            env={
+                **{k: v for k, v in env.items() if k not in CI_VARIABLES},
+                "TERM": "xterm-256color",
+            },
             stdin=follower,
             stdout=follower,
             stderr=follower,

@@ -15,6 +15,7 @@ import pytest
 from tests.sitekit import Site, admin, all_posts, make_site
 from tests.watchkit import WatchDaemon
 from tests.wordpress import WordPressInstance, start, stop
+from wpsync.cli.terminal import CI_VARIABLES
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +35,7 @@ def git(site: Site, *args: str, check: bool = True) -> subprocess.CompletedProce
     return subprocess.run(
         ["git", *args],
         cwd=site.root,
-        env={**site.env(), **GIT_ENV},
+        env={**{k: v for k, v in site.env().items() if k not in CI_VARIABLES}, **GIT_ENV},
         capture_output=True,
         text=True,
         timeout=300,

@@ -237,7 +237,9 @@ class _Run:
             return self._rights
         self._rights_asked = True
         try:
-            self._rights = self.client.rights()
+            rights = self.client.rights()
+            # an answer without capabilities (a proxy, a plugin filtering it) says nothing
+            self._rights = rights if rights.capabilities else None
         except (TransportError, AuthError):
             raise
         except RemoteError as exc:
