@@ -155,3 +155,17 @@ def test_unknown_authors_publish_as_the_configured_user_with_one_warning_per_nam
     # converged: the next run sends nothing and warns of nobody
     code, again = site.sync_json()
     assert code == 0 and again["requests"] <= REMOTE_CHECK and again["warnings"] == [], again
+
+
+def test_a_type_the_site_does_not_have_fails_its_files_alone(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    # Hugo's `type: section` read as plain Markdown: WordPress has no /wp/v2/section
+    site = make_site(tmp_path / "plain", wp)  # no tool's files: the plain dialect
+    write(site, {"a.md": "---\ntitle: A\ntype: section\n---\nA.\n", "b.md": "B.\n"})
+    code, report = site.sync_json()
+    assert code == 1 and "files" in report, report
+    outcome = {f["path"]: f for f in report["files"]}
+    assert outcome["b.md"]["action"] == "created"
+    assert outcome["a.md"]["action"] == "failed"
+    assert "WordPress has no post type 'section'" in outcome["a.md"]["error"]

@@ -184,7 +184,15 @@ def upload_refusal(count: int) -> Refusal:
 
 
 def listing_refusal(rest_base: str, code: str | None) -> Refusal:
-    """WordPress refused to list the posts of ``rest_base`` to this user."""
+    """WordPress refused to list the posts of ``rest_base`` to this user (or has no such
+    type at all: ``rest_no_route``)."""
+    if code == "rest_no_route":
+        return Refusal(
+            "",
+            f"WordPress has no post type '{rest_base}' (no route /wp/v2/{rest_base})",
+            "the front matter's `type:` names a type this site does not have: use post, "
+            "page or a custom type's REST base",
+        )
     caps = TYPE_CAPS.get(rest_base)
     capability = caps.edit if caps is not None else f"the {rest_base} type's edit_posts"
     noun = caps.noun if caps is not None else rest_base
@@ -198,7 +206,10 @@ def listing_refusal(rest_base: str, code: str | None) -> Refusal:
 
 
 def phrase(refusal: Refusal, rights: Rights | None) -> str:
-    """``your user 'author' (author) may not create pages (edit_pages)``."""
+    """``your user 'author' (author) may not create pages (edit_pages)``; a refusal that
+    is not the user's (no such type) is its message alone."""
+    if not refusal.capability:
+        return refusal.message
     who = f"your user {rights.who}" if rights is not None else "your user"
     return f"{who} {refusal.message}"
 
@@ -210,8 +221,8 @@ def forbids_listing(exc: RemoteError) -> bool:
     ``rest_forbidden_context``."""
     if isinstance(exc, TransportError):
         return False
-    if exc.status in (401, 403):
-        return True
+    if exc.status in (401, 403) or (exc.status == 404 and exc.code == "rest_no_route"):
+        return True  # 404 rest_no_route: no such type on this site (its files fail alone)
     data = exc.data if isinstance(exc.data, Mapping) else {}
     params = data.get("params")
     return (
