@@ -78,6 +78,16 @@ def test_the_quick_benchmark_runs_and_appends_every_figure(
     for phase in PHASES:
         assert re.search(rf"^\s+[\d.]+ ms  {re.escape(phase)}$", timeline, re.M), (phase, timeline)
     assert "costliest top-level imports" in text  # the -X importtime summary
+    # each missed target can be read against its physical floor, measured in the same run
+    for floor in (
+        r"floor: machine CPU idle during the raw loop \d+ %; with markdown-it's [\d.]+ ms/post",
+        r"floor: markdown-it-py alone parsing and rendering these bodies: [\d.]+ ms/post",
+        r"floor: a process that only stats the \d+ files and reads their rows from the state: \d+ ms",
+        r"floor: a process importing only what a writing sync needs \(`import httpx[^`]*`\) \d+ ms",
+        r"floor: a raw edit check \+ update of that post \(GET, POST\) \d+ ms",
+        r"floor: a process that only imports what the daemon needs \(`[^`]+`\): [\d.]+ MB",
+    ):
+        assert re.search(floor, text), floor
     # the chart: drawn beside the results file and linked from it
     charts = re.findall(r"^!\[charts of this run\]\((results/[\w.-]+\.png)\)$", text, re.M)
     assert len(charts) == 1, text

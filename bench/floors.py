@@ -1,0 +1,160 @@
+"""The physical floors under the bench's figures: what no Python tool doing the same job on
+this machine could go below, measured in the same run as the figures they bound.
+
+- :func:`render_floor`: markdown-it-py parsing and rendering the corpus's bodies alone
+  (the parser as ``bench/conformance.py`` measures it, no wpsync post-processing), in CPU
+  ms per post — the CPU a first publish must spend before WordPress sees a post;
+- :func:`idle_share`: how much of the machine's CPU stood idle while a call ran
+  (``/proc/stat``): when the raw loop leaves none, each second of wpsync's own CPU costs
+  WordPress a second of its CPU, and the wall time grows by it ÷ the cores;
+- :func:`import_floor`: a Python process that only imports what a sync that writes must
+  have (an HTTP client, the Markdown parser, SQLite, the CLI parser, TOML) — the start-up
+  a one-file ``sync --changed`` cannot avoid;
+- :func:`scan_floor`: a Python process that stats every file of the tree and reads each
+  file's size, modification time and hash from wpsync's state (``sqlite3``), nothing else
+  — what a no-op must do;
+- :func:`rss_floor`: the peak memory of a process that only imports what the daemon must
+  have (:data:`NEEDED_IMPORTS`, watchdog's observer, APScheduler's scheduler);
+- :func:`update_floor`: the edit check and the update of one post by a raw httpx client
+  (``GET`` then ``POST`` of the same body): what a save under ``watch`` must wait for
+  after its debounce.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from tests.wordpress import WordPressInstance
+
+T = TypeVar("T")
+
+#: what every writing sync needs, whatever its code: the floor of a hook's start-up
+NEEDED_IMPORTS = "import httpx, markdown_it, sqlite3, click, tomllib, json, hashlib"
+
+
+#: … and what the watch daemon needs on top
+DAEMON_IMPORTS = (
+    NEEDED_IMPORTS
+    + ", watchdog.observers, apscheduler.schedulers.background, concurrent.futures, threading"
+)
+
+
+def rss_floor(env: dict[str, str]) -> int:
+    """VmHWM (KiB) of a process that imports :data:`DAEMON_IMPORTS` and nothing else."""
+    code = (
+        DAEMON_IMPORTS
+        + "\nimport re; print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+def render_floor(content: Path, limit: int = 400) -> float:
+    """CPU ms per post that markdown-it-py takes to parse and render the bodies of the
+    first ``limit`` Markdown files under ``content`` (front matter cut off), after one
+    warm-up pass."""
+    from wpsync.source import commonmark
+
+    bodies = []
+    for path in sorted(content.rglob("*.md"))[:limit]:
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            _, _, text = text[4:].partition("\n---\n")
+        bodies.append(text)
+    md = commonmark.build(wpsync=False)
+    for body in bodies[:20]:
+        md.render(body)
+    started = time.process_time()
+    for body in bodies:
+        md.render(body)
+    return (time.process_time() - started) * 1000 / max(1, len(bodies))
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all CPUs since boot."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return idle, sum(fields[:8])
+
+
+def idle_share(call: Callable[[], T]) -> tuple[T, float]:
+    """``call()``'s result and the share (0–1) of the machine's CPU left idle meanwhile."""
+    idle0, total0 = _cpu_times()
+    out = call()
+    idle1, total1 = _cpu_times()
+    return out, (idle1 - idle0) / max(1, total1 - total0)
+
+
+def _wall(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def import_floor(env: dict[str, str], runs: int = 9) -> float:
+    """Median wall seconds of a process importing :data:`NEEDED_IMPORTS`."""
+    cmd = [sys.executable, "-c", NEEDED_IMPORTS]
+    _wall(cmd, env, Path.cwd())
+    return statistics.median(_wall(cmd, env, Path.cwd()) for _ in range(runs))
+
+
+_SCAN = """
+import os, sqlite3, sys
+def walk(d):
+    for e in os.scandir(d):
+        if e.is_dir(follow_symlinks=False):
+            if not e.name.startswith('.'):
+                yield from walk(e.path)
+        elif e.name.endswith('.md'):
+            yield e.path, e.stat()
+root, db = sys.argv[1], sys.argv[2]
+found = {os.path.relpath(p, root): (s.st_size, s.st_mtime_ns) for p, s in walk(root)}
+conn = sqlite3.connect(f'file:{db}?mode=ro', uri=True)
+rows = {r[0]: r[1:] for r in conn.execute('SELECT rel, size, mtime_ns, source_hash FROM entries')}
+same = sum(1 for rel, st in found.items() if rel in rows and rows[rel][:2] == st)
+print(same)
+"""
+
+
+def scan_floor(content: Path, state: Path, env: dict[str, str], runs: int = 5) -> float:
+    """Median wall seconds of a process that stats the tree and reads each file's row
+    (size, mtime, hash) from the state file: what a no-op cannot skip."""
+    cmd = [sys.executable, "-c", _SCAN, str(content), str(state)]
+    _wall(cmd, env, content)
+    return statistics.median(_wall(cmd, env, content) for _ in range(runs))
+
+
+def update_floor(wp: WordPressInstance, bearer: str, post_id: int, runs: int = 20) -> float:
+    """Median seconds of a raw edit check and update of one post (GET, then POST of the
+    content it has, the modification time moving on each)."""
+    with httpx.Client(
+        base_url=f"{wp.url}/wp-json", headers={"Authorization": f"Bearer {bearer}"}, timeout=60
+    ) as client:
+        route = f"/wp/v2/posts/{post_id}"
+        body: dict[str, Any] = client.get(route, params={"context": "edit"}).json()
+        content = body["content"]["raw"]
+        times = []
+        for i in range(runs):
+            started = time.perf_counter()
+            client.get(
+                route, params={"context": "edit", "_fields": "id,modified_gmt,status"}
+            ).raise_for_status()
+            client.post(
+                route,
+                params={"_fields": "id,modified_gmt,link,status"},
+                json={"content": f"{content}\n<!-- floor {i} {os.getpid()} -->"},
+            ).raise_for_status()
+            times.append(time.perf_counter() - started)
+        client.post(route, json={"content": content}).raise_for_status()
+    return statistics.median(times)
