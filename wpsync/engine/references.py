@@ -226,11 +226,18 @@ class References:
         the state's entries when the caller has just read them."""
         return LinkTargets(
             StateEntries(self.state) if entries is None else entries,
-            _Statuses(self.pushed),
+            self._statuses(),
             gone=self._gone,
             failed=dict(failed or {}),
             exists=lambda rel: (self.root / rel).is_file(),
         )
+
+    def _statuses(self) -> Mapping[str, str]:
+        """The status of each post: all of them after a run over the whole folder read
+        them, else asked for by key (a link's target)."""
+        if self._full:
+            return {rel: p.status for rel, p in self.pushed.items()}
+        return _Statuses(self.pushed)
 
     # ------------------------------------------------------------ before planning
 
