@@ -129,8 +129,10 @@ def sync(
       wpsync sync --changed main..HEAD  # what these commits touched
       wpsync --ci sync                  # plain output for a CI log
     """
+    from wpsync.cli.exiting import one_shot
     from wpsync.cli.terminal import progress_bar
 
+    one_shot()
     bar = progress_bar(
         quiet=g.verbosity < 0, as_json=as_json, ci=g.ci
     ).begin()  # before the imports
