@@ -19,8 +19,12 @@ from wpsync.store.state import StateStore
 from wpsync.store.views import LinkedPosts, PushedRecords, StateEntries
 
 URL = "http://127.0.0.1:8080"
-#: a SELECT of every row of the entries or the pushed records (a count is one row)
-WHOLE_TABLE = re.compile(r"^\s*SELECT\b(?!\s*COUNT).*\bFROM (entries|pushed)\s*$", re.S | re.I)
+#: a SELECT of every row of the entries, the pushed records or the uploads (a count is
+#: one row)
+WHOLE_TABLE = re.compile(
+    r"^\s*SELECT\b(?!\s*COUNT).*\bFROM (entries|pushed|media)\s*$", re.S | re.I
+)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 
 
 @pytest.fixture
@@ -49,6 +53,9 @@ def test_a_run_over_one_changed_file_reads_only_what_it_needs(
     wp = FakeWordPress()
     folder = Folder.make(tmp_path / "blog")
     filler(folder, 20)
+    for n in range(3):
+        (folder.content / f"pic-{n}.png").write_bytes(PNG + bytes([n]))
+        folder.write(f"pics/p{n}.md", f"---\ntitle: P{n}\n---\n![p](../pic-{n}.png)\n")
     folder.write("a/intro.md", "---\ntitle: A\n---\nA.\n")
     c = folder.write("c/intro.md", "---\ntitle: C\n---\nC.\n")
     folder.write("b/post.md", "---\ntitle: B\n---\nSee [C](../c/intro.md).\n")
@@ -65,13 +72,15 @@ def test_a_run_over_one_changed_file_reads_only_what_it_needs(
     assert post.slug == "c-intro"
     # a slug of its own now: the post linking to it follows in this same run
     statements.clear()
-    c.write_text("---\ntitle: C\nslug: sea\n---\nC.\n", encoding="utf-8")
+    c.write_text("---\ntitle: C\nslug: sea\n---\nC. ![p](../pic-1.png)\n", encoding="utf-8")
     report = folder.sync(wp, paths=[c])
     outcome = {f.path: (f.action, f.detail) for f in report.files}
     assert outcome == {"c/intro.md": ("updated", None), "b/post.md": ("updated", "links updated")}
     [b] = [p for p in wp.posts() if p.title == "B"]
     assert "/sea/" in b.content and "c-intro" not in b.content
-    # … and not one of the 23 files' rows was read all at once
+    [sea] = [p for p in wp.posts() if p.slug == "sea"]
+    assert len(wp.media()) == 3 and any(m.source_url in sea.content for m in wp.media())
+    # … and not one of the 26 files' (3 images') rows was read all at once
     whole = [s for s in statements if WHOLE_TABLE.match(s)]
     assert whole == [], whole
 

@@ -60,7 +60,7 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.model import Entry, MediaEntry, RestBody
+from wpsync.model import Entry, RestBody
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
 from wpsync.store.views import LinkedPosts, StateEntries
@@ -251,14 +251,10 @@ class _Run:
         """Refused writes → failures naming the capability; the authors resolved."""
         if not any(isinstance(a, Create | Update) for a in actions):
             return Gated(tuple(actions))
-        media: dict[str, MediaEntry] | None = None
 
         def uploaded(rel: str) -> bool:
-            nonlocal media
-            if media is None:
-                media = self.state.media()
             known = self.state.media_file(rel)
-            return known is not None and known[2] in media
+            return known is not None and self.state.media_of(known[2]) is not None
 
         return gate(
             actions,

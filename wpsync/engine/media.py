@@ -38,7 +38,7 @@ import logging
 import os
 import posixpath
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +49,7 @@ from wpsync.model import MediaEntry, MediaRef, MediaRefusal, bytes_hash
 from wpsync.source.imagetypes import SVG, sniff_image
 from wpsync.source.svgclean import UnsafeSvg, clean_svg
 from wpsync.store.state import StateStore
+from wpsync.store.views import KnownMedia
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -245,7 +246,7 @@ class MediaLibrary:
         self._client = client
         self._concurrency = max(1, concurrency)
         self._stopping = stopping
-        self._known: dict[str, MediaEntry] = state.media()
+        self._known: MutableMapping[str, MediaEntry] = KnownMedia(state)  # read by key
         self._refused: dict[str, MediaRefusal] = state.refused_media()
         self._failed: dict[str, UploadFailed | ImageError | ImageRefused] = {}
         self._inline: bool | None = None  # may the user post data: URLs (unfiltered_html)?

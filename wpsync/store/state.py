@@ -446,6 +446,14 @@ class StateStore:
         ).fetchall()
         return {row[0]: MediaEntry(*row) for row in rows}
 
+    def media_of(self, content_hash: str) -> MediaEntry | None:
+        """The upload of one image, by its content hash."""
+        row = self._conn.execute(
+            "SELECT content_hash, media_id, source_url, rel FROM media WHERE content_hash = ?",
+            (content_hash,),
+        ).fetchone()
+        return MediaEntry(*row) if row else None
+
     def put_media(self, media: MediaEntry) -> None:
         self._write(
             "INSERT OR REPLACE INTO media VALUES (?, ?, ?, ?)",

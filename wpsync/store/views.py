@@ -9,12 +9,12 @@ each row read once, then kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 
-from wpsync.model import Entry, Pushed
+from wpsync.model import Entry, MediaEntry, Pushed
 from wpsync.store.state import StateStore
 
-__all__ = ["LinkedPosts", "PushedRecords", "StateEntries"]
+__all__ = ["KnownMedia", "LinkedPosts", "PushedRecords", "StateEntries"]
 
 
 class StateEntries(Mapping[str, Entry]):
@@ -147,3 +147,50 @@ class LinkedPosts:
             return False
         rest_base, post_id = key
         return self._store.rel_of(str(rest_base), int(post_id)) is not None
+
+
+class KnownMedia(MutableMapping[str, MediaEntry]):
+    """The images the site has, by content hash, read by key as asked (a run that
+    writes one post with one image reads one row); this run's uploads set on top."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+        self._read: dict[str, MediaEntry | None] = {}
+
+    def get(self, content_hash: str, default: MediaEntry | None = None) -> MediaEntry | None:  # type: ignore[override]
+        if content_hash not in self._read:
+            self._read[content_hash] = self._store.media_of(content_hash)
+        found = self._read[content_hash]
+        return default if found is None else found
+
+    def __getitem__(self, content_hash: str) -> MediaEntry:
+        found = self.get(content_hash)
+        if found is None:
+            raise KeyError(content_hash)
+        return found
+
+    def __contains__(self, content_hash: object) -> bool:
+        return isinstance(content_hash, str) and self.get(content_hash) is not None
+
+    def __setitem__(self, content_hash: str, media: MediaEntry) -> None:
+        self._read[content_hash] = media
+
+    def __delitem__(self, content_hash: str) -> None:
+        if content_hash not in self:
+            raise KeyError(content_hash)
+        self._read[content_hash] = None
+
+    def _all(self) -> dict[str, MediaEntry]:
+        out = self._store.media()
+        for content_hash, media in self._read.items():
+            if media is None:
+                out.pop(content_hash, None)
+            else:
+                out[content_hash] = media
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
