@@ -212,6 +212,7 @@ class References:
         self._book = SlugBook()
         self._full = True  # the run covers the whole folder (settle's scope)
         self._scope: set[str] = set()  # else the files it covers
+        self._now: dict[str, str | None] = {}  # settle's inputs as they are now
         self._recorded: set[str] = set()  # files whose record this run wrote
         self.warnings: list[str] = []  # a slug given to a file with a common name…
 
@@ -279,6 +280,7 @@ class References:
                     self._pages.discard(item.rel)
         self._settle_slugs(items, entries)
         self._targets = self.targets(entries=entries)
+        self._now = {}
         out: list[LocalItem] = []
         for item in items:
             if isinstance(item, Changed):
@@ -381,6 +383,18 @@ class References:
 
     def _current(self, rel: str, key: str) -> str | None:
         """The value input ``key`` of file ``rel`` would have now (None: unusable)."""
+        if key == PARENT_PAGE:
+            return self._parent_of(rel) or ""
+        if key == OUTLINE:
+            return self._outline_of(rel)
+        # the others are the same for every file: asked once per settle
+        try:
+            return self._now[key]
+        except KeyError:
+            value = self._now[key] = self._current_of(key)
+            return value
+
+    def _current_of(self, key: str) -> str | None:
         assert self._targets is not None
         if key.startswith(IMAGE):
             try:
@@ -389,10 +403,6 @@ class References:
                 return None
         if key.startswith(LINK):
             return self._targets.url(key[len(LINK) :])
-        if key == PARENT_PAGE:
-            return self._parent_of(rel) or ""
-        if key == OUTLINE:
-            return self._outline_of(rel)
         if key == BLOCK_EDITOR:
             return BLOCKS_REVISION if self.block_editor else None
         if key == RENDERER:
