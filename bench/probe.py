@@ -444,14 +444,16 @@ def main(argv: list[str]) -> int:
     _install_imports()
     _install_sqlite_and_git()
     begin = rec.now()
-    ran: dict[str, Any] = {"code": 1, "returned": begin}
+    ran: dict[str, Any] = {"code": 1, "returned": None}
 
     def write() -> None:
         """Registered before wpsync runs, so it runs after wpsync's own exit handlers
         (and after the interpreter joined the worker threads): what follows it is the
         interpreter's teardown alone."""
         at_exit = rec.now()
-        end = ran["returned"]
+        # a one-shot command that finished leaves from inside (wpsync/cli/exiting.py):
+        # its exit duties run, this among them, but it never returns here
+        end = ran["returned"] if ran["returned"] is not None else at_exit
         timeline = [Span(INTERPRETER, 0.0, started)]
         if begin > started:  # the probe's own few lines
             timeline.append(Span(PROBE, started, begin))
@@ -475,7 +477,7 @@ def main(argv: list[str]) -> int:
     try:
         from wpsync.cli.main import main as cli
 
-        cli.main(args=args, prog_name="wpsync", standalone_mode=True)
+        cli(args=args, prog_name="wpsync", standalone_mode=True)  # as the program runs it
         ran["code"] = 0
     except SystemExit as exc:
         ran["code"] = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

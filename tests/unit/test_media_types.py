@@ -215,6 +215,25 @@ def test_a_symlinked_image_is_read_only_inside_the_folder(
     assert wp.media() == []
 
 
+def test_an_image_in_a_linked_folder_is_read_only_inside_the_folder(
+    folder: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "pic.png").write_bytes(PNG)
+    (folder.content / "pics").symlink_to(outside)  # the folder, not the file, is a link
+    (folder.content / "own").mkdir()
+    (folder.content / "own" / "pic.png").write_bytes(PNG + b"own")
+    (folder.content / "own" / "alias.png").symlink_to(folder.content / "own" / "pic.png")
+    folder.write("a.md", "![x](pics/pic.png)\n")
+    folder.write("b.md", "![y](own/pic.png) ![z](own/alias.png)\n")
+    report = folder.sync(wp)
+    failures = _failures(report)  # the scan does not enter the linked folder either
+    assert "link to a file outside the content folder" in failures["a.md"]
+    assert "b.md" not in failures
+    assert len(wp.media()) == 1  # the same bytes under two names: one upload
+
+
 def test_a_post_re_sent_for_its_links_does_not_try_a_refused_image_again(
     folder: Folder, wp: FakeWordPress
 ) -> None:

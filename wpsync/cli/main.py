@@ -41,6 +41,18 @@ class WpsyncGroup(click.Group):
     (its ``finally`` blocks run: the lock released, the state written), without click's
     "Aborted!"."""
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """The program's own run (a test's CliRunner calls :meth:`main` instead): a
+        one-shot command that has finished leaves without the interpreter's teardown
+        (exiting.py)."""
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as exc:
+            from wpsync.cli.exiting import leave
+
+            leave(exc.code)
+            raise
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

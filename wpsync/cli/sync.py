@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 def _print_result(result: FileResult, verbosity: int, ci: bool = False) -> None:
     action = result.action
+    if action == "unchanged":  # the common case, printed only with -v: nothing to mask
+        if verbosity >= 1:
+            click.echo(f"unchanged {shown(result.path)}")
+        return
     path = shown(result.path)
     if action == "failed":
         error = str(result.error or "")
@@ -46,9 +50,6 @@ def _print_result(result: FileResult, verbosity: int, ci: bool = False) -> None:
         click.echo(f"conflict  {path}{ident}: {shown(result.error)}", err=True)
         if result.detail:
             click.echo(f"          {shown(result.detail)}", err=True)
-    elif action == "unchanged":
-        if verbosity >= 1:
-            click.echo(f"unchanged {path}")
     elif verbosity >= 0:
         ident = f" #{result.id}" if result.id else ""
         extra = f" ({shown(result.detail)})" if result.detail else ""
@@ -128,8 +129,10 @@ def sync(
       wpsync sync --changed main..HEAD  # what these commits touched
       wpsync --ci sync                  # plain output for a CI log
     """
+    from wpsync.cli.exiting import one_shot
     from wpsync.cli.terminal import progress_bar
 
+    one_shot()
     bar = progress_bar(
         quiet=g.verbosity < 0, as_json=as_json, ci=g.ci
     ).begin()  # before the imports

@@ -44,7 +44,7 @@ from wpsync.engine.plan import (
     WriteAction,
 )
 from wpsync.engine.prefetch import Found, look_up, warm_terms
-from wpsync.engine.reading import Reader, content_dialect
+from wpsync.engine.reading import Reader, Scope, content_dialect
 from wpsync.engine.readpool import unreadable
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
@@ -60,9 +60,10 @@ from wpsync.errors import (
     TransportError,
     WpsyncError,
 )
-from wpsync.model import Entry, MediaEntry, RestBody
+from wpsync.model import Entry, RestBody
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import KeptStore, StateStore
+from wpsync.store.views import LinkedPosts, StateEntries
 from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
 from wpsync.wordpress.rights import Rights, listing_refusal
 
@@ -250,14 +251,10 @@ class _Run:
         """Refused writes → failures naming the capability; the authors resolved."""
         if not any(isinstance(a, Create | Update) for a in actions):
             return Gated(tuple(actions))
-        media: dict[str, MediaEntry] | None = None
 
         def uploaded(rel: str) -> bool:
-            nonlocal media
-            if media is None:
-                media = self.state.media()
             known = self.state.media_file(rel)
-            return known is not None and known[2] in media
+            return known is not None and self.state.media_of(known[2]) is not None
 
         return gate(
             actions,
@@ -271,14 +268,18 @@ class _Run:
 
     # ------------------------------------------------------------ run
     def execute(self) -> SyncReport:
-        all_entries = self.state.entries()
         scope = self.reader.scope(self.request.paths)
+        full = self.request.paths is None
+        # A run over a few files reads their entries alone (and others' only as asked:
+        # a link's target, a slug's holders — store/views.py).
+        all_entries: Mapping[str, Entry] = self.state.entries() if full else self._by_key(scope)
         broken = scope.broken
         if self.request.strict_paths:
             broken += scope.mistyped(all_entries)
-        full = self.request.paths is None
         entries = (
-            all_entries if full else {rel: e for rel, e in all_entries.items() if rel in scope.rels}
+            all_entries
+            if full
+            else {rel: e for rel in scope.rels if (e := all_entries.get(rel)) is not None}
         )
         # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
         # their files are read and planned even when unchanged here.
@@ -287,7 +288,11 @@ class _Run:
         if not self.request.offline:
             found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
         flagged_rels = found.rels(entries)
-        known = {rel: e for rel, e in all_entries.items() if rel not in flagged_rels}
+        known = {
+            rel: e
+            for rel, e in (all_entries if full else entries).items()
+            if rel not in flagged_rels
+        }
         read: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
         rels = None if full else scope.rels  # images, links, folder pages: references.py
         items = self.references.settle(read, all_entries, rels, self.reader.read_one)
@@ -329,7 +334,11 @@ class _Run:
             max_deletion_ratio=self.config.sync.max_deletion_ratio,
             renames=self._renames(),
             known_total=len(all_entries),
-            linked=frozenset((e.rest_base, e.post_id) for e in all_entries.values()),
+            linked=(
+                frozenset((e.rest_base, e.post_id) for e in all_entries.values())
+                if full
+                else LinkedPosts(self.state, ((e.rest_base, e.post_id) for e in entries.values()))
+            ),
         )
         # A broken file is not a deleted one: keep its entry out of the deletion pass.
         # A folder that could not be scanned covers everything below it.
@@ -395,6 +404,11 @@ class _Run:
             unknown_authors=gated.unknown_authors,
             skipped=scope.skipped,
         )
+
+    def _by_key(self, scope: Scope) -> Mapping[str, Entry]:
+        view = StateEntries(self.state)
+        view.read(scope.rels)  # one query for the run's files
+        return view
 
     def _renames(self) -> dict[str, str]:
         root = self.config.content.dir

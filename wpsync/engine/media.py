@@ -38,7 +38,7 @@ import logging
 import os
 import posixpath
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +49,7 @@ from wpsync.model import MediaEntry, MediaRef, MediaRefusal, bytes_hash
 from wpsync.source.imagetypes import SVG, sniff_image
 from wpsync.source.svgclean import UnsafeSvg, clean_svg
 from wpsync.store.state import StateStore
+from wpsync.store.views import KnownMedia
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -135,13 +136,14 @@ class LocalImages:
         self._state = state
         self._remember = remember
         self._hashes: dict[str, str | ImageError] = {}
+        self._folders: dict[str, str] = {}  # folder → its real path
 
     def path(self, rel: str) -> tuple[Path, os.stat_result]:
         """The file behind ``rel`` and its stat; :class:`ImageError` if unusable."""
         parts = rel.split("/")
         if not rel or rel.startswith("/") or ".." in parts or posixpath.isabs(rel):
             raise ImageError(rel, "points outside the content folder")
-        real = os.path.realpath(self.root / rel)
+        real = self._resolved(rel)
         if real != self._real_root and not real.startswith(self._real_root + os.sep):
             raise ImageError(rel, "is a link to a file outside the content folder")
         try:
@@ -153,6 +155,21 @@ class LocalImages:
         if not stat.S_ISREG(st.st_mode):
             raise ImageError(rel, "is not a file")
         return Path(real), st
+
+    def _resolved(self, rel: str) -> str:
+        """``os.path.realpath`` of the image, its folder's resolved once per run (a big
+        folder's images share a few folders: one ``lstat`` per image, not one per part)."""
+        folder, name = posixpath.split(rel)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(self.root / folder)
+        path = os.path.join(real_folder, name)
+        try:
+            if not stat.S_ISLNK(os.lstat(path).st_mode):
+                return path
+        except OSError:
+            pass  # realpath says what it is (missing: not resolved further)
+        return os.path.realpath(path)
 
     def hash_of(self, rel: str) -> str:
         """SHA-256 of the image's bytes (raises :class:`ImageError`)."""
@@ -245,7 +262,7 @@ class MediaLibrary:
         self._client = client
         self._concurrency = max(1, concurrency)
         self._stopping = stopping
-        self._known: dict[str, MediaEntry] = state.media()
+        self._known: MutableMapping[str, MediaEntry] = KnownMedia(state)  # read by key
         self._refused: dict[str, MediaRefusal] = state.refused_media()
         self._failed: dict[str, UploadFailed | ImageError | ImageRefused] = {}
         self._inline: bool | None = None  # may the user post data: URLs (unfiltered_html)?

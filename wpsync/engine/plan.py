@@ -12,7 +12,7 @@ Deciding is separate from doing.  The sync runs in three steps:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -122,8 +122,8 @@ class Options:
     known_total: int | None = None
     #: (rest base, post ID) of every post the state links to a file: a post with the
     #: slug of a new page is no stranger's when it is one of these (a page of the same
-    #: name under another parent: samename.py)
-    linked: frozenset[tuple[str, int]] = frozenset()
+    #: name under another parent: samename.py); a run over a few files asks the state
+    linked: Container[tuple[str, int]] = frozenset()
 
 
 # ---------------------------------------------------------------- actions

@@ -45,7 +45,7 @@ import functools
 import logging
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +66,7 @@ from wpsync.engine.plan import (
     Unchanged,
     payload_hash,
 )
-from wpsync.engine.samename import Claim, SlugBook, claim_for, first_by_slug, fixed_slugs, with_slug
+from wpsync.engine.samename import Claim, SlugBook, claim_for, entry_scope, first_by_slug, with_slug
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
 from wpsync.source.links import LinkTargets
@@ -74,6 +74,7 @@ from wpsync.source.pages import folder_parent, is_index
 from wpsync.source.summary import Outline
 from wpsync.source.versions import BLOCKS_REVISION
 from wpsync.store.state import StateStore
+from wpsync.store.views import PushedRecords, StateEntries
 from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
@@ -198,7 +199,8 @@ class References:
         self.dialect = dialect
         self.dry_run = dry_run
         self.images = LocalImages(root, state, remember=not dry_run)
-        self.pushed: dict[str, Pushed] = state.pushed()
+        #: read by key, or all at once by a run over the whole folder (settle)
+        self.pushed = PushedRecords(state)
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
         self._gone: frozenset[str] = frozenset()
         self._pages: set[str] = set()
@@ -208,6 +210,10 @@ class References:
         self.outline = outline or Outline()
         self._source = source
         self._book = SlugBook()
+        self._full = True  # the run covers the whole folder (settle's scope)
+        self._scope: set[str] = set()  # else the files it covers
+        self._now: dict[str, str | None] = {}  # settle's inputs as they are now
+        self._recorded: set[str] = set()  # files whose record this run wrote
         self.warnings: list[str] = []  # a slug given to a file with a common name…
 
     # ------------------------------------------------------------ link targets
@@ -220,12 +226,19 @@ class References:
         """Link targets as the state stands now (call again after writes); ``entries``:
         the state's entries when the caller has just read them."""
         return LinkTargets(
-            self.state.entries() if entries is None else entries,
-            {rel: p.status for rel, p in self.pushed.items()},
+            StateEntries(self.state) if entries is None else entries,
+            self._statuses(),
             gone=self._gone,
             failed=dict(failed or {}),
             exists=lambda rel: (self.root / rel).is_file(),
         )
+
+    def _statuses(self) -> Mapping[str, str]:
+        """The status of each post: all of them after a run over the whole folder read
+        them, else asked for by key (a link's target)."""
+        if self._full:
+            return {rel: p.status for rel, p in self.pushed.items()}
+        return _Statuses(self.pushed)
 
     # ------------------------------------------------------------ before planning
 
@@ -243,14 +256,21 @@ class References:
         """
         present = {item.rel for item in items}
         broken = {item.rel for item in items if isinstance(item, Broken)}
-        covered = set(entries) if scope is None else set(scope) & set(entries)
+        self._full = scope is None
+        if scope is None:
+            self.pushed.read_all()  # every file is looked at: one query
+            covered = set(entries)
+        else:
+            scope = set(scope)
+            self._scope = scope
+            self.pushed.read(scope | present)
+            covered = {rel for rel in scope if rel in entries}
         self._gone = frozenset(
             rel for rel in covered if rel not in present and not under_any(rel, broken)
         )
-        self._pages = {
-            rel for rel, e in entries.items() if e.rest_base == "pages" and rel not in self._gone
-        }
-        self._page_slugs = {rel: entries[rel].slug for rel in self._pages}
+        pages = _of_type(entries, "pages")
+        self._pages = {rel for rel in pages if rel not in self._gone}
+        self._page_slugs = {rel: pages[rel].slug for rel in self._pages}
         for item in items:
             if isinstance(item, Changed):
                 if item.payload.rest_base == "pages":
@@ -260,6 +280,7 @@ class References:
                     self._pages.discard(item.rel)
         self._settle_slugs(items, entries)
         self._targets = self.targets(entries=entries)
+        self._now = {}
         out: list[LocalItem] = []
         for item in items:
             if isinstance(item, Changed):
@@ -303,9 +324,8 @@ class References:
         """Same-named files (samename.py): every changed file's slug, decided together."""
         changed = {item.rel: item for item in items if isinstance(item, Changed)}
         self._page_of_slug = first_by_slug(self._page_slugs)
-        self._book = SlugBook(
-            fixed_slugs(entries, self.pushed, skip=set(changed) | self._gone, key=PARENT_PAGE)
-        )
+        holders = _Holders(entries, self.pushed)
+        self._book = SlugBook(holders=holders.of, skip=set(changed) | self._gone)
         given = self._book.settle(
             self._claim(item.payload, entries.get(rel)) for rel, item in changed.items()
         )
@@ -363,6 +383,18 @@ class References:
 
     def _current(self, rel: str, key: str) -> str | None:
         """The value input ``key`` of file ``rel`` would have now (None: unusable)."""
+        if key == PARENT_PAGE:
+            return self._parent_of(rel) or ""
+        if key == OUTLINE:
+            return self._outline_of(rel)
+        # the others are the same for every file: asked once per settle
+        try:
+            return self._now[key]
+        except KeyError:
+            value = self._now[key] = self._current_of(key)
+            return value
+
+    def _current_of(self, key: str) -> str | None:
         assert self._targets is not None
         if key.startswith(IMAGE):
             try:
@@ -371,10 +403,6 @@ class References:
                 return None
         if key.startswith(LINK):
             return self._targets.url(key[len(LINK) :])
-        if key == PARENT_PAGE:
-            return self._parent_of(rel) or ""
-        if key == OUTLINE:
-            return self._outline_of(rel)
         if key == BLOCK_EDITOR:
             return BLOCKS_REVISION if self.block_editor else None
         if key == RENDERER:
@@ -550,6 +578,7 @@ class References:
     def _put_pushed(self, pushed: Pushed) -> None:
         self.state.put_pushed(pushed)
         self.pushed[pushed.rel] = pushed
+        self._recorded.add(pushed.rel)
 
     # ------------------------------------------------------------ after writing
 
@@ -569,12 +598,12 @@ class References:
         next sync handles it).  ``skip``: files not to touch (failed, in conflict).
         """
         targets = self.targets()
-        entries = self.state.entries()
+        entries = StateEntries(self.state)
         skipped = set(skip) | set(self._gone)
         todo: dict[str, tuple[Entry, PostPayload, dict[str, str]]] = {}
         warnings: list[str] = []
         others: list[tuple[str, Entry]] = []
-        for rel, pushed in sorted(self.pushed.items()):
+        for rel, pushed in sorted(self._linking(sent).items()):
             entry = entries.get(rel)
             if entry is None or rel in skipped:
                 continue
@@ -639,6 +668,19 @@ class References:
                     updated.append((rel, post.id))
         return Relinked(tuple(updated), tuple(warnings))
 
+    def _linking(self, sent: Mapping[str, Sent]) -> dict[str, Pushed]:
+        """The records whose links may have another URL now: every one after a run over
+        the whole folder; after a run over a few files, those written and those linking
+        to a file of the run (written, recorded, gone: only these moved)."""
+        if self._full:
+            return dict(self.pushed.items())
+        found = self.pushed.linking(self._scope | set(sent) | self._recorded)
+        self.pushed.read(sent)
+        for rel in sent:
+            if (record := self.pushed.get(rel)) is not None:
+                found[rel] = record
+        return found
+
     def _unedited(
         self, candidates: list[tuple[str, Entry]], client: WordPressClient, warnings: list[str]
     ) -> list[tuple[str, Entry]]:
@@ -682,3 +724,76 @@ class References:
         """Forget records of files the state no longer links."""
         if not self.dry_run:
             self.state.prune_pushed()
+
+
+class _Statuses(Mapping[str, str]):
+    """The status WordPress gave each file's post, from its record (LinkTargets')."""
+
+    def __init__(self, pushed: PushedRecords) -> None:
+        self._pushed = pushed
+
+    def __getitem__(self, rel: str) -> str:
+        record = self._pushed.get(rel)
+        if record is None:
+            raise KeyError(rel)
+        return record.status
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pushed)
+
+    def __len__(self) -> int:
+        return len(self._pushed)
+
+
+def _of_type(entries: Mapping[str, Entry], rest_base: str) -> dict[str, Entry]:
+    if isinstance(entries, StateEntries):
+        return entries.of_type(rest_base)  # an index: not every entry
+    return {rel: e for rel, e in entries.items() if e.rest_base == rest_base}
+
+
+class _Holders:
+    """The published files holding a slug in a scope (samename.SlugBook's ``holders``):
+    from the state's index of slugs when ``entries`` is the state read by key, else from
+    an index of ``entries`` made when first asked."""
+
+    def __init__(self, entries: Mapping[str, Entry], pushed: Mapping[str, Pushed]) -> None:
+        self._entries = entries
+        self._pushed = pushed
+        self._by_slug: dict[tuple[str, str], list[tuple[str, Entry]]] | None = None
+        self._page_of_id: dict[int, str] | None = None
+
+    def of(self, rest_base: str, scope: str, slug: str) -> list[str]:
+        if isinstance(self._entries, StateEntries):
+            found = list(self._entries.of_type(rest_base, slug).items())
+        else:
+            if self._by_slug is None:
+                self._by_slug = {}
+                for rel, e in self._entries.items():
+                    self._by_slug.setdefault((e.rest_base, e.slug), []).append((rel, e))
+            found = self._by_slug.get((rest_base, slug), [])
+        return [rel for rel, e in found if self._scope(rel, e) == scope]
+
+    def _scope(self, rel: str, entry: Entry) -> str:
+        """samename.entry_scope of a published file (its record read for a page only)."""
+        if entry.rest_base != "pages":
+            return ""
+        record = self._pushed.get(rel)
+        parent_page = record.inputs.get(PARENT_PAGE) if record is not None else None
+        parent_id = (
+            record.fields.get("parent") if record is not None and parent_page is None else None
+        )
+        rel_of_id: dict[int, str] = {}
+        if isinstance(parent_id, int) and parent_id:
+            page = self._page(parent_id)
+            if page is not None:
+                rel_of_id[parent_id] = page
+        return entry_scope(entry.rest_base, parent_page, parent_id, rel_of_id)
+
+    def _page(self, post_id: int) -> str | None:
+        if isinstance(self._entries, StateEntries):
+            return self._entries.rel_of("pages", post_id)
+        if self._page_of_id is None:
+            self._page_of_id = {
+                e.post_id: r for r, e in self._entries.items() if e.rest_base == "pages"
+            }
+        return self._page_of_id.get(post_id)

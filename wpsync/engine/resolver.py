@@ -157,8 +157,10 @@ class Resolver:
                 FileResult(rel, "updated", post_id, detail="links updated", link=link or None)
             )
         targets = self._refs.targets(failed)
-        for rel, pushed in sorted(self._refs.pushed.items()):
-            if rel in self._sent or any(rel == u for u, _ in outcome.updated):
+        written = set(self._sent) | {rel for rel, _ in outcome.updated}
+        for rel in sorted(written):
+            pushed = self._refs.pushed.get(rel)
+            if pushed is not None:
                 links = [k[len(LINK) :] for k in pushed.inputs if k.startswith(LINK)]
                 for warning in targets.warnings(rel, links):
                     logger.warning("%s", warning)

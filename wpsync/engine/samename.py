@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from wpsync.engine.plan import Broken, Changed
@@ -106,15 +106,31 @@ def _acceptable(claim: Claim) -> bool:
 
 
 class SlugBook:
-    """The slugs of one run: those of posts not being sent (``fixed``), then those given."""
+    """The slugs of one run: those of posts not being sent (``fixed``), then those given.
 
-    def __init__(self, fixed: Iterable[tuple[Key, str]] = ()) -> None:
+    Instead of every fixed slug up front, ``holders(rest_base, scope, slug)`` may name
+    the published files holding one key when a claim asks for it (a run over a few files
+    of a big folder reads only those); the files in ``skip`` (being sent, gone) are not
+    counted as holders.  Either way the first holder by path owns the key until it is
+    claimed again."""
+
+    def __init__(
+        self,
+        fixed: Iterable[tuple[Key, str]] = (),
+        *,
+        holders: Callable[[str, str, str], Iterable[str]] | None = None,
+        skip: Collection[str] = (),
+    ) -> None:
         self._taken: dict[Key, str] = {}
         self._owned: dict[str, list[Key]] = {}
         for key, rel in sorted(fixed, key=lambda kv: kv[1]):
             if key not in self._taken:
                 self._take(key, rel)
         self._given: dict[str, Given] = {}
+        self._holders = holders
+        self._skip = skip
+        self._first: dict[Key, str | None] = {}  # the first holder of a key asked
+        self._claimed: set[str] = set()
 
     def given(self, rel: str) -> Given | None:
         return self._given.get(rel)
@@ -124,6 +140,7 @@ class SlugBook:
         todo = [c for c in claims if c.rel not in self._given]
         for claim in todo:
             self._release(claim.rel)
+            self._claimed.add(claim.rel)
         rest: list[Claim] = []
         for claim in sorted(todo, key=lambda c: c.rel):
             if _acceptable(claim) and claim.held is not None and self._free(claim, claim.held):
@@ -152,8 +169,18 @@ class SlugBook:
             if self._taken.get(key) == rel:
                 del self._taken[key]
 
+    def _owner(self, key: Key) -> str | None:
+        owner = self._taken.get(key)
+        if owner is not None or self._holders is None:
+            return owner
+        if key not in self._first:
+            held = sorted(rel for rel in self._holders(*key) if rel not in self._skip)
+            self._first[key] = held[0] if held else None
+        first = self._first[key]
+        return None if first is None or first in self._claimed else first
+
     def _free(self, claim: Claim, slug: str) -> bool:
-        return (claim.rest_base, claim.scope, slug) not in self._taken
+        return self._owner((claim.rest_base, claim.scope, slug)) is None
 
     def _give(self, claim: Claim, given: Given) -> None:
         self._given[claim.rel] = given
@@ -164,7 +191,7 @@ class SlugBook:
         slug = claim.slug
         if self._free(claim, slug):
             return Given(slug)
-        owner = self._taken[(claim.rest_base, claim.scope, slug)]
+        owner = self._owner((claim.rest_base, claim.scope, slug))
         if claim.explicit:
             return Given(slug, error=f"slug '{slug}' is also used by {owner}")
         options = [*candidates(claim.rel, slug), *(f"{slug}-{n}" for n in range(2, 1000))]
@@ -218,10 +245,15 @@ def fixed_slugs(
     for rel, entry in entries.items():
         if rel in skip:
             continue
-        record = pushed.get(rel)
-        inputs = record.inputs if record is not None else {}
-        parent_id = record.fields.get("parent") if record is not None else None
-        scope = entry_scope(entry.rest_base, inputs.get(key), parent_id, rel_of_id)
+        scope = ""
+        if entry.rest_base == "pages":
+            record = pushed.get(rel)
+            parent_page = record.inputs.get(key) if record is not None else None
+            # the fields (read from the state when used) only for a page without one
+            parent_id = (
+                record.fields.get("parent") if record is not None and parent_page is None else None
+            )
+            scope = entry_scope(entry.rest_base, parent_page, parent_id, rel_of_id)
         fixed.append(((entry.rest_base, scope, entry.slug), rel))
     return fixed
 

@@ -3,7 +3,7 @@ older file up to ``SCHEMA_VERSION`` (:class:`wpsync.store.state.StateStore` runs
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,6 +80,11 @@ CREATE TABLE media_refused (
     refused      REAL NOT NULL
 );
 """,
+    # 5: the entries by slug, for the same-name check of a run over a few files of a big
+    # folder (samename.py): the files holding one slug, without reading every entry.
+    5: """
+CREATE INDEX entries_slug ON entries (rest_base, slug);
+""",
 }
 #: schema version → the tables a state file of that version has (checked on opening)
 TABLES: dict[int, set[str]] = {
@@ -97,3 +102,4 @@ TABLES: dict[int, set[str]] = {
     },
 }
 TABLES[4] = TABLES[3] | {"media_refused"}
+TABLES[5] = TABLES[4]

@@ -30,7 +30,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -63,6 +63,9 @@ class StateStore:
         self._entries: dict[str, Entry] | None = None
         self._objects: dict[tuple[str, int], str] = {}  # (rest_base, post_id) → rel
         self._pushed: dict[str, Pushed] | None = None  # the same, for what was pushed
+        #: entries read by key (a run over a few files: :class:`StateEntries`), None for a
+        #: file without one; dropped by every write of an entry
+        self._known: dict[str, Entry | None] = {}
         self._identity = _identity(path)
         self._data_version: int | None = None
 
@@ -184,6 +187,7 @@ class StateStore:
         version = self._version()
         if version != self._data_version:
             self._entries = self._pushed = None
+            self._known = {}
             self._data_version = version
 
     def __enter__(self) -> StateStore:
@@ -203,13 +207,13 @@ class StateStore:
             try:
                 yield
             except BaseException:
-                self._entries = self._pushed = None
+                self._forget()
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            self._entries = self._pushed = None
+            self._forget()
             if write_problem(exc) is None:
                 raise
             if self._conn.in_transaction:
@@ -245,10 +249,16 @@ class StateStore:
         try:
             yield
         except BaseException:
-            self._entries = self._pushed = None
+            self._forget()
             raise
 
+    def _forget(self) -> None:
+        """Read the rows again when next asked (a write failed or was rolled back)."""
+        self._entries = self._pushed = None
+        self._known = {}
+
     def _cache_put(self, entry: Entry) -> None:
+        self._known = {}  # another file's row may have gone with it (same post)
         if self._entries is None:
             return
         other = self._objects.get((entry.rest_base, entry.post_id))
@@ -259,6 +269,7 @@ class StateStore:
         self._objects[(entry.rest_base, entry.post_id)] = entry.rel
 
     def _cache_remove(self, rel: str) -> None:
+        self._known.pop(rel, None)
         old = self._entries.pop(rel, None) if self._entries is not None else None
         if old is not None:
             self._objects.pop((old.rest_base, old.post_id), None)
@@ -268,6 +279,60 @@ class StateStore:
             f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE rel = ?", (rel,)
         ).fetchone()
         return Entry(*row) if row else None
+
+    def entry(self, rel: str) -> Entry | None:
+        """The entry of ``rel``, kept once read (like :meth:`entries`)."""
+        if self._entries is not None:
+            return self._entries.get(rel)
+        try:
+            return self._known[rel]
+        except KeyError:
+            pass
+        found = self._known[rel] = self.get(rel)
+        return found
+
+    def read_entries(self, rels: Iterable[str]) -> None:
+        """Read the entries of ``rels`` (those not read yet) in one query per 500."""
+        if self._entries is not None:
+            return
+        todo = sorted({rel for rel in rels if rel not in self._known})
+        for start in range(0, len(todo), 500):
+            chunk = todo[start : start + 500]
+            for rel in chunk:
+                self._known[rel] = None
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE rel IN ({marks})", chunk
+            ):
+                self._known[row[0]] = Entry(*row)
+
+    def entries_where(self, rest_base: str, slug: str | None = None) -> dict[str, Entry]:
+        """The entries of one type (``pages``), or of one slug in it (an index each)."""
+        if self._entries is not None:
+            return {
+                rel: e
+                for rel, e in self._entries.items()
+                if e.rest_base == rest_base and (slug is None or e.slug == slug)
+            }
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE rest_base = ?"
+        args: tuple[str, ...] = (rest_base,)
+        if slug is not None:
+            sql, args = sql + " AND slug = ?", (rest_base, slug)
+        return {row[0]: Entry(*row) for row in self._conn.execute(sql, args)}
+
+    def rel_of(self, rest_base: str, post_id: int) -> str | None:
+        """The file linked to a post (the unique index on the post)."""
+        if self._entries is not None:  # the index of objects is kept with them
+            return self._objects.get((rest_base, post_id))
+        row = self._conn.execute(
+            "SELECT rel FROM entries WHERE rest_base = ? AND post_id = ?", (rest_base, post_id)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def entry_count(self) -> int:
+        if self._entries is not None:
+            return len(self._entries)
+        return int(self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def put(self, entry: Entry) -> None:
         """Record ``entry`` (replacing any row for the same file or the same object) and
@@ -310,6 +375,7 @@ class StateStore:
             old = self._entries.get(rel) if self._entries is not None else None
             if old is not None:
                 self._cache_put(dataclasses.replace(old, size=size, mtime_ns=mtime_ns))
+            self._known.pop(rel, None)
 
     def remove(self, rel: str) -> None:
         with self._changing_entries(), contextlib.ExitStack() as stack:
@@ -379,6 +445,14 @@ class StateStore:
             "SELECT content_hash, media_id, source_url, rel FROM media"
         ).fetchall()
         return {row[0]: MediaEntry(*row) for row in rows}
+
+    def media_of(self, content_hash: str) -> MediaEntry | None:
+        """The upload of one image, by its content hash."""
+        row = self._conn.execute(
+            "SELECT content_hash, media_id, source_url, rel FROM media WHERE content_hash = ?",
+            (content_hash,),
+        ).fetchone()
+        return MediaEntry(*row) if row else None
 
     def put_media(self, media: MediaEntry) -> None:
         self._write(
@@ -453,10 +527,63 @@ class StateStore:
         kept in step with every write, like the entries)."""
         if self._pushed is None:
             # The fields (what was sent, for describing a conflict) stay in the file until
-            # one post's are asked for: a big folder's runs need a few at most.
-            rows = self._conn.execute("SELECT rel, status, inputs, NULL FROM pushed").fetchall()
-            self._pushed = {row[0]: self._pushed_row(row) for row in rows}
+            # one post's are asked for: a big folder's runs need a few at most.  Files
+            # rendered from the same inputs share one decoded (read-only) mapping.
+            self._pushed = self._pushed_rows("SELECT rel, status, inputs FROM pushed", [])
         return dict(self._pushed)
+
+    def _inputs(self, rel: str, text: object, memo: dict[str, dict[str, str]]) -> dict[str, str]:
+        """A pushed record's inputs, decoded (the same text once per ``memo``)."""
+        if not isinstance(text, str):
+            raise _corrupt(self.path, f"the pushed record of {rel} is not JSON")
+        value = memo.get(text)
+        if value is None:
+            value = memo[text] = _decode_object(self.path, rel, text)
+        return value
+
+    def pushed_of(self, rels: Iterable[str]) -> dict[str, Pushed]:
+        """What the posts of ``rels`` were pushed with (those that have a record), read
+        by key unless every record was read already."""
+        if self._pushed is not None:
+            return {rel: p for rel in rels if (p := self._pushed.get(rel)) is not None}
+        todo = sorted(set(rels))
+        out: dict[str, Pushed] = {}
+        for start in range(0, len(todo), 500):
+            chunk = todo[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT rel, status, inputs FROM pushed WHERE rel IN ({marks})"
+            out.update(self._pushed_rows(sql, chunk))
+        return out
+
+    def pushed_linking(self, targets: Iterable[str]) -> dict[str, Pushed]:
+        """The records whose inputs link to one of ``targets`` (``link:<rel>``): the posts
+        whose links may change when those files do, without reading every record."""
+        wanted = set(targets)
+        if self._pushed is not None:
+            return {
+                rel: p
+                for rel, p in self._pushed.items()
+                if any(k.startswith("link:") and k[5:] in wanted for k in p.inputs)
+            }
+        out: dict[str, Pushed] = {}
+        for rel in sorted(wanted):
+            # the key as put_pushed() wrote it (json.dumps: ASCII, quoted); a record that
+            # only mentions it elsewhere is read for nothing (the caller compares the links)
+            sql = "SELECT rel, status, inputs FROM pushed WHERE instr(inputs, ?) > 0"
+            out.update(self._pushed_rows(sql, [json.dumps("link:" + rel)]))
+        return out
+
+    def _pushed_rows(self, sql: str, args: list[str]) -> dict[str, Pushed]:
+        decoded: dict[str, dict[str, str]] = {}
+        return {
+            rel: Pushed(
+                rel,
+                str(status),
+                self._inputs(rel, inputs, decoded),
+                _JSONObject(self.path, rel, None, self),
+            )
+            for rel, status, inputs in self._conn.execute(sql, args)
+        }
 
     def _fields_text(self, rel: str) -> str:
         row = self._conn.execute("SELECT fields FROM pushed WHERE rel = ?", (rel,)).fetchone()
@@ -505,15 +632,23 @@ class StateStore:
 
     def _pushed_row(self, row: tuple[object, ...]) -> Pushed:
         rel, inputs, fields = str(row[0]), row[2], row[3]
-        if fields is None:  # read when used (see pushed())
-            lazy = _JSONObject(self.path, rel, inputs if isinstance(inputs, str) else "")
-            return Pushed(rel, str(row[1]), dict(lazy), _JSONObject(self.path, rel, None, self))
         if not isinstance(fields, str) or not (fields.startswith("{") and fields.endswith("}")):
             raise _corrupt(self.path, f"the pushed record of {rel} is not JSON")
-        # The fields (what was sent, for describing a conflict) are decoded when used: a
-        # no-op run of a big folder looks at none of them.
-        lazy = _JSONObject(self.path, rel, inputs if isinstance(inputs, str) else "")
-        return Pushed(rel, str(row[1]), dict(lazy), _JSONObject(self.path, rel, fields))
+        # The fields (what was sent, for describing a conflict) are decoded when used.
+        return Pushed(
+            rel, str(row[1]), self._inputs(rel, inputs, {}), _JSONObject(self.path, rel, fields)
+        )
+
+
+def _decode_object(path: Path, rel: str, text: str) -> dict[str, JSONValue]:
+    """A JSON object of the pushed record of ``rel``; a corrupt one is a StateError."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise _corrupt(path, f"the pushed record of {rel} is not JSON") from None
+    if not isinstance(value, dict):
+        raise _corrupt(path, f"the pushed record of {rel} is not an object")
+    return value
 
 
 class _JSONObject(Mapping[str, JSONValue]):
@@ -539,14 +674,7 @@ class _JSONObject(Mapping[str, JSONValue]):
                         f"the pushed record of {self._rel} was read after the state was closed"
                     ) from None
                 self._store = None
-            try:
-                value = json.loads(self._text)
-            except ValueError:
-                raise _corrupt(
-                    self._path, f"the pushed record of {self._rel} is not JSON"
-                ) from None
-            if not isinstance(value, dict):
-                raise _corrupt(self._path, f"the pushed record of {self._rel} is not an object")
+            value = _decode_object(self._path, self._rel, self._text)
             self._value = value
         return self._value
 
