@@ -152,11 +152,13 @@ def _execute(
     on_plan: Callable[[Sequence[Action]], None] | None,
     on_phase: Callable[[Phase], None],
 ) -> SyncReport:
-    run = _Run(config, request, state, client, on_result, on_plan, on_phase)
+    run: _Run | None = None
     try:
+        run = _Run(config, request, state, client, on_result, on_plan, on_phase)
         return run.execute()
     finally:
-        run.settle_ahead()  # no request of this run still in flight
+        if run is not None:
+            run.settle_ahead()  # no request of this run still in flight
         client.close()  # if the run opened it
 
 
