@@ -94,6 +94,39 @@ def test_a_no_op_run_imports_neither_the_renderer_nor_the_http_stack(synced: Sit
     assert "wpsync.engine.executor" in imported  # the check saw the run's imports
 
 
+def test_a_run_that_asks_wordpress_imports_none_of_the_http_stack_s_unused_extras(
+    synced: Site, tmp_path: Path
+) -> None:
+    """The remote check makes a client: httpx without its command line (rich, pygments),
+    httpcore without trio or anyio, tenacity without tornado (wpsync/wordpress/unused.py).
+    (``-X importtime`` lists an import halted on purpose too: the process's own list of
+    modules at its exit is what counts.)"""
+    modules = tmp_path / "modules.txt"
+    wrapper = (
+        "import atexit, pathlib, runpy, sys\n"
+        f"atexit.register(lambda: pathlib.Path({str(modules)!r}).write_text("
+        "'\\n'.join(sorted(sys.modules))))\n"
+        "sys.argv[0] = 'wpsync'\n"
+        "runpy.run_module('wpsync.cli', run_name='__main__')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, "--config", str(synced.config), "sync", "--json"],
+        cwd=synced.root,
+        env=synced.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["unchanged"] == 6 and report["requests"] >= 1, report
+    imported = set(modules.read_text(encoding="utf-8").split())
+    assert "httpx" in imported and "httpcore" in imported  # the check saw the client's imports
+    unused = ("trio", "anyio", "tornado", "rich", "pygments", "sortedcontainers")
+    assert sorted(m for m in imported if m.split(".")[0] in unused or m == "httpx._main") == []
+
+
 def test_wpsync_version_imports_none_of_the_heavy_dependencies() -> None:
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "wpsync.cli", "--version"],

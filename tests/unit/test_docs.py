@@ -20,7 +20,10 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 def commands(
     group: click.Group = main, prefix: str = "wpsync"
 ) -> Iterator[tuple[str, click.Command]]:
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the group loads its commands when named
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = f"{prefix} {name}"
         yield path, command
         if isinstance(command, click.Group):

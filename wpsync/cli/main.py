@@ -1,5 +1,5 @@
 """The ``wpsync`` click group: the global options and the version; every command lives in
-its own module (``wpsync.cli.<command>``) and is registered here.
+its own module (``wpsync.cli.<command>``), listed here and imported when it runs.
 
 Exit codes (:mod:`wpsync.cli.common`): 0 everything synced · 1 some files failed or
 conflicted (the rest synced), a path that does not exist, or a safety check refused ·
@@ -13,33 +13,83 @@ folder, then in each folder above it, as git looks for ``.git``.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wpsync import __version__
-from wpsync.cli.common import EXIT_INTERRUPTED, Globals, find_config
-from wpsync.cli.completion import completion
-from wpsync.cli.doctor import doctor
-from wpsync.cli.hook import hook
-from wpsync.cli.init import init
-from wpsync.cli.plan import plan
-from wpsync.cli.pull import pull
-from wpsync.cli.render import render
-from wpsync.cli.resolve import resolve
-from wpsync.cli.state import state
-from wpsync.cli.sync import sync
-from wpsync.cli.trust import trust
-from wpsync.cli.watch import watch
+
+if TYPE_CHECKING:
+    from wpsync.cli.common import Globals
+
+#: every command: its name → how it is loaded.  A command's module is imported only when
+#: that command runs (or ``--help`` lists them): ``wpsync --version`` and a git hook's
+#: ``wpsync sync`` load no other command's imports.
+COMMANDS: tuple[str, ...] = (
+    "completion",
+    "doctor",
+    "hook",
+    "init",
+    "plan",
+    "pull",
+    "render",
+    "resolve",
+    "state",
+    "sync",
+    "trust",
+    "watch",
+)
+
+
+def _load(name: str) -> click.Command:
+    """The command ``name`` (one of :data:`COMMANDS`), its module imported now."""
+    if name == "completion":
+        from wpsync.cli.completion import completion as command
+    elif name == "doctor":
+        from wpsync.cli.doctor import doctor as command
+    elif name == "hook":
+        from wpsync.cli.hook import hook as command
+    elif name == "init":
+        from wpsync.cli.init import init as command
+    elif name == "plan":
+        from wpsync.cli.plan import plan as command
+    elif name == "pull":
+        from wpsync.cli.pull import pull as command
+    elif name == "render":
+        from wpsync.cli.render import render as command
+    elif name == "resolve":
+        from wpsync.cli.resolve import resolve as command
+    elif name == "state":
+        from wpsync.cli.state import state as command
+    elif name == "sync":
+        from wpsync.cli.sync import sync as command
+    elif name == "trust":
+        from wpsync.cli.trust import trust as command
+    elif name == "watch":
+        from wpsync.cli.watch import watch as command
+    else:
+        raise KeyError(name)
+    return command
 
 
 class WpsyncGroup(click.Group):
-    """The group: Ctrl-C ends a command with exit status 130 once it has stopped cleanly
-    (its ``finally`` blocks run: the lock released, the state written), without click's
-    "Aborted!"."""
+    """The group: its commands loaded when first named (:data:`COMMANDS`); each run without
+    the HTTP stack's unused optional imports (:mod:`wpsync.wordpress.unused`: this is
+    wpsync's own process); Ctrl-C ends a command with exit status 130 once it has stopped
+    cleanly (its ``finally`` blocks run: the lock released, the state written), without
+    click's "Aborted!"."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            command = _load(cmd_name)
+            _global_options(command)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """The program's own run (a test's CliRunner calls :meth:`main` instead): a
@@ -54,9 +104,14 @@ class WpsyncGroup(click.Group):
             raise
 
     def invoke(self, ctx: click.Context) -> Any:
+        from wpsync.wordpress.unused import left_out
+
         try:
-            return super().invoke(ctx)
+            with left_out():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
+            from wpsync.cli.common import EXIT_INTERRUPTED
+
             click.echo("\ninterrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
 
@@ -79,6 +134,10 @@ def _configure(ctx: click.Context, g: Globals) -> None:
 
 def _after_command(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     """-v, -q or --color given after the command's name: added to the group's."""
+    import dataclasses
+
+    from wpsync.cli.common import Globals
+
     g = ctx.find_object(Globals)
     if g is None or value in (None, 0, False):
         return
@@ -160,6 +219,7 @@ def main(
       export WPSYNC_PASSWORD=…   # the WordPress password (never in config.toml)
       wpsync sync                # publish ./content as configured in ./config.toml
     """
+    from wpsync.cli.common import Globals, find_config
     from wpsync.cli.terminal import ci_mode
 
     g = Globals(
@@ -172,21 +232,6 @@ def main(
     _configure(ctx, g)
     ctx.obj = g
 
-
-main.add_command(sync)
-main.add_command(doctor)
-main.add_command(init)
-main.add_command(plan)
-main.add_command(pull)
-main.add_command(hook)
-main.add_command(watch)
-main.add_command(state)
-main.add_command(render)
-main.add_command(resolve)
-main.add_command(trust)
-main.add_command(completion)
-for _command in main.commands.values():
-    _global_options(_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

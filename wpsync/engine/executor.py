@@ -153,9 +153,13 @@ def _execute(
     on_plan: Callable[[Sequence[Action]], None] | None,
     on_phase: Callable[[Phase], None],
 ) -> SyncReport:
+    run: _Run | None = None
     try:
-        return _Run(config, request, state, client, on_result, on_plan, on_phase).execute()
+        run = _Run(config, request, state, client, on_result, on_plan, on_phase)
+        return run.execute()
     finally:
+        if run is not None:
+            run.settle_ahead()  # no request of this run still in flight
         client.close()  # if the run opened it
 
 
@@ -188,6 +192,9 @@ class _Run:
         self.written: dict[str, RemotePost] = {}
         self._rights: Rights | None = None
         self._rights_asked = False
+        #: the rights asked while the remote check runs (:meth:`_ask_rights_ahead`)
+        self._rights_ahead: Future[Rights] | None = None
+        self._ahead: ThreadPoolExecutor | None = None
         #: the user ID of each front-matter author name (None: left to WordPress)
         self.authors: Mapping[str, int | None] = {}
         self.reader = Reader(config.content, warn=self.warnings.append, on_phase=on_phase)
@@ -238,7 +245,8 @@ class _Run:
             return self._rights
         self._rights_asked = True
         try:
-            rights = self.client.rights()
+            ahead, self._rights_ahead = self._rights_ahead, None
+            rights = ahead.result() if ahead is not None else self.client.rights()
             # an answer without capabilities (a proxy, a plugin filtering it) says nothing
             self._rights = rights if rights.capabilities else None
         except (TransportError, AuthError):
@@ -246,6 +254,27 @@ class _Run:
         except RemoteError as exc:
             logger.debug("cannot read the user's capabilities: %s", exc)
         return self._rights
+
+    def _ask_rights_ahead(self, entries: Mapping[str, Entry], scope: Scope) -> None:
+        """A run over some files (a hook's, the daemon's) whose files changed here will
+        ask what the user may do: asked now, beside the remote check's look-up, so the
+        run waits for one round trip where it waited for two.  A run with nothing
+        changed asks nothing more than before."""
+        if self._rights_asked or not any(
+            (entry := entries.get(rel)) is None
+            or (entry.size, entry.mtime_ns) != (stat.size, stat.mtime_ns)
+            for rel, stat in scope.files
+        ):
+            return
+        client = self.client  # opened here, on the run's thread
+        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-rights")
+        self._rights_ahead = self._ahead.submit(client.rights)
+
+    def settle_ahead(self) -> None:
+        """Wait for what was asked ahead and not used (its answer or error is dropped)."""
+        if self._ahead is not None:
+            self._ahead.shutdown(wait=True)
+            self._ahead = None
 
     def _gate(self, actions: Sequence[Action]) -> Gated:
         """Refused writes → failures naming the capability; the authors resolved."""
@@ -286,6 +315,8 @@ class _Run:
         self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
         found = Findings()
         if not self.request.offline:
+            if not full:
+                self._ask_rights_ahead(entries, scope)
             found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
         flagged_rels = found.rels(entries)
         known = {

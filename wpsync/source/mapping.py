@@ -13,7 +13,6 @@ reads the clock or the disk.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import logging
 import posixpath
@@ -371,6 +370,8 @@ def _site_image(raw: object, rel: str, site: Site) -> object:
 
 
 def _unknown(key: str) -> str:
+    import difflib  # only for a front matter with an unknown key
+
     known = [*FIELDS, *ALIASES]
     close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.7)
     suggestion = f" (did you mean {close[0]!r}?)" if close else ""

@@ -20,18 +20,18 @@ is not ``<svg>``, is refused (:class:`UnsafeSvg`) rather than guessed at.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 __all__ = ["CleanSvg", "UnsafeSvg", "clean_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _SVG = f"{{{SVG_NS}}}"
-
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 _DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DROPPED = frozenset({"script", "foreignObject"})
@@ -55,6 +55,11 @@ class CleanSvg:
 
 
 def _parse(data: bytes) -> ET.Element:
+    # imported by the run that has an SVG to upload (xml.etree is not small)
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", SVG_NS)  # written back as the drawing had them
+    ET.register_namespace("xlink", XLINK_NS)
     if _DECLARATION.search(data):
         raise UnsafeSvg("it declares a DOCTYPE or entities")
     try:
@@ -128,6 +133,8 @@ def clean_svg(data: bytes) -> CleanSvg:
     walk(root)
     if not removed:
         return CleanSvg(data)
+    import xml.etree.ElementTree as ET
+
     return CleanSvg(ET.tostring(root, encoding="utf-8", xml_declaration=False), tuple(removed))
 
 

@@ -1,0 +1,103 @@
+"""How many round trips a run over some files waits for (a git hook's ``sync --changed``,
+the daemon's saves): the edit check of the changed posts and the user's rights are asked
+at the same time (engine/executor.py ``_ask_rights_ahead``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakewp import FakeClient, FakeWordPress, Folder, Request
+from wpsync.wordpress.rights import Rights
+
+
+@pytest.fixture
+def wp() -> FakeWordPress:
+    return FakeWordPress()
+
+
+@pytest.fixture
+def folder(tmp_path: Path, wp: FakeWordPress) -> Folder:
+    folder = Folder.make(tmp_path / "blog")
+    for n in range(3):
+        folder.write(f"n{n}.md", f"---\ntitle: Note {n}\ntags: [a]\n---\nBody {n}.\n")
+    report = folder.sync(wp)
+    assert report.count("created") == 3
+    return folder
+
+
+def meeting(
+    monkeypatch: pytest.MonkeyPatch, timeout: float = 10.0
+) -> tuple[threading.Barrier, list[str]]:
+    """The rights and the posts' look-up each wait until the other has started: run one
+    after the other, the first waits in vain (BrokenBarrierError fails the run)."""
+    barrier = threading.Barrier(2, timeout=timeout)
+    met: list[str] = []
+    rights: Callable[[FakeClient], Rights] = FakeClient.rights
+    by_ids: Callable[..., Any] = FakeClient.posts_by_ids
+
+    def waiting_rights(self: FakeClient) -> Rights:
+        barrier.wait()
+        met.append("rights")
+        return rights(self)
+
+    def waiting_by_ids(self: FakeClient, rest_base: str, ids: Sequence[int]) -> Any:
+        barrier.wait()
+        met.append("posts")
+        return by_ids(self, rest_base, ids)
+
+    monkeypatch.setattr(FakeClient, "rights", waiting_rights)
+    monkeypatch.setattr(FakeClient, "posts_by_ids", waiting_by_ids)
+    return barrier, met
+
+
+def test_a_changed_file_s_edit_check_and_rights_are_asked_together(
+    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed = folder.write("n1.md", "---\ntitle: Note 1\ntags: [a]\n---\nEdited.\n")
+    _, met = meeting(monkeypatch)
+    mark = wp.request_count
+    report = folder.sync(wp, paths=[changed])
+    assert report.count("updated") == 1, report.to_json()
+    assert sorted(met) == ["posts", "rights"]
+    sent = wp.requests[mark:]
+    assert sorted(sent[:2], key=lambda r: r.route) == [
+        Request("GET", "/wp/v2/posts"),
+        Request("GET", "/wp/v2/users/me"),
+    ]
+    assert sent.count(Request("GET", "/wp/v2/users/me")) == 1  # asked once
+
+
+def test_a_run_with_nothing_changed_does_not_ask_the_rights(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    mark = wp.request_count
+    report = folder.sync(wp, paths=[folder.content / "n1.md"])
+    assert report.count("unchanged") == 1
+    assert wp.requests[mark:] == [Request("GET", "/wp/v2/posts")]  # the edit check alone
+
+
+def test_a_failed_rights_answer_ahead_is_the_run_s_error(
+    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked on another thread, the answer is still the run's: WordPress saying nothing
+    of the user's capabilities lets the writes go (as before); no thread is left behind."""
+    from wpsync.errors import RemoteError
+
+    def refusing(self: FakeClient) -> Rights:
+        raise RemoteError("no", status=500)
+
+    monkeypatch.setattr(FakeClient, "rights", refusing)
+    changed = folder.write("n2.md", "---\ntitle: Note 2\ntags: [a]\n---\nEdited.\n")
+    before = {t.name for t in threading.enumerate()}
+    report = folder.sync(wp, paths=[changed])
+    assert report.count("updated") == 1, report.to_json()
+    assert not [
+        t.name
+        for t in threading.enumerate()
+        if t.name.startswith("wpsync-rights") and t.name not in before
+    ]
