@@ -98,9 +98,10 @@ class WpsyncGroup(click.Group):
         try:
             return self.main(*args, **kwargs)
         except SystemExit as exc:
-            from wpsync.cli.exiting import leave
-
-            leave(exc.code)
+            # only a one-shot command loads exiting.py (``--version`` and ``--help`` don't)
+            exiting = sys.modules.get("wpsync.cli.exiting")
+            if exiting is not None:
+                exiting.leave(exc.code)
             raise
 
     def invoke(self, ctx: click.Context) -> Any:
