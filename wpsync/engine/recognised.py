@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -48,6 +49,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = ["Unread", "recognise_unread"]
+
+#: slugs to a request (as adoption.py asks)
+CHUNK = 100
 
 #: what looking a slug up found: the post (``context=edit``), or None
 LookedUp = Mapping[tuple[str, str], "dict[str, Any] | None"]
@@ -90,13 +94,29 @@ def recognise_unread(
     todo = [(rel, stat) for rel, stat in files if rel not in skip]
     if not todo:
         return Unread()
-    wanted = _placed(todo, settings)
+    # The look-ups leave as soon as 100 slugs of a type are known: WordPress answers
+    # while the rest of the folder is read.
+    with ThreadPoolExecutor(
+        max_workers=max(1, concurrency), thread_name_prefix="wpsync-recognise"
+    ) as pool:
+        jobs: list[Future[tuple[dict[tuple[str, str], dict[str, Any]], set[str]]]] = []
+        # opened once, in a worker (``client`` opens a client on each first call it sees)
+        opened: list[Future[WordPressClient]] = []
+
+        def ask(rest_base: str, slugs: list[str]) -> None:
+            if not opened:
+                opened.append(pool.submit(client))
+            jobs.append(pool.submit(look_up, opened[0].result, {rest_base: slugs}, 1))
+
+        wanted = _placed(todo, settings, ask)
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        refused: set[str] = set()
+        for job in jobs:
+            answer, refusing = job.result()
+            found.update(answer)
+            refused |= refusing
     if not wanted:
         return Unread()
-    by_base: dict[str, list[str]] = {}
-    for rest_base, slug in wanted:
-        by_base.setdefault(rest_base, []).append(slug)
-    found, refused = look_up(client, by_base, concurrency)
     taken = {(e.rest_base, e.post_id) for e in entries.values()}
     linked: dict[str, Entry] = {}
     expected: list[tuple[Pushed, frozenset[str], str]] = []
@@ -148,10 +168,13 @@ def recognise_unread(
 
 
 def _placed(
-    todo: Iterable[tuple[str, Stat]], settings: ReadSettings
+    todo: Iterable[tuple[str, Stat]],
+    settings: ReadSettings,
+    ask: Callable[[str, list[str]], None],
 ) -> dict[tuple[str, str], list[_Read]]:
     """Each readable file's (type, slug) from its path and front matter; a file that
-    cannot be read or placed is left to the reader, which says why."""
+    cannot be read or placed is left to the reader, which says why.  ``ask(type,
+    slugs)`` is called for every 100 new slugs of a type, and for the rest at the end."""
     from pathlib import Path
 
     from wpsync.source.content import read_document
@@ -168,6 +191,7 @@ def _placed(
         settings.vault,
     )
     wanted: dict[tuple[str, str], list[_Read]] = {}
+    new: dict[str, list[str]] = {}  # slugs not asked yet, by type
     for rel, stat in todo:
         try:
             doc = read_document(root, rel, max_bytes=settings.max_bytes)
@@ -175,5 +199,12 @@ def _placed(
         except Exception as exc:  # only a hint: the reader reads it and says what is wrong
             logger.debug("%s: not placed before reading: %s", rel, exc)
             continue
+        if key not in wanted:
+            waiting = new.setdefault(key[0], [])
+            waiting.append(key[1])
+            if len(waiting) == CHUNK:
+                ask(key[0], new.pop(key[0]))
         wanted.setdefault(key, []).append(_Read(rel, stat, doc.source_hash))
+    for rest_base, slugs in new.items():
+        ask(rest_base, slugs)
     return wanted
