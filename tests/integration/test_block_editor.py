@@ -109,7 +109,23 @@ def render(config: Config, path: Path) -> tuple[str, str]:
 
 def sent(blocks: str, rel: str) -> str:
     """The blocks with the fingerprint every post carries (engine/fingerprint.py)."""
-    return fingerprinted(blocks, rel, "0" * 64, "A title", "publish", "a-title")
+    inputs = {  # as a sync records them: the fingerprint lists their names (revision 2)
+        "opt:fingerprint": "1",
+        "opt:renderer": "markdown-it-py",
+        "opt:block-editor": "1",
+        "img:images/a-chart.png": "0" * 64,
+        "link:notes/other-note.md": "https://example.com/other-note/",
+    }
+    return fingerprinted(
+        blocks,
+        rel,
+        "0" * 64,
+        "A title",
+        "publish",
+        "a-title",
+        source_hash="1" * 64,
+        inputs=inputs,
+    )
 
 
 def all_inputs(tmp: Path) -> list[Input]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,3 +207,114 @@ def test_a_first_publish_never_searches(wp: FakeWordPress, tmp_path: Path) -> No
     report = folder.sync(wp)
     assert set(actions(report).values()) == {"created"}
     assert [f"{r.method} {r.route}" for r in wp.requests].count("GET /wp/v2/posts") == 1
+
+
+# ------------------------------------------------ recognised by their bytes (recognised.py)
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files read and mapped (rendered) in this process."""
+    from wpsync.engine import readpool
+
+    seen: list[str] = []
+    real = readpool.load
+
+    def load(settings: Any, task: Any, site: Any = None) -> Any:
+        seen.append(task.rel)
+        return real(settings, task, site)
+
+    monkeypatch.setattr(readpool, "load", load)
+    return seen
+
+
+def test_an_unchanged_clone_renders_no_file(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path, renders: list[str]
+) -> None:
+    for post in wp.posts() + wp.posts("pages"):
+        fingerprint, _ = read_fingerprint(post.content)
+        assert fingerprint is not None and len(fingerprint.source) == 32
+    ci = clone(laptop, tmp_path / "ci")
+    renders.clear()
+    mark = wp.request_count
+    report = ci.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report
+    assert renders == [] and writes(wp, mark) == [] and report.requests == 2
+    with StateStore.open(ci.config.state.path, ci.config.site.url) as state:
+        entries = state.entries()
+        pushed = state.pushed()
+    with StateStore.open(laptop.config.state.path, laptop.config.site.url) as state:
+        # linked as the laptop's own state links them: the same posts, hashes and inputs
+        assert {r: (e.post_id, e.source_hash, e.payload_hash) for r, e in entries.items()} == {
+            r: (e.post_id, e.source_hash, e.payload_hash) for r, e in state.entries().items()
+        }
+        assert {r: p.inputs for r, p in pushed.items()} == {
+            r: p.inputs for r, p in state.pushed().items()
+        }
+    mark = wp.request_count
+    ci.sync(wp)
+    assert only_the_remote_check(wp.requests[mark:], types=2) and renders == []
+
+
+def test_an_image_changed_in_the_clone_updates_the_post_showing_it(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path, renders: list[str]
+) -> None:
+    ci = clone(laptop, tmp_path / "ci")
+    (ci.content / "img" / "pic.png").write_bytes(PNG + b" edited")
+    renders.clear()
+    report = ci.sync(wp)
+    # a.md's bytes are the ones sent, its input img:img/pic.png is not: read, updated
+    assert actions(report) == {
+        "a.md": "updated",
+        "b.md": "unchanged",
+        "docs.md": "unchanged",
+        "docs/child.md": "unchanged",
+        "draft.md": "unchanged",
+    }
+    assert renders == ["a.md"] and len(wp.media()) == 2
+    [post] = [p for p in wp.posts() if p.slug == "a"]
+    assert wp.media()[-1].source_url in post.content
+
+
+def test_a_file_linking_to_one_changed_in_the_clone_is_read_and_kept(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path, renders: list[str]
+) -> None:
+    ci = clone(laptop, tmp_path / "ci")
+    ci.write("b.md", "---\ntitle: B\ncategories: [Guides]\n---\nBack to [a](a.md), again.\n")
+    published = {p.id for p in wp.posts()}
+    renders.clear()
+    report = ci.sync(wp)
+    # b.md is not linked before reading: the URL a.md links it with is not known yet,
+    # so a.md is read (and sends nothing); b.md is updated; draft.md links only a.md
+    assert actions(report) == {
+        "a.md": "unchanged",
+        "b.md": "updated",
+        "docs.md": "unchanged",
+        "docs/child.md": "unchanged",
+        "draft.md": "unchanged",
+    }
+    assert sorted(set(renders)) == ["a.md", "b.md"]
+    assert {p.id for p in wp.posts()} == published
+    mark = wp.request_count
+    again = ci.sync(wp)
+    assert set(actions(again).values()) == {"unchanged"}
+    assert only_the_remote_check(wp.requests[mark:], types=2)
+
+
+def test_posts_with_a_revision_1_fingerprint_are_recognised_by_rendering(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path, renders: list[str]
+) -> None:
+    from wpsync.engine.fingerprint import Fingerprint, stamp
+
+    for post in wp.posts() + wp.posts("pages"):
+        fingerprint, bare = read_fingerprint(post.content)
+        assert fingerprint is not None
+        old = Fingerprint(fingerprint.rel, fingerprint.payload_hash, fingerprint.sent)
+        post.fields["content"] = stamp(bare, old)  # as wpsync wrote it before revision 2
+        assert old.value().startswith("1;") and read_fingerprint(post.content)[0] == old
+    ci = clone(laptop, tmp_path / "ci")
+    renders.clear()
+    mark = wp.request_count
+    report = ci.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report
+    assert writes(wp, mark) == [] and sorted(renders) == sorted(actions(report))

@@ -14,6 +14,7 @@ from wpsync.engine.adoption import recognition
 from wpsync.engine.fingerprint import (
     Fingerprint,
     fingerprinted,
+    inputs_digest,
     read_fingerprint,
     sent_digest,
     stamp,
@@ -158,3 +159,33 @@ def test_pull_never_writes_the_fingerprint_into_a_file(content: str) -> None:
     markdown = html_to_markdown(stamp(content, FP), "https://wp.test")
     assert markdown == html_to_markdown(content, "https://wp.test")
     assert "wpsync" not in markdown
+
+
+def test_revision_2_holds_the_source_and_the_inputs_and_reads_back() -> None:
+    inputs = {
+        "opt:fingerprint": "1",
+        "opt:renderer": "commonmark 4.3",
+        "img:pics/a;b--c.png": "f" * 64,
+        "link:notes/x y.md": "https://example.com/x-y/",
+        "opt:block-editor": "3",
+    }
+    for content in ("<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->", "<p>x</p>"):
+        sent = fingerprinted(
+            content, "a--b.md", "a" * 64, "T", "publish", "t", source_hash="9" * 64, inputs=inputs
+        )
+        value = re.search(r'wpsync(?:":"|:)(2;[^"\s]*)', sent)
+        assert value is not None and "--" not in value.group(1)
+        assert value.group(1).count(";") == 5 + 3  # the three recorded keys, ";" encoded
+        found, bare = read_fingerprint(sent)
+        assert found is not None and bare == content
+        assert found.rel == "a--b.md" and found.source == "9" * 32
+        assert found.inputs == inputs_digest(inputs)
+        assert found.input_keys() == frozenset(inputs)
+        assert found.sent == sent_digest("T", content, "publish", "t")
+
+
+def test_without_a_source_the_fingerprint_is_revision_1() -> None:
+    sent = fingerprinted("<p>x</p>", "a.md", "a" * 64, "T", "publish", "t")
+    assert "<!-- wpsync:1;" in sent
+    found, _ = read_fingerprint(sent)
+    assert found is not None and found.source == "" and found.keys == ()

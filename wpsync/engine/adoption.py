@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Adoption", "Recognition", "raw_text", "recognise", "recognition"]
+__all__ = ["Adoption", "Recognition", "look_up", "raw_text", "recognise", "recognition"]
 
 #: at most this many files whose slug finds nothing are looked for by title (a first
 #: publish of a folder, where none is found, never searches)
@@ -217,9 +217,13 @@ def recognise(
     state: StateStore,
     client: Callable[[], WordPressClient],
     sync: SyncConfig,
+    looked_up: Mapping[tuple[str, str], dict[str, Any] | None] | None = None,
+    recognised: int = 0,
 ) -> Adoption:
     """Find the posts of the files no entry links (see the module docstring).  Asks
-    nothing (and opens no client) when every file is linked."""
+    nothing (and opens no client) when every file is linked; ``looked_up``: slugs
+    already asked this run (recognised.py), with the post found, not asked again;
+    ``recognised``: how many files this run linked by their bytes (recognised.py)."""
     concurrency = sync.concurrency
     todo = unlinked(items, entries, state.pending())
     if not todo:
@@ -233,7 +237,13 @@ def recognise(
     by_base: dict[str, list[str]] = {}
     for rest_base, slug in wanted:
         by_base.setdefault(rest_base, []).append(slug)
-    found, refused = _look_up(client, by_base, concurrency)
+    asked = looked_up or {}
+    found, refused = look_up(
+        client,
+        {b: [s for s in slugs if (b, s) not in asked] for b, slugs in by_base.items()},
+        concurrency,
+    )
+    found.update({key: raw for key, raw in asked.items() if raw is not None})
     judged = _Judged()
     missing: list[Changed] = []
     for (rest_base, slug), askers in sorted(wanted.items()):
@@ -243,7 +253,7 @@ def recognise(
         elif len(askers) == 1 and (rest_base, int(raw["id"])) not in taken:
             judged.judge(askers[0], raw)
             taken.add((rest_base, int(raw["id"])))
-    if judged.linked and 0 < len(missing) <= SEARCHED:
+    if (judged.linked or recognised) and 0 < len(missing) <= SEARCHED:
         # This folder published here before; a file whose slug finds nothing may be one
         # moved since, whose post kept the old slug (plan._keep_slug): looked for by its
         # title, and taken only when its fingerprint names this very file.
@@ -326,12 +336,14 @@ class _Judged:
         self.pushed.append(Pushed(item.rel, status, {}, pushed_fields(fields)))
 
 
-def _look_up(
+def look_up(
     client: Callable[[], WordPressClient], by_base: Mapping[str, list[str]], concurrency: int
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], set[str]]:
     """The posts with these slugs, their raw title and content included, 100 to a request
     (the requests ``concurrency`` at a time); and the types WordPress would not list."""
     chunk = 100
+    if not any(by_base.values()):
+        return {}, set()
     jobs = [
         (rest_base, sorted(slugs)[i : i + chunk])
         for rest_base, slugs in sorted(by_base.items())

@@ -46,6 +46,7 @@ from wpsync.engine.plan import (
 from wpsync.engine.prefetch import Found, look_up, warm_terms
 from wpsync.engine.reading import Reader, Scope, content_dialect
 from wpsync.engine.readpool import unreadable
+from wpsync.engine.recognised import Unread, recognise_unread
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.remote import Findings
@@ -324,12 +325,43 @@ class _Run:
             for rel, e in (all_entries if full else entries).items()
             if rel not in flagged_rels
         }
+        asks = not (self.request.offline and self.request.dry_run)  # plan --offline asks nothing
+        # Files no entry links whose post was sent from these very bytes: linked before
+        # reading, so they are not rendered (recognised.py); the rest is adoption.py's.
+        unread = Unread()
+        if asks:
+            unread = recognise_unread(
+                scope.files,
+                all_entries,
+                self.state.pending(),
+                self.reader.settings,
+                self._client.get,
+                self.config.sync.concurrency,
+            )
+        if unread.entries:
+            known = {**known, **unread.entries}
+            all_entries, entries = {**all_entries, **unread.entries}, {**entries, **unread.entries}
+            self.references.expect(unread.expected)
         read: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
         rels = None if full else scope.rels  # images, links, folder pages: references.py
         items = self.references.settle(read, all_entries, rels, self.reader.read_one)
+        if unread.entries and not self.request.dry_run:
+            recognised = self.references.recognised()
+            with self.state.transaction():  # one transaction for the whole folder
+                for entry in unread.verified(recognised):
+                    self.state.put(entry)
+                self.references.adopt(recognised.values())
         adoption = Adoption()
-        if not (self.request.offline and self.request.dry_run):  # plan --offline asks nothing
-            adoption = recognise(items, all_entries, self.state, self._client.get, self.config.sync)
+        if asks:
+            adoption = recognise(
+                items,
+                all_entries,
+                self.state,
+                self._client.get,
+                self.config.sync,
+                unread.looked_up,
+                len(unread.entries),
+            )
         if adoption.entries:  # this folder's posts, by fingerprint (adoption.py): settle again
             all_entries, entries = adoption.linking(all_entries), adoption.linking(entries)
             adoption.record(self.state, self.references, dry_run=self.request.dry_run)

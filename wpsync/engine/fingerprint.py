@@ -28,25 +28,43 @@ excerpt, password, guid and template are visible, read-only or validated):
   on a line of its own, ``wpautop`` would wrap it in a paragraph of its own, an empty
   one on the page), else at the end — in the page source, never on the page.
 
-The value is ``1;<payload hash>;<sent digest>;<path>``, the path percent-encoded (so no
-``"``, ``\\``, ``<``, ``>``, ``&`` or ``--`` reaches the comment).
+The value is ``2;<payload hash>;<sent digest>;<source>;<inputs>;<path>[;<key>…]``, every
+path and key percent-encoded (so no ``"``, ``\\``, ``<``, ``>``, ``&``, ``;`` or ``--`` reaches
+the comment):
+
+- ``source``: the file's source hash (its bytes, 32 hex digits) when it was sent;
+- ``inputs``: the digest of the post's inputs as recorded with it (references.py: its
+  images' hashes, its links' URLs, the options and the renderer), and ``key``: the names
+  of those inputs but ``opt:fingerprint`` and ``opt:renderer``, which every post has.
+
+With them a checkout without a state recognises a file whose bytes are the ones sent
+and whose inputs are still the same without rendering it (recognised.py): exactly what a
+checkout with the state reads again or not.  Revision 1 (``1;<payload>;<sent>;<path>``,
+written before) is still read: its posts are recognised by rendering their files.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from wpsync.engine.plan import RENDERER
 from wpsync.model import stable_hash
 
 __all__ = [
     "FINGERPRINT",
+    "FORMAT",
+    "RENDERER",
     "REVISION",
     "Fingerprint",
     "fingerprinted",
+    "inputs_digest",
     "read_fingerprint",
+    "recorded_keys",
     "sent_digest",
+    "source_digest",
     "stamp",
     "strip_fingerprint",
 ]
@@ -54,13 +72,16 @@ __all__ = [
 #: the input (references.py) recording that a post was written with a fingerprint: a post
 #: pushed without one is read again once and updated, so it gets one
 FINGERPRINT = "opt:fingerprint"
-#: the revision of the fingerprint's format
+#: the revision of the fingerprint recorded as the input ``opt:fingerprint`` ("a post
+#: carries one"; revision 2 only adds fields, so a post carrying revision 1 is not sent again)
 REVISION = "1"
+#: the revision of the format written (``Fingerprint.value``) when the source is known
+FORMAT = "2"
 
 _KEY = "wpsync"
 #: the first block delimiter: ``<!-- wp:name `` then attributes, ``/-->`` or ``-->``
 _FIRST_BLOCK = re.compile(r"\A\s*<!-- wp:[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)? ")
-_VALUE = r"1;[0-9a-f]{64};[0-9a-f]{32};[^\"\s]*"
+_VALUE = r"(?:1;[0-9a-f]{64};[0-9a-f]{32}|2;[0-9a-f]{64}(?:;[0-9a-f]{32}){3});[^\"\s]*"
 _ATTR = re.compile(rf'"{_KEY}":"(?P<value>{_VALUE})"')
 _COMMENT = re.compile(rf"<!-- {_KEY}:(?P<value>{_VALUE}) -->")
 #: the content's last element, closed at its very end (not one whose text is not HTML)
@@ -74,20 +95,56 @@ _SAME_STATUS = {"future": "publish"}
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """``source`` (32 hex digits), ``inputs`` (the digest of the inputs) and ``keys``
+    (their names but the two every post has): empty in a revision-1 fingerprint."""
+
     rel: str
     payload_hash: str
     sent: str
+    source: str = ""
+    inputs: str = ""
+    keys: tuple[str, ...] = ()
 
     def value(self) -> str:
-        path = quote(self.rel, safe="/").replace("-", "%2D")
-        return f"{REVISION};{self.payload_hash};{self.sent};{path}"
+        path = _encoded(self.rel)
+        if not (self.source and self.inputs):
+            return f"1;{self.payload_hash};{self.sent};{path}"
+        keys = "".join(f";{_encoded(key)}" for key in self.keys)
+        return f"{FORMAT};{self.payload_hash};{self.sent};{self.source};{self.inputs};{path}{keys}"
 
     @classmethod
     def parse(cls, value: str) -> Fingerprint | None:
-        parts = value.split(";", 3)
-        if len(parts) != 4 or parts[0] != REVISION:
+        if value.startswith("1;"):
+            parts = value.split(";", 3)
+            return cls(unquote(parts[3]), parts[1], parts[2]) if len(parts) == 4 else None
+        parts = value.split(";")
+        if len(parts) < 6 or parts[0] != FORMAT:
             return None
-        return cls(unquote(parts[3]), parts[1], parts[2])
+        keys = tuple(unquote(key) for key in parts[6:])
+        return cls(unquote(parts[5]), parts[1], parts[2], parts[3], parts[4], keys)
+
+    def input_keys(self) -> frozenset[str]:
+        """The names of the inputs the post was sent with (revision 2)."""
+        return frozenset((*self.keys, FINGERPRINT, RENDERER))
+
+
+def _encoded(text: str) -> str:
+    return quote(text, safe="/").replace("-", "%2D")
+
+
+def source_digest(source_hash: str) -> str:
+    """A file's source hash as the fingerprint holds it."""
+    return source_hash[:32]
+
+
+def inputs_digest(inputs: Mapping[str, str]) -> str:
+    """The digest of a post's inputs (references.py) as the fingerprint holds it."""
+    return stable_hash(dict(sorted(inputs.items())))[:32]
+
+
+def recorded_keys(inputs: Mapping[str, str]) -> tuple[str, ...]:
+    """The input names a fingerprint lists: all but the two every post has."""
+    return tuple(sorted(k for k in inputs if k not in (FINGERPRINT, RENDERER)))
 
 
 def sent_digest(title: str, content: str, status: str, slug: str) -> str:
@@ -125,14 +182,35 @@ def stamp(content: str, fingerprint: Fingerprint) -> str:
 
 
 def fingerprinted(
-    content: str, rel: str, payload_hash: str, title: str, status: str, slug: str
+    content: str,
+    rel: str,
+    payload_hash: str,
+    title: str,
+    status: str,
+    slug: str,
+    *,
+    source_hash: str = "",
+    inputs: Mapping[str, str] | None = None,
 ) -> str:
     """``content`` as sent: with the fingerprint of the file ``rel`` whose payload hash is
-    ``payload_hash``, and of this title, content, status and slug."""
+    ``payload_hash``, and of this title, content, status and slug; with the file's
+    ``source_hash`` and the post's ``inputs`` when known (revision 2)."""
     # The digest is of the content as it reads back once the fingerprint is taken out
     # (the same text but for an empty ``{}`` of attributes, which goes with it).
     bare = strip_fingerprint(stamp(content, Fingerprint(rel, payload_hash, "0" * 32)))
-    return stamp(content, Fingerprint(rel, payload_hash, sent_digest(title, bare, status, slug)))
+    sent = sent_digest(title, bare, status, slug)
+    if source_hash and inputs is not None:
+        fingerprint = Fingerprint(
+            rel,
+            payload_hash,
+            sent,
+            source_digest(source_hash),
+            inputs_digest(inputs),
+            recorded_keys(inputs),
+        )
+    else:
+        fingerprint = Fingerprint(rel, payload_hash, sent)
+    return stamp(content, fingerprint)
 
 
 def _find(content: str) -> tuple[Fingerprint, int, int] | None:

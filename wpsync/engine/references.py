@@ -53,7 +53,7 @@ from posixpath import dirname
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
-from wpsync.engine.fingerprint import FINGERPRINT, REVISION, fingerprinted
+from wpsync.engine.fingerprint import FINGERPRINT, REVISION, fingerprinted, inputs_digest
 from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.paths import under_any
 from wpsync.engine.plan import (
@@ -202,6 +202,10 @@ class References:
         #: read by key, or all at once by a run over the whole folder (settle)
         self.pushed = PushedRecords(state)
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
+        self._sources: dict[str, str] = {}  # the source hash of each changed file
+        #: files recognised by their bytes (recognised.py): their inputs' names and digest
+        self._expected: dict[str, tuple[frozenset[str], str]] = {}
+        self._recognised: dict[str, Pushed] = {}
         self._gone: frozenset[str] = frozenset()
         self._pages: set[str] = set()
         self._page_slugs: dict[str, str] = {}
@@ -289,6 +293,8 @@ class References:
                 if entry is not None and isinstance(completed, Changed):
                     self._same_as_pushed(completed, entry)
                 out.append(completed)
+            elif isinstance(item, Unchanged) and item.rel in self._expected:
+                out.append(self._verified(item, entries, read))
             elif isinstance(item, Unchanged) and self._stale(item.rel):
                 out.append(self._reread(item, entries[item.rel], read))
             else:
@@ -374,6 +380,7 @@ class References:
             if payload.title_from_name and chapter.title:
                 payload = dataclasses.replace(payload, title=chapter.title)
         self._inputs[item.rel] = inputs
+        self._sources[item.rel] = item.source_hash
         return dataclasses.replace(
             item,
             payload=payload,
@@ -559,8 +566,39 @@ class References:
             payload.title,
             payload.status,
             payload.slug,
+            source_hash=self._sources.get(payload.rel, ""),
+            inputs=inputs,
         )
         return Body(content, featured, inputs, tuple(unresolved), tuple(refused))
+
+    def expect(self, records: Iterable[tuple[Pushed, frozenset[str], str]]) -> None:
+        """Files a checkout without a state recognised by their bytes (recognised.py):
+        their post's status and fields, and the names and digest of the inputs it was
+        sent with.  :meth:`settle` leaves such a file unread when its inputs are still
+        those (:meth:`recognised`), and reads it again when one is not — as it does a
+        file of the state's whose input changed."""
+        for pushed, keys, digest in records:
+            self.pushed[pushed.rel] = pushed
+            self._expected[pushed.rel] = (keys, digest)
+
+    def recognised(self) -> Mapping[str, Pushed]:
+        """The files :meth:`expect` named whose inputs are the ones sent, with them."""
+        return self._recognised
+
+    def _verified(
+        self, item: Unchanged, entries: Mapping[str, Entry], read: Callable[[str, Stat], LocalItem]
+    ) -> LocalItem:
+        keys, digest = self._expected.pop(item.rel)
+        now = {key: self._current(item.rel, key) for key in keys}
+        inputs = {key: value for key, value in now.items() if value is not None}
+        old = self.pushed[item.rel]
+        # (kept in memory: the state records it only once it is known to be the same)
+        self.pushed[item.rel] = Pushed(item.rel, old.status, inputs, old.fields)
+        if len(inputs) == len(now) and inputs_digest(inputs) == digest:
+            self._recognised[item.rel] = self.pushed[item.rel]
+            return item
+        logger.debug("%s: an input changed since its post was sent: read", item.rel)
+        return self._reread(item, entries[item.rel], read)
 
     def adopt(self, records: Iterable[Pushed]) -> None:
         """Posts a checkout without their state recognised as its own (adoption.py): their

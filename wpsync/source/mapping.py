@@ -56,7 +56,7 @@ from wpsync.source.vault import VaultIndex
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Mapped", "MappingDefaults", "map_document"]
+__all__ = ["Mapped", "MappingDefaults", "map_document", "placed"]
 
 _JEKYLL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(?=.)")
 
@@ -106,6 +106,31 @@ class _Given:
 
     key: str
     value: Any
+
+
+def placed(doc: Document, defaults: MappingDefaults, site: Site | None = None) -> tuple[str, str]:
+    """The REST base and slug :func:`map_document` gives ``doc``, from its path and
+    front matter alone: without rendering it.  Only a hint (a checkout without a state
+    looks its post up by it, and takes the post only when its fingerprint names this
+    file's bytes: engine/recognised.py): the slug references.py gives a same-named file
+    or a book's front page is not this one.  Raises DocumentError as map_document does."""
+    dialect = defaults.dialect
+    jekyll = dialect == "jekyll" or (
+        dialect != "hugo"
+        and (
+            "_posts" in doc.rel.split("/")[:-1]
+            or any(str(key).lower() == "layout" for key in doc.front_matter)
+        )
+    )
+    warnings: list[str] = []
+    stem_slug, _, stem_date = _from_path(doc.rel, warnings)
+    given = _front_matter(doc, FieldContext(doc.rel, jekyll), warnings, dialect, stem_date, site)
+    rest_base = given["type"].value if "type" in given else rest_base_for(defaults.default_type)
+    folders = doc.rel.split("/")[:-1]
+    if dialect == "jekyll" and "type" not in given and not any(f.startswith("_") for f in folders):
+        rest_base = "pages"
+    slug = given["slug"].value if "slug" in given else stem_slug
+    return str(rest_base), str(slug)
 
 
 def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = None) -> Mapped:
