@@ -482,7 +482,9 @@ class _Run:
         for wave in waves(writes):
             targets = self.references.targets()  # links to posts written in earlier waves
             body_of = functools.partial(self._body, resolver, targets=targets)
-            resolver.sent(self._send(wave, body_of))
+            made = self._send(wave, body_of)
+            with self.state.transaction():  # one commit for the wave's pushed fields
+                resolver.sent(made)
         resolver.relink()
 
     def _body(
@@ -556,6 +558,14 @@ class _Run:
             futures.append((actions, pool.submit(writer.send, writes)))
 
     def _recorded(
+        self, actions: list[WriteAction], outcomes: list[RemotePost | RemoteError]
+    ) -> None:
+        """One group's answers, recorded in one transaction (a post created but not yet
+        recorded when the run dies is still journalled as pending: found by its slug)."""
+        with self.state.transaction():
+            self._record_each(actions, outcomes)
+
+    def _record_each(
         self, actions: list[WriteAction], outcomes: list[RemotePost | RemoteError]
     ) -> None:
         for action, outcome in zip(actions, outcomes, strict=True):
