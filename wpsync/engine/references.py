@@ -153,6 +153,8 @@ class Body:
     unresolved: tuple[str, ...] = ()
     #: images WordPress refuses, each with how it is shown instead (for the warnings)
     refused: tuple[tuple[ImageRefused, str], ...] = ()
+    #: the hash of the payload with these inputs (what the content's fingerprint holds)
+    payload_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -524,15 +526,11 @@ class References:
             content = to_blocks(content, media_ids)
         inputs[FINGERPRINT] = REVISION
         # Where it came from and what is sent, for a checkout without a state (adoption.py).
+        hashed = payload_hash(payload, inputs)
         content = fingerprinted(
-            content,
-            payload.rel,
-            payload_hash(payload, inputs),
-            payload.title,
-            payload.status,
-            payload.slug,
+            content, payload.rel, hashed, payload.title, payload.status, payload.slug
         )
-        return Body(content, featured, inputs, tuple(unresolved), tuple(refused))
+        return Body(content, featured, inputs, tuple(unresolved), tuple(refused), hashed)
 
     def adopt(self, records: Iterable[Pushed]) -> None:
         """Posts a checkout without their state recognised as its own (adoption.py): their
