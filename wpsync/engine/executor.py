@@ -12,6 +12,7 @@ reading order; to be split when the next step comes (the run's set-up into its o
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -69,6 +70,7 @@ from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
 from wpsync.wordpress.rights import Rights, listing_refusal
 
 if TYPE_CHECKING:
+    from wpsync.source.links import LinkTargets
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import RemotePost
 
@@ -555,63 +557,103 @@ class _Run:
         if warmed.batch_refused is not None:
             writer.switch_off(warmed.batch_refused)
         for wave in waves(writes):
-            bodies: list[tuple[WriteAction, RestBody]] = []
             targets = self.references.targets()  # links to posts written in earlier waves
-            for action in wave:
-                try:
-                    bodies.append(resolver.body(action, targets))
-                except (RemoteError, DocumentError) as exc:
-                    self._fail(action.rel, exc)
-                except WpsyncError:
-                    raise
-                except Exception as exc:  # a bug rendering this file: it fails alone
-                    self._fail(action.rel, unreadable(action.rel, exc, "rendered"))
-            self._send(bodies)
-            resolver.sent(bodies)
+            body_of = functools.partial(self._body, resolver, targets=targets)
+            made = self._send(wave, body_of)
+            with self.state.transaction():  # one commit for the wave's pushed fields
+                resolver.sent(made)
         resolver.relink()
 
-    def _send(self, bodies: list[tuple[WriteAction, RestBody]]) -> None:
+    def _body(
+        self, resolver: Resolver, action: WriteAction, targets: LinkTargets
+    ) -> tuple[WriteAction, RestBody] | None:
+        """The action and its REST body; None when this file fails alone."""
+        try:
+            return resolver.body(action, targets)
+        except (RemoteError, DocumentError) as exc:
+            self._fail(action.rel, exc)
+        except WpsyncError:
+            raise
+        except Exception as exc:  # a bug rendering this file: it fails alone
+            self._fail(action.rel, unreadable(action.rel, exc, "rendered"))
+        return None
+
+    def _send(
+        self,
+        wave: Sequence[WriteAction],
+        body_of: Callable[[WriteAction], tuple[WriteAction, RestBody] | None],
+    ) -> list[tuple[WriteAction, RestBody]]:
         """Send one wave's writes, ``sync.concurrency`` requests at a time: in batches of
         up to 25 through ``/batch/v1`` (``sync.batch``, while the site takes them), else
-        one by one.  Every create is journalled before its request leaves."""
+        one by one.  Every create is journalled before its request leaves.
+
+        Bodies are rendered group by group (the blocks cost ~2 ms a post), each group sent
+        as soon as it is ready: WordPress works on the first while the next is rendered.
+        Returns the bodies made (a file whose body failed is reported and left out)."""
         writer = self._writer()
         concurrency = max(1, self.config.sync.concurrency)
+        made: list[tuple[WriteAction, RestBody]] = []
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wpsync") as pool:
             futures: list[tuple[list[WriteAction], Future[list[RemotePost | RemoteError]]]] = []
-            for group in groups(len(bodies), concurrency, batching=writer.batching):
-                actions: list[WriteAction] = []
-                writes: list[PostWrite] = []
-                with self.state.transaction():
-                    for action, body in (bodies[i] for i in group):
-                        if self._site_down is not None:
-                            self._fail(action.rel, self._site_down, prefix="not sent: ")
-                            continue
-                        if isinstance(action, Create) and action.adopt is None:
-                            # Journal the create before it leaves: a lost answer is found
-                            # by slug later.
-                            self.state.mark_pending(
-                                action.rel, action.payload.rest_base, action.payload.slug
-                            )
-                        elif isinstance(action, Update):
-                            # Journal the update too: a lost answer is not a remote edit.
-                            self.state.mark_pushing(
-                                action.rel, action.entry.post_id, pushed_fields(body)
-                            )
-                        actions.append(action)
-                        writes.append(self._write_one(action, body))
-                if writes:
-                    futures.append((actions, pool.submit(writer.send, writes)))
-            for actions, future in futures:
-                outcomes = future.result()  # an AuthError stops the run
-                for action, outcome in zip(actions, outcomes, strict=True):
-                    if isinstance(outcome, TransportError):
-                        prefix = "not sent: " if outcome is self._site_down else ""
-                        self._site_down = outcome
-                        self._fail(action.rel, outcome, prefix=prefix)
-                    elif isinstance(outcome, RemoteError):
-                        self._fail(action.rel, outcome)
-                    else:
-                        self._record(action, outcome)
+            try:
+                for group in groups(len(wave), concurrency, batching=writer.batching):
+                    bodies = [b for b in (body_of(wave[i]) for i in group) if b is not None]
+                    made.extend(bodies)
+                    self._submit(pool, writer, bodies, futures)
+            finally:  # what was sent is recorded, even when rendering a later group failed
+                for actions, future in futures:
+                    self._recorded(actions, future.result())  # an AuthError stops the run
+        return made
+
+    def _submit(
+        self,
+        pool: ThreadPoolExecutor,
+        writer: PostWriter,
+        bodies: list[tuple[WriteAction, RestBody]],
+        futures: list[tuple[list[WriteAction], Future[list[RemotePost | RemoteError]]]],
+    ) -> None:
+        """Journal one group's writes and hand them to a worker."""
+        actions: list[WriteAction] = []
+        writes: list[PostWrite] = []
+        with self.state.transaction():
+            for action, body in bodies:
+                if self._site_down is not None:
+                    self._fail(action.rel, self._site_down, prefix="not sent: ")
+                    continue
+                if isinstance(action, Create) and action.adopt is None:
+                    # Journal the create before it leaves: a lost answer is found
+                    # by slug later.
+                    self.state.mark_pending(
+                        action.rel, action.payload.rest_base, action.payload.slug
+                    )
+                elif isinstance(action, Update):
+                    # Journal the update too: a lost answer is not a remote edit.
+                    self.state.mark_pushing(action.rel, action.entry.post_id, pushed_fields(body))
+                actions.append(action)
+                writes.append(self._write_one(action, body))
+        if writes:
+            futures.append((actions, pool.submit(writer.send, writes)))
+
+    def _recorded(
+        self, actions: list[WriteAction], outcomes: list[RemotePost | RemoteError]
+    ) -> None:
+        """One group's answers, recorded in one transaction (a post created but not yet
+        recorded when the run dies is still journalled as pending: found by its slug)."""
+        with self.state.transaction():
+            self._record_each(actions, outcomes)
+
+    def _record_each(
+        self, actions: list[WriteAction], outcomes: list[RemotePost | RemoteError]
+    ) -> None:
+        for action, outcome in zip(actions, outcomes, strict=True):
+            if isinstance(outcome, TransportError):
+                prefix = "not sent: " if outcome is self._site_down else ""
+                self._site_down = outcome
+                self._fail(action.rel, outcome, prefix=prefix)
+            elif isinstance(outcome, RemoteError):
+                self._fail(action.rel, outcome)
+            else:
+                self._record(action, outcome)
 
     def _writer(self) -> PostWriter:
         """One per run, so a site found without batching is asked only once."""

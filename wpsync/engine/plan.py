@@ -200,13 +200,34 @@ WriteAction = Create | Update
 RENDERER = "opt:renderer"
 
 
+#: the payload's fields that are hashed: not ``rel`` nor the bookkeeping (the slug, parent
+#: and title themselves are hashed)
+_HASHED = tuple(
+    f.name
+    for f in dataclasses.fields(PostPayload)
+    if f.name != "rel" and f.name not in PostPayload.BOOKKEEPING
+)
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: object) -> object:
+    """``value`` as :func:`dataclasses.asdict` gives it, for JSON (a tuple as a list: the
+    same JSON) and without its deep copy: a few times cheaper, the same hash."""
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
 def payload_hash(payload: PostPayload, resolved: Mapping[str, str] | None = None) -> str:
     """Hash of what we would send: the mapped payload plus any resolved references
     (image URLs, link permalinks) that end up in the body."""
-    data = dataclasses.asdict(payload)
-    data.pop("rel")
-    for name in PostPayload.BOOKKEEPING:  # the slug, parent and title themselves are hashed
-        data.pop(name)
+    data = {name: _plain(getattr(payload, name)) for name in _HASHED}
     hashed = {k: v for k, v in sorted((resolved or {}).items()) if k != RENDERER}
     return stable_hash({"payload": data, "resolved": hashed})
 

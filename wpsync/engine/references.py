@@ -154,6 +154,8 @@ class Body:
     unresolved: tuple[str, ...] = ()
     #: images WordPress refuses, each with how it is shown instead (for the warnings)
     refused: tuple[tuple[ImageRefused, str], ...] = ()
+    #: the hash of the payload with these inputs (what the content's fingerprint holds)
+    payload_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -559,17 +561,18 @@ class References:
             content = to_blocks(content, media_ids)
         inputs[FINGERPRINT] = REVISION
         # Where it came from and what is sent, for a checkout without a state (adoption.py).
+        hashed = payload_hash(payload, inputs)
         content = fingerprinted(
             content,
             payload.rel,
-            payload_hash(payload, inputs),
+            hashed,
             payload.title,
             payload.status,
             payload.slug,
             source_hash=self._sources.get(payload.rel, ""),
             inputs=inputs,
         )
-        return Body(content, featured, inputs, tuple(unresolved), tuple(refused))
+        return Body(content, featured, inputs, tuple(unresolved), tuple(refused), hashed)
 
     def expect(self, records: Iterable[tuple[Pushed, frozenset[str], str]]) -> None:
         """Files a checkout without a state recognised by their bytes (recognised.py):

@@ -125,8 +125,7 @@ class Resolver:
             body["featured_media"] = rendered.featured_media
         sent = Sent(action.rel, payload, rendered.inputs)
         self._pending[action.rel] = (sent, body)
-        hashed = planner.payload_hash(payload, rendered.inputs)
-        return dataclasses.replace(action, payload_hash=hashed), body
+        return dataclasses.replace(action, payload_hash=rendered.payload_hash), body
 
     def sent(self, bodies: Sequence[tuple[WriteAction, RestBody]]) -> None:
         """After a wave: record status, inputs and fields of the writes that went through."""

@@ -168,8 +168,8 @@ class _TreeBuilder(HTMLParser):
         self._stack = [self.root]
 
     def _offset(self) -> int:
-        line, column = self.getpos()
-        return self._line_starts[line - 1] + column
+        # getpos() without its call: this runs for every tag and text of every post
+        return self._line_starts[self.lineno - 1] + self.offset
 
     def _add(self, node: Node) -> None:
         self._stack[-1].children.append(node)
@@ -207,11 +207,12 @@ class _TreeBuilder(HTMLParser):
         # a stray end tag: part of the surrounding text
 
     def _text(self, length: int) -> None:
-        start = self._offset()
-        self._add(Node("", start=start, end=start + length))
+        start = self._line_starts[self.lineno - 1] + self.offset
+        self._stack[-1].children.append(Node("", start=start, end=start + length))
 
     def handle_data(self, data: str) -> None:
-        self._text(len(data))
+        start = self._line_starts[self.lineno - 1] + self.offset
+        self._stack[-1].children.append(Node("", start=start, end=start + len(data)))
 
     def handle_entityref(self, name: str) -> None:
         self._text(len(name) + 2)

@@ -223,7 +223,10 @@ class StateStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group several writes into one atomic step."""
+        """Group several writes into one atomic step (inside another: part of that one)."""
+        if self._conn.in_transaction:
+            yield
+            return
         with self._tx():
             yield
 
