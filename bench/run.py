@@ -408,7 +408,8 @@ def environment_notes(report: Report) -> None:
         cost = f" (~{int(found.group(1)) / 1000:.0f} ms here)" if found else ""
         report.notes.append(
             "trio is installed in this environment, though no dependency of wpsync's: httpcore "
-            f"imports it whenever it is there{cost}, in every run that makes an HTTP client."
+            f"imports it whenever it is there{cost}; wpsync's commands leave it out "
+            "(wpsync/wordpress/unused.py), the floors' import processes do not."
         )
 
 
