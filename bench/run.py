@@ -409,7 +409,7 @@ def environment_notes(report: Report) -> None:
         report.notes.append(
             "trio is installed in this environment, though no dependency of wpsync's: httpcore "
             f"imports it whenever it is there{cost}; wpsync's commands leave it out "
-            "(wpsync/wordpress/unused.py), the floors' import processes do not."
+            "(wpsync/wordpress/unused.py), and so do the floors' import processes."
         )
 
 
