@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site
+from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site, next_second
 from tests.wordpress import WordPressInstance, set_jwt
 from wpsync.wordpress.connect import TOKEN_CACHE
 from wpsync.wordpress.tokens import TokenCache
@@ -115,7 +115,7 @@ def test_a_second_run_sends_no_request_and_reports_everything_unchanged(site: Si
 def test_editing_one_file_updates_exactly_that_post(site: Site) -> None:
     site.sync_json()
     before = {p["slug"]: p["modified_gmt"] for p in all_posts(site.wp)}
-    time.sleep(1.1)  # modified_gmt has one-second resolution
+    next_second()  # modified_gmt has one-second resolution
     path = site.content / "hello.md"
     path.write_text(path.read_text().replace("Some *emphasis*", "Edited *emphasis*"))
     code, report = site.sync_json()
