@@ -79,6 +79,15 @@ def client_for(
     )
 
 
+def sleep_past_expiry(client: WordPressClient) -> None:
+    """Wait until the client's token has expired for WordPress too (its ``exp`` claim,
+    whole seconds, ``time() >= exp``), not a fixed 2.2 s: ttl=2 leaves 1–2 s of it."""
+    expires = client.token_expires_at
+    assert expires is not None, "no token yet"
+    time.sleep(max(0.0, expires - time.time()) + 0.2)
+    assert time.time() > expires
+
+
 def jwt(client: WordPressClient) -> JwtAuth:
     assert isinstance(client.auth, JwtAuth)
     return client.auth
@@ -139,7 +148,7 @@ def test_a_token_expiring_mid_run_is_renewed_before_use(wp: WordPressInstance) -
     set_jwt(wp, ttl=2)
     with client_for(wp) as client:
         new_post(client, "before-expiry")
-        time.sleep(2.2)
+        sleep_past_expiry(client)
         new_post(client, "after-expiry")  # renewed ahead of the request: no error answer at all
         assert jwt(client).token_fetches == 2
         assert client.request_count == 4
@@ -151,7 +160,7 @@ def test_an_expired_token_refused_by_wordpress_is_renewed_once_and_resent(
     set_jwt(wp, ttl=2)
     with client_for(wp, url=proxy.url, clock_lag=3600) as client:
         new_post(client, "one")
-        time.sleep(2.2)
+        sleep_past_expiry(client)
         new_post(client, "two")
         assert jwt(client).token_fetches == 2
     statuses = [(e.method, e.status) for e in proxy.requests_to("POST", "/wp/v2/posts")]
@@ -166,7 +175,7 @@ def test_many_threads_seeing_the_token_expire_renew_it_once(wp: WordPressInstanc
     set_jwt(wp, ttl=2)
     with client_for(wp, clock_lag=3600) as client:
         client.posts_by_slugs("posts", ["warm-up"])
-        time.sleep(2.2)
+        sleep_past_expiry(client)
         errors: list[BaseException] = []
 
         def work(i: int) -> None:
@@ -191,7 +200,7 @@ def test_renew_if_expiring_for_the_scheduler(wp: WordPressInstance) -> None:
         assert client.renew_token_if_expiring() is True  # no token yet: fetch one
         assert client.renew_token_if_expiring() is False
         assert client.request_count == 1
-        time.sleep(2.2)
+        sleep_past_expiry(client)
         assert client.renew_token_if_expiring() is True
         assert client.request_count == 2
         new_post(client, "after-scheduled-renewal")
@@ -222,7 +231,7 @@ def test_useful_team_expiry_is_recognised(wp: WordPressInstance, invalid_token: 
     set_jwt(wp, ttl=2, mode="useful-team", invalid_token=invalid_token)
     with client_for(wp, clock_lag=3600) as client:
         new_post(client, "one")
-        time.sleep(2.2)
+        sleep_past_expiry(client)
         assert set(client.posts_by_slugs("posts", ["one"])) == {"one"}  # context=edit needs auth
         new_post(client, "two")
         assert jwt(client).token_fetches == 2
@@ -356,7 +365,7 @@ def test_secrets_never_reach_a_repr_an_error_or_a_log(
     with client_for(wp, token_cache=cache) as client:
         texts += [repr(client), repr(client.auth), str(vars(client.auth))]
         new_post(client, "secret-test")
-        time.sleep(2.2)
+        sleep_past_expiry(client)
         new_post(client, "secret-test-2")  # a renewal, logged
         texts += [repr(client), repr(client.auth)]
     token = TokenCache(cache).load(wp.url, wp.admin_user)

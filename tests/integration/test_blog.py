@@ -3,14 +3,13 @@ taxonomies, authors, scheduling, delete policies, moves, conflicts and block mar
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site
+from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site, next_second
 from tests.wordpress import WordPressInstance
 
 pytestmark = pytest.mark.integration
@@ -202,7 +201,7 @@ def test_an_edit_made_in_wordpress_is_a_conflict_that_says_what_changed(site: Si
     site.write("post.md", "---\ntitle: Original title\ntags: [a]\n---\nOriginal body.\n")
     site.sync_json()
     [post] = all_posts(site.wp)
-    time.sleep(1.1)  # modified_gmt has one-second resolution
+    next_second()  # modified_gmt has one-second resolution
     with admin(site.wp) as client:
         client.post(
             f"/wp/v2/posts/{post['id']}",

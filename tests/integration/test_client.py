@@ -24,7 +24,7 @@ from tests.faults import (
     stall,
     status,
 )
-from tests.sitekit import admin, all_posts
+from tests.sitekit import admin, all_posts, next_second
 from tests.wordpress import WordPressInstance
 from wpsync.config import Secret, SiteConfig
 from wpsync.errors import RemoteError, TransportError, UploadRefused
@@ -126,7 +126,7 @@ def test_create_read_update_a_post(client: WordPressClient, wp: WordPressInstanc
     assert client.get_post("posts", created.id) == created
     raw = client.get_post_raw("posts", created.id)
     assert raw["title"]["raw"] == "Title of first-post" and raw["content"]["raw"] == "Body."
-    time.sleep(1.1)  # modified_gmt has one-second resolution
+    next_second()  # modified_gmt has one-second resolution
     updated = client.update_post("posts", created.id, {"title": "New title", "status": "publish"})
     assert updated.id == created.id and updated.status == "publish"
     assert updated.modified_gmt > created.modified_gmt

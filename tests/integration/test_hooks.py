@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.sitekit import Site, admin, all_posts, make_site
+from tests.sitekit import Site, admin, all_posts, make_site, next_second
 from tests.watchkit import WatchDaemon
 from tests.wordpress import WordPressInstance, start, stop
 from wpsync.cli.terminal import CI_VARIABLES
@@ -71,7 +71,7 @@ def test_a_commit_updates_that_post_and_only_that_post(repo: Site) -> None:
     done = repo.cli("hook", "install")
     assert done.returncode == 0 and "installed" in done.stdout, done.stderr
     before = by_slug(repo.wp)
-    time.sleep(1.1)  # modified_gmt has a one-second resolution
+    next_second()  # modified_gmt has a one-second resolution
     repo.write("beta.md", article("Beta", "Edited in a commit."))
     repo.write("notes.txt", "not Markdown, not published")
     commit = git(repo, "commit", "-q", "-a", "-m", "edit beta")
@@ -149,7 +149,7 @@ def test_pre_push_publishes_the_commits_being_pushed(repo: Site, tmp_path: Path)
     git(repo, "push", "-q", "origin", "main")
     assert repo.cli("hook", "install", "pre-push").returncode == 0
     before = by_slug(repo.wp)
-    time.sleep(1.1)
+    next_second()
     repo.write("alpha.md", article("Alpha", "Pushed edit one."))
     git(repo, "commit", "-q", "-a", "-m", "one")
     repo.write("delta.md", article("Delta", "A new post, pushed."))
@@ -189,7 +189,7 @@ def test_daemon_and_hook_on_50_files_at_once_create_nothing_twice(repo: Site) ->
         )
 
         # Now edits: both again at once, each file updated exactly once in all.
-        time.sleep(1.1)
+        next_second()
         for n in range(50):
             repo.write(f"batch/post-{n:02}.md", article(f"Post {n}", f"Text {n}, edited."))
         time.sleep(0.3)  # edits: the daemon is on them within 0.1 s, the hook comes second

@@ -41,6 +41,9 @@ USER = "editor"
 PASSWORD = "AbCd 3fGh iJkL 7nOp qRsT uV9x"
 BASIC = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 LEAKS = (PASSWORD, PASSWORD.replace(" ", ""), BASIC, BASIC.rstrip("="))
+#: a trickling server sends a byte this often: well within site.timeout, so only
+#: site.request_deadline can end the request (the trickle test sets 1 s and 2 s)
+TRICKLE = 0.4
 
 
 @dataclass
@@ -103,14 +106,14 @@ class _Handler(BaseHTTPRequestHandler):
         for _ in range(100000):
             self.wfile.write(b" ")
             self.wfile.flush()
-            time.sleep(2)
+            time.sleep(TRICKLE)
 
     def _trickle_headers(self, hostile: Hostile, body: bytes) -> None:
         self.wfile.write(b"HTTP/1.1 200 OK\r\n")
         for _ in range(100000):
             self.wfile.write(b"X")
             self.wfile.flush()
-            time.sleep(2)
+            time.sleep(TRICKLE)
 
     def _huge(self, hostile: Hostile, body: bytes) -> None:
         self.send_response(200)
@@ -230,15 +233,24 @@ def test_a_trickling_server_ends_the_run_within_the_deadline(
 ) -> None:
     hostile, url = server
     hostile.mode = mode
+    config = folder / "config.toml"
+    usual = config.read_text()
+    # each byte in time for the 1 s read timeout: only the 2 s deadline ends a request
+    config.write_text(
+        usual.replace("timeout = 3", "timeout = 1").replace(
+            "request_deadline = 4", "request_deadline = 2"
+        )
+    )
     ran = wpsync(folder, url, "plan")
-    # 2 attempts x 4 s deadline, a short backoff between them, the start-up
-    assert ran.seconds < 2 * 4 + 6, ran
+    # 2 attempts x 2 s deadline, a short backoff between them, the start-up
+    assert ran.seconds < 2 * 2 + 6, ran
     assert ran.code == 1, ran  # a remote error
-    assert "no complete answer within 4 s (site.request_deadline)" in ran.stderr, ran.stderr
+    assert "no complete answer within 2 s (site.request_deadline)" in ran.stderr, ran.stderr
     assert "after 2 attempts" in ran.stderr
     assert len(hostile.requests) == 2, hostile.requests
     # the lock is released: the next run, on a server that answers, does not wait for it
     hostile.mode = "empty"
+    config.write_text(usual)
     again = wpsync(folder, url, "plan", "--lock-timeout", "0")
     assert again.code == 0, again
     assert again.seconds < 10, again

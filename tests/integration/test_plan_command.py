@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.faults import FaultProxy
-from tests.sitekit import Site, admin, all_posts, make_site
+from tests.sitekit import Site, admin, all_posts, make_site, next_second
 from tests.wordpress import WordPressInstance
 
 pytestmark = pytest.mark.integration
@@ -115,7 +114,7 @@ def test_a_conflict_says_what_changed_in_wordpress_and_what_force_would_send(
     path = site.write("hello.md", "---\ntitle: Hello\n---\nFirst version.\n")
     assert site.sync_json()[0] == 0
     [post] = all_posts(wp)
-    time.sleep(1.1)
+    next_second()
     with admin(wp) as client:
         r = client.post(f"/wp/v2/posts/{post['id']}", json={"title": "Hello from the editor"})
         assert r.status_code == 200

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import frontmatter
 import httpx
 import pytest
 
-from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site
+from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site, next_second
 from tests.wordpress import WordPressInstance
 
 pytestmark = pytest.mark.integration
@@ -230,7 +229,7 @@ def test_a_post_edited_in_wordpress_after_the_pull_is_a_conflict(
 ) -> None:
     site, made = pulled_site(tmp_path, wp)
     assert site.cli("pull").returncode == 0
-    time.sleep(1.1)  # modified_gmt has one-second resolution
+    next_second()  # modified_gmt has one-second resolution
     with admin(wp) as client:
         _post(client, f"/wp/v2/posts/{made['one']['id']}", {"title": "One, edited in WordPress"})
     path = site.content / "one.md"

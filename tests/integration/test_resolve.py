@@ -4,12 +4,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.sitekit import admin, make_site
+from tests.sitekit import admin, make_site, next_second
 from tests.wordpress import WordPressInstance
 
 pytestmark = pytest.mark.integration
@@ -37,7 +36,7 @@ def test_keep_remote_brings_the_edit_into_the_file_and_keep_local_overwrites_it(
     post_id = report["files"][0]["id"]
     # WordPress keeps modification times to the second: an edit made within the second of
     # wpsync's own write cannot be told from it (README, "Edits made in WordPress")
-    time.sleep(1.1)
+    next_second()
     with admin(wp) as http:
         http.post(
             f"/wp/v2/posts/{post_id}",

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site
+from tests.sitekit import REMOTE_CHECK, Site, admin, all_posts, make_site, next_second
 from tests.wordpress import WordPressInstance, set_jwt
+from wpsync.wordpress.connect import TOKEN_CACHE
+from wpsync.wordpress.tokens import TokenCache
 
 pytestmark = pytest.mark.integration
 
@@ -113,7 +115,7 @@ def test_a_second_run_sends_no_request_and_reports_everything_unchanged(site: Si
 def test_editing_one_file_updates_exactly_that_post(site: Site) -> None:
     site.sync_json()
     before = {p["slug"]: p["modified_gmt"] for p in all_posts(site.wp)}
-    time.sleep(1.1)  # modified_gmt has one-second resolution
+    next_second()  # modified_gmt has one-second resolution
     path = site.content / "hello.md"
     path.write_text(path.read_text().replace("Some *emphasis*", "Edited *emphasis*"))
     code, report = site.sync_json()
@@ -130,7 +132,9 @@ def test_a_token_that_expires_mid_run_is_renewed_without_a_failed_file(site: Sit
     for n in range(12):
         site.write(f"bulk/post-{n}.md", f"---\ntitle: Bulk {n}\n---\nBody {n}\n")
     assert site.sync_json()[0] == 0  # token cached now, lives 2 s
-    time.sleep(2.5)
+    cached = TokenCache(site.root / ".wpsync" / TOKEN_CACHE).load(site.wp.url, site.wp.admin_user)
+    assert cached is not None and cached.exp is not None
+    time.sleep(max(0.0, cached.exp - time.time()) + 0.2)  # expired for WordPress too
     for n in range(12):
         site.write(f"bulk/post-{n}.md", f"---\ntitle: Bulk {n}\n---\nBody {n} edited\n")
     code, report = site.sync_json()
