@@ -247,6 +247,7 @@ def test_a_cancelled_run_writes_nothing_and_reports_its_files_as_worth_retrying(
 
 def test_a_changed_image_is_uploaded_again_and_its_post_updated_by_the_daemon(site: Site) -> None:
     from tests.integration.test_media_links import png
+    from wpsync.engine.fingerprint import strip_fingerprint
 
     (site.content / "img").mkdir()
     (site.content / "img" / "a.png").write_bytes(png(1))
@@ -259,7 +260,9 @@ def test_a_changed_image_is_uploaded_again_and_its_post_updated_by_the_daemon(si
         os.replace(tmp, site.content / "img" / "a.png")  # how image editors save
         daemon.wait_for(updated("pic.md"))
     after = post(site.wp, pic)["content"]["raw"]
-    assert after != before and "img/a.png" not in after
+    # the image's local path is gone from the post (the fingerprint names its inputs)
+    assert after != before and "img/a.png" not in strip_fingerprint(after)
+    assert "/wp-content/uploads/" in strip_fingerprint(after)
 
 
 #: Markdown made to exhaust a parser (issue 14): each fails alone, the daemon goes on

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ from wpsync.errors import DocumentError
 from wpsync.source.vault import VaultIndex
 
 if TYPE_CHECKING:
+    from wpsync.model import Document
     from wpsync.source.site import Site
 
 logger = logging.getLogger(__name__)
@@ -69,12 +71,11 @@ def load(settings: ReadSettings, task: ReadTask, site: Site | None = None) -> Lo
     ``site``: the folder as the files of one run share it (else made for this file)."""
     from pathlib import Path
 
-    from wpsync.source.content import read_document
     from wpsync.source.mapping import MappingDefaults, map_document
     from wpsync.source.site import Site
 
     try:
-        doc = read_document(Path(settings.root), task.rel, max_bytes=settings.max_bytes)
+        doc = _read_settled(settings, task)
         if task.known_hash is not None and doc.source_hash == task.known_hash:
             return Unchanged(task.rel, task.stat)
         defaults = MappingDefaults(
@@ -97,6 +98,38 @@ def load(settings: ReadSettings, task: ReadTask, site: Site | None = None) -> Lo
         payload_hash(mapped.payload),
         mapped.warnings,
     )
+
+
+#: A file that cannot be read as a document and whose size or modification time moved
+#: since the folder was listed is being saved (an editor truncates, then writes): it is
+#: read again after each of these pauses (seconds) before its error counts.
+SAVING_PAUSES = (0.05, 0.15, 0.4)
+
+
+def _read_settled(settings: ReadSettings, task: ReadTask) -> Document:
+    from pathlib import Path
+
+    from wpsync.source.content import read_document
+
+    root = Path(settings.root)
+    for pause in (*SAVING_PAUSES, None):
+        try:
+            return read_document(root, task.rel, max_bytes=settings.max_bytes)
+        except DocumentError:
+            if pause is None or not _moved(root / task.rel, task.stat):
+                raise
+            logger.debug("%s changed while it was read (being saved?): reading it again", task.rel)
+            time.sleep(pause)
+    raise AssertionError("unreachable")  # the last pass returns or raises
+
+
+def _moved(path: os.PathLike[str], stat: Stat) -> bool:
+    """Whether the file's size or modification time differ from the listing's."""
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False  # gone: its error stands
+    return (now.st_size, now.st_mtime_ns) != (stat.size, stat.mtime_ns)
 
 
 def unreadable(rel: str, exc: Exception, what: str = "read") -> DocumentError:
