@@ -318,3 +318,32 @@ def test_posts_with_a_revision_1_fingerprint_are_recognised_by_rendering(
     report = ci.sync(wp)
     assert set(actions(report).values()) == {"unchanged"}, report
     assert writes(wp, mark) == [] and sorted(renders) == sorted(actions(report))
+
+
+def test_a_first_publish_of_many_files_reads_them_once_and_a_clone_of_them_none(
+    wp: FakeWordPress, tmp_path: Path, renders: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wpsync.engine import recognised
+
+    placed: list[int] = []
+    real = recognised._placed
+
+    def counting(todo: Any, settings: Any, ask: Any) -> Any:
+        todo = list(todo)
+        placed.append(len(todo))
+        return real(todo, settings, ask)
+
+    monkeypatch.setattr(recognised, "_placed", counting)
+    folder = Folder.make(tmp_path / "new")
+    many = recognised.FEW_FILES + 6
+    for n in range(many):
+        folder.write(f"p{n:03d}.md", f"# Post {n}\n\nBody {n}.\n")
+    report = folder.sync(wp)
+    assert set(actions(report).values()) == {"created"}
+    # an empty site: nothing to recognise, so no file is read ahead of the run's reading
+    assert placed == []
+    ci = clone(folder, tmp_path / "ci")
+    renders.clear()
+    report = ci.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report
+    assert placed == [many] and renders == []  # the site has posts: recognised unread

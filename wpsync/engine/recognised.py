@@ -40,6 +40,7 @@ from wpsync.engine.adoption import look_up, raw_text, recognition
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.fingerprint import read_fingerprint, source_digest
 from wpsync.engine.plan import Stat
+from wpsync.errors import RemoteError
 from wpsync.model import Entry, Pushed, RestBody
 
 if TYPE_CHECKING:
@@ -94,6 +95,11 @@ def recognise_unread(
     # (``entries`` may be read by key: a run over a few files asks for theirs alone)
     todo = [(rel, stat) for rel, stat in files if rel not in journalled and rel not in entries]
     if not todo:
+        return Unread()
+    if len(todo) >= FEW_FILES and not _site_has_posts(client):
+        # Nothing here can have been published before (a first publish to a new site):
+        # the files are read once, by the run, not twice.  A custom type's posts are
+        # still recognised after reading (adoption.py).
         return Unread()
     # The look-ups leave as soon as 100 slugs of a type are known: WordPress answers
     # while the rest of the folder is read.
@@ -166,6 +172,21 @@ def recognise_unread(
         )
     looked_up = {key: found.get(key) for key in wanted if key[0] not in refused}
     return Unread(linked, tuple(expected), looked_up)
+
+
+#: From this many unlinked files on, a site without a single post or page is asked
+#: about first (two requests of one item), to spare reading a first publish twice.
+FEW_FILES = 64
+
+
+def _site_has_posts(client: Callable[[], WordPressClient]) -> bool:
+    """Whether WordPress holds any post or page (any status); True when it will not say."""
+    try:
+        wp = client()
+        return any(wp.count_posts(rest_base).total for rest_base in ("posts", "pages"))
+    except RemoteError as exc:
+        logger.debug("cannot count the site's posts (%s): looking the files up", exc)
+        return True
 
 
 def _placed(
