@@ -118,7 +118,7 @@ class PostPayload:
 # What the state store (wpsync.store.state) keeps of each push, and what the planner reads.
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A source file linked to a WordPress object, as of our last successful push."""
 

@@ -27,7 +27,6 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserver
 
 from wpsync.errors import ConfigError
 from wpsync.source.content import is_ignored_name, is_markdown
@@ -189,6 +188,9 @@ def start_observer(
             with contextlib.suppress(Exception):
                 observer.stop()
             logger.warning("%s", inotify_limit_message(exc.errno, poll_interval))
+    # imported only when polling (its directory snapshots are not inotify's)
+    from watchdog.observers.polling import PollingObserver
+
     observer = PollingObserver(timeout=poll_interval)
     try:
         observer.schedule(handler, str(root), recursive=True, event_filter=list(EVENTS))

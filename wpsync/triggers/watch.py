@@ -6,8 +6,8 @@
     (inotify, or polling)      per-path debounce,          one sync at a      │ FolderLock shared with
                                moves kept together,        time (sync lock)   │ every wpsync process
                                deletions double-checked                       ▼
-    APScheduler ──every reconcile_minutes──▶ "full reconcile wanted" ──▶ run_sync(whole folder)
-                ──ahead of the token's exp──▶ client.renew_token_if_expiring() (under the sync lock)
+    timers ──every reconcile_minutes──▶ "full reconcile wanted" ──▶ run_sync(whole folder)
+           ──ahead of the token's exp──▶ client.renew_token_if_expiring() (under the sync lock)
 
 A full reconcile also checks WordPress for posts edited, trashed or deleted there since
 the last sync (engine/remote.py), as every full sync does; an event's sync looks up the
@@ -41,11 +41,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
-from apscheduler.schedulers.background import BackgroundScheduler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
@@ -65,6 +64,7 @@ from wpsync.errors import (
 from wpsync.store.state import KeptStore
 from wpsync.triggers.events import INOTIFY_MOVE_GROUPING, EventRouter, ObserverKind, start_observer
 from wpsync.triggers.queue import ChangeQueue, DueChanges
+from wpsync.triggers.timers import Timers
 from wpsync.wordpress.client import WordPressClient
 from wpsync.wordpress.connect import open_client
 from wpsync.words import plural
@@ -143,7 +143,7 @@ class Daemon:
         #: the files whose last sync failed, and why (the periodic "still failing" line)
         self.failing: dict[str, str] = {}
         self._exit_code = 0
-        self._scheduler: BackgroundScheduler | None = None
+        self._timers: Timers | None = None
         self.outcome = _Outcome()
         #: True when :meth:`run` returned with a request still in flight (see ``serve``)
         self.abandoned = False
@@ -215,7 +215,7 @@ class Daemon:
             round(self.options.debounce * 1000),
             self.options.reconcile_minutes,
         )
-        scheduler = self._start_scheduler()
+        timers = self._start_timers()
         worker = threading.Thread(target=self._work, name="wpsync-watch", daemon=True)
         worker.start()
         try:
@@ -227,8 +227,7 @@ class Daemon:
             self._cancel.set()
             with self._cond:
                 self._cond.notify_all()
-            with contextlib.suppress(Exception):
-                scheduler.shutdown(wait=False)
+            timers.stop()
             observer.stop()
             worker.join(self.options.shutdown_grace)
             if worker.is_alive():
@@ -246,32 +245,24 @@ class Daemon:
             logger.info("stopped")
         return self._exit_code
 
-    def _start_scheduler(self) -> BackgroundScheduler:
-        scheduler = BackgroundScheduler(
-            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
-        )
-        scheduler.add_job(
-            self.request_reconcile,
-            "interval",
-            minutes=self.options.reconcile_minutes,
-            id="reconcile",
-            misfire_grace_time=60,
-        )
+    def _start_timers(self) -> Timers:
+        timers = Timers()
+        timers.every(self.options.reconcile_minutes * 60, self.request_reconcile, name="reconcile")
         if self.config.site.auth == "jwt":
-            scheduler.add_job(self._renew_token, "date", id="renew-token", misfire_grace_time=60)
-        scheduler.start()
-        self._scheduler = scheduler
-        return scheduler
+            timers.after(0.0, self._renew_token, name="renew-token")
+        self._timers = timers
+        return timers
 
-    # -- token renewal (a scheduler job)
+    # -- token renewal (a timer job)
 
-    def _renew_token(self) -> None:
-        delay = 30.0
+    def _renew_token(self) -> float | None:
+        """Renew the token if it expires soon; the seconds until the next check (None:
+        no more checks, the daemon is stopping)."""
         try:
             if self._sync_lock.acquire(timeout=2.0):
                 try:
                     if self._stop.is_set():
-                        return
+                        return None
                     assert self._client is not None
                     if self._client.renew_token_if_expiring():
                         logger.info("new token, valid until %s", _when(self._client))
@@ -281,21 +272,12 @@ class Daemon:
             delay = self._next_renewal_check()
         except TransportError as exc:
             logger.info("could not renew the token now (%s); trying again in 30 s", exc)
+            delay = 30.0
         except AuthError as exc:
             logger.error("%s%s", exc, f" ({exc.hint})" if exc.hint else "")
             self.stop(exc.exit_code)
-            return
-        finally:
-            if not self._stop.is_set() and self._scheduler is not None:
-                with contextlib.suppress(Exception):
-                    self._scheduler.add_job(
-                        self._renew_token,
-                        "date",
-                        run_date=datetime.now(UTC) + timedelta(seconds=delay),
-                        id="renew-token",
-                        replace_existing=True,
-                        misfire_grace_time=60,
-                    )
+            return None
+        return None if self._stop.is_set() else delay
 
     def _next_renewal_check(self) -> float:
         """Checks come closer as the token ages: a quarter of its remaining life, 0.5 s to
