@@ -177,7 +177,7 @@ class MediaRefusal:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pushed:
     """What a file's post was last pushed with, beyond the payload hash of its Entry.
 

@@ -181,6 +181,48 @@ def test_a_kept_store_sees_what_another_process_wrote(tmp_path: Path) -> None:
     kept.close()
 
 
+def test_a_released_kept_store_reads_its_rows_by_key_and_answers_as_before(
+    tmp_path: Path,
+) -> None:
+    """The daemon lets go of the whole state after a full reconcile (KeptStore.release):
+    what the store answers afterwards, row by row, is what it answered from memory."""
+    kept = KeptStore()
+    store = kept.get(tmp_path, URL)
+    for i in range(5):
+        store.put(entry(f"p{i}.md", i + 1))
+        store.put_pushed(Pushed(f"p{i}.md", "publish", {"opt:x": "1"}, {"title": str(i)}))
+    whole = store.entries()
+    records = store.pushed()
+    answers = (
+        store.rel_of("posts", 3),
+        store.get("p2.md"),
+        store.pushed_of(["p1.md", "p4.md"]),
+        store.entries_where("posts"),
+    )
+    kept.release()
+    assert store._entries is None and store._pushed is None and store._objects == {}
+    again = kept.get(tmp_path, URL)
+    assert again is store  # still open
+    assert (
+        again.rel_of("posts", 3),
+        again.get("p2.md"),
+        again.pushed_of(["p1.md", "p4.md"]),
+        again.entries_where("posts"),
+    ) == answers
+    # A post moved to another file after the release: the old file's index is not stale.
+    again.remove("p2.md")
+    again.put(entry("moved.md", 3))
+    assert again.rel_of("posts", 3) == "moved.md"
+    assert again.entries() == {
+        **{rel: e for rel, e in whole.items() if rel != "p2.md"},
+        "moved.md": entry("moved.md", 3),
+    }
+    assert set(again.pushed()) == set(records) - {"p2.md"}  # its record went with it
+    kept.release()  # twice, or on a closed store: nothing to let go of
+    kept.close()
+    kept.release()
+
+
 def test_a_kept_store_whose_file_was_replaced_is_opened_again(tmp_path: Path) -> None:
     kept = KeptStore()
     store = kept.get(tmp_path, URL)

@@ -26,13 +26,13 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- inputs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stat:
     size: int
     mtime_ns: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unchanged:
     """A file whose stat (or, failing that, content hash) matches the state."""
 
@@ -153,7 +153,7 @@ class Update:
     renamed_from: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Keep:
     """Nothing to send.  ``entry`` is rewritten when only local bookkeeping changed."""
 

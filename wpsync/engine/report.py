@@ -34,7 +34,7 @@ class Phase:
     forks: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileResult:
     path: str
     action: FileAction

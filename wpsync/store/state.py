@@ -259,6 +259,7 @@ class StateStore:
         """Read the rows again when next asked (a write failed or was rolled back)."""
         self._entries = self._pushed = None
         self._known = {}
+        self._objects = {}  # the index of the entries, rebuilt with them
 
     def _cache_put(self, entry: Entry) -> None:
         self._known = {}  # another file's row may have gone with it (same post)
@@ -729,6 +730,13 @@ class KeptStore:
                 self.close()
         self._store = StateStore.open(state_dir, site_url)
         return self._store
+
+    def release(self) -> None:
+        """Let go of what the store read of the whole state (every entry and record, read
+        by a full run): the next runs read their files' rows by key, as a hook's does.
+        The store stays open."""
+        if self._store is not None:
+            self._store._forget()
 
     def drop(self) -> None:
         """Forget the store (after a failed run: the next one opens the file afresh)."""

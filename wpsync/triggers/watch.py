@@ -63,6 +63,7 @@ from wpsync.errors import (
 )
 from wpsync.store.state import KeptStore
 from wpsync.triggers.events import INOTIFY_MOVE_GROUPING, EventRouter, ObserverKind, start_observer
+from wpsync.triggers.memory import give_back
 from wpsync.triggers.queue import ChangeQueue, DueChanges
 from wpsync.triggers.timers import Timers
 from wpsync.wordpress.client import WordPressClient
@@ -365,6 +366,12 @@ class Daemon:
         self.outcome.syncs += 1
         self._note_failing(job, report)
         self._after(job, report)
+        if isinstance(job, _FullReconcile):
+            # What the reconcile read of every file and every row is not needed one file at
+            # a time: let it go, and give the pages back (see triggers/memory.py).
+            del report
+            self._state.release()
+            give_back()
 
     def _note_failing(self, job: SyncJob, report: SyncReport) -> None:
         """Keep :attr:`failing` up to date; after a full reconcile, say in one line what
