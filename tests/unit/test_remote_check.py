@@ -276,3 +276,30 @@ def test_a_run_over_some_files_looks_their_posts_up_by_id(
     assert outcome(report) == {"a.md": "created"}
     report = folder.sync(wp, paths=[folder.content / "b.md"])
     assert outcome(report) == {"b.md": "conflict"}
+
+
+def test_a_run_over_some_files_answers_as_before_though_its_look_up_runs_while_they_are_read(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """The edit check of a run over some files is asked while they are read (a hook's,
+    the daemon's): a file unchanged here whose post was edited there is still read and
+    planned as a conflict, whatever the order the answers came in."""
+    for name in ("same", "edited-there", "both", "here", "gone"):
+        folder.write(f"{name}.md", f"Body {name}.\n")
+    folder.sync(wp)
+    posts = {p.slug: p for p in wp.posts()}
+    wp.edit(posts["edited-there"].id, title="Edited there")
+    wp.edit(posts["both"].id, title="Edited there too")
+    wp.do_delete("posts", posts["gone"].id, force=True)
+    folder.write("both.md", "Edited here as well.\n")
+    folder.write("here.md", "Edited here only.\n")
+    paths = [folder.content / f"{n}.md" for n in ("same", "edited-there", "both", "here", "gone")]
+    report = folder.sync(wp, paths=paths)
+    assert outcome(report) == {
+        "same.md": "unchanged",
+        "edited-there.md": "conflict",
+        "both.md": "conflict",
+        "here.md": "updated",
+        "gone.md": "created",
+    }
+    assert "Edited here only." in wp.post(posts["here"].id).content  # type: ignore[union-attr]

@@ -41,6 +41,7 @@ from wpsync.engine.plan import (
     Options,
     RemoteFacts,
     RemotePostFacts,
+    Unchanged,
     Update,
     WriteAction,
 )
@@ -270,8 +271,32 @@ class _Run:
         ):
             return
         client = self.client  # opened here, on the run's thread
-        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-rights")
+        if self._ahead is None:
+            self._ahead = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wpsync-ahead")
         self._rights_ahead = self._ahead.submit(client.rights)
+
+    def _check_ahead(self, entries: Mapping[str, Entry]) -> Future[Findings] | None:
+        """A run over some files looks their posts up by ID (the edit check: one round
+        trip) while it reads and renders them, instead of before: asked now, answered
+        by the time the files are mapped.  (A file the check flags whose bytes had not
+        changed is read again then: :meth:`_read_flagged`.)"""
+        if not entries:
+            return None
+        client = self.client  # opened here, on the run's thread
+        if self._ahead is None:
+            self._ahead = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wpsync-ahead")
+        return self._ahead.submit(
+            self.remote.run, lambda: client, entries, False, self.warnings.append
+        )
+
+    def _read_flagged(self, read: list[LocalItem], flagged: set[str]) -> list[LocalItem]:
+        """A post edited in WordPress since the last sync: its file is read and mapped even
+        when unchanged here (what the run would have done with the check's answer first)."""
+        again = [(i.rel, i.stat) for i in read if isinstance(i, Unchanged) and i.rel in flagged]
+        if not again:
+            return read
+        fresh = {item.rel: item for item in self.reader.read(again, {})}
+        return [fresh.get(i.rel, i) if isinstance(i, Unchanged) else i for i in read]
 
     def settle_ahead(self) -> None:
         """Wait for what was asked ahead and not used (its answer or error is dropped)."""
@@ -317,10 +342,13 @@ class _Run:
         # their files are read and planned even when unchanged here.
         self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
         found = Findings()
+        checking: Future[Findings] | None = None
         if not self.request.offline:
-            if not full:
+            if full:
+                found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
+            else:
                 self._ask_rights_ahead(entries, scope)
-            found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
+                checking = self._check_ahead(entries)  # answered while the files are read
         flagged_rels = found.rels(entries)
         known = {
             rel: e
@@ -345,6 +373,9 @@ class _Run:
             all_entries, entries = {**all_entries, **unread.entries}, {**entries, **unread.entries}
             self.references.expect(unread.expected)
         read: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
+        if checking is not None:
+            found = checking.result()
+            read = self._read_flagged(read, found.rels(entries))
         rels = None if full else scope.rels  # images, links, folder pages: references.py
         items = self.references.settle(read, all_entries, rels, self.reader.read_one)
         if unread.entries and not self.request.dry_run:
