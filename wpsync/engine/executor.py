@@ -285,9 +285,16 @@ class _Run:
         client = self.client  # opened here, on the run's thread
         if self._ahead is None:
             self._ahead = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wpsync-ahead")
-        return self._ahead.submit(
-            self.remote.run, lambda: client, entries, False, self.warnings.append
-        )
+        started = threading.Event()
+
+        def check() -> Findings:
+            started.set()
+            return self.remote.run(lambda: client, entries, False, self.warnings.append)
+
+        asked = self._ahead.submit(check)
+        # Rendering holds the interpreter: let the look-up leave first (a few ms at most).
+        started.wait(0.05)
+        return asked
 
     def _read_flagged(self, read: list[LocalItem], flagged: set[str]) -> list[LocalItem]:
         """A post edited in WordPress since the last sync: its file is read and mapped even
