@@ -14,7 +14,7 @@ this machine could go below, measured in the same run as the figures they bound.
   file's size, modification time and hash from wpsync's state (``sqlite3``), nothing else
   — what a no-op must do;
 - :func:`rss_floor`: the peak memory of a process that only imports what the daemon must
-  have (:data:`NEEDED_IMPORTS`, watchdog's observer, APScheduler's scheduler);
+  have (:data:`NEEDED_IMPORTS`, watchdog's observer, threads);
 - :func:`update_floor`: the edit check and the update of one post by a raw httpx client
   (``GET`` then ``POST`` of the same body): what a save under ``watch`` must wait for
   after its debounce.
@@ -49,7 +49,7 @@ LEAVE_OUT = (
 #: … and what the watch daemon needs on top
 DAEMON_IMPORTS = (
     NEEDED_IMPORTS
-    + ", watchdog.observers, apscheduler.schedulers.background, concurrent.futures, threading"
+    + ", watchdog.observers, concurrent.futures, threading"
 )
 
 

@@ -26,8 +26,14 @@ retried with exponential backoff; what was recorded is never sent again (the sta
 A stop (SIGTERM/SIGINT) lets requests in flight finish, starts no new one, and leaves anything
 unsent to the next start's full reconcile.
 
+Memory: a full reconcile reads every entry and stats every file; afterwards the daemon lets
+go of all of it (the kept state reads its rows by key again, as a hook's run does) and
+gives the freed heap back (:mod:`wpsync.triggers.memory`), so it idles at its imports'
+size and the next reconcile starts from there.
+
 The events and the observer are in :mod:`wpsync.triggers.events`, the queue in
-:mod:`wpsync.triggers.queue`; here, the daemon and its worker.
+:mod:`wpsync.triggers.queue`, the clockwork in :mod:`wpsync.triggers.timers`; here, the
+daemon and its worker.
 """
 
 from __future__ import annotations
