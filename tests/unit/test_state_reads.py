@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from wpsync.errors import StateError
 from wpsync.model import Entry, Pushed
-from wpsync.store.state import STATE_FILE, KeptStore, StateStore
+from wpsync.store.state import KEPT_CACHE_KIB, STATE_FILE, KeptStore, StateStore
 
 URL = "http://127.0.0.1:8080"
 
@@ -221,6 +221,23 @@ def test_a_released_kept_store_reads_its_rows_by_key_and_answers_as_before(
     kept.release()  # twice, or on a closed store: nothing to let go of
     kept.close()
     kept.release()
+
+
+def test_a_kept_store_keeps_a_small_page_cache_and_still_reads_every_row(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path, URL) as store, store.transaction():
+        for i in range(2000):  # ~100 pages: more than the kept cache holds
+            store.put(entry(f"folder/{i:05}-{'x' * 40}.md", i + 1))
+    kept = KeptStore()
+    store = kept.get(tmp_path, URL)
+    assert store._conn.execute("PRAGMA cache_size").fetchone()[0] == -KEPT_CACHE_KIB
+    assert len(store.entries()) == 2000
+    kept.release()
+    assert store.get("folder/01999-" + "x" * 40 + ".md") == entry(
+        "folder/01999-" + "x" * 40 + ".md", 2000
+    )
+    with StateStore.open(tmp_path, URL) as other:  # any other store: SQLite's default
+        assert other._conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    kept.close()
 
 
 def test_a_kept_store_whose_file_was_replaced_is_opened_again(tmp_path: Path) -> None:

@@ -178,6 +178,12 @@ class StateStore:
     def _version(self) -> int:
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def limit_cache(self, kib: int) -> None:
+        """Keep at most ``kib`` KiB of the file's pages in memory (SQLite's default: 2 MB),
+        and let go of what is over it now."""
+        self._conn.execute(f"PRAGMA cache_size = -{max(1, int(kib))}")
+        self._conn.execute("PRAGMA shrink_memory")
+
     def refresh(self) -> None:
         """For a store kept open between runs (:class:`KeptStore`): forget what it read if
         another process wrote the file since.  :class:`StateError` if the file is no longer
@@ -710,6 +716,10 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+#: the page cache of a store kept open by a long-lived process (the watch daemon), in KiB
+KEPT_CACHE_KIB = 256
+
+
 class KeptStore:
     """A state store kept open from one run to the next by a long-lived process (the watch
     daemon), so a run that touches one file in a big folder does not read the whole state
@@ -729,6 +739,9 @@ class KeptStore:
                 logger.info("state file reopened: %s", exc)
                 self.close()
         self._store = StateStore.open(state_dir, site_url)
+        # Kept for the process's life and read row by row between full runs, whose scans
+        # of whole tables a big page cache does not speed up: a small one.
+        self._store.limit_cache(KEPT_CACHE_KIB)
         return self._store
 
     def release(self) -> None:
