@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -248,7 +249,10 @@ class StateStore:
         """Every entry, by file (a new dict each call)."""
         if self._entries is None:
             rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
-            self._entries = {row[0]: Entry(*row) for row in rows}
+            intern = sys.intern  # "posts", "pages": one string each, not one per file
+            self._entries = {
+                rel: Entry(rel, intern(rest_base), *rest) for rel, rest_base, *rest in rows
+            }
             self._objects = {(e.rest_base, e.post_id): e.rel for e in self._entries.values()}
         return dict(self._entries)
 
@@ -585,15 +589,20 @@ class StateStore:
 
     def _pushed_rows(self, sql: str, args: list[str]) -> dict[str, Pushed]:
         decoded: dict[str, dict[str, str]] = {}
-        return {
-            rel: Pushed(
+        # A big folder's records, read whole by a full run, share what repeats: the
+        # status, and the file's name with its entry's (one string, not two per file).
+        entries = self._entries or {}
+        out: dict[str, Pushed] = {}
+        for name, status, inputs in self._conn.execute(sql, args):
+            entry = entries.get(name)
+            rel = entry.rel if entry is not None else name
+            out[rel] = Pushed(
                 rel,
-                str(status),
+                sys.intern(str(status)),
                 self._inputs(rel, inputs, decoded),
                 _JSONObject(self.path, rel, None, self),
             )
-            for rel, status, inputs in self._conn.execute(sql, args)
-        }
+        return out
 
     def _fields_text(self, rel: str) -> str:
         row = self._conn.execute("SELECT fields FROM pushed WHERE rel = ?", (rel,)).fetchone()
