@@ -47,10 +47,7 @@ LEAVE_OUT = (
 
 
 #: … and what the watch daemon needs on top
-DAEMON_IMPORTS = (
-    NEEDED_IMPORTS
-    + ", watchdog.observers, concurrent.futures, threading"
-)
+DAEMON_IMPORTS = NEEDED_IMPORTS + ", watchdog.observers, concurrent.futures, threading"
 
 
 def rss_floor(env: dict[str, str]) -> int:
