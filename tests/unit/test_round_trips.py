@@ -101,3 +101,55 @@ def test_a_failed_rights_answer_ahead_is_the_run_s_error(
         for t in threading.enumerate()
         if t.name.startswith("wpsync-rights") and t.name not in before
     ]
+
+
+# ------------------------------------------------------------ terms
+
+
+def terms_sent(sent: Sequence[Request]) -> list[Request]:
+    """The requests about terms: look-ups, creates, and batches (of terms or posts)."""
+    return [
+        r for r in sent if r.route in ("/wp/v2/categories", "/wp/v2/tags") or r.route == "/batch/v1"
+    ]
+
+
+def test_a_changed_post_whose_terms_all_exist_waits_for_one_term_round_trip(
+    tmp_path: Path, wp: FakeWordPress
+) -> None:
+    """A nested category and tags that WordPress holds are found by slug, all depths at
+    once, one look-up per taxonomy: no create that answers ``term_exists``, no second
+    round trip for the child (level by level, that was a batch, then a create)."""
+    folder = Folder.make(tmp_path / "blog")
+    page = "---\ntitle: P\ncategories: [Guides/Python]\ntags: [a, b]\n---\n{}\n"
+    path = folder.write("p.md", page.format("First."))
+    assert folder.sync(wp).count("created") == 1
+    folder.write("p.md", page.format("Edited."))
+    mark = wp.request_count
+    report = folder.sync(wp, paths=[path])
+    assert report.count("updated") == 1, report.to_json()
+    sent = wp.requests[mark:]
+    assert sorted(terms_sent(sent), key=lambda r: r.route) == [
+        Request("GET", "/wp/v2/categories"),
+        Request("GET", "/wp/v2/tags"),
+    ]
+    post = wp.all_posts()[0]
+    names = {t.id: t.name for t in wp.terms("categories")}
+    assert [names[i] for i in post.fields["categories"]] == ["Python"]
+    assert len(wp.terms("categories")) == 2 and len(wp.terms("tags")) == 2  # none twice
+
+
+def test_a_term_made_by_hand_under_another_slug_is_reused_not_duplicated(
+    tmp_path: Path, wp: FakeWordPress
+) -> None:
+    """The look-up by slug misses a category someone made in WordPress with a slug of
+    their own (and a child whose slug took its parent's): the create answers
+    ``term_exists`` with it, as before — the post gets that term, no twin is made."""
+    guides = wp.add_term("categories", "Guides", slug="handmade-guides")
+    python = wp.add_term("categories", "Python", guides, slug="py")
+    other = wp.add_term("categories", "Python")  # a top-level namesake: a different term
+    folder = Folder.make(tmp_path / "blog")
+    folder.write("p.md", "---\ntitle: P\ncategories: [Guides/Python, Python]\n---\nBody.\n")
+    report = folder.sync(wp)
+    assert report.count("created") == 1, report.to_json()
+    assert sorted(wp.all_posts()[0].fields["categories"]) == sorted([python, other])
+    assert len(wp.terms("categories")) == 3
