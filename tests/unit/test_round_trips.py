@@ -153,3 +153,51 @@ def test_a_term_made_by_hand_under_another_slug_is_reused_not_duplicated(
     assert report.count("created") == 1, report.to_json()
     assert sorted(wp.all_posts()[0].fields["categories"]) == sorted([python, other])
     assert len(wp.terms("categories")) == 3
+
+
+# ------------------------------------------------------------ imports while waiting
+
+
+def test_a_changed_file_s_reading_imports_are_done_while_the_first_answers_are_awaited(
+    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Markdown engine, the mappers and the block converter are imported on another
+    thread while the edit check and the rights are on their way (readpool.warm); a run
+    with nothing changed imports nothing ahead."""
+    import wpsync.engine.executor as executor
+
+    calls: list[tuple[str, bool, str]] = []
+
+    def recording(markdown: str, block_editor: bool) -> None:
+        calls.append((markdown, block_editor, threading.current_thread().name))
+
+    monkeypatch.setattr(executor, "warm", recording)
+    report = folder.sync(wp, paths=[folder.content / "n0.md"])
+    assert report.count("unchanged") == 1 and calls == []
+    changed = folder.write("n0.md", "---\ntitle: Note 0\ntags: [a]\n---\nEdited.\n")
+    report = folder.sync(wp, paths=[changed])
+    assert report.count("updated") == 1, report.to_json()
+    assert [(m, b) for m, b, _ in calls] == [("commonmark", True)]
+    assert calls[0][2].startswith("wpsync-rights")
+
+
+@pytest.mark.parametrize(
+    ("engine", "loaded", "absent"),
+    [("commonmark", "markdown_it", "markdown"), ("python-markdown", "markdown", "markdown_it")],
+)
+def test_warm_imports_what_the_configured_engine_reads_with(
+    engine: str, loaded: str, absent: str
+) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from wpsync.engine.readpool import warm\n"
+        f"warm({engine!r}, True)\n"
+        f"assert {loaded!r} in sys.modules, 'not imported'\n"
+        f"assert {absent!r} not in sys.modules, 'the other engine imported'\n"
+        "assert 'wpsync.source.blocks' in sys.modules and 'wpsync.source.mapping' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
