@@ -201,3 +201,38 @@ def test_warm_imports_what_the_configured_engine_reads_with(
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# ------------------------------------------------------------ state reads after the write
+
+
+def test_who_links_to_a_changed_file_is_looked_for_only_when_its_url_changed(
+    tmp_path: Path, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding the posts that link to a file reads every record of the state: after an
+    edit that keeps the post's URL it is not done; after one that moves it (a new slug),
+    it is, and the post linking there is updated."""
+    from wpsync.store.state import StateStore
+
+    asked: list[list[str]] = []
+    linking = StateStore.pushed_linking
+
+    def recording(self: StateStore, targets: Any) -> Any:
+        asked.append(sorted(targets))
+        return linking(self, targets)
+
+    monkeypatch.setattr(StateStore, "pushed_linking", recording)
+    folder = Folder.make(tmp_path / "blog")
+    folder.write("a.md", "---\ntitle: A\n---\nSee [b](b.md).\n")
+    b = folder.write("b.md", "---\ntitle: B\n---\nFirst.\n")
+    assert folder.sync(wp).count("created") == 2
+    folder.write("b.md", "---\ntitle: B\n---\nEdited.\n")
+    report = folder.sync(wp, paths=[b])
+    assert report.count("updated") == 1, report.to_json()
+    assert asked == []
+    folder.write("b.md", "---\ntitle: B\nslug: bee\n---\nEdited.\n")
+    report = folder.sync(wp, paths=[b])
+    assert asked == [["b.md"]]
+    assert [r.path for r in report.files if r.action == "updated"] == ["a.md", "b.md"]
+    a_post = next(p for p in wp.all_posts() if p.slug == "a")
+    assert "/bee" in str(a_post.fields["content"])
