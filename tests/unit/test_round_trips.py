@@ -236,3 +236,39 @@ def test_who_links_to_a_changed_file_is_looked_for_only_when_its_url_changed(
     assert [r.path for r in report.files if r.action == "updated"] == ["a.md", "b.md"]
     a_post = next(p for p in wp.all_posts() if p.slug == "a")
     assert "/bee" in str(a_post.fields["content"])
+
+
+def test_a_run_over_a_few_files_forgets_a_moved_file_s_record_without_reading_them_all(
+    tmp_path: Path, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record of what was pushed for a moved file's old name is forgotten by name
+    (the put that replaced its entry said which); only a run over the whole folder
+    looks through every record for ones nothing links any more."""
+    import sqlite3
+
+    from wpsync.store.state import StateStore
+
+    statements: list[str] = []
+    real = sqlite3.connect
+
+    def tracing(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    folder = Folder.make(tmp_path / "blog")
+    old = folder.write("a.md", "---\ntitle: A\nslug: a\n---\nBody.\n")
+    folder.write("b.md", "---\ntitle: B\n---\nOther.\n")
+    assert folder.sync(wp).count("created") == 2
+    new = folder.content / "c.md"
+    old.rename(new)
+    monkeypatch.setattr(sqlite3, "connect", tracing)
+    report = folder.sync(wp, paths=[old, new], renames=[(old, new)])
+    monkeypatch.undo()
+    assert report.count("failed") == 0 and report.count("deleted") == 0, report.to_json()
+    everywhere = [s for s in statements if "NOT IN (SELECT rel FROM entries)" in s]
+    assert all("rel IN (" in s for s in everywhere), everywhere  # by name, if at all
+    with StateStore.open(folder.config.state.path, folder.config.site.url) as state:
+        assert state.get("c.md") is not None and state.get("a.md") is None
+        assert state.get_pushed("c.md") is not None
+        assert state.get_pushed("a.md") is None

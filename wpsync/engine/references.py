@@ -786,9 +786,10 @@ class References:
         return out
 
     def finish(self) -> None:
-        """Forget records of files the state no longer links."""
+        """Forget records of files the state no longer links (after a run over a few
+        files, those its own writes unlinked: state.prune_pushed)."""
         if not self.dry_run:
-            self.state.prune_pushed()
+            self.state.prune_pushed(everywhere=self._full)
 
 
 class _Statuses(Mapping[str, str]):
