@@ -275,7 +275,7 @@ class _Run:
         self._rights_ahead = self._ahead.submit(client.rights)
         # … and while both answers are on their way, the reading's imports (readpool.warm)
         content = self.config.content
-        self._ahead.submit(warm, configured_engine(content), content.block_editor)
+        self._ahead.submit(warm, content.markdown, content.block_editor)
 
     def settle_ahead(self) -> None:
         """Wait for what was asked ahead and not used (its answer or error is dropped)."""
