@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -47,6 +48,30 @@ STATE_FILE = "state.sqlite"
 
 _ENTRY_COLUMNS = (
     "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, mtime_ns"
+)
+
+
+def _concatenated(table: str, columns: str, key: str) -> str:
+    """SQL for one string of every row of ``table`` (each column quoted), in key order."""
+    row = " || ',' || ".join(f"quote({c.strip()})" for c in columns.split(","))
+    return (
+        f"SELECT group_concat({row}, char(10)) FROM (SELECT {columns} FROM {table} ORDER BY {key})"
+    )
+
+
+#: the tables :meth:`StateStore.rows_digest` covers (all but ``meta``; ``pushed`` without
+#: the fields sent)
+_DIGESTED = (
+    _concatenated("entries", _ENTRY_COLUMNS, "rel"),
+    _concatenated("pushed", "rel, status, inputs", "rel"),
+    _concatenated("pending", "rel, rest_base, slug, started", "rel"),
+    _concatenated("pushing", "rel, post_id, fields, started", "rel"),
+    _concatenated("media", "content_hash, media_id, source_url, rel", "content_hash"),
+    _concatenated("media_files", "rel, size, mtime_ns, content_hash", "rel"),
+    _concatenated("media_pending", "content_hash, rel, started", "content_hash"),
+    _concatenated(
+        "media_refused", "content_hash, rel, status, code, message, refused", "content_hash"
+    ),
 )
 
 
@@ -395,6 +420,21 @@ class StateStore:
             if self._pushed is not None:
                 self._pushed.pop(rel, None)
 
+    # ------------------------------------------------------------------ digest
+    def rows_digest(self) -> str:
+        """A digest of every row a run's decisions read: the entries, what each post was
+        pushed with (its status and inputs; not the fields sent, read only to describe a
+        conflict), the journals, the uploads and the images' stat cache — not the
+        ``meta`` marks.  Equal digests: equal rows (engine/quiet.py).  Each table is
+        concatenated by SQLite itself, in key order: one string per table, no row
+        object."""
+        digest = hashlib.sha256()
+        for sql in _DIGESTED:
+            (text,) = self._conn.execute(sql).fetchone()
+            digest.update(str(text or "").encode("utf-8", "surrogatepass"))
+            digest.update(b"\x00\x1e\x00")
+        return digest.hexdigest()
+
     # ------------------------------------------------------------------ marks
     def mark(self, key: str) -> str | None:
         """A value kept in the ``meta`` table (e.g. the remote check's ``remote:<type>``)."""
@@ -523,6 +563,11 @@ class StateStore:
             "INSERT OR REPLACE INTO media_files VALUES (?, ?, ?, ?)",
             (rel, size, mtime_ns, content_hash),
         )
+
+    def media_files(self) -> dict[str, tuple[int, int, str]]:
+        """Every image's (size, mtime_ns, content hash) as last hashed, by file."""
+        rows = self._conn.execute("SELECT rel, size, mtime_ns, content_hash FROM media_files")
+        return {str(r[0]): (int(r[1]), int(r[2]), str(r[3])) for r in rows}
 
     # ------------------------------------------------------------------ what posts were pushed with
     def pushed(self) -> dict[str, Pushed]:
