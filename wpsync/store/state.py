@@ -28,6 +28,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import marshal
 import os
 import sqlite3
 import time
@@ -52,17 +53,17 @@ _ENTRY_COLUMNS = (
 
 
 def _concatenated(table: str, columns: str, key: str) -> str:
-    """SQL for one string of every row of ``table`` (each column quoted), in key order."""
+    """SQL for one string of every row of ``table`` (each column quoted: no two tables
+    of rows give one string), in key order."""
     row = " || ',' || ".join(f"quote({c.strip()})" for c in columns.split(","))
     return (
         f"SELECT group_concat({row}, char(10)) FROM (SELECT {columns} FROM {table} ORDER BY {key})"
     )
 
 
-#: the tables :meth:`StateStore.rows_digest` covers (all but ``meta``; ``pushed`` without
-#: the fields sent)
+#: the tables :meth:`StateStore.rows_digest` concatenates (the entries are marshalled;
+#: ``meta`` is left out, and the fields sent of ``pushed``)
 _DIGESTED = (
-    _concatenated("entries", _ENTRY_COLUMNS, "rel"),
     _concatenated("pushed", "rel, status, inputs", "rel"),
     _concatenated("pending", "rel, rest_base, slug, started", "rel"),
     _concatenated("pushing", "rel, post_id, fields, started", "rel"),
@@ -93,6 +94,8 @@ class StateStore:
         self._known: dict[str, Entry | None] = {}
         self._identity = _identity(path)
         self._data_version: int | None = None
+        #: the rows :meth:`entries` read, while no write followed (:meth:`rows_digest`)
+        self._entry_rows: list[tuple[object, ...]] | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -211,7 +214,7 @@ class StateStore:
             raise StateError(f"state file {self.path} was replaced since it was opened")
         version = self._version()
         if version != self._data_version:
-            self._entries = self._pushed = None
+            self._entries = self._pushed = self._entry_rows = None
             self._known = {}
             self._data_version = version
 
@@ -227,6 +230,7 @@ class StateStore:
     def _tx(self) -> Iterator[None]:
         """One exclusive transaction; a disk that refuses the write (read-only, full)
         is a :class:`StateError` naming the file, not SQLite's own exception."""
+        self._entry_rows = None  # a write: the rows read before it may be the file's no more
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -268,6 +272,7 @@ class StateStore:
         if self._entries is None:
             rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
             self._entries = {row[0]: Entry(*row) for row in rows}
+            self._entry_rows = rows  # for rows_digest(), until the next write
             self._objects = {(e.rest_base, e.post_id): e.rel for e in self._entries.values()}
         return dict(self._entries)
 
@@ -425,14 +430,20 @@ class StateStore:
         """A digest of every row a run's decisions read: the entries, what each post was
         pushed with (its status and inputs; not the fields sent, read only to describe a
         conflict), the journals, the uploads and the images' stat cache — not the
-        ``meta`` marks.  Equal digests: equal rows (engine/quiet.py).  Each table is
-        concatenated by SQLite itself, in key order: one string per table, no row
-        object."""
-        digest = hashlib.sha256()
+        ``meta`` marks.  Equal digests: equal rows (engine/quiet.py); the same rows
+        stored in another order may digest apart (a run then only looks once more).
+
+        The entries are the rows :meth:`entries` just read if no write followed
+        (marshalled by value: version 2 writes no references), else read now; the other
+        tables are concatenated by SQLite itself: one string per table."""
+        rows = self._entry_rows
+        if rows is None:
+            rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
+        digest = hashlib.sha256(marshal.dumps(rows, 2))
         for sql in _DIGESTED:
             (text,) = self._conn.execute(sql).fetchone()
-            digest.update(str(text or "").encode("utf-8", "surrogatepass"))
             digest.update(b"\x00\x1e\x00")
+            digest.update(str(text or "").encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
     # ------------------------------------------------------------------ marks
