@@ -487,17 +487,20 @@ class _Run:
     def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
         """Every file unchanged, told without reading one (quiet.py): the results, and
         the remote check's baseline moved on, as a run that planned them all would."""
-        actions = [Keep(rel, entries[rel]) for rel, _ in scope.files]
+        actions = [Keep(rel, entries[rel]) for rel, _ in scope.files]  # sorted, as scanned
         if self._on_plan is not None:
             self._on_plan(actions)
+        on_result = self._on_result
         for action in actions:
             entry = action.entry
-            self._report(
-                FileResult(action.rel, "unchanged", entry.post_id, link=entry.link or None)
-            )
-        self.remote.settle(lambda: self.client, actions, self.results, self.written)
+            result = FileResult.unchanged(action.rel, entry.post_id, entry.link or None)
+            self.results.append(result)
+            if on_result is not None:
+                on_result(result)
+        # (no conflict, create or deletion among them: the baseline moves as after any)
+        self.remote.settle(lambda: self.client, (), self.results, self.written)
         return SyncReport(
-            files=tuple(sorted(self.results, key=lambda r: r.path)),
+            files=tuple(self.results),
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
             skipped=scope.skipped,
