@@ -87,7 +87,8 @@ class StateStore:
         #: asks for them several times: once per wave, for links, for the relink pass);
         #: None = read them again (never read yet, or a transaction rolled back)
         self._entries: dict[str, Entry] | None = None
-        self._objects: dict[tuple[str, int], str] = {}  # (rest_base, post_id) → rel
+        #: (rest_base, post_id) → rel of the entries read, made when first asked
+        self._index: dict[tuple[str, int], str] | None = None
         self._pushed: dict[str, Pushed] | None = None  # the same, for what was pushed
         #: entries read by key (a run over a few files: :class:`StateEntries`), None for a
         #: file without one; dropped by every write of an entry
@@ -273,7 +274,7 @@ class StateStore:
             rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
             self._entries = {row[0]: Entry(*row) for row in rows}
             self._entry_rows = rows  # for rows_digest(), until the next write
-            self._objects = {(e.rest_base, e.post_id): e.rel for e in self._entries.values()}
+            self._index = None
         return dict(self._entries)
 
     @contextlib.contextmanager
@@ -294,18 +295,26 @@ class StateStore:
         self._known = {}  # another file's row may have gone with it (same post)
         if self._entries is None:
             return
-        other = self._objects.get((entry.rest_base, entry.post_id))
+        other = self._objects().get((entry.rest_base, entry.post_id))
         if other is not None and other != entry.rel:
             del self._entries[other]
         self._cache_remove(entry.rel)
         self._entries[entry.rel] = entry
-        self._objects[(entry.rest_base, entry.post_id)] = entry.rel
+        self._objects()[(entry.rest_base, entry.post_id)] = entry.rel
 
     def _cache_remove(self, rel: str) -> None:
         self._known.pop(rel, None)
         old = self._entries.pop(rel, None) if self._entries is not None else None
         if old is not None:
-            self._objects.pop((old.rest_base, old.post_id), None)
+            self._objects().pop((old.rest_base, old.post_id), None)
+
+    def _objects(self) -> dict[tuple[str, int], str]:
+        """The entries read, by post (built on first use: a run with nothing to write
+        never asks)."""
+        if self._index is None:
+            entries = self._entries or {}
+            self._index = {(e.rest_base, e.post_id): e.rel for e in entries.values()}
+        return self._index
 
     def get(self, rel: str) -> Entry | None:
         row = self._conn.execute(
@@ -356,7 +365,7 @@ class StateStore:
     def rel_of(self, rest_base: str, post_id: int) -> str | None:
         """The file linked to a post (the unique index on the post)."""
         if self._entries is not None:  # the index of objects is kept with them
-            return self._objects.get((rest_base, post_id))
+            return self._objects().get((rest_base, post_id))
         row = self._conn.execute(
             "SELECT rel FROM entries WHERE rest_base = ? AND post_id = ?", (rest_base, post_id)
         ).fetchone()
