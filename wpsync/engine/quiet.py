@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING
 
 from wpsync import __version__
 from wpsync.engine.fingerprint import REVISION as FINGERPRINT_REVISION
-from wpsync.engine.references import IMAGE
 from wpsync.source.versions import BLOCKS_REVISION
 
 if TYPE_CHECKING:
@@ -155,6 +154,8 @@ def record(state: StateStore, context: str, pushed: Mapping[str, Pushed], *, qui
 
 
 def _rest(state: StateStore, context: str, pushed: Mapping[str, Pushed]) -> Rest | None:
+    from wpsync.engine.references import IMAGE  # (only after a run that read them all)
+
     files = state.media_files()
     images: dict[str, tuple[int, int]] = {}
     for record_ in pushed.values():
