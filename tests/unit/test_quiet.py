@@ -190,3 +190,24 @@ def test_the_state_digest_changes_with_any_row() -> None:
         assert digest_of(Path(two), "publish") == same
     with tempfile.TemporaryDirectory() as three:
         assert digest_of(Path(three), "draft") != same
+
+
+def test_a_run_at_rest_shows_the_plan_a_full_run_shows(folder: Folder, wp: FakeWordPress) -> None:
+    """``on_plan`` (the progress display's total) sees one Keep per file, as planned."""
+    from wpsync.engine.executor import SyncRequest, run_sync
+
+    folder.sync(wp)
+    plans: list[list[object]] = []
+
+    def planned() -> list[object]:
+        run_sync(
+            folder.config,
+            SyncRequest(lock_timeout=5.0),
+            client_factory=wp.client_factory(),
+            on_plan=lambda actions: plans.append(list(actions)),
+        )
+        return plans[-1]
+
+    full = planned()  # nothing to do: marks the folder at rest
+    assert planned() == full and len(full) == 3
+    assert [type(a).__name__ for a in full] == ["Keep"] * 3

@@ -284,7 +284,8 @@ class Progress:
         def on_result(result: T) -> None:
             if callback is not None:
                 callback(result)
-            self.advance(str(getattr(result, "path", "")))
+            # the file's name only for a display that shows it
+            self.advance(str(getattr(result, "path", "")) if self._rich is not None else "")
 
         return on_result
 

@@ -487,13 +487,13 @@ class _Run:
     def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
         """Every file unchanged, told without reading one (quiet.py): the results, and
         the remote check's baseline moved on, as a run that planned them all would."""
-        actions = [Keep(rel, entries[rel]) for rel, _ in scope.files]  # sorted, as scanned
+        rels = [rel for rel, _ in scope.files]  # sorted, as scanned
         if self._on_plan is not None:
-            self._on_plan(actions)
+            self._on_plan(quiet.Kept(rels, entries))
         on_result = self._on_result
-        for action in actions:
-            entry = action.entry
-            result = FileResult.unchanged(action.rel, entry.post_id, entry.link or None)
+        for rel in rels:
+            entry = entries[rel]
+            result = FileResult.unchanged(rel, entry.post_id, entry.link or None)
             self.results.append(result)
             if on_result is not None:
                 on_result(result)

@@ -37,12 +37,13 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from wpsync import __version__
 from wpsync.engine.fingerprint import REVISION as FINGERPRINT_REVISION
+from wpsync.engine.plan import Keep
 from wpsync.source.versions import BLOCKS_REVISION
 
 if TYPE_CHECKING:
@@ -87,6 +88,31 @@ class Rest:
             return cls(str(data["context"]), str(data["rows"]), images)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
+
+
+class Kept(Sequence[Keep]):
+    """The plan of a folder at rest as ``on_plan`` sees a plan: a :class:`Keep` per file
+    (``rels``, in order), each made when asked — a display that draws nothing only
+    counts them."""
+
+    def __init__(self, rels: Sequence[str], entries: Mapping[str, Entry]) -> None:
+        self._rels = rels
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._rels)
+
+    @overload
+    def __getitem__(self, index: int) -> Keep: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Keep]: ...
+
+    def __getitem__(self, index: int | slice) -> Keep | Sequence[Keep]:
+        if isinstance(index, slice):
+            return [Keep(rel, self._entries[rel]) for rel in self._rels[index]]
+        rel = self._rels[index]
+        return Keep(rel, self._entries[rel])
 
 
 def context_digest(config: Config, references: References) -> str:
