@@ -474,7 +474,7 @@ class _Run:
                 nothing_done = not self.warnings and all(
                     r.action == "unchanged" for r in self.results
                 )
-                quiet.record(self.state, context, self.state.pushed(), quiet=nothing_done)
+                quiet.record(self.state, context, quiet=nothing_done)
         return SyncReport(
             files=tuple(sorted(self.results, key=lambda r: r.path)),
             dry_run=self.request.dry_run,

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from wpsync.config import Config
     from wpsync.engine.reading import Scope
     from wpsync.engine.references import References
-    from wpsync.model import Entry, Pushed
+    from wpsync.model import Entry
     from wpsync.store.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -165,11 +165,11 @@ def at_rest(
     return True
 
 
-def record(state: StateStore, context: str, pushed: Mapping[str, Pushed], *, quiet: bool) -> None:
+def record(state: StateStore, context: str, *, quiet: bool) -> None:
     """After a whole-folder run: mark the folder at rest when the run found nothing to do
     (``quiet``) and every image a post uses has the hash it was pushed with; else drop
     the mark (it would name a state that is gone anyway: this keeps the ``meta`` honest)."""
-    rest = _rest(state, context, pushed) if quiet else None
+    rest = _rest(state, context) if quiet else None
     if rest is None:
         if state.mark(MARK) is not None:
             state.set_mark(MARK, None)
@@ -179,12 +179,12 @@ def record(state: StateStore, context: str, pushed: Mapping[str, Pushed], *, qui
         state.set_mark(MARK, text)
 
 
-def _rest(state: StateStore, context: str, pushed: Mapping[str, Pushed]) -> Rest | None:
+def _rest(state: StateStore, context: str) -> Rest | None:
     from wpsync.engine.references import IMAGE  # (only after a run that read them all)
 
     files = state.media_files()
     images: dict[str, tuple[int, int]] = {}
-    for record_ in pushed.values():
+    for record_ in state.pushed().values():  # as the run read them: kept, not read again
         for key, value in record_.inputs.items():
             if not key.startswith(IMAGE):
                 continue
