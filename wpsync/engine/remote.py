@@ -98,6 +98,8 @@ class Findings:
 
     def rels(self, entries: Mapping[str, Entry]) -> set[str]:
         keys = set(self.changed) | self.gone
+        if not keys:
+            return set()  # (the usual answer: not a walk over every entry)
         return {rel for rel, e in entries.items() if (e.rest_base, e.post_id) in keys}
 
 
@@ -120,6 +122,9 @@ def changed_posts(
     entries: Iterable[Entry], posts: Iterable[RemotePost]
 ) -> dict[tuple[str, int], RemotePostFacts]:
     """Our posts whose ``modified_gmt`` is not the one recorded (edited or trashed)."""
+    posts = list(posts)
+    if not posts:
+        return {}
     by_key = {(e.rest_base, e.post_id): e for e in entries}
     out: dict[tuple[str, int], RemotePostFacts] = {}
     for post in posts:
