@@ -175,12 +175,17 @@ def test_a_failed_run_leaves_no_mark(folder: Folder, wp: FakeWordPress) -> None:
 
 def test_the_state_digest_changes_with_any_row() -> None:
     """Two states with the same entries but one pushed record apart digest apart."""
-    from wpsync.model import Pushed
+    from wpsync.model import Entry, Pushed
 
     def digest_of(tmp: Path, status: str) -> str:
         with StateStore.open(tmp, "https://example.org") as state:
+            for n in range(1500):  # more than one chunk
+                state.put(Entry(f"n{n}.md", "posts", n + 1, f"n{n}", "s", "p", "m", "", n, n))
             state.put_pushed(Pushed("a.md", status, {"img:pic.png": "abc"}, {}))
-            return state.rows_digest()
+            read = state.rows_digest()  # the rows read now
+            state.entries()
+            assert state.rows_digest() == read  # the entries kept, as the rows they were
+            return read
 
     import tempfile
 

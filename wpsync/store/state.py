@@ -52,28 +52,42 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _concatenated(table: str, columns: str, key: str) -> str:
-    """SQL for one string of every row of ``table`` (each column quoted: no two tables
-    of rows give one string), in key order."""
+def _quoted(table: str, columns: str, key: str) -> str:
+    """SQL for one text per row of ``table`` (each column quoted: no two rows of columns
+    give one text), in key order."""
     row = " || ',' || ".join(f"quote({c.strip()})" for c in columns.split(","))
-    return (
-        f"SELECT group_concat({row}, char(10)) FROM (SELECT {columns} FROM {table} ORDER BY {key})"
-    )
+    return f"SELECT {row} FROM {table} ORDER BY {key}"
 
 
-#: the tables :meth:`StateStore.rows_digest` concatenates (the entries are marshalled;
+#: the tables :meth:`StateStore.rows_digest` reads as text (the entries are marshalled;
 #: ``meta`` is left out, and the fields sent of ``pushed``)
 _DIGESTED = (
-    _concatenated("pushed", "rel, status, inputs", "rel"),
-    _concatenated("pending", "rel, rest_base, slug, started", "rel"),
-    _concatenated("pushing", "rel, post_id, fields, started", "rel"),
-    _concatenated("media", "content_hash, media_id, source_url, rel", "content_hash"),
-    _concatenated("media_files", "rel, size, mtime_ns, content_hash", "rel"),
-    _concatenated("media_pending", "content_hash, rel, started", "content_hash"),
-    _concatenated(
-        "media_refused", "content_hash, rel, status, code, message, refused", "content_hash"
-    ),
+    _quoted("pushed", "rel, status, inputs", "rel"),
+    _quoted("pending", "rel, rest_base, slug, started", "rel"),
+    _quoted("pushing", "rel, post_id, fields, started", "rel"),
+    _quoted("media", "content_hash, media_id, source_url, rel", "content_hash"),
+    _quoted("media_files", "rel, size, mtime_ns, content_hash", "rel"),
+    _quoted("media_pending", "content_hash, rel, started", "content_hash"),
+    _quoted("media_refused", "content_hash, rel, status, code, message, refused", "content_hash"),
 )
+#: rows digested at a time (a big folder's state is never held twice in memory)
+_CHUNK = 1000
+
+
+def _entry_row(e: Entry) -> tuple[object, ...]:
+    """An entry as the row it was read from (:data:`_ENTRY_COLUMNS`)."""
+    return (
+        e.rel,
+        e.rest_base,
+        e.post_id,
+        e.slug,
+        e.source_hash,
+        e.payload_hash,
+        e.modified_gmt,
+        e.link,
+        e.size,
+        e.mtime_ns,
+    )
 
 
 class StateStore:
@@ -95,8 +109,8 @@ class StateStore:
         self._known: dict[str, Entry | None] = {}
         self._identity = _identity(path)
         self._data_version: int | None = None
-        #: the rows :meth:`entries` read, while no write followed (:meth:`rows_digest`)
-        self._entry_rows: list[tuple[object, ...]] | None = None
+        #: the entries read are the file's: no write since (:meth:`rows_digest`)
+        self._entries_fresh = False
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -215,7 +229,7 @@ class StateStore:
             raise StateError(f"state file {self.path} was replaced since it was opened")
         version = self._version()
         if version != self._data_version:
-            self._entries = self._pushed = self._entry_rows = None
+            self._entries = self._pushed = None
             self._known = {}
             self._data_version = version
 
@@ -231,7 +245,7 @@ class StateStore:
     def _tx(self) -> Iterator[None]:
         """One exclusive transaction; a disk that refuses the write (read-only, full)
         is a :class:`StateError` naming the file, not SQLite's own exception."""
-        self._entry_rows = None  # a write: the rows read before it may be the file's no more
+        self._entries_fresh = False  # a write: the entries kept may be the file's no more
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -273,7 +287,7 @@ class StateStore:
         if self._entries is None:
             rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
             self._entries = {row[0]: Entry(*row) for row in rows}
-            self._entry_rows = rows  # for rows_digest(), until the next write
+            self._entries_fresh = True  # for rows_digest(), until the next write
             self._index = None
         return dict(self._entries)
 
@@ -442,17 +456,26 @@ class StateStore:
         ``meta`` marks.  Equal digests: equal rows (engine/quiet.py); the same rows
         stored in another order may digest apart (a run then only looks once more).
 
-        The entries are the rows :meth:`entries` just read if no write followed
-        (marshalled by value: version 2 writes no references), else read now; the other
-        tables are concatenated by SQLite itself: one string per table."""
-        rows = self._entry_rows
-        if rows is None:
-            rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
-        digest = hashlib.sha256(marshal.dumps(rows, 2))
+        The entries are those :meth:`entries` just read if no write followed (as the rows
+        they were made from), else read now, and marshalled by value (version 2 writes
+        no references); the other tables are read as one quoted text per row.  A
+        thousand rows at a time: the state is never held twice."""
+        digest = hashlib.sha256()
+        if self._entries is not None and self._entries_fresh:
+            kept = list(self._entries.values())
+            for start in range(0, len(kept), _CHUNK):
+                chunk = [_entry_row(e) for e in kept[start : start + _CHUNK]]
+                digest.update(marshal.dumps(chunk, 2))
+        else:
+            cursor = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries")
+            while rows := cursor.fetchmany(_CHUNK):
+                digest.update(marshal.dumps(rows, 2))
         for sql in _DIGESTED:
-            (text,) = self._conn.execute(sql).fetchone()
             digest.update(b"\x00\x1e\x00")
-            digest.update(str(text or "").encode("utf-8", "surrogatepass"))
+            cursor = self._conn.execute(sql)
+            while texts := cursor.fetchmany(_CHUNK):
+                text = "\n".join(str(t[0]) for t in texts) + "\n"
+                digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
     # ------------------------------------------------------------------ marks
