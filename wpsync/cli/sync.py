@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -139,6 +140,9 @@ def sync(
     from wpsync.engine.executor import SyncRequest, run_sync
     from wpsync.engine.report import SyncReport
 
+    # What the imports made lives until the exit: the cyclic collector stops walking it
+    # (over a big folder's run it walked it again and again: ~30 ms of a 10,000-file no-op).
+    gc.freeze()
     overwrite, allow_mass_delete = deprecated_force(force, overwrite, allow_mass_delete)
     try:
         config = load(g)
