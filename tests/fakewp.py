@@ -230,6 +230,7 @@ class FakeTerm:
     taxonomy: str
     name: str
     parent: int
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -556,11 +557,40 @@ class FakeWordPress:
             same = term.name.strip().lower() == name.strip().lower()
             if term.taxonomy == taxonomy and same and term.parent == parent:
                 return term.id, False
-        if parent and parent not in self._terms:
-            raise _error(400, "rest_term_invalid", "Parent term does not exist.")
-        term = FakeTerm(next(self._term_ids), taxonomy, name, parent)
-        self._terms[term.id] = term
-        return term.id, True
+        return self.add_term(taxonomy, name, parent), True
+
+    def add_term(self, taxonomy: str, name: str, parent: int = 0, slug: str | None = None) -> int:
+        """A new term (as ``do_term`` creates one, or as someone adds it in WordPress's
+        admin, ``slug`` chosen by hand): its slug made unique as WordPress does (the
+        parent's slug appended, then ``-2``…)."""
+        from wpsync.source.slugs import stored_slug
+
+        with self._lock:
+            if parent and parent not in self._terms:
+                raise _error(400, "rest_term_invalid", "Parent term does not exist.")
+            taken = {t.slug for t in self._terms.values() if t.taxonomy == taxonomy}
+            unique = slug or stored_slug(name) or "term"
+            above = self._terms.get(parent)
+            while unique in taken and above is not None:
+                unique = f"{unique}-{above.slug}"
+                above = self._terms.get(above.parent)
+            base, n = unique, 2
+            while unique in taken:
+                unique, n = f"{base}-{n}", n + 1
+            term = FakeTerm(next(self._term_ids), taxonomy, name, parent, unique)
+            self._terms[term.id] = term
+            return term.id
+
+    def do_terms_by_slugs(self, taxonomy: str, slugs: Sequence[str]) -> dict[int, tuple[str, int]]:
+        """``GET /wp/v2/<taxonomy>?slug=a,b``: the terms with these slugs."""
+        if taxonomy not in self.taxonomies:
+            raise _error(404, "rest_no_route", "No route was found matching the URL.")
+        with self._lock:
+            return {
+                t.id: (t.name, t.parent)
+                for t in self._terms.values()
+                if t.taxonomy == taxonomy and t.slug in set(slugs)
+            }
 
     def do_upload(
         self,
@@ -823,6 +853,15 @@ class FakeClient:
         with self._lock:
             self._terms[key] = term_id
         return term_id
+
+    def terms_by_slugs(
+        self, taxonomy_rest_base: str, slugs: Sequence[str]
+    ) -> dict[int, tuple[str, int]]:
+        return self._send(
+            "GET",
+            f"/wp/v2/{taxonomy_rest_base}",
+            lambda: self.site.do_terms_by_slugs(taxonomy_rest_base, slugs),
+        )
 
     def known_term(self, taxonomy_rest_base: str, name: str, parent: int = 0) -> int | None:
         with self._lock:

@@ -376,6 +376,55 @@ def test_a_lost_term_create_is_not_duplicated(
     assert [(t["id"], t["name"]) for t in tags] == [(tag, "lost-answer")]
 
 
+def test_terms_that_exist_are_found_by_slug_in_one_round_trip(
+    client: WordPressClient, wp: WordPressInstance
+) -> None:
+    """A nested category and a tag WordPress holds are found by the slugs it gave them
+    (a child's slug with its parent's appended when a namesake took the plain one), all
+    depths in one look-up per taxonomy, at the same time: no create, no second round
+    trip.  A category made by hand under a slug of its own is not found by slug: its
+    create answers ``term_exists`` with it, so no twin is made."""
+    from wpsync.engine.prefetch import warm_terms
+    from wpsync.model import PostPayload
+
+    with admin(wp) as http:
+
+        def made(taxonomy: str, **body: Any) -> tuple[int, str]:
+            answer = http.post(f"/wp/v2/{taxonomy}", json=body)
+            assert answer.status_code == 201, answer.text
+            return int(answer.json()["id"]), str(answer.json()["slug"])
+
+        top_python, _ = made("categories", name="Python")
+        guides, _ = made("categories", name="Guides")
+        python, python_slug = made("categories", name="Python", parent=guides)
+        handmade, _ = made("categories", name="Q&A", slug="questions")
+        intro, _ = made("tags", name="Intro")
+    assert python_slug == "python-guides"  # how WordPress names a namesake's child
+    payload = PostPayload(
+        rel="p.md",
+        rest_base="posts",
+        slug="p",
+        title="P",
+        content="",
+        status="draft",
+        categories=(("Guides", "Python"), ("Python",), ("Q&A",)),
+        tags=("intro",),
+    )
+    assert client.list_terms("tags", [intro]) == {intro: ("Intro", 0)}  # signed in
+    before = client.request_count
+    warm_terms(client, [payload], concurrency=4, batching=True)
+    assert client.request_count - before == 2  # the look-ups, nothing created
+    assert client.known_term("categories", "Guides") == guides
+    assert client.known_term("categories", "Python", guides) == python
+    assert client.known_term("categories", "Python") == top_python
+    assert client.known_term("tags", "intro") == intro  # WordPress: names compared lower-cased
+    assert client.known_term("categories", "Q&A") is None  # left to its create (the resolver's)
+    assert client.ensure_term("categories", "Q&A") == handmade  # term_exists
+    with admin(wp) as http:
+        names = [c["name"] for c in http.get("/wp/v2/categories", params={"per_page": 100}).json()]
+    assert sorted(names) == ["Guides", "Python", "Python", "Q&amp;A", "Uncategorized"]
+
+
 def test_find_user(client: WordPressClient, wp: WordPressInstance) -> None:
     assert client.find_user(wp.admin_user) == 1
     author = client.find_user(wp.author_user)

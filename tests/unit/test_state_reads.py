@@ -194,3 +194,27 @@ def test_a_kept_store_whose_file_was_replaced_is_opened_again(tmp_path: Path) ->
     again = kept.get(tmp_path, URL)
     assert again is not store and set(again.entries()) == {"b.md"}
     kept.close()
+
+
+def test_a_replaced_entry_s_record_is_forgotten_by_name_others_by_a_full_prune(
+    tmp_path: Path,
+) -> None:
+    """A put() that takes a post over from another file remembers that file: the prune of
+    a run over a few files forgets its record (and no other); the full prune forgets
+    every record no entry links."""
+
+    def entry(rel: str, post_id: int) -> Entry:
+        return Entry(rel, "posts", post_id, rel[:-3], "s", "p", "2026-01-01T00:00:00", "", 1, 1)
+
+    with StateStore.open(tmp_path, URL) as store:
+        store.put(entry("a.md", 1))
+        store.put_pushed(Pushed("a.md", "publish", {}, {}))
+        store.put_pushed(Pushed("stray.md", "publish", {}, {}))  # no entry: an old orphan
+        store.put(entry("c.md", 1))  # the post moved to c.md
+        store.put_pushed(Pushed("c.md", "publish", {}, {}))
+        store.prune_pushed(everywhere=False)
+        assert store.get_pushed("a.md") is None
+        assert store.get_pushed("c.md") is not None
+        assert store.get_pushed("stray.md") is not None  # left for a full run
+        store.prune_pushed()
+        assert store.get_pushed("stray.md") is None and store.get_pushed("c.md") is not None

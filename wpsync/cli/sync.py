@@ -25,7 +25,10 @@ from wpsync.cli.terminal import shown
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from wpsync.engine.report import FileResult, SyncReport
+    from wpsync.triggers.gitchanges import GitChanges
 
 
 def _print_result(result: FileResult, verbosity: int, ci: bool = False) -> None:
@@ -137,22 +140,25 @@ def sync(
     bar = progress_bar(
         quiet=g.verbosity < 0, as_json=as_json, ci=g.ci
     ).begin()  # before the imports
-    from wpsync.engine.executor import SyncRequest, run_sync
-    from wpsync.engine.report import SyncReport
-
-    # What the imports made lives until the exit: the cyclic collector stops walking it
-    # (over a big folder's run it walked it again and again: ~30 ms of a 10,000-file no-op).
-    gc.freeze()
     overwrite, allow_mass_delete = deprecated_force(force, overwrite, allow_mass_delete)
     try:
         config = load(g)
-        renames: tuple[tuple[Path, Path], ...] = ()
+        asked: Future[GitChanges] | None = None
         if changed is not None:
-            from wpsync.triggers.gitchanges import changed_files
-
             if paths:
                 raise click.UsageError("give PATHS or --changed, not both")
-            found = changed_files(config.content.dir, changed or None)
+            asked = _ask_git(config.content.dir, changed or None)
+        from wpsync.engine.executor import SyncRequest, run_sync
+        from wpsync.engine.report import SyncReport
+
+        # What the imports made lives until the exit: the cyclic collector stops walking
+        # it (over a big folder's run it walked it again and again: ~30 ms of a
+        # 10,000-file no-op).
+        gc.freeze()
+
+        renames: tuple[tuple[Path, Path], ...] = ()
+        if asked is not None:
+            found = asked.result()
             if not found.paths:  # nothing of ours in that commit: not a full sync
                 if as_json:
                     click.echo(json.dumps(SyncReport(files=()).to_json()))
@@ -199,6 +205,23 @@ def sync(
             click.echo(f"dialect: {detected.dialect} ({shown(detected.reason)})")
         click.echo(_summary(report))
     sys.exit(report.exit_code)
+
+
+def _ask_git(content_dir: Path, rev_range: str | None) -> Future[GitChanges]:
+    """What the commits touched (``git diff``), asked on a thread of its own: git runs
+    while this thread imports the engine, instead of before."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask() -> GitChanges:
+        from wpsync.triggers.gitchanges import changed_files
+
+        return changed_files(content_dir, rev_range)
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-git")
+    try:
+        return pool.submit(ask)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one job
 
 
 def _changed(report: SyncReport) -> bool:

@@ -47,7 +47,7 @@ from wpsync.engine.plan import (
 )
 from wpsync.engine.prefetch import Found, look_up, warm_terms
 from wpsync.engine.reading import Reader, Scope, content_dialect
-from wpsync.engine.readpool import unreadable
+from wpsync.engine.readpool import unreadable, warm
 from wpsync.engine.recognised import Unread, recognise_unread
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
@@ -263,7 +263,8 @@ class _Run:
         """A run over some files (a hook's, the daemon's) whose files changed here will
         ask what the user may do: asked now, beside the remote check's look-up, so the
         run waits for one round trip where it waited for two.  A run with nothing
-        changed asks nothing more than before."""
+        changed asks nothing more than before.  The imports its reading will need are
+        done meanwhile on another thread (the wait would otherwise be idle)."""
         if self._rights_asked or not any(
             (entry := entries.get(rel)) is None
             or (entry.size, entry.mtime_ns) != (stat.size, stat.mtime_ns)
@@ -271,8 +272,11 @@ class _Run:
         ):
             return
         client = self.client  # opened here, on the run's thread
-        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-rights")
+        self._ahead = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wpsync-rights")
         self._rights_ahead = self._ahead.submit(client.rights)
+        # … and while both answers are on their way, the reading's imports (readpool.warm)
+        content = self.config.content
+        self._ahead.submit(warm, content.markdown, content.block_editor)
 
     def settle_ahead(self) -> None:
         """Wait for what was asked ahead and not used (its answer or error is dropped)."""

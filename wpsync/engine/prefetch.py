@@ -3,13 +3,16 @@
 :func:`look_up` fetches the facts the planner needs (the posts about to be updated, the
 slugs about to be created), 100 to a request, ``concurrency`` requests at a time.
 
-Terms: :func:`warm_terms` creates or finds every term the writes use before the resolver
+Terms: :func:`warm_terms` finds or creates every term the writes use before the resolver
 walks the payloads.
 
 The resolver (:mod:`wpsync.engine.resolver`) turns the names in each payload into IDs one payload
 at a time; a first publish of a large folder would then create its terms one request
-after another.  :func:`warm_terms` ensures them all first, level by level (parents before
-children): through ``/batch/v1`` (25 terms a call, the calls ``concurrency`` at a time)
+after another.  :func:`warm_terms` first looks the terms up by the slugs WordPress gives
+them (one ``GET`` per taxonomy for every depth at once, the taxonomies at the same time:
+a hook's one post whose terms all exist waits for one round trip, where creating them
+level by level took one per level), then creates the missing ones level by level
+(parents before children): through ``/batch/v1`` (25 terms a call, the calls ``concurrency`` at a time)
 when batching is on, else ``concurrency`` single requests at a time.  What it learns goes
 into the client's term cache, so the resolver's own calls need no request.  Nothing here
 decides anything: a term that could not be ensured ahead is simply asked again (and fails
@@ -149,6 +152,7 @@ def warm_terms(
     with ThreadPoolExecutor(
         max_workers=max(1, concurrency), thread_name_prefix="wpsync-terms"
     ) as pool:
+        _look_up_terms(client, pool, paths)
         for depth in range(1, deepest + 1):
             todo: list[tuple[TermKey, int]] = []  # this level's terms not known yet
             for taxonomy, path in sorted(p for p in paths if len(p[1]) == depth):
@@ -169,6 +173,80 @@ def warm_terms(
                 _one_by_one(client, pool, [t for t in todo if t[0] not in ids], ids)
     logger.debug("%d terms known ahead of the writes", len(ids))
     return Warmed(len(ids), refused)
+
+
+def _look_up_terms(
+    client: WordPressClient, pool: ThreadPoolExecutor, paths: Iterable[TermKey]
+) -> None:
+    """Put into the client's term cache the terms of ``paths`` that already exist, found by
+    the slugs WordPress would have given them (``python``; a child whose name its parent's
+    sibling holds, ``python-guides``): one look-up per taxonomy, all depths at once.
+
+    A term is taken only when its name is the name asked for (as WordPress compares
+    names) and its parent the term found (or known) for the path above: what a create
+    would have answered with ``term_exists``.  A term WordPress holds under another slug (renamed by hand) is not
+    found here; its create then answers ``term_exists`` as before.  A look-up that fails
+    leaves its terms to the creates (which report a real error with its file)."""
+    wanted: dict[str, set[tuple[str, ...]]] = {}
+    for taxonomy, path in paths:
+        if _known_path(client, taxonomy, path) is None:
+            wanted.setdefault(taxonomy, set()).add(path)
+    if not wanted:
+        return
+    from wpsync.source.slugs import stored_slug
+
+    def candidates(path: tuple[str, ...]) -> list[str]:
+        slug = stored_slug(path[-1])
+        out = [slug] if slug else []
+        for ancestor in reversed(path[:-1]):  # WordPress appends the parents' slugs
+            above = stored_slug(ancestor)
+            if not slug or not above:
+                break
+            slug = f"{slug}-{above}"
+            out.append(slug)
+        return out
+
+    jobs = [
+        (taxonomy, pool.submit(client.terms_by_slugs, taxonomy, sorted(slugs)))
+        for taxonomy, wanted_paths in sorted(wanted.items())
+        if (slugs := {s for path in wanted_paths for s in candidates(path)})
+    ]
+    for taxonomy, future in jobs:
+        try:
+            found = future.result()
+        except AuthError:
+            raise
+        except RemoteError as exc:  # a transport error included: the creates ask again
+            logger.debug("could not look up the %s terms ahead: %s", taxonomy, exc)
+            continue
+        for path in sorted(wanted[taxonomy], key=len):
+            parent = _known_path(client, taxonomy, path[:-1]) if len(path) > 1 else 0
+            if parent is None or _known_path(client, taxonomy, path) is not None:
+                continue
+            wanted_name = path[-1].encode().lower()
+            same = [
+                i for i, (name, up) in found.items() if _same_name(name, wanted_name, up, parent)
+            ]
+            if len(same) == 1:  # several: WordPress's own choice is its create's answer
+                client.remember_term(taxonomy, path[-1], parent, same[0])
+
+
+def _same_name(name: str, wanted: bytes, parent: int, wanted_parent: int) -> bool:
+    """Whether a create of ``wanted`` (under ``wanted_parent``) would answer ``term_exists``
+    with this term: WordPress compares names ``strtolower``-ed (ASCII letters only, as
+    ``bytes.lower``) among the terms of the same parent."""
+    return parent == wanted_parent and name.encode().lower() == wanted
+
+
+def _known_path(client: WordPressClient, taxonomy: str, path: tuple[str, ...]) -> int | None:
+    """The ID of the term at ``path`` if the client knows it and each term above it."""
+    parent = 0
+    for name in path:
+        known = client.known_term(taxonomy, name, parent)
+        if known is None:
+            return None
+        parent = known
+    return parent
 
 
 def _one_by_one(

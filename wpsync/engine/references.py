@@ -218,6 +218,10 @@ class References:
         self._book = SlugBook()
         self._full = True  # the run covers the whole folder (settle's scope)
         self._scope: set[str] = set()  # else the files it covers
+        #: the URL of each file of ``_scope`` before the run's writes ("" for none)
+        self._urls_before: dict[str, str] = {}
+        #: files linked to their posts in this run without a write (recognised, adopted)
+        self._linked_now: set[str] = set()
         self._now: dict[str, str | None] = {}  # settle's inputs as they are now
         self._recorded: set[str] = set()  # files whose record this run wrote
         self.warnings: list[str] = []  # a slug given to a file with a common name…
@@ -291,6 +295,10 @@ class References:
                     self._pages.discard(item.rel)
         self._settle_slugs(items, entries)
         self._targets = self.targets(entries=entries)
+        if scope is not None:  # each file's URL before the run's writes (gone or not)
+            before = LinkTargets(entries, self._statuses(), exists=self._targets.exists)
+            for rel in scope:  # a second settle (after an adoption) keeps the first
+                self._urls_before.setdefault(rel, before.url(rel))
         self._now = {}
         out: list[LocalItem] = []
         for item in items:
@@ -588,6 +596,7 @@ class References:
         for pushed, keys, digest in records:
             self.pushed[pushed.rel] = pushed
             self._expected[pushed.rel] = (keys, digest)
+            self._linked_now.add(pushed.rel)
 
     def recognised(self) -> Mapping[str, Pushed]:
         """The files :meth:`expect` named whose inputs are the ones sent, with them."""
@@ -612,6 +621,7 @@ class References:
         """Posts a checkout without their state recognised as its own (adoption.py): their
         status and fields, as if this run had pushed them (a dry run only keeps them)."""
         for pushed in records:
+            self._linked_now.add(pushed.rel)
             if self.dry_run:
                 self.pushed[pushed.rel] = pushed
             else:
@@ -717,15 +727,29 @@ class References:
     def _linking(self, sent: Mapping[str, Sent]) -> dict[str, Pushed]:
         """The records whose links may have another URL now: every one after a run over
         the whole folder; after a run over a few files, those written and those linking
-        to a file of the run (written, recorded, gone: only these moved)."""
+        to a file of the run (written, recorded, gone) whose URL changed."""
         if self._full:
             return dict(self.pushed.items())
-        found = self.pushed.linking(self._scope | set(sent) | self._recorded)
+        moved = self._moved(self._scope | set(sent) | self._recorded)
+        found = self.pushed.linking(moved) if moved else {}
         self.pushed.read(sent)
         for rel in sent:
             if (record := self.pushed.get(rel)) is not None:
                 found[rel] = record
         return found
+
+    def _moved(self, rels: Iterable[str]) -> set[str]:
+        """Of ``rels``, the files whose URL this run changed (or may have: one whose URL
+        before is not known): a post linking to any other still has the right URL, and
+        finding who links to a file reads every record."""
+        now = self.targets()
+        return {
+            rel
+            for rel in rels
+            if rel in self._linked_now
+            or rel not in self._urls_before
+            or self._urls_before[rel] != now.url(rel)
+        }
 
     def _unedited(
         self, candidates: list[tuple[str, Entry]], client: WordPressClient, warnings: list[str]
@@ -767,9 +791,10 @@ class References:
         return out
 
     def finish(self) -> None:
-        """Forget records of files the state no longer links."""
+        """Forget records of files the state no longer links (after a run over a few
+        files, those its own writes unlinked: state.prune_pushed)."""
         if not self.dry_run:
-            self.state.prune_pushed()
+            self.state.prune_pushed(everywhere=self._full)
 
 
 class _Statuses(Mapping[str, str]):

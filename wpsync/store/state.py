@@ -107,6 +107,9 @@ class StateStore:
         #: entries read by key (a run over a few files: :class:`StateEntries`), None for a
         #: file without one; dropped by every write of an entry
         self._known: dict[str, Entry | None] = {}
+        #: files whose entry a put() replaced (the same post, another file): their
+        #: pushed records are the ones a run over a few files may leave behind
+        self._displaced: set[str] = set()
         self._identity = _identity(path)
         self._data_version: int | None = None
         #: the entries read are the file's: no write since (:meth:`rows_digest`)
@@ -396,10 +399,16 @@ class StateStore:
         with self._changing_entries(), contextlib.ExitStack() as stack:
             if not self._conn.in_transaction:
                 stack.enter_context(self._tx())
-            self._conn.execute(
-                "DELETE FROM entries WHERE rest_base = ? AND post_id = ? AND rel != ?",
+            replaced = self._conn.execute(
+                "SELECT rel FROM entries WHERE rest_base = ? AND post_id = ? AND rel != ?",
                 (entry.rest_base, entry.post_id, entry.rel),
-            )
+            ).fetchall()
+            if replaced:
+                self._displaced.update(str(row[0]) for row in replaced)
+                self._conn.execute(
+                    "DELETE FROM entries WHERE rest_base = ? AND post_id = ? AND rel != ?",
+                    (entry.rest_base, entry.post_id, entry.rel),
+                )
             self._conn.execute(
                 f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -709,14 +718,35 @@ class StateStore:
                     _JSONObject(self.path, pushed.rel, fields),
                 )
 
-    def prune_pushed(self) -> None:
-        """Forget what was pushed for files the state no longer links (moved, deleted)."""
+    def prune_pushed(self, *, everywhere: bool = True) -> None:
+        """Forget what was pushed for files the state no longer links (moved, deleted):
+        every such record, or (``everywhere=False``, a run over a few files: looking at
+        every record costs more than the run) those of the files whose entry a put() of
+        this store replaced — the only ones such a run leaves (a deleted file's record
+        goes with its entry); a later run over the whole folder forgets the rest."""
+        if not everywhere:
+            displaced, self._displaced = sorted(self._displaced), set()
+            with self._changing_entries():
+                for i in range(0, len(displaced), 500):
+                    chunk = displaced[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    self._write(
+                        f"DELETE FROM pushed WHERE rel IN ({marks}) "
+                        "AND rel NOT IN (SELECT rel FROM entries)",
+                        tuple(chunk),
+                    )
+                    if self._pushed is not None:
+                        for rel in chunk:
+                            if self.get(rel) is None:
+                                self._pushed.pop(rel, None)
+            return
         if self._pushed is not None and self._entries is not None:
             gone = [rel for rel in self._pushed if rel not in self._entries]
             if not gone:
                 return  # nothing to forget: no need to ask SQLite to look
         with self._changing_entries():
             self._write("DELETE FROM pushed WHERE rel NOT IN (SELECT rel FROM entries)", ())
+            self._displaced = set()
             if self._pushed is not None:
                 entries = self.entries()
                 self._pushed = {rel: p for rel, p in self._pushed.items() if rel in entries}

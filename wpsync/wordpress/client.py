@@ -450,6 +450,21 @@ class WordPressClient:
                     found[int(item["id"])] = (name, int(item.get("parent", 0) or 0))
         return found
 
+    def terms_by_slugs(
+        self, taxonomy_rest_base: str, slugs: Sequence[str]
+    ) -> dict[int, tuple[str, int]]:
+        """The terms of a taxonomy with these slugs, as ``{id: (name, parent id)}`` (names
+        HTML-unescaped): one request per 100 slugs, whatever their depth.  Read-only."""
+        route = f"/wp/v2/{taxonomy_rest_base}"
+        found: dict[int, tuple[str, int]] = {}
+        base = {"per_page": PER_PAGE, "_fields": "id,name,parent", "hide_empty": "false"}
+        for chunk in chunked_for_query(sorted(set(slugs)), PER_PAGE, MAX_QUERY_CHARS):
+            for item in self._rest.paginate(route, {**base, "slug": ",".join(chunk)}):
+                if isinstance(item, Mapping) and "id" in item:
+                    name = html.unescape(str(item.get("name", "")))
+                    found[int(item["id"])] = (name, int(item.get("parent", 0) or 0))
+        return found
+
     def find_user(self, name: str) -> int | None:
         """A user's ID by login, e-mail, nicename or display name; ``None`` if WordPress
         shows no such user.  Without ``list_users`` (an Author) WordPress shows only the
