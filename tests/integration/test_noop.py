@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,40 @@ def test_wpsync_version_imports_none_of_the_heavy_dependencies() -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "click" in imported
     assert sorted(m for m in imported if m.split(".")[0] in NOT_IMPORTED) == []
+
+
+def test_a_folder_at_rest_is_told_without_planning_and_still_sees_wordpress(
+    synced: Site, wp: WordPressInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a run that found nothing to do, the next full run plans nothing (engine/
+    quiet.py) yet asks WordPress its two questions, and an edit made there, or a file
+    added here, sends the run down the usual path."""
+    import wpsync.engine.references
+
+    for key, value in synced.env().items():
+        if key.startswith("WPSYNC_"):
+            monkeypatch.setenv(key, value)
+    config = load_config(synced.config)
+    first = run_sync(config, SyncRequest())  # looks this folder's posts up once; marks it
+    assert first.count("unchanged") == 6, first.to_json()
+    settle = wpsync.engine.references.References.settle
+
+    def no_settling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a folder at rest was settled and planned")
+
+    monkeypatch.setattr(wpsync.engine.references.References, "settle", no_settling)
+    rest = run_sync(config, SyncRequest())
+    assert rest.to_json() == {**first.to_json(), "requests": 2}
+    time.sleep(1)  # the edit in a later second than the posts' own (WordPress keeps seconds)
+    with admin(wp) as http:
+        post = http.get("/wp/v2/posts", params={"slug": "n2", "context": "edit"}).json()[0]
+        http.post(f"/wp/v2/posts/{post['id']}", json={"title": "Edited there"}).raise_for_status()
+    with pytest.raises(AssertionError, match="at rest was settled"):
+        run_sync(config, SyncRequest())  # the check found the edit: the usual path
+    monkeypatch.setattr(wpsync.engine.references.References, "settle", settle)
+    seen = run_sync(config, SyncRequest())
+    assert [f.path for f in seen.files if f.action == "conflict"] == ["notes/n2.md"]
+    synced.write("notes/new.md", "---\ntitle: New\n---\nNew here.\n")
+    added = run_sync(config, SyncRequest(overwrite=True))
+    actions = {f.path: f.action for f in added.files}
+    assert actions["notes/new.md"] == "created" and actions["notes/n2.md"] == "updated"

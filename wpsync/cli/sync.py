@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -149,6 +150,11 @@ def sync(
             asked = _ask_git(config.content.dir, changed or None)
         from wpsync.engine.executor import SyncRequest, run_sync
         from wpsync.engine.report import SyncReport
+
+        # What the imports made lives until the exit: the cyclic collector stops walking
+        # it (over a big folder's run it walked it again and again: ~30 ms of a
+        # 10,000-file no-op).
+        gc.freeze()
 
         renames: tuple[tuple[Path, Path], ...] = ()
         if asked is not None:

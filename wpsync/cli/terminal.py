@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from wpsync.engine.report import Phase
 
 T = TypeVar("T")
+
+#: how often the bar moves at most while files are reported (seconds; ~ the redraw rate)
+REDRAW_EVERY = 0.1
 
 logger = logging.getLogger(__name__)
 
@@ -201,6 +205,7 @@ class Progress:
         self.quiet = quiet
         self.total = 0
         self.done = 0
+        self._next_update = 0.0  # when advance() next moves the bar (time.monotonic)
         self._lock = threading.RLock()
         self._rich: RichProgress | None = None
         self._task: TaskID | None = None
@@ -247,7 +252,7 @@ class Progress:
         """``run_sync``'s ``on_plan``: one result will follow per planned action."""
         from wpsync.engine.plan import Keep
 
-        self.total, self.done = len(actions), 0
+        self.total, self.done, self._next_update = len(actions), 0, 0.0
         if not self.enabled or not (self.drawn or any(not isinstance(a, Keep) for a in actions)):
             return
         with self._lock:
@@ -260,10 +265,18 @@ class Progress:
         self._redraw()
 
     def advance(self, what: str = "") -> None:
+        """One more file done.  The count is exact; the bar and the file shown move at
+        most every :data:`REDRAW_EVERY` seconds (the display is redrawn no more often,
+        and a big folder's run reports ten thousand files), and at the last file."""
         with self._lock:
             self.done += 1
-            if self._rich is not None and self._task is not None:
-                self._rich.update(self._task, advance=1, what=shown(what))
+            if self._rich is None or self._task is None:
+                return
+            now = time.monotonic()
+            if now < self._next_update and self.done < self.total:
+                return
+            self._next_update = now + REDRAW_EVERY
+            self._rich.update(self._task, completed=self.done, what=shown(what))
 
     def wrap(self, callback: Callable[[T], object] | None) -> Callable[[T], None]:
         """An ``on_result`` that lets ``callback`` print (above the display), then advances."""
@@ -271,7 +284,8 @@ class Progress:
         def on_result(result: T) -> None:
             if callback is not None:
                 callback(result)
-            self.advance(str(getattr(result, "path", "")))
+            # the file's name only for a display that shows it
+            self.advance(str(getattr(result, "path", "")) if self._rich is not None else "")
 
         return on_result
 

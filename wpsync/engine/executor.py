@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
+from wpsync.engine import quiet
 from wpsync.engine.adoption import Adoption, recognise
 from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
@@ -355,6 +356,13 @@ class _Run:
             if full
             else {rel: e for rel in scope.rels if (e := all_entries.get(rel)) is not None}
         )
+        # A whole folder unchanged since a run that found nothing to do (quiet.py): no
+        # file is read, settled or planned, unless the remote check finds something.
+        mark = full and not self.request.dry_run
+        context = quiet.context_digest(self.config, self.references) if mark else ""
+        resting = mark and quiet.at_rest(
+            self.state, context, self.config.content.dir, scope, all_entries
+        )
         # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
         # their files are read and planned even when unchanged here.
         self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
@@ -367,6 +375,8 @@ class _Run:
                 self._ask_rights_ahead(entries, scope)
                 checking = self._check_ahead(entries)  # answered while the files are read
         flagged_rels = found.rels(entries)
+        if resting and not flagged_rels:
+            return self._at_rest(scope, all_entries)
         known = {
             rel: e
             for rel, e in (all_entries if full else entries).items()
@@ -509,12 +519,38 @@ class _Run:
             self._apply(actions)
             if full:
                 self.remote.settle(lambda: self.client, actions, self.results, self.written)
+                nothing_done = not self.warnings and all(
+                    r.action == "unchanged" for r in self.results
+                )
+                quiet.record(self.state, context, quiet=nothing_done)
         return SyncReport(
             files=tuple(sorted(self.results, key=lambda r: r.path)),
             dry_run=self.request.dry_run,
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
             unknown_authors=gated.unknown_authors,
+            skipped=scope.skipped,
+        )
+
+    def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
+        """Every file unchanged, told without reading one (quiet.py): the results, and
+        the remote check's baseline moved on, as a run that planned them all would."""
+        rels = [rel for rel, _ in scope.files]  # sorted, as scanned
+        if self._on_plan is not None:
+            self._on_plan(quiet.Kept(rels, entries))
+        on_result = self._on_result
+        for rel in rels:
+            entry = entries[rel]
+            result = FileResult.unchanged(rel, entry.post_id, entry.link or None)
+            self.results.append(result)
+            if on_result is not None:
+                on_result(result)
+        # (no conflict, create or deletion among them: the baseline moves as after any)
+        self.remote.settle(lambda: self.client, (), self.results, self.written)
+        return SyncReport(
+            files=tuple(self.results),
+            requests=self._client.request_count,
+            warnings=tuple(self.warnings),
             skipped=scope.skipped,
         )
 

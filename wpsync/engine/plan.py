@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wpsync.errors import DocumentError, SafetyError
 from wpsync.model import Entry, Pending, PostPayload, stable_hash
@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- inputs
 
 
-@dataclass(frozen=True, slots=True)
-class Stat:
+class Stat(NamedTuple):
+    """A file's size and modification time, as the scan saw them (a named tuple: a big
+    folder's scan makes one per file)."""
+
     size: int
     mtime_ns: int
 

@@ -226,6 +226,11 @@ class References:
         self._recorded: set[str] = set()  # files whose record this run wrote
         self.warnings: list[str] = []  # a slug given to a file with a common name…
 
+    @property
+    def source(self) -> str:
+        """The tool's source folder ("" when none: the content folder itself)."""
+        return self._source
+
     # ------------------------------------------------------------ link targets
 
     def targets(

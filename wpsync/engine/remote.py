@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -97,6 +98,8 @@ class Findings:
 
     def rels(self, entries: Mapping[str, Entry]) -> set[str]:
         keys = set(self.changed) | self.gone
+        if not keys:
+            return set()  # (the usual answer: not a walk over every entry)
         return {rel for rel, e in entries.items() if (e.rest_base, e.post_id) in keys}
 
 
@@ -119,6 +122,9 @@ def changed_posts(
     entries: Iterable[Entry], posts: Iterable[RemotePost]
 ) -> dict[tuple[str, int], RemotePostFacts]:
     """Our posts whose ``modified_gmt`` is not the one recorded (edited or trashed)."""
+    posts = list(posts)
+    if not posts:
+        return {}
     by_key = {(e.rest_base, e.post_id): e for e in entries}
     out: dict[tuple[str, int], RemotePostFacts] = {}
     for post in posts:
@@ -205,13 +211,20 @@ def check_type(
     baseline: Baseline | None,
     concurrency: int = 1,
 ) -> tuple[TypeCheck, Findings]:
-    """The two small questions, and the look-up by ID (100 a request, ``concurrency`` at
-    a time) when the count disagrees."""
-    count = client.count_posts(rest_base)
+    """The two small questions (at once, unless ``concurrency`` is 1: the run waits for
+    one round trip, not two), and the look-up by ID (100 a request, ``concurrency`` at a
+    time) when the count disagrees."""
     since = baseline.since if baseline is not None else ""
     modified: tuple[RemotePost, ...] = ()
-    if since:
-        modified = tuple(client.posts_modified_after(rest_base, since))
+    if since and concurrency > 1:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-check") as pool:
+            listing = pool.submit(client.posts_modified_after, rest_base, since)
+            count = client.count_posts(rest_base)  # an error here waits for the listing
+            modified = tuple(listing.result())
+    else:
+        count = client.count_posts(rest_base)
+        if since:
+            modified = tuple(client.posts_modified_after(rest_base, since))
     check = TypeCheck(rest_base, count, modified)
     if not count_agrees(baseline, check):
         ids = [e.post_id for e in entries if e.rest_base == rest_base]

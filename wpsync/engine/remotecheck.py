@@ -102,7 +102,7 @@ class RemoteCheck:
     ) -> None:
         """Record each checked type's new baseline (its listing starts where this run
         saw WordPress last; conflicts and unpublished deletions stay to be seen again)."""
-        outcome = {r.path: r.action for r in results}
+        outcome = {r.path: r.action for r in results} if actions else {}  # asked per action
         for rest_base, check in self.checks.items():
             try:
                 baseline = self._next(client, rest_base, check, actions, outcome, written)

@@ -48,6 +48,15 @@ class FileResult:
     #: what to do about a failure, when known ("fix the YAML…", "add the image…")
     hint: str | None = None
 
+    @classmethod
+    def unchanged(cls, path: str, post_id: int | None, link: str | None) -> FileResult:
+        """``FileResult(path, "unchanged", post_id, link=link)``, made without the frozen
+        dataclass's ``__init__`` (a folder at rest reports ten thousand of them: a third
+        of the time); every other field is its default (the class attribute)."""
+        result = object.__new__(cls)
+        result.__dict__.update(path=path, action="unchanged", id=post_id, link=link)
+        return result
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "path": self.path,

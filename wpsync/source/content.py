@@ -17,6 +17,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from wpsync.errors import DocumentError
 from wpsync.model import Document, bytes_hash
@@ -51,9 +52,9 @@ _BOM = b"\xef\xbb\xbf"
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-@dataclass(frozen=True)
-class LocalFile:
-    """A Markdown source found by the scan; ``rel`` is its POSIX path below the root."""
+class LocalFile(NamedTuple):
+    """A Markdown source found by the scan; ``rel`` is its POSIX path below the root.
+    (A named tuple: a big folder's scan makes one per file.)"""
 
     rel: str
     size: int
@@ -120,7 +121,36 @@ class _Scan:
             return
         names = {entry.name for entry in entries}
         for entry in entries:
-            self.entry(entry, rel_dir, ancestors, layers, names)
+            if not self.plain_file(entry, rel_dir, layers, names):
+                self.entry(entry, rel_dir, ancestors, layers, names)
+
+    def plain_file(
+        self, entry: os.DirEntry[str], rel_dir: str, layers: Layers, names: set[str]
+    ) -> bool:
+        """The common case, taken as :meth:`entry` takes it, in fewer steps (a big
+        folder's scan meets it ten thousand times): a regular Markdown file, no link, its
+        name printable (valid UTF-8) and neither hidden nor temporary, content by the
+        rules.  False for anything else, left to :meth:`entry` (errors and skips too)."""
+        name = entry.name
+        try:
+            if (
+                entry.is_symlink()
+                or not name.lower().endswith(MARKDOWN_SUFFIXES)
+                or is_ignored_name(name)
+                or not name.isprintable()
+                or entry.is_dir()
+            ):
+                return False
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if self.rules.file_reason(rel, layers, names) is not None:
+                return False
+            st = entry.stat()
+        except OSError:
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        self.files.append(LocalFile(rel, st.st_size, st.st_mtime_ns))
+        return True
 
     def entry(
         self,

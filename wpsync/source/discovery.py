@@ -21,6 +21,7 @@ for ``plan --show-skipped``.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -151,11 +152,25 @@ class IgnoreLayer:
         path = f"{self.prefix}/{rel}" if self.prefix else _below(rel, self.base)
         if path is None:
             return None
+        if not is_dir and (anything := self._anything) is not None and not anything.match(path):
+            return None  # no pattern matches this file: one expression asked, not each
         found = None
         for pattern in self.patterns:
             if pattern.matches(path, is_dir):
                 found = pattern
         return found
+
+    @functools.cached_property
+    def _anything(self) -> re.Pattern[str] | None:
+        """One expression matching a file path when one of the patterns does (asked of
+        every file the scan meets); None when they cannot be joined."""
+        if not self.patterns:
+            return None
+        joined = "|".join(f"(?:{p.regex.pattern})" for p in self.patterns)
+        try:  # the folder group each of pathspec's expressions names, unnamed
+            return re.compile(joined.replace("(?P<ps_d>", "(?:"))
+        except re.error:
+            return None
 
 
 #: the ``.gitignore`` files that apply in a folder, outermost first
@@ -219,8 +234,8 @@ class ContentRules:
         reason = self._verdict(rel, False, layers)
         if reason is not None:
             return reason
-        name = posixpath.basename(rel)
-        if is_readme(name):
+        name = rel[rel.rfind("/") + 1 :]
+        if name[:1] in ("r", "R") and is_readme(name):
             index = next((i for i in INDEX_FILES if i in siblings), None)
             if index is not None:
                 return f"README beside {index}: {index} is the folder's page"

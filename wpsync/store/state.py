@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import logging
+import marshal
 import os
 import sqlite3
 import sys
@@ -51,6 +53,44 @@ _ENTRY_COLUMNS = (
 )
 
 
+def _quoted(table: str, columns: str, key: str) -> str:
+    """SQL for one text per row of ``table`` (each column quoted: no two rows of columns
+    give one text), in key order."""
+    row = " || ',' || ".join(f"quote({c.strip()})" for c in columns.split(","))
+    return f"SELECT {row} FROM {table} ORDER BY {key}"
+
+
+#: the tables :meth:`StateStore.rows_digest` reads as text (the entries are marshalled;
+#: ``meta`` is left out, and the fields sent of ``pushed``)
+_DIGESTED = (
+    _quoted("pushed", "rel, status, inputs", "rel"),
+    _quoted("pending", "rel, rest_base, slug, started", "rel"),
+    _quoted("pushing", "rel, post_id, fields, started", "rel"),
+    _quoted("media", "content_hash, media_id, source_url, rel", "content_hash"),
+    _quoted("media_files", "rel, size, mtime_ns, content_hash", "rel"),
+    _quoted("media_pending", "content_hash, rel, started", "content_hash"),
+    _quoted("media_refused", "content_hash, rel, status, code, message, refused", "content_hash"),
+)
+#: rows digested at a time (a big folder's state is never held twice in memory)
+_CHUNK = 1000
+
+
+def _entry_row(e: Entry) -> tuple[object, ...]:
+    """An entry as the row it was read from (:data:`_ENTRY_COLUMNS`)."""
+    return (
+        e.rel,
+        e.rest_base,
+        e.post_id,
+        e.slug,
+        e.source_hash,
+        e.payload_hash,
+        e.modified_gmt,
+        e.link,
+        e.size,
+        e.mtime_ns,
+    )
+
+
 class StateStore:
     """Read and write the state file.  Use :meth:`open`; not shared between threads, and
     used under the folder lock only (it keeps the entries it read until it writes one)."""
@@ -62,7 +102,8 @@ class StateStore:
         #: asks for them several times: once per wave, for links, for the relink pass);
         #: None = read them again (never read yet, or a transaction rolled back)
         self._entries: dict[str, Entry] | None = None
-        self._objects: dict[tuple[str, int], str] = {}  # (rest_base, post_id) → rel
+        #: (rest_base, post_id) → rel of the entries read, made when first asked
+        self._index: dict[tuple[str, int], str] | None = None
         self._pushed: dict[str, Pushed] | None = None  # the same, for what was pushed
         #: entries read by key (a run over a few files: :class:`StateEntries`), None for a
         #: file without one; dropped by every write of an entry
@@ -72,6 +113,8 @@ class StateStore:
         self._displaced: set[str] = set()
         self._identity = _identity(path)
         self._data_version: int | None = None
+        #: the entries read are the file's: no write since (:meth:`rows_digest`)
+        self._entries_fresh = False
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -212,6 +255,7 @@ class StateStore:
     def _tx(self) -> Iterator[None]:
         """One exclusive transaction; a disk that refuses the write (read-only, full)
         is a :class:`StateError` naming the file, not SQLite's own exception."""
+        self._entries_fresh = False  # a write: the entries kept may be the file's no more
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -256,7 +300,8 @@ class StateStore:
             self._entries = {
                 rel: Entry(rel, intern(rest_base), *rest) for rel, rest_base, *rest in rows
             }
-            self._objects = {(e.rest_base, e.post_id): e.rel for e in self._entries.values()}
+            self._entries_fresh = True  # for rows_digest(), until the next write
+            self._index = None
         return dict(self._entries)
 
     @contextlib.contextmanager
@@ -272,24 +317,32 @@ class StateStore:
         """Read the rows again when next asked (a write failed or was rolled back)."""
         self._entries = self._pushed = None
         self._known = {}
-        self._objects = {}  # the index of the entries, rebuilt with them
+        self._index = None  # the index of the entries, rebuilt with them
 
     def _cache_put(self, entry: Entry) -> None:
         self._known = {}  # another file's row may have gone with it (same post)
         if self._entries is None:
             return
-        other = self._objects.get((entry.rest_base, entry.post_id))
+        other = self._objects().get((entry.rest_base, entry.post_id))
         if other is not None and other != entry.rel:
             del self._entries[other]
         self._cache_remove(entry.rel)
         self._entries[entry.rel] = entry
-        self._objects[(entry.rest_base, entry.post_id)] = entry.rel
+        self._objects()[(entry.rest_base, entry.post_id)] = entry.rel
 
     def _cache_remove(self, rel: str) -> None:
         self._known.pop(rel, None)
         old = self._entries.pop(rel, None) if self._entries is not None else None
         if old is not None:
-            self._objects.pop((old.rest_base, old.post_id), None)
+            self._objects().pop((old.rest_base, old.post_id), None)
+
+    def _objects(self) -> dict[tuple[str, int], str]:
+        """The entries read, by post (built on first use: a run with nothing to write
+        never asks)."""
+        if self._index is None:
+            entries = self._entries or {}
+            self._index = {(e.rest_base, e.post_id): e.rel for e in entries.values()}
+        return self._index
 
     def get(self, rel: str) -> Entry | None:
         row = self._conn.execute(
@@ -340,7 +393,7 @@ class StateStore:
     def rel_of(self, rest_base: str, post_id: int) -> str | None:
         """The file linked to a post (the unique index on the post)."""
         if self._entries is not None:  # the index of objects is kept with them
-            return self._objects.get((rest_base, post_id))
+            return self._objects().get((rest_base, post_id))
         row = self._conn.execute(
             "SELECT rel FROM entries WHERE rest_base = ? AND post_id = ?", (rest_base, post_id)
         ).fetchone()
@@ -414,6 +467,36 @@ class StateStore:
             self._cache_remove(rel)
             if self._pushed is not None:
                 self._pushed.pop(rel, None)
+
+    # ------------------------------------------------------------------ digest
+    def rows_digest(self) -> str:
+        """A digest of every row a run's decisions read: the entries, what each post was
+        pushed with (its status and inputs; not the fields sent, read only to describe a
+        conflict), the journals, the uploads and the images' stat cache — not the
+        ``meta`` marks.  Equal digests: equal rows (engine/quiet.py); the same rows
+        stored in another order may digest apart (a run then only looks once more).
+
+        The entries are those :meth:`entries` just read if no write followed (as the rows
+        they were made from), else read now, and marshalled by value (version 2 writes
+        no references); the other tables are read as one quoted text per row.  A
+        thousand rows at a time: the state is never held twice."""
+        digest = hashlib.sha256()
+        if self._entries is not None and self._entries_fresh:
+            kept = list(self._entries.values())
+            for start in range(0, len(kept), _CHUNK):
+                chunk = [_entry_row(e) for e in kept[start : start + _CHUNK]]
+                digest.update(marshal.dumps(chunk, 2))
+        else:
+            cursor = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries")
+            while rows := cursor.fetchmany(_CHUNK):
+                digest.update(marshal.dumps(rows, 2))
+        for sql in _DIGESTED:
+            digest.update(b"\x00\x1e\x00")
+            cursor = self._conn.execute(sql)
+            while texts := cursor.fetchmany(_CHUNK):
+                text = "\n".join(str(t[0]) for t in texts) + "\n"
+                digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     # ------------------------------------------------------------------ marks
     def mark(self, key: str) -> str | None:
@@ -543,6 +626,11 @@ class StateStore:
             "INSERT OR REPLACE INTO media_files VALUES (?, ?, ?, ?)",
             (rel, size, mtime_ns, content_hash),
         )
+
+    def media_files(self) -> dict[str, tuple[int, int, str]]:
+        """Every image's (size, mtime_ns, content hash) as last hashed, by file."""
+        rows = self._conn.execute("SELECT rel, size, mtime_ns, content_hash FROM media_files")
+        return {str(r[0]): (int(r[1]), int(r[2]), str(r[3])) for r in rows}
 
     # ------------------------------------------------------------------ what posts were pushed with
     def pushed(self) -> dict[str, Pushed]:

@@ -1,0 +1,218 @@
+"""A folder at rest (engine/quiet.py): a whole-folder run after one that found nothing
+to do tells every file unchanged without reading, settling or planning — and whatever
+such a run would have looked at that changed sends it down the usual path, with the
+usual outcome.  Against the in-memory WordPress (tests/fakewp.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import wpsync.engine.reading
+from tests.fakewp import FakeWordPress, Folder, only_the_remote_check
+from wpsync.config import load_config
+from wpsync.engine import quiet
+from wpsync.engine.report import SyncReport
+from wpsync.store.state import StateStore
+
+PNG = b"\x89PNG\r\n\x1a\n fake image bytes"
+
+
+@pytest.fixture
+def wp() -> FakeWordPress:
+    return FakeWordPress()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Folder:
+    folder = Folder.make(tmp_path / "blog")
+    (folder.content / "pic.png").write_bytes(PNG)
+    folder.write("a.md", "---\ntitle: A\n---\nSee [b](b.md).\n\n![A picture](pic.png)\n")
+    folder.write("b.md", "---\ntitle: B\n---\nThe second post.\n")
+    folder.write("notes/c.md", "---\ntitle: C\n---\nThe third.\n")
+    return folder
+
+
+def actions(report: SyncReport) -> dict[str, str]:
+    return {f.path: f.action for f in report.files}
+
+
+def settled(folder: Folder, wp: FakeWordPress) -> SyncReport:
+    """Published, then one run with nothing to do: the folder is marked at rest."""
+    created = folder.sync(wp)
+    assert set(actions(created).values()) == {"created"}, created.to_json()
+    report = folder.sync(wp)
+    assert set(actions(report).values()) == {"unchanged"}, report.to_json()
+    with state_of(folder) as state:
+        assert state.mark(quiet.MARK) is not None
+    return report
+
+
+def state_of(folder: Folder) -> StateStore:
+    return StateStore.open(folder.config.state.path, folder.config.site.url, create=False)
+
+
+def resting(caplog: pytest.LogCaptureFixture) -> bool:
+    return any("at rest" in r.getMessage() for r in caplog.records)
+
+
+def test_a_run_at_rest_reports_what_the_full_run_reported_and_reads_nothing(
+    folder: Folder,
+    wp: FakeWordPress,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    full = settled(folder, wp)
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a run at rest read or planned a file")
+
+    monkeypatch.setattr(wpsync.engine.reading.Reader, "read", no_reading)
+    caplog.set_level(logging.DEBUG, logger="wpsync.engine.quiet")
+    mark = wp.request_count
+    again = folder.sync(wp)
+    assert resting(caplog)
+    assert again.to_json() == full.to_json()  # links, IDs, counts, the two requests
+    assert only_the_remote_check(wp.requests[mark:]) and again.requests == 2
+    offline = folder.sync(wp, offline=True)
+    assert offline.requests == 0 and actions(offline) == actions(full)
+
+
+def test_a_new_file_is_not_at_rest(
+    folder: Folder, wp: FakeWordPress, caplog: pytest.LogCaptureFixture
+) -> None:
+    settled(folder, wp)
+    folder.write("d.md", "---\ntitle: D\n---\nNew.\n")
+    caplog.set_level(logging.DEBUG, logger="wpsync.engine.quiet")
+    report = folder.sync(wp)
+    assert not resting(caplog)
+    assert actions(report)["d.md"] == "created"
+
+
+def test_a_deleted_file_is_not_at_rest(folder: Folder, wp: FakeWordPress) -> None:
+    settled(folder, wp)
+    (folder.content / "notes" / "c.md").unlink()
+    report = folder.sync(wp)
+    assert actions(report)["notes/c.md"] == "deleted"
+    assert [p.status for p in wp.posts() if p.title == "C"] == []  # trashed
+
+
+def test_a_moved_file_is_not_at_rest(folder: Folder, wp: FakeWordPress) -> None:
+    settled(folder, wp)
+    (folder.content / "notes" / "c.md").rename(folder.content / "c.md")
+    report = folder.sync(wp)
+    assert actions(report)["c.md"] == "updated", report.to_json()
+
+
+def test_an_edited_file_is_not_at_rest(folder: Folder, wp: FakeWordPress) -> None:
+    settled(folder, wp)
+    path = folder.write("b.md", "---\ntitle: B\n---\nThe second post, edited.\n")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    report = folder.sync(wp)
+    assert actions(report) == {"a.md": "unchanged", "b.md": "updated", "notes/c.md": "unchanged"}
+
+
+def test_an_edited_image_is_not_at_rest(folder: Folder, wp: FakeWordPress) -> None:
+    """The Markdown file is the same, size and time; the image it shows is not."""
+    settled(folder, wp)
+    image = folder.content / "pic.png"
+    image.write_bytes(PNG + b" edited")
+    report = folder.sync(wp)
+    assert actions(report)["a.md"] == "updated", report.to_json()
+
+
+def test_a_changed_setting_is_not_at_rest(folder: Folder, wp: FakeWordPress) -> None:
+    """Every file the same size and time, the configuration not: the block editor
+    switched off renders every post again."""
+    settled(folder, wp)
+    text = folder.config.path.read_text(encoding="utf-8")
+    folder.config.path.write_text(
+        text.replace("[content]\n", "[content]\nblock_editor = false\n"), encoding="utf-8"
+    )
+    switched = dataclasses.replace(folder, config=load_config(folder.config.path, env={}))
+    assert not switched.config.content.block_editor
+    report = switched.sync(wp)
+    assert set(actions(report).values()) == {"updated"}, report.to_json()
+
+
+def test_a_state_written_by_another_command_is_not_at_rest(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """The files untouched, the state not: here b.md's post got another permalink (as
+    `wpsync pull` or `resolve` would record it): a.md, which links to it, is sent again."""
+    settled(folder, wp)
+    with state_of(folder) as state:
+        entry = state.entries()["b.md"]
+        state.put(type(entry)(**{**entry.__dict__, "link": entry.link + "moved/"}))
+    report = folder.sync(wp)
+    assert actions(report)["a.md"] == "updated", report.to_json()
+
+
+def test_an_edit_made_in_wordpress_is_seen_at_rest(folder: Folder, wp: FakeWordPress) -> None:
+    full = settled(folder, wp)
+    [post] = [p for p in wp.posts() if p.title == "B"]
+    wp.edit(post.id, title="Edited there")
+    report = folder.sync(wp)
+    assert actions(report)["b.md"] == "conflict" and report.exit_code == 1
+    assert report.requests <= full.requests + 2  # the check, and one look at the conflict
+
+
+def test_a_failed_run_leaves_no_mark(folder: Folder, wp: FakeWordPress) -> None:
+    settled(folder, wp)
+    path = folder.write("b.md", "---\ntitle: [unclosed\n---\nBroken front matter.\n")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    for _ in range(2):  # failing again: never taken for a folder at rest
+        report = folder.sync(wp)
+        assert actions(report)["b.md"] == "failed" and report.exit_code == 1
+        with state_of(folder) as state:
+            assert state.mark(quiet.MARK) is None
+
+
+def test_the_state_digest_changes_with_any_row() -> None:
+    """Two states with the same entries but one pushed record apart digest apart."""
+    from wpsync.model import Entry, Pushed
+
+    def digest_of(tmp: Path, status: str) -> str:
+        with StateStore.open(tmp, "https://example.org") as state:
+            for n in range(1500):  # more than one chunk
+                state.put(Entry(f"n{n}.md", "posts", n + 1, f"n{n}", "s", "p", "m", "", n, n))
+            state.put_pushed(Pushed("a.md", status, {"img:pic.png": "abc"}, {}))
+            read = state.rows_digest()  # the rows read now
+            state.entries()
+            assert state.rows_digest() == read  # the entries kept, as the rows they were
+            return read
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as two:
+        same = digest_of(Path(one), "publish")
+        assert re.fullmatch(r"[0-9a-f]{64}", same)
+        assert digest_of(Path(two), "publish") == same
+    with tempfile.TemporaryDirectory() as three:
+        assert digest_of(Path(three), "draft") != same
+
+
+def test_a_run_at_rest_shows_the_plan_a_full_run_shows(folder: Folder, wp: FakeWordPress) -> None:
+    """``on_plan`` (the progress display's total) sees one Keep per file, as planned."""
+    from wpsync.engine.executor import SyncRequest, run_sync
+
+    folder.sync(wp)
+    plans: list[list[object]] = []
+
+    def planned() -> list[object]:
+        run_sync(
+            folder.config,
+            SyncRequest(lock_timeout=5.0),
+            client_factory=wp.client_factory(),
+            on_plan=lambda actions: plans.append(list(actions)),
+        )
+        return plans[-1]
+
+    full = planned()  # nothing to do: marks the folder at rest
+    assert planned() == full and len(full) == 3
+    assert [type(a).__name__ for a in full] == ["Keep"] * 3

@@ -1,0 +1,200 @@
+"""A folder at rest: a whole-folder sync that can tell, from the scan and a few digests,
+that it would find nothing to do — and so reads no file, settles nothing, plans nothing.
+
+A run over the whole folder decides each file's fate from: the file's ``stat`` against
+its entry (the scan), the state's rows (entries, what each post was pushed with, the
+journals of creates, updates and uploads, the images' stat → hash cache), the inputs a
+post's body depends on besides its file (references.py: images, link targets, the
+options, the renderer, the outline) and what the remote check finds in WordPress.  When a
+run over the whole folder found every file unchanged (and said nothing else), it leaves a
+mark (``meta`` key ``quiet``) holding:
+
+- ``context``: a digest of what does not live in the state — the configuration of the
+  content and of the sync, the Markdown engine with its installed version and the
+  dialect, the block conversion's and the fingerprint's revisions, the outline
+  (``SUMMARY.md``), this module's revision;
+- ``rows``: a digest of the state's rows (:meth:`StateStore.rows_digest`), taken after
+  the run's last write;
+- ``images``: the ``stat`` of every image a post was rendered with, as its hash was read.
+
+The next run over the whole folder is *at rest* (:func:`at_rest`) when the scan found
+exactly the state's files with their recorded ``stat`` (no file new, gone, moved, edited
+or unreadable), the two digests are the mark's and every image still has its ``stat``.
+Then every file is "unchanged" without the reading, settling and planning that would
+have said so; the remote check runs as always, and anything it finds sends the run
+down the usual path.  Anything else — a file touched, an image edited, a setting
+changed, a create or upload left pending by an interrupted run, a record written by any
+other command — and the run takes the usual path, which leaves a new mark when it ends
+with nothing done.
+
+Bump :data:`REVISION` when what a run over an unchanged folder decides changes in code
+(a new input of the bodies, a new journal): the marks of older runs are then ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, overload
+
+from wpsync import __version__
+from wpsync.engine.fingerprint import REVISION as FINGERPRINT_REVISION
+from wpsync.engine.plan import Keep
+from wpsync.source.versions import BLOCKS_REVISION
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from wpsync.config import Config
+    from wpsync.engine.reading import Scope
+    from wpsync.engine.references import References
+    from wpsync.model import Entry
+    from wpsync.store.state import StateStore
+
+logger = logging.getLogger(__name__)
+
+#: the ``meta`` key of the mark
+MARK = "quiet"
+#: this module's idea of what a run at rest depends on (bumped: older marks are ignored)
+REVISION = "1"
+
+
+@dataclass(frozen=True)
+class Rest:
+    """The mark a run with nothing to do leaves."""
+
+    context: str
+    rows: str
+    #: (rel, size, mtime_ns) of each image the posts were rendered with
+    images: tuple[tuple[str, int, int], ...]
+
+    def dump(self) -> str:
+        return json.dumps(
+            {"context": self.context, "rows": self.rows, "images": [list(i) for i in self.images]},
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def load(cls, text: str | None) -> Rest | None:
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            images = tuple((str(rel), int(size), int(mtime)) for rel, size, mtime in data["images"])
+            return cls(str(data["context"]), str(data["rows"]), images)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+class Kept(Sequence[Keep]):
+    """The plan of a folder at rest as ``on_plan`` sees a plan: a :class:`Keep` per file
+    (``rels``, in order), each made when asked — a display that draws nothing only
+    counts them."""
+
+    def __init__(self, rels: Sequence[str], entries: Mapping[str, Entry]) -> None:
+        self._rels = rels
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._rels)
+
+    @overload
+    def __getitem__(self, index: int) -> Keep: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Keep]: ...
+
+    def __getitem__(self, index: int | slice) -> Keep | Sequence[Keep]:
+        if isinstance(index, slice):
+            return [Keep(rel, self._entries[rel]) for rel in self._rels[index]]
+        rel = self._rels[index]
+        return Keep(rel, self._entries[rel])
+
+
+def context_digest(config: Config, references: References) -> str:
+    """What a run's decisions depend on that the state does not hold (no secret: the
+    site's section, with its password sources, is left out)."""
+    parts = [
+        REVISION,
+        __version__,
+        repr(config.content),
+        repr(config.sync),
+        repr(sorted(config.authors.items(), key=lambda kv: kv[0])),
+        references.renderer,
+        BLOCKS_REVISION if references.block_editor else "",
+        FINGERPRINT_REVISION,
+        references.dialect,
+        references.source,
+        repr(sorted(references.outline.chapters.items())),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def at_rest(
+    state: StateStore,
+    context: str,
+    root: Path,
+    scope: Scope,
+    entries: Mapping[str, Entry],
+) -> bool:
+    """Whether nothing a whole-folder run looks at changed since one that found nothing
+    to do (the cheap questions first: most runs that are not at rest stop at the scan)."""
+    rest = Rest.load(state.mark(MARK))
+    if rest is None or rest.context != context:
+        return False
+    if scope.broken or len(scope.files) != len(entries):
+        return False
+    for rel, stat in scope.files:
+        entry = entries.get(rel)
+        if entry is None or entry.size != stat.size or entry.mtime_ns != stat.mtime_ns:
+            return False
+    for rel, size, mtime_ns in rest.images:
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime_ns:
+            return False
+    if state.rows_digest() != rest.rows:
+        return False
+    logger.debug("the folder is at rest: %d files unchanged, not read", len(entries))
+    return True
+
+
+def record(state: StateStore, context: str, *, quiet: bool) -> None:
+    """After a whole-folder run: mark the folder at rest when the run found nothing to do
+    (``quiet``) and every image a post uses has the hash it was pushed with; else drop
+    the mark (it would name a state that is gone anyway: this keeps the ``meta`` honest)."""
+    rest = _rest(state, context) if quiet else None
+    if rest is None:
+        if state.mark(MARK) is not None:
+            state.set_mark(MARK, None)
+        return
+    text = rest.dump()
+    if state.mark(MARK) != text:
+        state.set_mark(MARK, text)
+
+
+def _rest(state: StateStore, context: str) -> Rest | None:
+    from wpsync.engine.references import IMAGE  # (only after a run that read them all)
+
+    files = state.media_files()
+    images: dict[str, tuple[int, int]] = {}
+    for record_ in state.pushed().values():  # as the run read them: kept, not read again
+        for key, value in record_.inputs.items():
+            if not key.startswith(IMAGE):
+                continue
+            rel = key[len(IMAGE) :]
+            known = files.get(rel)
+            if known is None or known[2] != value:
+                return None  # hashed from other bytes than the stat cache says: look again
+            images[rel] = (known[0], known[1])
+    return Rest(
+        context,
+        state.rows_digest(),
+        tuple((rel, size, mtime) for rel, (size, mtime) in sorted(images.items())),
+    )
