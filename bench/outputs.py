@@ -41,9 +41,9 @@ def _files(root: Path) -> list[str]:
 
 
 def _records(name: str, root: Path, engine: str, dialect: str | None) -> Iterator[dict[str, Any]]:
+    from wpsync.engine.fingerprint import fingerprinted
     from wpsync.engine.plan import Changed, Stat, _plain, payload_hash
     from wpsync.engine.readpool import ReadSettings, ReadTask, load
-    from wpsync.engine.fingerprint import fingerprinted
     from wpsync.model import scalar_body
     from wpsync.source.blocks import to_blocks
     from wpsync.source.dialect import detect_dialect
