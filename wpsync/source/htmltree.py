@@ -284,10 +284,9 @@ _TOKEN = re.compile(
     r"[ \t\n\r\f]*(/?)>"  # 4: "/" of a self-closing tag
     r"|</([a-zA-Z][a-zA-Z0-9-]*)>"  # 5: an end tag's name
     r"|&(?:([a-zA-Z][-.a-zA-Z0-9]*)|#([0-9]+|[xX][0-9a-fA-F]+));"  # 6, 7: a reference
-    r"|(<!--)"  # 8: a comment
+    r"|(<!--(?s:.*?)--\s*>)"  # 8: a comment, to where html.parser ends it
 )
 _SCANNED_ATTR = re.compile(r"[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=\"([^\"]*)\")?")
-_COMMENT_CLOSE = re.compile(r"--\s*>")  # html.parser's (``_markupbase``)
 _RAW_TEXT = frozenset(["script", "style"])  # html.parser's CDATA_CONTENT_ELEMENTS
 
 
@@ -298,55 +297,54 @@ def _scan(text: str) -> Node | None:
     length = len(text)
     root = Node("#root", [], 0, length, 0, length)
     stack = [root]
-    children = root.children
-    match = _TOKEN.match
+    add = root.children.append
     pos = 0
-    while pos < length:
-        found = match(text, pos)
-        if found is None:
-            return None
-        end = found.end()
+    for found in _TOKEN.finditer(text):
+        start, end = found.span()
+        if start != pos:
+            return None  # something between two tokens that is none
         kind = found.lastindex
         if kind == 1 or kind == 6 or kind == 7:  # text, a reference: text
-            children.append(Node("", [], pos, end, 0, 0))
+            add(Node("", [], start, end, 0, 0))
         elif kind == 4:  # a start tag
             tag = found.group(2).lower()
             if tag in _RAW_TEXT:
                 return None
             attrs: list[tuple[str, str | None]] = []
-            if found.group(3):
-                for attr in _SCANNED_ATTR.finditer(found.group(3)):
+            written = found.group(3)
+            if written:
+                for attr in _SCANNED_ATTR.finditer(written):
                     value = attr.group(2)
                     if value and "&" in value:
                         value = unescape(value)  # as html.parser does
                     attrs.append((attr.group(1).lower(), value))
-            node = Node(tag, attrs, pos, end, end, end)
-            children.append(node)
+            node = Node(tag, attrs, start, end, end, end)
+            add(node)
             if tag in VOID or found.group(4):
                 node.closed = True
             else:
                 stack.append(node)
-                children = node.children
+                add = node.children.append
         elif kind == 5:  # an end tag
             tag = found.group(5).lower()
             for depth in range(len(stack) - 1, 0, -1):
                 closing = stack[depth]
                 if closing.tag == tag:
                     for inner in stack[depth + 1 :]:  # closed implicitly, here
-                        inner.end = inner.inner_end = pos
-                    closing.inner_end = pos
+                        inner.end = inner.inner_end = start
+                    closing.inner_end = start
                     closing.end = end
                     closing.closed = True
                     del stack[depth:]
-                    children = stack[-1].children
+                    add = stack[-1].children.append
                     break
-        else:  # a comment: what html.parser takes for its end must be "-->"
-            close = _COMMENT_CLOSE.search(text, pos + 4)
-            if close is None or close.end() - close.start() != 3:
+        else:  # a comment: html.parser ends it at the first "--\s*>", which must be "-->"
+            if not text.endswith("-->", start, end):
                 return None
-            end = close.end()
-            children.append(Node("#comment", [], pos, end, 0, 0))
+            add(Node("#comment", [], start, end, 0, 0))
         pos = end
+    if pos != length:
+        return None
     for node in stack[1:]:  # unclosed elements run to the end
         node.end = node.inner_end = length
     return root
