@@ -10,12 +10,15 @@ and IDs as a sync does), the fingerprinted content and the REST body's JSON.
     PYTHONPATH=$PWD python3 bench/outputs.py dump /tmp/outputs.jsonl
     PYTHONPATH=$PWD python3 bench/outputs.py check /tmp/outputs.jsonl   # exit 1 on a change
 
+``PYTHONPATH=/other/checkout`` dumps what another checkout makes (``main``, say).
+
 Both engines (commonmark, python-markdown) for the fixtures and ``content/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.append(str(REPO))  # (a PYTHONPATH checkout first: dump another one)
 
 UPLOADS = "https://wp.test/wp-content/uploads/2026/11/"
 
@@ -42,7 +45,7 @@ def _files(root: Path) -> list[str]:
 
 def _records(name: str, root: Path, engine: str, dialect: str | None) -> Iterator[dict[str, Any]]:
     from wpsync.engine.fingerprint import fingerprinted
-    from wpsync.engine.plan import Changed, Stat, _plain, payload_hash
+    from wpsync.engine.plan import Changed, Stat, payload_hash
     from wpsync.engine.readpool import ReadSettings, ReadTask, load
     from wpsync.model import scalar_body
     from wpsync.source.blocks import to_blocks
@@ -64,7 +67,7 @@ def _records(name: str, root: Path, engine: str, dialect: str | None) -> Iterato
             yield record
             continue
         payload = item.payload
-        record["payload"] = _plain(payload)
+        record["payload"] = dataclasses.asdict(payload)
         record["payload_hash"] = item.payload_hash
         record["hash_resolved"] = payload_hash(payload, {"image:x": "1", "link:y": "https://z/"})
         record["warnings"] = list(item.warnings)
@@ -124,6 +127,9 @@ def main() -> int:
     parser.add_argument("mode", choices=("dump", "check"))
     parser.add_argument("file", type=Path)
     args = parser.parse_args()
+    import wpsync
+
+    print(f"wpsync of {Path(wpsync.__file__).parents[1]}")
     if args.mode == "dump":
         with args.file.open("w", encoding="utf-8") as out:
             count = 0

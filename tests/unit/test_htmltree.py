@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync.source.htmltree import Node, _scan, parse_html, parse_html_slow
+from wpsync.source.htmltree import Node, scan_html, parse_html, parse_html_slow
 from wpsync.source.render import render_markdown
 
 REPO = Path(__file__).resolve().parents[2]
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _same_tree(text: str) -> Node | None:
     """The scanner's tree (None: left to html.parser), checked against html.parser's."""
-    fast = _scan(text)
+    fast = scan_html(text)
     if fast is not None:
         assert fast == parse_html_slow(text), text
     assert parse_html(text) == parse_html_slow(text), text
@@ -200,3 +200,19 @@ def test_the_scanner_reads_the_renderers_shapes_in_any_order(pieces: list[str]) 
     text = "".join(pieces)
     tree = _same_tree(text)
     assert tree is not None or "<!-->" in text or "<!--" in text
+
+
+def test_the_block_markup_of_a_bench_corpus_is_the_one_html_parser_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import corpus
+    from wpsync.source import blocks
+    from wpsync.source.blocks import to_blocks
+
+    corpus.generate(tmp_path, 40)
+    rendered = [render_markdown(p.read_text(encoding="utf-8")) for p in tmp_path.rglob("*.md")]
+    media = {ref: 7 + n for n, r in enumerate(rendered) for ref in r.images}  # as uploaded
+    assert media  # (the images are blocks with their IDs)
+    fast = [to_blocks(r.html, media) for r in rendered]
+    monkeypatch.setattr(blocks, "parse_html", parse_html_slow)
+    assert [to_blocks(r.html, media) for r in rendered] == fast

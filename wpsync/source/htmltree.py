@@ -20,7 +20,16 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["INLINE", "P_CLOSERS", "VOID", "Node", "closed_html", "parse_html"]
+__all__ = [
+    "INLINE",
+    "P_CLOSERS",
+    "VOID",
+    "Node",
+    "closed_html",
+    "parse_html",
+    "parse_html_slow",
+    "scan_html",
+]
 
 VOID = frozenset(
     [
@@ -261,7 +270,7 @@ def closed_html(text: str, nodes: list[Node]) -> str:
 
 def parse_html(text: str) -> Node:
     """The tree of ``text`` (see the module docstring)."""
-    root = _scan(text)
+    root = scan_html(text)
     return root if root is not None else parse_html_slow(text)
 
 
@@ -290,7 +299,7 @@ _SCANNED_ATTR = re.compile(r"[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=\"([^\"
 _RAW_TEXT = frozenset(["script", "style"])  # html.parser's CDATA_CONTENT_ELEMENTS
 
 
-def _scan(text: str) -> Node | None:
+def scan_html(text: str) -> Node | None:
     """``text``'s tree as ``_TreeBuilder`` builds it, or None for text it does not read."""
     from html import unescape
 
