@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync.source.htmltree import Node, scan_html, parse_html, parse_html_slow
+from wpsync.source.htmltree import Node, parse_html, parse_html_slow, scan_html
 from wpsync.source.render import render_markdown
 
 REPO = Path(__file__).resolve().parents[2]
