@@ -109,7 +109,14 @@ class _Converter:
 
     def phrasing(self, node: Node) -> bool:
         """No element below ``node`` that the browser would move out of a paragraph."""
-        return not any(d.tag in P_CLOSERS for d in node.descendants())
+        stack = list(node.children)  # (any order: stops at the first one found)
+        while stack:
+            below = stack.pop()
+            if below.tag in P_CLOSERS:
+                return False
+            if below.children:
+                stack.extend(below.children)
+        return True
 
     # -- the sequence of top-level nodes
 

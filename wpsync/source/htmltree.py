@@ -1,10 +1,17 @@
 """A small HTML tree with source offsets, for the block conversion.  Pure.
 
-``parse_html`` reads HTML with the standard library's ``html.parser`` into ``Node``s that
-remember where each element, and its content, starts and ends in the source text — so a
-converter can keep an element's markup byte for byte (``source[node.start:node.end]``)
-and only rebuild what a block's ``save()`` writes differently.  No normalisation: a stray
-end tag stays text, an unclosed element runs to the end of its parent.
+``parse_html`` reads HTML into ``Node``s that remember where each element, and its
+content, starts and ends in the source text — so a converter can keep an element's markup
+byte for byte (``source[node.start:node.end]``) and only rebuild what a block's ``save()``
+writes differently.  No normalisation: a stray end tag stays text, an unclosed element
+runs to the end of its parent.
+
+The tree is the one the standard library's ``html.parser`` reads.  HTML as the renderers
+make it (tags with double-quoted attributes, ``&name;`` references, comments) is read by
+a scanner of its own, a few times faster (the block conversion of a post is otherwise
+mostly ``html.parser``); anything else in the text — a bare ``&`` or ``<``, unquoted
+attributes, ``<script>``, ``<!DOCTYPE>`` — and the whole text is read by ``html.parser``.
+Both give the same tree (tests/unit/test_htmltree.py compares them).
 """
 
 from __future__ import annotations
@@ -13,7 +20,16 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["INLINE", "P_CLOSERS", "VOID", "Node", "closed_html", "parse_html"]
+__all__ = [
+    "INLINE",
+    "P_CLOSERS",
+    "VOID",
+    "Node",
+    "closed_html",
+    "parse_html",
+    "parse_html_slow",
+    "scan_html",
+]
 
 VOID = frozenset(
     [
@@ -119,7 +135,7 @@ P_CLOSERS = frozenset(
 # ---------------------------------------------------------------------------- a small tree
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """An element (``tag``), a text (``""``) or a comment (``"#comment"``) of the source."""
 
@@ -253,7 +269,91 @@ def closed_html(text: str, nodes: list[Node]) -> str:
 
 
 def parse_html(text: str) -> Node:
+    """The tree of ``text`` (see the module docstring)."""
+    root = scan_html(text)
+    return root if root is not None else parse_html_slow(text)
+
+
+def parse_html_slow(text: str) -> Node:
+    """The tree of ``text`` as read by ``html.parser`` (whatever the text)."""
     builder = _TreeBuilder(text)
     builder.feed(text)
     builder.close()
     return builder.root
+
+
+# ---------------------------------------------------------------------------- the scanner
+
+# What the scanner reads (anything else: ``html.parser`` reads the whole text).  White
+# space is the five characters ``html.parser`` takes for it in a tag name, no other.
+_TOKEN = re.compile(
+    r"([^<&]+)"  # 1: text
+    r"|<([a-zA-Z][a-zA-Z0-9-]*)"  # 2: a start tag's name
+    r"((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"]*\")?)*)"  # 3: its attributes
+    r"[ \t\n\r\f]*(/?)>"  # 4: "/" of a self-closing tag
+    r"|</([a-zA-Z][a-zA-Z0-9-]*)>"  # 5: an end tag's name
+    r"|&(?:([a-zA-Z][-.a-zA-Z0-9]*)|#([0-9]+|[xX][0-9a-fA-F]+));"  # 6, 7: a reference
+    r"|(<!--(?s:.*?)--\s*>)"  # 8: a comment, to where html.parser ends it
+)
+_SCANNED_ATTR = re.compile(r"[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=\"([^\"]*)\")?")
+_RAW_TEXT = frozenset(["script", "style"])  # html.parser's CDATA_CONTENT_ELEMENTS
+
+
+def scan_html(text: str) -> Node | None:
+    """``text``'s tree as ``_TreeBuilder`` builds it, or None for text it does not read."""
+    from html import unescape
+
+    length = len(text)
+    root = Node("#root", [], 0, length, 0, length)
+    stack = [root]
+    add = root.children.append
+    pos = 0
+    for found in _TOKEN.finditer(text):
+        start, end = found.span()
+        if start != pos:
+            return None  # something between two tokens that is none
+        kind = found.lastindex
+        if kind == 1 or kind == 6 or kind == 7:  # text, a reference: text
+            add(Node("", [], start, end, 0, 0))
+        elif kind == 4:  # a start tag
+            tag = found.group(2).lower()
+            if tag in _RAW_TEXT:
+                return None
+            attrs: list[tuple[str, str | None]] = []
+            written = found.group(3)
+            if written:
+                for attr in _SCANNED_ATTR.finditer(written):
+                    value = attr.group(2)
+                    if value and "&" in value:
+                        value = unescape(value)  # as html.parser does
+                    attrs.append((attr.group(1).lower(), value))
+            node = Node(tag, attrs, start, end, end, end)
+            add(node)
+            if tag in VOID or found.group(4):
+                node.closed = True
+            else:
+                stack.append(node)
+                add = node.children.append
+        elif kind == 5:  # an end tag
+            tag = found.group(5).lower()
+            for depth in range(len(stack) - 1, 0, -1):
+                closing = stack[depth]
+                if closing.tag == tag:
+                    for inner in stack[depth + 1 :]:  # closed implicitly, here
+                        inner.end = inner.inner_end = start
+                    closing.inner_end = start
+                    closing.end = end
+                    closing.closed = True
+                    del stack[depth:]
+                    add = stack[-1].children.append
+                    break
+        else:  # a comment: html.parser ends it at the first "--\s*>", which must be "-->"
+            if not text.endswith("-->", start, end):
+                return None
+            add(Node("#comment", [], start, end, 0, 0))
+        pos = end
+    if pos != length:
+        return None
+    for node in stack[1:]:  # unclosed elements run to the end
+        node.end = node.inner_end = length
+    return root
