@@ -136,11 +136,9 @@ def run_in_process(
             root.addHandler(handler)
         root.setLevel(level)
     stderr = result.stderr
-    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
-        stderr += "".join(traceback.format_exception(*result.exc_info))
-    return subprocess.CompletedProcess(
-        ["wpsync", *argv], result.exit_code, result.stdout, stderr
-    )
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["wpsync", *argv], result.exit_code, result.stdout, stderr)
 
 
 def make_site(root: Path, wp: WordPressInstance, *, auth: str = "jwt", extra: str = "") -> Site:
