@@ -11,8 +11,8 @@ import sys
 import textwrap
 import threading
 import time
-import traceback
 import tomllib
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
