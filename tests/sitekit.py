@@ -135,6 +135,11 @@ def run_in_process(
         for handler in handlers:
             root.addHandler(handler)
         root.setLevel(level)
+        # a one-shot command (sync) marks the process as leaving with os._exit once a
+        # command returns through the console script's entry: this process stays
+        exiting = sys.modules.get("wpsync.cli.exiting")
+        if exiting is not None:
+            exiting._one_shot[0] = False
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))
