@@ -4,12 +4,15 @@ WordPress, running the real CLI, and reading WordPress back as an administrator.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import tomllib
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,24 +72,78 @@ class Site:
         return url if isinstance(url, str) else None
 
     def cli(
-        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
+        self,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 300,
+        process: bool = False,
     ) -> subprocess.CompletedProcess[str]:
+        """``wpsync --config <config.toml> ARGS`` run in the folder with ``env`` (default:
+        :meth:`env`).  In this process (:func:`run_in_process`) unless ``process`` — a test
+        about the process itself (its exit, signals, start-up, what a hook runs) asks for a
+        real one — or unless called from another thread than the main one (the working
+        folder and the environment are the process's)."""
+        argv = ["--config", str(self.config), *args]
+        environ = dict(env) if env is not None else self.env()
+        if not process and threading.current_thread() is threading.main_thread():
+            return run_in_process(argv, cwd=self.root, env=environ)
         return subprocess.run(
-            [sys.executable, "-m", "wpsync.cli", "--config", str(self.config), *args],
+            [sys.executable, "-m", "wpsync.cli", *argv],
             cwd=self.root,
-            env=dict(env) if env is not None else self.env(),
+            env=environ,
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
         )
 
-    def sync_json(self, *args: str) -> tuple[int, dict[str, Any]]:
-        done = self.cli("sync", "--json", *args)
+    def sync_json(self, *args: str, process: bool = False) -> tuple[int, dict[str, Any]]:
+        done = self.cli("sync", "--json", *args, process=process)
         try:
             return done.returncode, json.loads(done.stdout)
         except json.JSONDecodeError as exc:
             raise AssertionError(f"not JSON: {done.stdout!r}\nstderr: {done.stderr}") from exc
+
+
+def run_in_process(
+    argv: list[str], *, cwd: Path, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``wpsync ARGV`` through the same click command the console script runs, in this
+    process: what ``python -m wpsync.cli`` would do, without a second of interpreter
+    start-up and imports.  The run sees exactly ``env`` as its environment and ``cwd`` as
+    its working folder (both restored afterwards), its stdout and stderr are captured, its
+    exit status is the one ``sys.exit`` gave, and an exception that escapes it ends it with
+    status 1 and its traceback on stderr, as it would the interpreter."""
+    from click.testing import CliRunner
+
+    from wpsync.cli.main import main
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, argv, prog_name="wpsync")
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+        # a one-shot command (sync) marks the process as leaving with os._exit once a
+        # command returns through the console script's entry: this process stays
+        exiting = sys.modules.get("wpsync.cli.exiting")
+        if exiting is not None:
+            exiting._one_shot[0] = False
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["wpsync", *argv], result.exit_code, result.stdout, stderr)
 
 
 def make_site(root: Path, wp: WordPressInstance, *, auth: str = "jwt", extra: str = "") -> Site:

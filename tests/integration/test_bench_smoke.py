@@ -49,9 +49,10 @@ def test_the_quick_benchmark_runs_and_appends_every_figure(
             sys.executable,
             str(REPO / "bench" / "run.py"),
             "--quick",
-            # smaller than --quick's own sizes (30 posts, 120 files, 5 saves): every part
-            # still runs end to end and writes its row; the figures are not the point here
-            *("--posts", "10", "--files", "40", "--saves", "3"),
+            # smaller than --quick's own sizes (30 posts, 120 files, 5 saves, 2 runs of each
+            # side of an ABBA comparison): every part still runs end to end and writes its
+            # row; the figures are not the point here
+            *("--posts", "10", "--files", "40", "--saves", "3", "--runs", "1"),
             "--wp-dir",
             str(wordpress.dir),
             "--out",

@@ -102,7 +102,7 @@ def test_a_second_process_waits_for_the_lock_or_gives_up_clearly(
     lock = FolderLock(site.root / ".wpsync")
     lock.acquire()
     try:
-        done = site.cli("sync", "--lock-timeout", "0.5")
+        done = site.cli("sync", "--lock-timeout", "0.5", process=True)  # a second process
         assert done.returncode == 2
         assert "another wpsync process is working on this folder" in done.stderr
         assert "--lock-timeout" in done.stderr

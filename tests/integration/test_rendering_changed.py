@@ -107,7 +107,7 @@ def test_switching_back_through_the_command_line(
     monkeypatch.undo()  # today's renderer again, in the commands below (own processes)
     before = by_slug(wp)
 
-    done = site.cli("plan", "--json")
+    done = site.cli("plan", "--json", process=True)
     assert done.returncode == 0, done.stderr
     plan = json.loads(done.stdout)
     updates = [f for f in plan["files"] if f["action"] == "update"]
@@ -116,15 +116,15 @@ def test_switching_back_through_the_command_line(
     ]
     assert plan["update"] == 1 and plan["unchanged"] == 2
 
-    done = site.cli("plan")
+    done = site.cli("plan", process=True)
     assert "update    emphasis.md" in done.stdout and "rendering changed" in done.stdout
 
-    code, synced = site.sync_json()
+    code, synced = site.sync_json(process=True)
     assert code == 0 and synced["updated"] == 1 and synced["unchanged"] == 2, synced
     after = by_slug(wp)
     assert "<em>emphasis</em>" in after["emphasis"]["content"]["raw"]
     for slug in ("plain", "list"):
         assert after[slug]["modified_gmt"] == before[slug]["modified_gmt"], slug
 
-    code, again = site.sync_json()
+    code, again = site.sync_json(process=True)
     assert code == 0 and again["requests"] <= REMOTE_CHECK and again["unchanged"] == 3, again

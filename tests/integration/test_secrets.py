@@ -51,7 +51,8 @@ class Run:
 
 
 def run(site: Site, what: str, *args: str, env: dict[str, str] | None = None) -> Run:
-    done = site.cli(*args, env=env)
+    # a real process: everything it prints counts, Python's own warnings included
+    done = site.cli(*args, env=env, process=True)
     assert "Traceback" not in done.stderr, (what, done.stderr)
     return Run(what, done.stdout, done.stderr)
 

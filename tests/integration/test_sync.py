@@ -205,3 +205,26 @@ def test_a_hard_wrapped_paragraph_shows_without_stray_line_breaks(site: Site) ->
         rendered = client.get(f"/wp/v2/posts/{post['id']}").json()["content"]["rendered"]
     assert "This paragraph was wrapped at a narrow width by its writer." in rendered
     assert "<br" not in rendered
+
+
+def test_the_in_process_runner_answers_as_the_real_process_does(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    # Site.cli runs wpsync inside the test's process unless a test asks for a process: the
+    # two must agree on exit status and output, a failed file and a wrong password included.
+    site = make_site(tmp_path / "blog", wp)
+    site.write("good.md", "# Good\n\nBody.\n")
+    site.write("broken.md", "---\ntitle: ok\ntags: [unclosed\n---\nbody\n")
+    for args, env, code in (
+        (("sync",), site.env(WPSYNC_PASSWORD="not-the-password"), 2),  # before any token
+        (("plan",), site.env(), 1),
+    ):
+        real = site.cli(*args, env=env, process=True)
+        here = site.cli(*args, env=env)
+        assert (here.returncode, here.stdout, here.stderr) == (
+            real.returncode,
+            real.stdout,
+            real.stderr,
+        ), args
+        assert real.returncode == code, real.stderr
+    assert all_posts(wp) == []

@@ -16,7 +16,6 @@ import base64
 import json
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.convergence import list_posts
-from tests.sitekit import Site
+from tests.sitekit import Site, run_in_process
 from tests.wordpress import WordPressInstance
 
 pytestmark = pytest.mark.integration
@@ -94,16 +93,9 @@ def cli(root: Path, *args: str, xdg: Path, **env_vars: str) -> subprocess.Comple
     env = {k: v for k, v in os.environ.items() if not k.startswith("WPSYNC_")}
     env.pop("GITHUB_TOKEN", None)
     env.update({"XDG_CONFIG_HOME": str(xdg), "NO_COLOR": "1", **env_vars})
-    return subprocess.run(
-        [sys.executable, "-m", "wpsync.cli", *args],
-        cwd=root,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    # in this process (no --config: config.toml is found from the working folder, as it
+    # would be in a clone); stdin is empty and not a terminal, as with </dev/null
+    return run_in_process(list(args), cwd=root, env=env)
 
 
 COMMANDS = [
