@@ -148,7 +148,7 @@ def test_a_state_written_by_another_command_is_not_at_rest(
     settled(folder, wp)
     with state_of(folder) as state:
         entry = state.entries()["b.md"]
-        state.put(type(entry)(**{**entry.__dict__, "link": entry.link + "moved/"}))
+        state.put(dataclasses.replace(entry, link=entry.link + "moved/"))
     report = folder.sync(wp)
     assert actions(report)["a.md"] == "updated", report.to_json()
 

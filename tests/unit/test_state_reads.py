@@ -200,7 +200,7 @@ def test_a_released_kept_store_reads_its_rows_by_key_and_answers_as_before(
         store.entries_where("posts"),
     )
     kept.release()
-    assert store._entries is None and store._pushed is None and store._objects == {}
+    assert store._entries is None and store._pushed is None and store._index is None
     again = kept.get(tmp_path, URL)
     assert again is store  # still open
     assert (

@@ -52,9 +52,17 @@ class FileResult:
     def unchanged(cls, path: str, post_id: int | None, link: str | None) -> FileResult:
         """``FileResult(path, "unchanged", post_id, link=link)``, made without the frozen
         dataclass's ``__init__`` (a folder at rest reports ten thousand of them: a third
-        of the time); every other field is its default (the class attribute)."""
+        of the time); every other field is its default."""
         result = object.__new__(cls)
-        result.__dict__.update(path=path, action="unchanged", id=post_id, link=link)
+        put = object.__setattr__
+        put(result, "path", path)
+        put(result, "action", "unchanged")
+        put(result, "id", post_id)
+        put(result, "error", None)
+        put(result, "detail", None)
+        put(result, "link", link)
+        put(result, "transient", False)
+        put(result, "hint", None)
         return result
 
     def to_json(self) -> dict[str, Any]:
