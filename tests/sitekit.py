@@ -120,6 +120,10 @@ def run_in_process(
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    # wpsync's loggers as a new process has them (an earlier test may have set a level)
+    ours = logging.getLogger("wpsync")
+    our_level = ours.level
+    ours.setLevel(logging.NOTSET)
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     os.environ.clear()
     os.environ.update(env)
@@ -135,6 +139,7 @@ def run_in_process(
         for handler in handlers:
             root.addHandler(handler)
         root.setLevel(level)
+        ours.setLevel(our_level)
         # a one-shot command (sync) marks the process as leaving with os._exit once a
         # command returns through the console script's entry: this process stays
         exiting = sys.modules.get("wpsync.cli.exiting")

@@ -358,7 +358,8 @@ def test_secrets_never_reach_a_repr_an_error_or_a_log(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("httpx", "httpcore", "wpsync", "hpack"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
+        # caplog puts these back at teardown: later in-process runs log as a new process would
+        caplog.set_level(logging.DEBUG, logger=name)
     texts: list[str] = []
     cache = tmp_path / "token.json"
     set_jwt(wp, ttl=2)

@@ -73,7 +73,8 @@ def test_keep_remote_brings_the_edit_into_the_file_and_keep_local_overwrites_it(
     code, report = site.sync_json()
     assert code == 0 and report["unchanged"] == 1 and report["updated"] == 0, report
 
-    # another edit there; this time the file wins
+    # another edit there, in a later second than the sync above; this time the file wins
+    next_second()
     with admin(wp) as http:
         http.post(f"/wp/v2/posts/{post_id}", json={"title": "Edited again"}).raise_for_status()
     code, report = site.sync_json()
