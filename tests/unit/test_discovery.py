@@ -438,3 +438,21 @@ def test_plan_says_why_a_post_goes_when_its_file_is_no_longer_content() -> None:
     )
     gone = describe(Delete(entry, "trash"))
     assert gone.reason.startswith("the file is gone: ")
+
+
+def test_a_whole_folder_scope_names_the_known_files_with_their_entries_strings(
+    tmp_path: Path,
+) -> None:
+    from wpsync.model import Entry
+
+    folder = Folder.make(tmp_path / "blog")
+    folder.write("a.md", "# A\n")
+    folder.write("sub/b.md", "# B\n")
+    reader = Reader(folder.config.content)
+    rel = "".join(["sub/", "b.md"])  # a string of its own, as the state's row gives it
+    known = {rel: Entry(rel, "posts", 1, "b", "s", "p", "m")}
+    scope = reader.scope(None, known=known)
+    assert [r for r, _ in scope.files] == ["a.md", "sub/b.md"]
+    assert next(r for r, _ in scope.files if r == "sub/b.md") is rel
+    assert scope.named is None and scope.rels == {"a.md", "sub/b.md"}
+    assert reader.scope(None).files == scope.files

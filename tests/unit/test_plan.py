@@ -261,3 +261,17 @@ def test_a_post_trashed_in_wordpress_is_a_conflict_not_a_resurrection() -> None:
     )
     [action] = plan([changed("a.md", body="<p>new</p>")], entries, {}, remote, Options())
     assert isinstance(action, Conflict) and "trash" in action.reason and old_modified
+
+
+def test_files_gone_are_deleted_in_path_order_whatever_the_entries_order() -> None:
+    items = {n: changed(f"{n}.md") for n in "edcba"}
+    entries = {i.rel: entry_for(i, n) for n, i in enumerate(items.values(), 1)}  # e, d, c…
+    local = [Unchanged("c.md", STAT), Unchanged("a.md", STAT)]
+    options = Options(max_deletions=10, max_deletion_ratio=1.0)
+    actions = plan(local, entries, {}, RemoteFacts(), options)
+    assert [a.rel for a in actions if isinstance(a, Delete)] == ["b.md", "d.md", "e.md"]
+    # every known file there: nothing deleted (told without a set of every path)
+    everything = [Unchanged(rel, STAT) for rel in entries]
+    assert not [
+        a for a in plan(everything, entries, {}, RemoteFacts(), options) if isinstance(a, Delete)
+    ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -343,11 +343,18 @@ class _Run:
 
     # ------------------------------------------------------------ run
     def execute(self) -> SyncReport:
-        scope = self.reader.scope(self.request.paths)
         full = self.request.paths is None
         # A run over a few files reads their entries alone (and others' only as asked:
-        # a link's target, a slug's holders — store/views.py).
-        all_entries: Mapping[str, Entry] = self.state.entries() if full else self._by_key(scope)
+        # a link's target, a slug's holders — store/views.py).  A run over the whole
+        # folder reads them first: the scan then names each known file with its entry's
+        # string (one string per path, not two).
+        all_entries: Mapping[str, Entry]
+        if full:
+            all_entries = self.state.entries()
+            scope = self.reader.scope(None, known=all_entries)
+        else:
+            scope = self.reader.scope(self.request.paths)
+            all_entries = self._by_key(scope)
         broken = scope.broken
         if self.request.strict_paths:
             broken += scope.mistyped(all_entries)
@@ -377,11 +384,15 @@ class _Run:
         flagged_rels = found.rels(entries)
         if resting and not flagged_rels:
             return self._at_rest(scope, all_entries)
-        known = {
-            rel: e
-            for rel, e in (all_entries if full else entries).items()
-            if rel not in flagged_rels
-        }
+        known = (
+            all_entries  # the common case: nothing flagged, no copy of ten thousand
+            if full and not flagged_rels
+            else {
+                rel: e
+                for rel, e in (all_entries if full else entries).items()
+                if rel not in flagged_rels
+            }
+        )
         asks = not (self.request.offline and self.request.dry_run)  # plan --offline asks nothing
         # Files no entry links whose post was sent from these very bytes: linked before
         # reading, so they are not rendered (recognised.py); the rest is adoption.py's.
@@ -458,7 +469,7 @@ class _Run:
             renames=self._renames(),
             known_total=len(all_entries),
             linked=(
-                frozenset((e.rest_base, e.post_id) for e in all_entries.values())
+                _Linked(all_entries)
                 if full
                 else LinkedPosts(self.state, ((e.rest_base, e.post_id) for e in entries.values()))
             ),
@@ -466,7 +477,11 @@ class _Run:
         # A broken file is not a deleted one: keep its entry out of the deletion pass.
         # A folder that could not be scanned covers everything below it.
         broken_rels = {b.rel for b in broken} | {i.rel for i in items if isinstance(i, Broken)}
-        plannable = {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
+        plannable = (
+            {rel: e for rel, e in entries.items() if not under_any(rel, broken_rels)}
+            if broken_rels
+            else entries
+        )
         local = [i for i in items if not isinstance(i, Broken)]
         refused: list[Action] = []
         query = planner.needs_remote(local, plannable, options)
@@ -508,7 +523,12 @@ class _Run:
             *refused,
             *gated.actions,
         ]
-        actions = planner.with_skipped(actions, scope.skipped)
+        skipped = scope.skipped
+        actions = planner.with_skipped(actions, skipped)
+        # What the plan was made from is not needed to carry it out: a big folder's scan,
+        # its items and the copies of its entries go before the writes and the remote
+        # check's settling (the daemon's start-up reconcile peaks at its end).
+        del scope, read, items, local, known, plannable, options, all_entries, entries
         if self._on_plan is not None:
             self._on_plan(actions)
         if self.request.dry_run:
@@ -529,7 +549,7 @@ class _Run:
             requests=self._client.request_count,
             warnings=tuple(self.warnings),
             unknown_authors=gated.unknown_authors,
-            skipped=scope.skipped,
+            skipped=skipped,
         )
 
     def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
@@ -851,6 +871,23 @@ class _Run:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+class _Linked(Container[tuple[str, int]]):
+    """(rest base, post ID) of every entry of a run over the whole folder, as a set made
+    when first asked: only a new page whose slug WordPress has asks (a set of ten
+    thousand posts is a megabyte, held while the whole folder is planned)."""
+
+    __slots__ = ("_entries", "_keys")
+
+    def __init__(self, entries: Mapping[str, Entry]) -> None:
+        self._entries = entries
+        self._keys: frozenset[tuple[str, int]] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self._keys is None:
+            self._keys = frozenset((e.rest_base, e.post_id) for e in self._entries.values())
+        return key in self._keys
 
 
 def _facts(post: RemotePost) -> RemotePostFacts:

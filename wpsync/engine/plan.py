@@ -241,8 +241,7 @@ def _renames(
     local: Sequence[LocalItem], entries: Mapping[str, Entry], options: Options
 ) -> dict[str, Entry]:
     """New files that are an old file moved: same content, or same type and slug."""
-    present = {item.rel for item in local}
-    vanished = [e for rel, e in entries.items() if rel not in present] if options.full_scan else []
+    vanished = _vanished(local, entries) if options.full_scan else []
     if not vanished:
         return {}
     by_source = {e.source_hash: e for e in vanished}
@@ -271,6 +270,16 @@ def _renames(
             taken.add(old.rel)
             found[item.rel] = old
     return found
+
+
+def _vanished(local: Sequence[LocalItem], entries: Mapping[str, Entry]) -> list[Entry]:
+    """The entries whose file is not among ``local`` (a full scan's: gone), in the
+    entries' order.  Every entry's file there (the usual case) is told without a set of
+    every path."""
+    if sum(1 for item in local if item.rel in entries) == len(entries):
+        return []  # (``local`` names each file once)
+    present = {item.rel for item in local}
+    return [e for rel, e in entries.items() if rel not in present]
 
 
 def needs_remote(
@@ -314,13 +323,20 @@ def plan(
     # A slug belongs to the file already published with it (while that file is unchanged),
     # else to the first file that asks for it — among the posts of a type, or the pages
     # of one parent (pages of one name under other parents: samename.py).
-    claimed_slugs: dict[tuple[str, str, str], str] = {
-        (entry.rest_base, "", entry.slug): item.rel
-        for item in local
-        if isinstance(item, Unchanged)
-        and (entry := entries.get(item.rel)) is not None
-        and entry.rest_base != "pages"
-    }
+    # (Only the slugs a changed file asks for: a folder with no change claims nothing.)
+    asked = {_slug_key(item.payload) for item in local if isinstance(item, Changed)}
+    claimed_slugs: dict[tuple[str, str, str], str] = (
+        {
+            key: item.rel
+            for item in local
+            if isinstance(item, Unchanged)
+            and (entry := entries.get(item.rel)) is not None
+            and entry.rest_base != "pages"
+            and (key := (entry.rest_base, "", entry.slug)) in asked
+        }
+        if asked
+        else {}
+    )
     for item in local:
         match item:
             case Broken(rel=rel, error=error):
@@ -348,9 +364,8 @@ def plan(
                 claimed_slugs[_slug_key(item.payload)] = item.rel
                 actions.append(_plan_changed(item, entries, renames, pending, remote, options))
     if options.full_scan:
-        present = {item.rel for item in local}
-        for rel, entry in sorted(entries.items()):
-            if rel in present or rel in renamed_away:
+        for entry in sorted(_vanished(local, entries), key=lambda e: e.rel):
+            if entry.rel in renamed_away:
                 continue
             # The file is gone: apply the delete policy.
             actions.append(Delete(entry, options.delete_policy))

@@ -43,11 +43,21 @@ class Scope:
 
     files: tuple[tuple[str, Stat], ...]
     broken: tuple[Broken, ...]
-    rels: frozenset[str]
+    #: every rel in scope when paths were given; None for the whole folder (its files'
+    #: and broken paths' rels, made when asked: a run over the whole folder never asks,
+    #: and a set of ten thousand paths is half a megabyte)
+    named: frozenset[str] | None
     #: Markdown files and folders that are not content, and why (``plan --show-skipped``)
     skipped: tuple[Skipped, ...] = ()
     #: given paths that do not exist (a known one is a deletion; else a mistyped name)
     missing: frozenset[str] = frozenset()
+
+    @property
+    def rels(self) -> frozenset[str]:
+        """Every rel in scope."""
+        if self.named is not None:
+            return self.named
+        return frozenset([rel for rel, _ in self.files] + [b.rel for b in self.broken])
 
     def mistyped(self, known: Container[str]) -> tuple[Broken, ...]:
         """The given paths that neither exist nor were synced: "no such file"."""
@@ -163,8 +173,12 @@ class Reader:
         rules = self.rules
         return read_summary(self._content.dir, rules.summary, rules.layout.source)
 
-    def scope(self, paths: Sequence[Path] | None) -> Scope:
-        """The files to look at: the whole folder (``paths`` None), else these paths."""
+    def scope(
+        self, paths: Sequence[Path] | None, *, known: Mapping[str, Entry] | None = None
+    ) -> Scope:
+        """The files to look at: the whole folder (``paths`` None), else these paths.
+        ``known``: the state's entries, when read already: a known file's path is its
+        entry's string (ten thousand paths kept once, not twice)."""
         from wpsync.source.content import is_markdown, scan_content
         from wpsync.source.discovery import Skipped
 
@@ -174,9 +188,17 @@ class Reader:
             scan = scan_content(root, self.rules)
             for error in scan.errors:
                 broken.append(Broken(rel_of(error.path, root), error))
-            files = [(f.rel, Stat(f.size, f.mtime_ns)) for f in scan.files]
-            rels = {rel for rel, _ in files} | {b.rel for b in broken}
-            return Scope(tuple(files), tuple(broken), frozenset(rels), scan.skipped)
+            named = known or {}
+            found = tuple(
+                [
+                    (
+                        e.rel if (e := named.get(f.rel)) is not None else f.rel,
+                        Stat(f.size, f.mtime_ns),
+                    )
+                    for f in scan.files
+                ]
+            )
+            return Scope(found, tuple(broken), None, scan.skipped)
         files = []
         scope: set[str] = set()
         skipped: list[Skipped] = []

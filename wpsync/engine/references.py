@@ -269,17 +269,23 @@ class References:
         ``scope``: the files this run covers (None: the whole folder), to know which
         known files were deleted.  ``read(rel, stat)`` reads and maps one file.
         """
-        present = {item.rel for item in items}
         broken = {item.rel for item in items if isinstance(item, Broken)}
         self._full = scope is None
+        covered: Iterable[str]
         if scope is None:
             self.pushed.read_all()  # every file is looked at: one query
-            covered = set(entries)
+            covered = entries
+            # Every known file there (the usual case of a big folder): nothing is gone,
+            # told without a set of every path (``items`` names each file once).
+            if sum(1 for item in items if item.rel in entries) == len(entries):
+                covered = ()
         else:
             scope = set(scope)
             self._scope = scope
-            self.pushed.read(scope | present)
             covered = {rel for rel in scope if rel in entries}
+        present = {item.rel for item in items} if covered or scope is not None else set()
+        if scope is not None:
+            self.pushed.read(scope | present)
         self._gone = frozenset(
             rel for rel in covered if rel not in present and not under_any(rel, broken)
         )

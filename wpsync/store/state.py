@@ -295,11 +295,26 @@ class StateStore:
     def entries(self) -> dict[str, Entry]:
         """Every entry, by file (a new dict each call)."""
         if self._entries is None:
-            rows = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries").fetchall()
             intern = sys.intern  # "posts", "pages": one string each, not one per file
-            self._entries = {
-                rel: Entry(rel, intern(rest_base), *rest) for rel, rest_base, *rest in rows
-            }
+            # The posts a batch wrote share their modification time: one string each.
+            # (Row by row from the cursor: a big folder's rows are never all held twice.)
+            times: dict[str, str] = {}
+            kept: dict[str, Entry] = {}
+            for row in self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries"):
+                rel, rest_base, post_id, slug, source, payload, modified, link, size, mtime = row
+                kept[rel] = Entry(
+                    rel,
+                    intern(rest_base),
+                    post_id,
+                    slug,
+                    source,
+                    payload,
+                    times.setdefault(modified, modified),
+                    link,
+                    size,
+                    mtime,
+                )
+            self._entries = kept
             self._entries_fresh = True  # for rows_digest(), until the next write
             self._index = None
         return dict(self._entries)
