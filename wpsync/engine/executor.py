@@ -33,6 +33,7 @@ from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
 from wpsync.engine.plan import (
     Action,
     Broken,
+    Changed,
     Conflict,
     Create,
     Delete,
@@ -46,7 +47,14 @@ from wpsync.engine.plan import (
     Update,
     WriteAction,
 )
-from wpsync.engine.prefetch import Found, look_up, warm_terms
+from wpsync.engine.prefetch import (
+    Found,
+    TermsAsked,
+    ask_terms,
+    look_up,
+    term_paths,
+    warm_terms,
+)
 from wpsync.engine.reading import Reader, Scope, content_dialect
 from wpsync.engine.readpool import unreadable, warm
 from wpsync.engine.recognised import Unread, recognise_unread
@@ -170,8 +178,9 @@ def _execute(
 
 def _ahead_pool() -> ThreadPoolExecutor:
     """What a run over some files asks ahead, side by side: the user's rights, the reading's
-    imports, the edit check (each its own thread: none waits behind another)."""
-    return ThreadPoolExecutor(max_workers=3, thread_name_prefix="wpsync-ahead")
+    imports, the edit check, the terms of the files read (one look-up per taxonomy; each
+    its own thread: none waits behind another)."""
+    return ThreadPoolExecutor(max_workers=6, thread_name_prefix="wpsync-ahead")
 
 
 class _Run:
@@ -205,6 +214,8 @@ class _Run:
         self._rights_asked = False
         #: the rights asked while the remote check runs (:meth:`_ask_rights_ahead`)
         self._rights_ahead: Future[Rights] | None = None
+        #: the terms of the files read, asked while the edit check runs (:meth:`_ask_terms_ahead`)
+        self._terms_asked: TermsAsked | None = None
         self._ahead: ThreadPoolExecutor | None = None
         #: the user ID of each front-matter author name (None: left to WordPress)
         self.authors: Mapping[str, int | None] = {}
@@ -307,6 +318,18 @@ class _Run:
         started.wait(0.05)
         return asked
 
+    def _ask_terms_ahead(self, read: Sequence[LocalItem]) -> None:
+        """A run over some files whose edit check is still on its way asks the terms of
+        the files it just read (tags, categories: by slug) now, beside it, instead of
+        after the plan: the writes then wait for one round trip where they waited for
+        two.  Should the plan write nothing after all (a conflict), a GET per taxonomy was
+        asked for nothing."""
+        if self.request.dry_run or self._ahead is None:
+            return
+        paths = term_paths(i.payload for i in read if isinstance(i, Changed))
+        if paths:
+            self._terms_asked = ask_terms(self.client, paths, self._ahead.submit)
+
     def _read_flagged(self, read: list[LocalItem], flagged: set[str]) -> list[LocalItem]:
         """A post edited in WordPress since the last sync: its file is read and mapped even
         when unchanged here (what the run would have done with the check's answer first)."""
@@ -401,6 +424,7 @@ class _Run:
             self.references.expect(unread.expected)
         read: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
         if checking is not None:
+            self._ask_terms_ahead(read)
             found = checking.result()
             read = self._read_flagged(read, found.rels(entries))
         rels = None if full else scope.rels  # images, links, folder pages: references.py
@@ -628,6 +652,7 @@ class _Run:
         writer = self._writer()
         # Terms and images do not depend on each other: the terms are ensured (client
         # only) while the images upload (which writes the state, so on this thread).
+        asked, self._terms_asked = self._terms_asked, None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-terms") as ahead:
             terms = ahead.submit(
                 warm_terms,
@@ -635,6 +660,7 @@ class _Run:
                 [w.payload for w in writes],
                 self.config.sync.concurrency,
                 batching=writer.batching,
+                asked=asked,
             )
             resolver.upload_images(writes)
             warmed = terms.result()
