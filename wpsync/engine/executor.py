@@ -24,7 +24,6 @@ from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
-from wpsync.engine import quiet
 from wpsync.engine.adoption import Adoption, recognise
 from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
@@ -381,11 +380,16 @@ class _Run:
         )
         # A whole folder unchanged since a run that found nothing to do (quiet.py): no
         # file is read, settled or planned, unless the remote check finds something.
+        # (A run over some files has no such mark: quiet.py is not even imported.)
         mark = full and not self.request.dry_run
-        context = quiet.context_digest(self.config, self.references) if mark else ""
-        resting = mark and quiet.at_rest(
-            self.state, context, self.config.content.dir, scope, all_entries
-        )
+        context, resting = "", False
+        if mark:
+            from wpsync.engine import quiet
+
+            context = quiet.context_digest(self.config, self.references)
+            resting = quiet.at_rest(
+                self.state, context, self.config.content.dir, scope, all_entries
+            )
         # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
         # their files are read and planned even when unchanged here.
         self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
@@ -542,6 +546,8 @@ class _Run:
         else:
             self._apply(actions)
             if full:
+                from wpsync.engine import quiet
+
                 self.remote.settle(lambda: self.client, actions, self.results, self.written)
                 nothing_done = not self.warnings and all(
                     r.action == "unchanged" for r in self.results
@@ -559,6 +565,8 @@ class _Run:
     def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
         """Every file unchanged, told without reading one (quiet.py): the results, and
         the remote check's baseline moved on, as a run that planned them all would."""
+        from wpsync.engine import quiet
+
         rels = [rel for rel, _ in scope.files]  # sorted, as scanned
         if self._on_plan is not None:
             self._on_plan(quiet.Kept(rels, entries))

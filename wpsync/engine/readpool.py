@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING
 from wpsync.config import Dialect, MarkdownEngine
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import DocumentError
-from wpsync.source.vault import VaultIndex
 
 if TYPE_CHECKING:
     from wpsync.model import Document
     from wpsync.source.site import Site
+    from wpsync.source.vault import VaultIndex
 
 logger = logging.getLogger(__name__)
 

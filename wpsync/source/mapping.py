@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from wpsync.config import Dialect
@@ -50,9 +50,10 @@ from wpsync.source.render import (
     rewrite_urls,
 )
 from wpsync.source.site import Site
-from wpsync.source.sitepaths import relative_url, site_target
 from wpsync.source.slugs import slugify
-from wpsync.source.vault import VaultIndex
+
+if TYPE_CHECKING:  # an Obsidian vault's and a site-root path's modules: imported where used
+    from wpsync.source.vault import VaultIndex
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +293,7 @@ def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDef
 def _obsidian(doc: Document, body: str, defaults: MappingDefaults, warnings: list[str]) -> str:
     """The note's body with Obsidian's syntax translated (:mod:`wpsync.source.obsidian`)."""
     from wpsync.source import obsidian
+    from wpsync.source.vault import VaultIndex
 
     vault = defaults.vault or VaultIndex()
     translated = obsidian.translate(
@@ -388,6 +390,8 @@ def _site_image(raw: object, rel: str, site: Site) -> object:
     """A featured image given as a site-root path (``image: /assets/x.png``), relative to
     the document when it names a file of the folder."""
     if isinstance(raw, str) and raw.startswith("/") and not raw.startswith("//"):
+        from wpsync.source.sitepaths import relative_url, site_target
+
         target = site_target(raw, site.exists, prefixes=("", "content/", "static/"))
         if target is not None:
             return relative_url(rel, target)
