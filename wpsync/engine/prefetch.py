@@ -36,6 +36,7 @@ from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.model import PostPayload
+    from wpsync.source.mapping import Terms
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import BatchResponse, RemotePost
 
@@ -119,8 +120,9 @@ def look_up(
     return Found(by_id, by_slug, forbidden)
 
 
-def term_paths(payloads: Iterable[PostPayload]) -> set[TermKey]:
-    """Every (taxonomy, path) the payloads name, their ancestors included."""
+def term_paths(payloads: Iterable[PostPayload | Terms]) -> set[TermKey]:
+    """Every (taxonomy, path) the payloads (or a file's terms read ahead) name, their
+    ancestors included."""
     paths: set[TermKey] = set()
 
     def add(taxonomy: str, path: tuple[str, ...]) -> None:
@@ -144,13 +146,15 @@ def warm_terms(
     concurrency: int,
     *,
     batching: bool = False,
-    asked: TermsAsked | None = None,
+    asked: Sequence[TermsAsked] = (),
 ) -> Warmed:
     """Ensure every term the payloads use, level by level.  ``asked``: look-ups sent
     ahead (:func:`ask_terms`, beside the edit check): their answers are taken first, and
     their paths not asked again (created if still unknown)."""
     paths = term_paths(payloads)
-    looked_up = take_terms(client, asked) if asked is not None else set()
+    looked_up: set[TermKey] = set()
+    for ahead in asked:
+        looked_up |= take_terms(client, ahead)
     ids: dict[TermKey, int] = {}
     refused: str | None = None
     deepest = max((len(path) for _, path in paths), default=0)
