@@ -453,7 +453,7 @@ def test_terms_asked_ahead_are_not_asked_again_and_the_missing_ones_are_created(
     before = client.request_count
     with ThreadPoolExecutor(max_workers=2) as ahead:
         asked = ask_terms(client, term_paths([payload]), ahead.submit)
-        warm_terms(client, [payload], concurrency=1, batching=False, asked=asked)
+        warm_terms(client, [payload], concurrency=1, batching=False, asked=[asked])
     assert client.request_count - before == 1  # the one look-up: nothing asked twice
     assert client.known_term("tags", "Known") == known
     before = client.request_count
