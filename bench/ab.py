@@ -10,9 +10,14 @@ The measures alternate in ABBA order (A B B A A B B A …) so drift in the machi
 falls on both sides alike:
 
 1. ``wpsync --version`` (start-up), ``--runs × 4`` times each;
-2. a no-op ``wpsync sync`` on a ``--files`` tree whose state a real sync built;
+2. a no-op ``wpsync sync`` on a ``--files`` tree whose state a real sync built (it writes
+   nothing; its requests are the check for edits made in WordPress: a count and a listing
+   per post type);
 3. one file edited and committed, ``wpsync sync --changed`` (what a post-commit hook runs),
    with the requests it sent.
+
+Each measure gives the wall time and the CPU time (user + system, of the process and its
+children: git) — on a shared machine the CPU is the steadier of the two.
 
 The tree is published once, by B, through the real WordPress (``scripts/wordpress``); both
 checkouts must read the same state file (same schema), which is what a refactor promises.
@@ -26,6 +31,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shlex
 import statistics
 import subprocess
@@ -45,6 +51,8 @@ from tests.sitekit import Site, make_site  # noqa: E402
 from tests.wordpress import WordPressInstance, run_script  # noqa: E402
 
 RESULTS = REPO / "bench" / "RESULTS.md"
+#: what a no-op must not have done
+WRITES = ("created", "updated", "deleted", "conflicts", "failed")
 
 
 @dataclass(frozen=True)
@@ -76,10 +84,21 @@ def abba(runs: int) -> list[int]:
     return order
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+#: the CPU time (user + system) of the last command :func:`timed` ran
+last_cpu = [0.0]
+
+
 def timed(cmd: Sequence[str], *, cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(list(cmd), cwd=cwd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
+    last_cpu[0] = _children_cpu() - cpu
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(cmd)} exited {done.returncode}:\n{done.stderr[-3000:]}")
     return wall, done.stdout
@@ -107,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sides = (Side("A", args.a.resolve()), Side("B", args.b.resolve()))
     results: dict[str, list[list[float]]] = {}
+    cpus: dict[str, list[list[float]]] = {}
     requests: list[list[int]] = [[], []]
+    noop_requests: list[list[int]] = [[], []]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="wpsync-ab-") as tmp_name:
         tmp = Path(tmp_name)
@@ -125,17 +146,28 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ab: seeded {args.files} files in {seeded:.1f} s", file=sys.stderr)
 
             version: list[list[float]] = [[], []]
+            version_cpu: list[list[float]] = [[], []]
             for i in abba(args.runs * 4):
                 version[i].append(wpsync(sides[i], site, "--version")[0])
+                version_cpu[i].append(last_cpu[0])
             results["`wpsync --version`"] = version
+            cpus["`wpsync --version`"] = version_cpu
 
             noop: list[list[float]] = [[], []]
+            noop_cpu: list[list[float]] = [[], []]
             for i in abba(args.runs):
                 wall, out = wpsync(sides[i], site, "sync", "--json")
-                if json.loads(out)["requests"] != 0:
-                    raise RuntimeError(f"no-op by {sides[i].name} sent requests")
+                data = json.loads(out)
+                # A no-op writes nothing; it does ask WordPress whether posts were edited
+                # there (README "Performance": a count and a listing per post type).
+                wrote = {k: data[k] for k in WRITES if data[k]}
+                if wrote or data["unchanged"] != args.files:
+                    raise RuntimeError(f"no-op by {sides[i].name} was not one: {wrote}")
                 noop[i].append(wall)
+                noop_cpu[i].append(last_cpu[0])
+                noop_requests[i].append(data["requests"])
             results[f"no-op `wpsync sync`, {args.files} files"] = noop
+            cpus[f"no-op `wpsync sync`, {args.files} files"] = noop_cpu
 
             git = ["git", "-C", str(site.root), "-c", "user.name=ab", "-c", "user.email=ab@x"]
             subprocess.run([*git, "init", "-q"], check=True)
@@ -145,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             probe = site.content / corpus.post_rel(args.files // 2)
             original = probe.read_text(encoding="utf-8")
             changed: list[list[float]] = [[], []]
+            changed_cpu: list[list[float]] = [[], []]
             for n, i in enumerate(abba(args.runs)):
                 probe.write_text(
                     original.replace("\n\n", f"\n\nEdit {n}.\n\n", 1), encoding="utf-8"
@@ -155,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
                 if data["updated"] != 1:
                     raise RuntimeError(f"--changed by {sides[i].name}: {data}")
                 changed[i].append(wall)
+                changed_cpu[i].append(last_cpu[0])
                 requests[i].append(data["requests"])
             results[f"one file changed in {args.files}, `sync --changed`"] = changed
+            cpus[f"one file changed in {args.files}, `sync --changed`"] = changed_cpu
         finally:
             run_script("down", "--dir", str(tmp / "wordpress"), timeout=120)
     elapsed = time.perf_counter() - started
@@ -177,10 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     for title, (a, b) in results.items():
         ratio = statistics.median(b) / statistics.median(a)
         lines.append(f"| {title} | {describe(a)} | {describe(b)} | {ratio:.2f} |")
-    lines.append(
-        f"| requests of `sync --changed` | {statistics.median(requests[0]):.0f} | "
-        f"{statistics.median(requests[1]):.0f} | |"
-    )
+        ca, cb = cpus[title]
+        ratio = statistics.median(cb) / statistics.median(ca)
+        lines.append(f"| … its CPU (user + system) | {describe(ca)} | {describe(cb)} | {ratio:.2f} |")
+    for title, counts in (
+        ("requests of the no-op (the remote-change check)", noop_requests),
+        ("requests of `sync --changed`", requests),
+    ):
+        lines.append(
+            f"| {title} | {statistics.median(counts[0]):.0f} | "
+            f"{statistics.median(counts[1]):.0f} | |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     with args.out.open("a", encoding="utf-8") as f:

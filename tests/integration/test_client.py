@@ -425,6 +425,45 @@ def test_terms_that_exist_are_found_by_slug_in_one_round_trip(
     assert sorted(names) == ["Guides", "Python", "Python", "Q&amp;A", "Uncategorized"]
 
 
+def test_terms_asked_ahead_are_not_asked_again_and_the_missing_ones_are_created(
+    client: WordPressClient, wp: WordPressInstance
+) -> None:
+    """A hook's run asks its files' terms beside the edit check (ask_terms on a pool of
+    its own); the warm-up before the writes takes those answers: a term found needs no
+    request, a term not found is created without being looked up a second time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wpsync.engine.prefetch import ask_terms, term_paths, warm_terms
+    from wpsync.model import PostPayload
+
+    with admin(wp) as http:
+        answer = http.post("/wp/v2/tags", json={"name": "Known"})
+        assert answer.status_code == 201, answer.text
+        known = int(answer.json()["id"])
+    payload = PostPayload(
+        rel="p.md",
+        rest_base="posts",
+        slug="p",
+        title="P",
+        content="",
+        status="draft",
+        tags=("Known", "Brand new"),
+    )
+    assert client.list_terms("tags", [known]) == {known: ("Known", 0)}  # signed in
+    before = client.request_count
+    with ThreadPoolExecutor(max_workers=2) as ahead:
+        asked = ask_terms(client, term_paths([payload]), ahead.submit)
+        warm_terms(client, [payload], concurrency=1, batching=False, asked=[asked])
+    assert client.request_count - before == 1  # the one look-up: nothing asked twice
+    assert client.known_term("tags", "Known") == known
+    before = client.request_count
+    created = client.ensure_term("tags", "Brand new")  # the resolver's: created now
+    assert client.request_count - before == 1
+    with admin(wp) as http:
+        names = sorted(t["name"] for t in http.get("/wp/v2/tags", params={"per_page": 100}).json())
+    assert names == ["Brand new", "Known"] and created
+
+
 def test_find_user(client: WordPressClient, wp: WordPressInstance) -> None:
     assert client.find_user(wp.admin_user) == 1
     author = client.find_user(wp.author_user)

@@ -150,6 +150,53 @@ def test_a_bad_revision_or_a_folder_outside_git_is_a_config_error(
         changed_files(tmp_path / "plain", None)
 
 
+def test_a_repository_with_no_commit_yet_is_a_config_error(tmp_path: Path) -> None:
+    repo = tmp_path / "new"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write(repo, "content/a.md")
+    with pytest.raises(ConfigError, match="not a commit"):
+        changed_files(repo / "content", None)
+
+
+def test_a_detached_head_a_merge_and_a_shallow_clone(repo: Path, tmp_path: Path) -> None:
+    write(repo, "content/a.md", "# A\n\non main\n")
+    commit(repo)
+    git(repo, "checkout", "-q", "-b", "side", "HEAD~1")
+    write(repo, "content/b.md", "# B\n\non side\n")
+    commit(repo)
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge", "side")
+    # a merge: what it brought in, against its first parent
+    assert rels(repo, changed_files(repo / "content", None).paths) == ["b.md"]
+    git(repo, "checkout", "-q", "--detach", "HEAD~1")
+    assert rels(repo, changed_files(repo / "content", None).paths) == ["a.md"]
+    # a shallow clone's only commit has no parent here: its whole tree
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    found = changed_files(clone / "content", None)
+    assert rels(clone, found.paths) == ["a.md", "b.md", "guides/c.md"]
+    assert found.compared == "HEAD (root commit)"
+
+
+def test_the_last_commit_costs_two_git_processes(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "content/a.md", "# A\n\nEdited.\n")
+    commit(repo)
+    calls: list[list[str]] = []
+    real = subprocess.run
+
+    def counted(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return real(command, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(subprocess, "run", counted)
+    found = changed_files(repo / "content", None)
+    assert rels(repo, found.paths) == ["a.md"] and found.compared == "HEAD~1..HEAD"
+    assert [c[3] for c in calls] == ["rev-parse", "diff"]
+
+
 def test_name_status_parsing_keeps_odd_file_names() -> None:
     out = "M\0a b.md\0R087\0old\nname.md\0new\tname.md\0D\0é.md\0"
     assert parse_name_status(out) == [

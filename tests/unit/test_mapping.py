@@ -746,3 +746,43 @@ def test_slugs_are_never_empty(rel: str, front_matter: dict[str, Any]) -> None:
 def test_rest_base_for_rejects_what_is_not_a_rest_base() -> None:
     with pytest.raises(ValueError):
         rest_base_for("bad/type")
+
+
+# ---------------------------------------------------------------------------- terms hint
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "rel", "dialect"),
+    [
+        ({"tags": "python, Web", "categories": ["Guides/Python", "News"]}, "a.md", "plain"),
+        ({"tag": ["x"], "category": "Guides"}, "a.md", "plain"),
+        ({"keywords": ["k1", "k2"], "taxonomies": {"series": ["Intro"]}}, "a.md", "plain"),
+        ({"layout": "post", "categories": "jekyll update", "tags": "a b"}, "_posts/x.md", "plain"),
+        ({"categories": "jekyll update"}, "_posts/2024-01-02-x.md", "jekyll"),
+        ({"tags": ["Go"], "categories": ["Code"]}, "posts/x.md", "hugo"),
+        ({"title": "No terms"}, "a.md", "plain"),
+    ],
+)
+def test_the_terms_hint_names_the_terms_the_mapping_gives(
+    front_matter: dict[str, Any], rel: str, dialect: Any
+) -> None:
+    """A hook's run looks a file's terms up from its front matter alone while the file is
+    rendered (engine/executor.py): the hint must name what the payload will hold."""
+    from wpsync.source.mapping import terms_hint
+
+    defaults = MappingDefaults(dialect=dialect)
+    doc = make(front_matter, rel=rel)
+    payload = map_document(doc, defaults).payload
+    hint = terms_hint(doc, defaults)
+    assert (hint.categories, hint.tags, hint.taxonomies) == (
+        payload.categories,
+        payload.tags,
+        payload.taxonomies,
+    )
+
+
+def test_the_terms_hint_fails_as_the_mapping_does() -> None:
+    from wpsync.source.mapping import terms_hint
+
+    with pytest.raises(DocumentError):
+        terms_hint(make({"tags": {"not": "a list"}}), DEFAULTS)

@@ -24,7 +24,6 @@ from urllib.parse import unquote
 
 from wpsync.config import Config
 from wpsync.engine import plan as planner
-from wpsync.engine import quiet
 from wpsync.engine.adoption import Adoption, recognise
 from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
@@ -33,6 +32,7 @@ from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
 from wpsync.engine.plan import (
     Action,
     Broken,
+    Changed,
     Conflict,
     Create,
     Delete,
@@ -46,9 +46,16 @@ from wpsync.engine.plan import (
     Update,
     WriteAction,
 )
-from wpsync.engine.prefetch import Found, look_up, warm_terms
+from wpsync.engine.prefetch import (
+    Found,
+    TermsAsked,
+    ask_terms,
+    look_up,
+    term_paths,
+    warm_terms,
+)
 from wpsync.engine.reading import Reader, Scope, content_dialect
-from wpsync.engine.readpool import unreadable, warm
+from wpsync.engine.readpool import terms_hint, unreadable, warm
 from wpsync.engine.recognised import Unread, recognise_unread
 from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
 from wpsync.engine.references import References, configured_engine
@@ -168,10 +175,15 @@ def _execute(
         client.close()  # if the run opened it
 
 
+#: A run over at most this many changed files reads their terms ahead (:meth:`_Run._hint_terms`).
+HINTED_FILES = 16
+
+
 def _ahead_pool() -> ThreadPoolExecutor:
     """What a run over some files asks ahead, side by side: the user's rights, the reading's
-    imports, the edit check (each its own thread: none waits behind another)."""
-    return ThreadPoolExecutor(max_workers=3, thread_name_prefix="wpsync-ahead")
+    imports, the edit check, the changed files' terms (read from their front matter, then
+    one look-up per taxonomy; each its own thread: none waits behind another)."""
+    return ThreadPoolExecutor(max_workers=6, thread_name_prefix="wpsync-ahead")
 
 
 class _Run:
@@ -205,6 +217,11 @@ class _Run:
         self._rights_asked = False
         #: the rights asked while the remote check runs (:meth:`_ask_rights_ahead`)
         self._rights_ahead: Future[Rights] | None = None
+        #: the terms of the changed files, asked while the edit check runs: from their
+        #: front matter alone (:meth:`_hint_terms`), then what their read adds
+        #: (:meth:`_ask_terms_ahead`)
+        self._terms_hinted: Future[TermsAsked] | None = None
+        self._terms_asked: list[TermsAsked] = []
         self._ahead: ThreadPoolExecutor | None = None
         #: the user ID of each front-matter author name (None: left to WordPress)
         self.authors: Mapping[str, int | None] = {}
@@ -307,6 +324,52 @@ class _Run:
         started.wait(0.05)
         return asked
 
+    def _hint_terms(self, entries: Mapping[str, Entry], scope: Scope) -> None:
+        """A run over some files whose edit check is on its way asks the terms of its
+        changed files (tags, categories: by slug, one GET per taxonomy) beside it,
+        instead of after the plan: read from their front matter alone on a thread of the
+        ahead pool, sent while the files are still being rendered.  The writes then wait
+        for one round trip where they waited for two.  Should the plan write nothing
+        after all (a conflict, bytes unchanged), a GET per taxonomy was asked for
+        nothing."""
+        if self.request.dry_run or self._ahead is None:
+            return
+        changed = [
+            (rel, stat)
+            for rel, stat in scope.files
+            if (entry := entries.get(rel)) is None
+            or (entry.size, entry.mtime_ns) != (stat.size, stat.mtime_ns)
+        ]
+        if not changed or len(changed) > HINTED_FILES:
+            return  # (many files: their terms are asked when they are read)
+        client, settings, pool = self.client, self.reader.settings, self._ahead
+
+        def hint() -> TermsAsked:
+            hinted = (terms_hint(settings, rel, stat) for rel, stat in changed)
+            return ask_terms(client, term_paths(t for t in hinted if t), pool.submit)
+
+        self._terms_hinted = pool.submit(hint)
+
+    def _ask_terms_ahead(self, read: Sequence[LocalItem]) -> None:
+        """Once the files are read: their terms the hint did not ask (:meth:`_hint_terms`:
+        a file it could not read, more files than it reads) are asked now, still beside
+        the edit check."""
+        if self.request.dry_run or self._ahead is None:
+            return
+        hinted, self._terms_hinted = self._terms_hinted, None
+        covered: set[tuple[str, tuple[str, ...]]] = set()
+        if hinted is not None:
+            try:
+                asked = hinted.result()
+            except Exception as exc:  # a bug in the hint: the read's terms are asked below
+                logger.debug("no terms hint: %s", exc)
+            else:
+                self._terms_asked.append(asked)
+                covered = {(tax, path) for tax, paths in asked.wanted.items() for path in paths}
+        paths = term_paths(i.payload for i in read if isinstance(i, Changed)) - covered
+        if paths:
+            self._terms_asked.append(ask_terms(self.client, paths, self._ahead.submit))
+
     def _read_flagged(self, read: list[LocalItem], flagged: set[str]) -> list[LocalItem]:
         """A post edited in WordPress since the last sync: its file is read and mapped even
         when unchanged here (what the run would have done with the check's answer first)."""
@@ -365,11 +428,16 @@ class _Run:
         )
         # A whole folder unchanged since a run that found nothing to do (quiet.py): no
         # file is read, settled or planned, unless the remote check finds something.
+        # (A run over some files has no such mark: quiet.py is not even imported.)
         mark = full and not self.request.dry_run
-        context = quiet.context_digest(self.config, self.references) if mark else ""
-        resting = mark and quiet.at_rest(
-            self.state, context, self.config.content.dir, scope, all_entries
-        )
+        context, resting = "", False
+        if mark:
+            from wpsync.engine import quiet
+
+            context = quiet.context_digest(self.config, self.references)
+            resting = quiet.at_rest(
+                self.state, context, self.config.content.dir, scope, all_entries
+            )
         # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
         # their files are read and planned even when unchanged here.
         self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
@@ -381,6 +449,7 @@ class _Run:
             else:
                 self._ask_rights_ahead(entries, scope)
                 checking = self._check_ahead(entries)  # answered while the files are read
+                self._hint_terms(entries, scope)
         flagged_rels = found.rels(entries)
         if resting and not flagged_rels:
             return self._at_rest(scope, all_entries)
@@ -412,6 +481,7 @@ class _Run:
             self.references.expect(unread.expected)
         read: list[LocalItem] = [*broken, *self.reader.read(scope.files, known)]
         if checking is not None:
+            self._ask_terms_ahead(read)
             found = checking.result()
             read = self._read_flagged(read, found.rels(entries))
         rels = None if full else scope.rels  # images, links, folder pages: references.py
@@ -538,6 +608,8 @@ class _Run:
         else:
             self._apply(actions)
             if full:
+                from wpsync.engine import quiet
+
                 self.remote.settle(lambda: self.client, actions, self.results, self.written)
                 nothing_done = not self.warnings and all(
                     r.action == "unchanged" for r in self.results
@@ -555,6 +627,8 @@ class _Run:
     def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
         """Every file unchanged, told without reading one (quiet.py): the results, and
         the remote check's baseline moved on, as a run that planned them all would."""
+        from wpsync.engine import quiet
+
         rels = [rel for rel, _ in scope.files]  # sorted, as scanned
         if self._on_plan is not None:
             self._on_plan(quiet.Kept(rels, entries))
@@ -648,6 +722,7 @@ class _Run:
         writer = self._writer()
         # Terms and images do not depend on each other: the terms are ensured (client
         # only) while the images upload (which writes the state, so on this thread).
+        asked, self._terms_asked = self._terms_asked, []
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wpsync-terms") as ahead:
             terms = ahead.submit(
                 warm_terms,
@@ -655,6 +730,7 @@ class _Run:
                 [w.payload for w in writes],
                 self.config.sync.concurrency,
                 batching=writer.batching,
+                asked=asked,
             )
             resolver.upload_images(writes)
             warmed = terms.result()

@@ -11,7 +11,8 @@ at a time; a first publish of a large folder would then create its terms one req
 after another.  :func:`warm_terms` first looks the terms up by the slugs WordPress gives
 them (one ``GET`` per taxonomy for every depth at once, the taxonomies at the same time:
 a hook's one post whose terms all exist waits for one round trip, where creating them
-level by level took one per level), then creates the missing ones level by level
+level by level took one per level; a run over a few files sends these look-ups as soon as
+its files are read, beside the edit check: :func:`ask_terms`), then creates the missing ones level by level
 (parents before children): through ``/batch/v1`` (25 terms a call, the calls ``concurrency`` at a time)
 when batching is on, else ``concurrency`` single requests at a time.  What it learns goes
 into the client's term cache, so the resolver's own calls need no request.  Nothing here
@@ -25,8 +26,8 @@ so a batch whose answer was lost is just sent again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from wpsync.wordpress.rights import forbids_listing
 
 if TYPE_CHECKING:
     from wpsync.model import PostPayload
+    from wpsync.source.mapping import Terms
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.records import BatchResponse, RemotePost
 
@@ -118,8 +120,9 @@ def look_up(
     return Found(by_id, by_slug, forbidden)
 
 
-def term_paths(payloads: Iterable[PostPayload]) -> set[TermKey]:
-    """Every (taxonomy, path) the payloads name, their ancestors included."""
+def term_paths(payloads: Iterable[PostPayload | Terms]) -> set[TermKey]:
+    """Every (taxonomy, path) the payloads (or a file's terms read ahead) name, their
+    ancestors included."""
     paths: set[TermKey] = set()
 
     def add(taxonomy: str, path: tuple[str, ...]) -> None:
@@ -143,16 +146,22 @@ def warm_terms(
     concurrency: int,
     *,
     batching: bool = False,
+    asked: Sequence[TermsAsked] = (),
 ) -> Warmed:
-    """Ensure every term the payloads use, level by level."""
+    """Ensure every term the payloads use, level by level.  ``asked``: look-ups sent
+    ahead (:func:`ask_terms`, beside the edit check): their answers are taken first, and
+    their paths not asked again (created if still unknown)."""
     paths = term_paths(payloads)
+    looked_up: set[TermKey] = set()
+    for ahead in asked:
+        looked_up |= take_terms(client, ahead)
     ids: dict[TermKey, int] = {}
     refused: str | None = None
     deepest = max((len(path) for _, path in paths), default=0)
     with ThreadPoolExecutor(
         max_workers=max(1, concurrency), thread_name_prefix="wpsync-terms"
     ) as pool:
-        _look_up_terms(client, pool, paths)
+        take_terms(client, ask_terms(client, paths - looked_up, pool.submit))
         for depth in range(1, deepest + 1):
             todo: list[tuple[TermKey, int]] = []  # this level's terms not known yet
             for taxonomy, path in sorted(p for p in paths if len(p[1]) == depth):
@@ -175,24 +184,32 @@ def warm_terms(
     return Warmed(len(ids), refused)
 
 
-def _look_up_terms(
-    client: WordPressClient, pool: ThreadPoolExecutor, paths: Iterable[TermKey]
-) -> None:
-    """Put into the client's term cache the terms of ``paths`` that already exist, found by
-    the slugs WordPress would have given them (``python``; a child whose name its parent's
-    sibling holds, ``python-guides``): one look-up per taxonomy, all depths at once.
+@dataclass(frozen=True)
+class TermsAsked:
+    """Term look-ups sent (:func:`ask_terms`) and not yet taken (:func:`take_terms`): the
+    paths wanted per taxonomy, and each taxonomy's answer on its way."""
 
-    A term is taken only when its name is the name asked for (as WordPress compares
-    names) and its parent the term found (or known) for the path above: what a create
-    would have answered with ``term_exists``.  A term WordPress holds under another slug (renamed by hand) is not
-    found here; its create then answers ``term_exists`` as before.  A look-up that fails
-    leaves its terms to the creates (which report a real error with its file)."""
+    wanted: Mapping[str, set[tuple[str, ...]]]
+    answers: Sequence[tuple[str, Future[dict[int, tuple[str, int]]]]]
+
+
+def ask_terms(
+    client: WordPressClient,
+    paths: Iterable[TermKey],
+    submit: Callable[..., Future[dict[int, tuple[str, int]]]],
+) -> TermsAsked:
+    """Send the look-ups of the terms of ``paths`` the client does not know yet, found by
+    the slugs WordPress would have given them (``python``; a child whose name its parent's
+    sibling holds, ``python-guides``): one look-up per taxonomy, all depths at once, each
+    handed to ``submit`` (a pool's).  Nothing waits here: :func:`take_terms` reads the
+    answers.  A hook's run asks them as soon as its files are read, beside the edit check
+    (executor.py), instead of after the plan."""
     wanted: dict[str, set[tuple[str, ...]]] = {}
     for taxonomy, path in paths:
         if _known_path(client, taxonomy, path) is None:
             wanted.setdefault(taxonomy, set()).add(path)
     if not wanted:
-        return
+        return TermsAsked({}, ())
     from wpsync.source.slugs import stored_slug
 
     def candidates(path: tuple[str, ...]) -> list[str]:
@@ -206,12 +223,25 @@ def _look_up_terms(
             out.append(slug)
         return out
 
-    jobs = [
-        (taxonomy, pool.submit(client.terms_by_slugs, taxonomy, sorted(slugs)))
+    answers = [
+        (taxonomy, submit(client.terms_by_slugs, taxonomy, sorted(slugs)))
         for taxonomy, wanted_paths in sorted(wanted.items())
         if (slugs := {s for path in wanted_paths for s in candidates(path)})
     ]
-    for taxonomy, future in jobs:
+    return TermsAsked(wanted, answers)
+
+
+def take_terms(client: WordPressClient, asked: TermsAsked) -> set[TermKey]:
+    """Put into the client's term cache the terms :func:`ask_terms` found; returns the
+    paths whose look-up was answered (found or not: they need not be asked again).
+
+    A term is taken only when its name is the name asked for (as WordPress compares
+    names) and its parent the term found (or known) for the path above: what a create
+    would have answered with ``term_exists``.  A term WordPress holds under another slug (renamed by hand) is not
+    found here; its create then answers ``term_exists`` as before.  A look-up that fails
+    leaves its terms to the creates (which report a real error with its file)."""
+    answered: set[TermKey] = set()
+    for taxonomy, future in asked.answers:
         try:
             found = future.result()
         except AuthError:
@@ -219,7 +249,8 @@ def _look_up_terms(
         except RemoteError as exc:  # a transport error included: the creates ask again
             logger.debug("could not look up the %s terms ahead: %s", taxonomy, exc)
             continue
-        for path in sorted(wanted[taxonomy], key=len):
+        for path in sorted(asked.wanted[taxonomy], key=len):
+            answered.add((taxonomy, path))
             parent = _known_path(client, taxonomy, path[:-1]) if len(path) > 1 else 0
             if parent is None or _known_path(client, taxonomy, path) is not None:
                 continue
@@ -229,6 +260,7 @@ def _look_up_terms(
             ]
             if len(same) == 1:  # several: WordPress's own choice is its create's answer
                 client.remember_term(taxonomy, path[-1], parent, same[0])
+    return answered
 
 
 def _same_name(name: str, wanted: bytes, parent: int, wanted_parent: int) -> bool:

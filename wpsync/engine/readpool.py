@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING
 from wpsync.config import Dialect, MarkdownEngine
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import DocumentError
-from wpsync.source.vault import VaultIndex
 
 if TYPE_CHECKING:
     from wpsync.model import Document
+    from wpsync.source.mapping import Terms
     from wpsync.source.site import Site
+    from wpsync.source.vault import VaultIndex
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,28 @@ def load(settings: ReadSettings, task: ReadTask, site: Site | None = None) -> Lo
 #: since the folder was listed is being saved (an editor truncates, then writes): it is
 #: read again after each of these pauses (seconds) before its error counts.
 SAVING_PAUSES = (0.05, 0.15, 0.4)
+
+
+def terms_hint(settings: ReadSettings, rel: str, stat: Stat) -> Terms | None:
+    """The terms a file's front matter names, read without rendering it (a hint:
+    :func:`wpsync.source.mapping.terms_hint`); None when it cannot be read or mapped (its
+    read says why)."""
+    from wpsync.source.mapping import MappingDefaults
+    from wpsync.source.mapping import terms_hint as hint
+
+    try:
+        doc = _read_settled(settings, ReadTask(rel, stat, None))
+        defaults = MappingDefaults(
+            settings.default_type,
+            settings.default_status,
+            settings.markdown,
+            settings.dialect,
+            settings.vault,
+        )
+        return hint(doc, defaults)
+    except Exception as exc:  # DocumentError or a bug: the read reports it with its file
+        logger.debug("%s: no terms hint: %s", rel, exc)
+        return None
 
 
 def _read_settled(settings: ReadSettings, task: ReadTask) -> Document:

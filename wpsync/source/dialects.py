@@ -9,18 +9,26 @@ Jekyll's ``{% raw %}``/``{% endraw %}`` markers are dropped (their content is ke
 
 from __future__ import annotations
 
+import functools
 import re
 
-_JEKYLL_OPEN = re.compile(r"^[ \t]*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}[ \t]*$")
-_JEKYLL_CLOSE = re.compile(r"^[ \t]*\{%-?\s*endhighlight\s*-?%\}[ \t]*$")
-_HUGO_OPEN = re.compile(r"^[ \t]*\{\{[<%]\s*highlight\s+([\w+#.-]+)[^>%]*[>%]\}\}[ \t]*$")
-_HUGO_CLOSE = re.compile(r"^[ \t]*\{\{[<%]\s*/highlight\s*[>%]\}\}[ \t]*$")
-_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on the first text with a template tag (most runs never see one)."""
+    return (
+        re.compile(r"^[ \t]*\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}[ \t]*$"),
+        re.compile(r"^[ \t]*\{%-?\s*endhighlight\s*-?%\}[ \t]*$"),
+        re.compile(r"^[ \t]*\{\{[<%]\s*highlight\s+([\w+#.-]+)[^>%]*[>%]\}\}[ \t]*$"),
+        re.compile(r"^[ \t]*\{\{[<%]\s*/highlight\s*[>%]\}\}[ \t]*$"),
+        re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}"),
+    )
 
 
 def convert_template_tags(text: str) -> str:
     if "{%" not in text and "{{" not in text:
         return text
+    jekyll_open, jekyll_close, hugo_open, hugo_close, raw = _patterns()
     out: list[str] = []
     close: re.Pattern[str] | None = None
     indent = ""
@@ -32,13 +40,13 @@ def convert_template_tags(text: str) -> str:
             else:
                 out.append(line)
             continue
-        opened = _JEKYLL_OPEN.match(line) or _HUGO_OPEN.match(line)
+        opened = jekyll_open.match(line) or hugo_open.match(line)
         if opened:
-            close = _JEKYLL_CLOSE if opened.re is _JEKYLL_OPEN else _HUGO_CLOSE
+            close = jekyll_close if opened.re is jekyll_open else hugo_close
             indent = line[: len(line) - len(line.lstrip(" \t"))]  # in a list item: stays in it
             out.append(f"{indent}```{opened.group(1)}")
             continue
-        out.append(_RAW.sub("", line) if "raw" in line else line)
+        out.append(raw.sub("", line) if "raw" in line else line)
     if close is not None:  # never closed: leave the text as the writer had it
         return text
     return "\n".join(out)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from wpsync.config import Dialect
@@ -50,13 +50,14 @@ from wpsync.source.render import (
     rewrite_urls,
 )
 from wpsync.source.site import Site
-from wpsync.source.sitepaths import relative_url, site_target
 from wpsync.source.slugs import slugify
-from wpsync.source.vault import VaultIndex
+
+if TYPE_CHECKING:  # an Obsidian vault's and a site-root path's modules: imported where used
+    from wpsync.source.vault import VaultIndex
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Mapped", "MappingDefaults", "map_document", "placed"]
+__all__ = ["Mapped", "MappingDefaults", "Terms", "map_document", "placed", "terms_hint"]
 
 _JEKYLL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(?=.)")
 
@@ -131,6 +132,39 @@ def placed(doc: Document, defaults: MappingDefaults, site: Site | None = None) -
         rest_base = "pages"
     slug = given["slug"].value if "slug" in given else stem_slug
     return str(rest_base), str(slug)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The terms a document's front matter names (:func:`terms_hint`)."""
+
+    categories: tuple[tuple[str, ...], ...] = ()
+    tags: tuple[str, ...] = ()
+    taxonomies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def terms_hint(doc: Document, defaults: MappingDefaults) -> Terms:
+    """The categories, tags and custom taxonomies :func:`map_document` gives ``doc``, from
+    its front matter alone: without rendering it.  Only a hint (a hook's run looks them
+    up while the file is still being rendered, engine/executor.py; the payload's own
+    terms are what is written): a page's terms, which the mapping drops, are named here
+    too.  Raises DocumentError as map_document does."""
+    dialect = defaults.dialect
+    jekyll = dialect == "jekyll" or (
+        dialect != "hugo"
+        and (
+            "_posts" in doc.rel.split("/")[:-1]
+            or any(str(key).lower() == "layout" for key in doc.front_matter)
+        )
+    )
+    warnings: list[str] = []
+    _, _, stem_date = _from_path(doc.rel, warnings)
+    given = _front_matter(doc, FieldContext(doc.rel, jekyll), warnings, dialect, stem_date, None)
+
+    def value(name: str) -> Any:
+        return given[name].value if name in given else ()
+
+    return Terms(value("categories"), value("tags"), value("taxonomies"))
 
 
 def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = None) -> Mapped:
@@ -292,6 +326,7 @@ def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDef
 def _obsidian(doc: Document, body: str, defaults: MappingDefaults, warnings: list[str]) -> str:
     """The note's body with Obsidian's syntax translated (:mod:`wpsync.source.obsidian`)."""
     from wpsync.source import obsidian
+    from wpsync.source.vault import VaultIndex
 
     vault = defaults.vault or VaultIndex()
     translated = obsidian.translate(
@@ -388,6 +423,8 @@ def _site_image(raw: object, rel: str, site: Site) -> object:
     """A featured image given as a site-root path (``image: /assets/x.png``), relative to
     the document when it names a file of the folder."""
     if isinstance(raw, str) and raw.startswith("/") and not raw.startswith("//"):
+        from wpsync.source.sitepaths import relative_url, site_target
+
         target = site_target(raw, site.exists, prefixes=("", "content/", "static/"))
         if target is not None:
             return relative_url(rel, target)

@@ -47,16 +47,25 @@ def changed_files(
     content_dir: Path, rev_range: str | None, *, env: Mapping[str, str] | None = None
 ) -> GitChanges:
     env = os.environ if env is None else env
-    top = Path(run_git(content_dir, "rev-parse", "--show-toplevel").strip())
+    if not rev_range and env.get("PRE_COMMIT_FROM_REF") and env.get("PRE_COMMIT_TO_REF"):
+        rev_range = f"{env['PRE_COMMIT_FROM_REF']}..{env['PRE_COMMIT_TO_REF']}"
+    rev_range = rev_range or "HEAD"
+    asked = _one_commit(content_dir, rev_range)  # the hook's usual case: one git process
+    top = (
+        asked.top
+        if asked is not None
+        else Path(run_git(content_dir, "rev-parse", "--show-toplevel").strip())
+    )
     try:
         content_rel = content_dir.resolve().relative_to(top.resolve()).as_posix()
     except ValueError:
         raise ConfigError(
             f"the content folder {content_dir} is not inside the git repository {top}"
         ) from None
-    if not rev_range and env.get("PRE_COMMIT_FROM_REF") and env.get("PRE_COMMIT_TO_REF"):
-        rev_range = f"{env['PRE_COMMIT_FROM_REF']}..{env['PRE_COMMIT_TO_REF']}"
-    compared, diff_args = _diff_args(top, rev_range or "HEAD")
+    if asked is not None:
+        compared, diff_args = _commit_diff(top, rev_range, asked.commit, asked.parent)
+    else:
+        compared, diff_args = _diff_args(top, rev_range)
     if not diff_args:
         return GitChanges((), (), compared)
     pathspec = [] if content_rel == "." else ["--", content_rel]
@@ -134,9 +143,43 @@ def _diff_args(top: Path, rev_range: str) -> tuple[str, list[str]]:
         return rev_range, [_commit(top, base or "HEAD"), _commit(top, tip)]
     commit = _commit(top, rev_range)
     parent = run_git(top, "rev-parse", "-q", "--verify", f"{commit}^", check=False).strip()
+    return _commit_diff(top, rev_range, commit, parent)
+
+
+def _commit_diff(top: Path, rev: str, commit: str, parent: str) -> tuple[str, list[str]]:
+    """What one commit changed: against its first parent, or everything (a root commit,
+    or the first commit of a shallow clone: its parent is not there)."""
     if parent:
-        return f"{rev_range}~1..{rev_range}", [parent, commit]
-    return f"{rev_range} (root commit)", [_empty_tree(top), commit]
+        return f"{rev}~1..{rev}", [parent, commit]
+    return f"{rev} (root commit)", [_empty_tree(top), commit]
+
+
+@dataclass(frozen=True)
+class _Commit:
+    top: Path
+    commit: str
+    parent: str  # its first parent; "" for a root commit (or a shallow clone's first)
+
+
+def _one_commit(content_dir: Path, rev: str) -> _Commit | None:
+    """The repository's top, the commit ``rev`` names and its first parent, asked of one
+    ``git rev-parse`` (``REV^{commit}^!`` prints the commit, then ``^`` and each parent in
+    order).  None for a range, or when git says no (no commit yet, not a repository, not a
+    commit): the caller then asks step by step, which says what is wrong."""
+    if ".." in rev or rev.startswith("-"):
+        return None
+    done = _git(content_dir, "rev-parse", "--show-toplevel", f"{rev}^{{commit}}^!", "--")
+    lines = done.stdout.splitlines() if done.returncode == 0 else []
+    if len(lines) < 3 or lines[-1] != "--" or not _is_object_name(lines[1]):
+        return None
+    parents = [line[1:] for line in lines[2:-1] if line.startswith("^")]
+    if not all(_is_object_name(p) for p in parents):
+        return None
+    return _Commit(Path(lines[0]), lines[1], parents[0] if parents else "")
+
+
+def _is_object_name(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _new_branch(top: Path, tip: str) -> tuple[str, list[str]]:
@@ -174,9 +217,22 @@ def _empty_tree(top: Path) -> str:
 
 
 def run_git(cwd: Path, *args: str, check: bool = True) -> str:
+    done = _git(cwd, *args)
+    if check and done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["(no message)"])[0]
+        if "not a git repository" in done.stderr:
+            raise ConfigError(
+                f"{cwd} is not in a git repository",
+                hint="--changed works on a content folder kept in git",
+            )
+        raise ConfigError(f"git {args[0]} failed: {first}")
+    return done.stdout
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command: Sequence[str] = ["git", "-C", str(cwd), *args]
     try:
-        done = subprocess.run(
+        return subprocess.run(
             command,
             capture_output=True,
             text=True,
@@ -190,12 +246,3 @@ def run_git(cwd: Path, *args: str, check: bool = True) -> str:
         ) from None
     except subprocess.TimeoutExpired:
         raise ConfigError(f"git {args[0]} did not answer within 120 s") from None
-    if check and done.returncode != 0:
-        first = (done.stderr.strip().splitlines() or ["(no message)"])[0]
-        if "not a git repository" in done.stderr:
-            raise ConfigError(
-                f"{cwd} is not in a git repository",
-                hint="--changed works on a content folder kept in git",
-            )
-        raise ConfigError(f"git {args[0]} failed: {first}")
-    return done.stdout
