@@ -115,10 +115,13 @@ def run_sync(
     keep: KeptStore | None = None,
     client: WordPressClient | None = None,
     on_phase: Callable[[Phase], None] | None = None,
+    unchanged_results: bool = True,
 ) -> SyncReport:
     """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
     actions before any is carried out (one result follows per action: a progress total);
-    ``on_result`` each file's outcome as it happens, ``on_phase`` the steps before it
+    ``on_result`` each file's outcome as it happens — with ``unchanged_results`` False,
+    only those of the files that are not unchanged (a caller that shows none of those:
+    a folder at rest then costs it nothing per file) —, ``on_phase`` the steps before it
     (the lock, reading, planning).  ``keep``: a long-lived
     process's state store, kept open between runs (else the state is opened and closed).
 
@@ -134,14 +137,15 @@ def run_sync(
     run_client = RunClient(config, factory=client_factory, lent=client)
     lock = FolderLock(config.state.path)
     phase = on_phase or (lambda _: None)
+    run = functools.partial(_execute, unchanged_results=unchanged_results)
     lock.acquire(request.lock_timeout, on_wait=lambda what: phase(Phase(what, waiting=True)))
     try:
         if keep is None:
             with StateStore.open(config.state.path, config.site.url) as state:
-                return _execute(config, request, state, run_client, on_result, on_plan, phase)
+                return run(config, request, state, run_client, on_result, on_plan, phase)
         try:
             state = keep.get(config.state.path, config.site.url)
-            return _execute(config, request, state, run_client, on_result, on_plan, phase)
+            return run(config, request, state, run_client, on_result, on_plan, phase)
         except BaseException:
             keep.drop()  # the next run reads the file afresh
             raise
@@ -157,10 +161,14 @@ def _execute(
     on_result: Callable[[FileResult], None] | None,
     on_plan: Callable[[Sequence[Action]], None] | None,
     on_phase: Callable[[Phase], None],
+    *,
+    unchanged_results: bool = True,
 ) -> SyncReport:
     run: _Run | None = None
     try:
         run = _Run(config, request, state, client, on_result, on_plan, on_phase)
+        if not unchanged_results:
+            run.tell_unchanged = False
         return run.execute()
     finally:
         if run is not None:
@@ -194,6 +202,8 @@ class _Run:
         self.state = state
         self._client = client
         self._on_result = on_result
+        #: whether ``on_result`` is told of unchanged files too (run_sync)
+        self.tell_unchanged = True
         self._on_plan = on_plan
         self.results: list[FileResult] = []
         self.warnings: list[str] = []
@@ -345,6 +355,24 @@ class _Run:
     def execute(self) -> SyncReport:
         scope = self.reader.scope(self.request.paths)
         full = self.request.paths is None
+        # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
+        # their files are read and planned even when unchanged here.
+        self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
+        found: Findings | None = None
+        # A whole folder unchanged since a run that found nothing to do (quiet.py): no
+        # entry or file is read, settled or planned, unless the remote check finds
+        # something (then the run goes on with what it found).
+        mark = full and not self.request.dry_run
+        context = quiet.context_digest(self.config, self.references) if mark else ""
+        rest = quiet.at_rest(self.state, context, self.config.content.dir, scope) if mark else None
+        if rest is not None:
+            found = Findings()
+            if not self.request.offline:
+                found = self.remote.run_at_rest(
+                    lambda: self.client, rest.types, self.warnings.append
+                )
+            if not found.changed and not found.gone:
+                return self._at_rest(scope)
         # A run over a few files reads their entries alone (and others' only as asked:
         # a link's target, a slug's holders — store/views.py).
         all_entries: Mapping[str, Entry] = self.state.entries() if full else self._by_key(scope)
@@ -356,27 +384,18 @@ class _Run:
             if full
             else {rel: e for rel in scope.rels if (e := all_entries.get(rel)) is not None}
         )
-        # A whole folder unchanged since a run that found nothing to do (quiet.py): no
-        # file is read, settled or planned, unless the remote check finds something.
-        mark = full and not self.request.dry_run
-        context = quiet.context_digest(self.config, self.references) if mark else ""
-        resting = mark and quiet.at_rest(
-            self.state, context, self.config.content.dir, scope, all_entries
-        )
-        # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
-        # their files are read and planned even when unchanged here.
-        self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
-        found = Findings()
         checking: Future[Findings] | None = None
-        if not self.request.offline:
-            if full:
-                found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
-            else:
-                self._ask_rights_ahead(entries, scope)
-                checking = self._check_ahead(entries)  # answered while the files are read
+        if found is None:
+            found = Findings()
+            if not self.request.offline:
+                if full:
+                    found = self.remote.run(
+                        lambda: self.client, entries, full, self.warnings.append
+                    )
+                else:
+                    self._ask_rights_ahead(entries, scope)
+                    checking = self._check_ahead(entries)  # answered while the files are read
         flagged_rels = found.rels(entries)
-        if resting and not flagged_rels:
-            return self._at_rest(scope, all_entries)
         known = {
             rel: e
             for rel, e in (all_entries if full else entries).items()
@@ -532,18 +551,22 @@ class _Run:
             skipped=scope.skipped,
         )
 
-    def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
+    def _at_rest(self, scope: Scope) -> SyncReport:
         """Every file unchanged, told without reading one (quiet.py): the results, and
         the remote check's baseline moved on, as a run that planned them all would."""
         rels = [rel for rel, _ in scope.files]  # sorted, as scanned
         if self._on_plan is not None:
-            self._on_plan(quiet.Kept(rels, entries))
-        on_result = self._on_result
-        for rel in rels:
-            entry = entries[rel]
-            result = FileResult.unchanged(rel, entry.post_id, entry.link or None)
-            self.results.append(result)
-            if on_result is not None:
+            self._on_plan(quiet.Kept(rels, self.state))
+        on_result = self._on_result if self.tell_unchanged else None
+        rows = self.state.post_links()  # the same files (quiet.py): in the same order?
+        if [row[0] for row in rows] != rels:
+            posts = {row[0]: row for row in rows}  # (SQLite's order of names is not ours)
+            rows = [posts[rel] for rel in rels]
+        unchanged = FileResult.unchanged
+        results = [unchanged(rel, post_id, link or None) for rel, post_id, link in rows]
+        self.results.extend(results)
+        if on_result is not None:
+            for result in results:
                 on_result(result)
         # (no conflict, create or deletion among them: the baseline moves as after any)
         self.remote.settle(lambda: self.client, (), self.results, self.written)
@@ -575,7 +598,7 @@ class _Run:
 
     def _report(self, result: FileResult) -> None:
         self.results.append(result)
-        if self._on_result is not None:
+        if self._on_result is not None and (self.tell_unchanged or result.action != "unchanged"):
             self._on_result(result)
 
     def _replace_result(self, result: FileResult) -> None:
