@@ -5,7 +5,8 @@ the sources cheaply (names and ``stat`` data, no bodies); ``read_document`` read
 and splits it into front matter and body.  Problems with single files never raise out of
 ``scan_content``: they come back as ``DocumentError`` entries so the other files still sync.
 
-The front matter is split off by :mod:`wpsync.source.front_matter`.
+The front matter is split off by :mod:`wpsync.source.front_matter`, imported by the
+first read (with YAML): a scan that finds every file unchanged never imports it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from wpsync.source.discovery import (
     is_ignored_name,
     is_markdown,
 )
-from wpsync.source.front_matter import split_front_matter
 
 logger = logging.getLogger(__name__)
 
@@ -266,6 +266,8 @@ def read_document(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
     leaves the content folder, a missing/unreadable/oversized/binary/non-UTF-8/empty file,
     or front matter that does not parse to a mapping.
     """
+    from wpsync.source.front_matter import split_front_matter  # YAML: when first read
+
     path = _safe_path(root, rel)
     data = _read_bytes(path, rel, max_bytes)
     text = _decode(data, rel)
