@@ -116,8 +116,7 @@ WRITE_TRIGGERS: dict[str, str] = {
     f"wpsync_written_{table}_{op.lower()}": (
         f"CREATE TRIGGER IF NOT EXISTS wpsync_written_{table}_{op.lower()} "
         f"AFTER {op} ON {table} BEGIN "
-        f"INSERT OR REPLACE INTO meta (key, value) "
-        f"VALUES ('{WRITTEN}', lower(hex(randomblob(16)))); END"
+        f"UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = '{WRITTEN}'; END"
     )
     for table in sorted(TABLES[SCHEMA_VERSION] - {"meta"})
     for op in ("INSERT", "UPDATE", "DELETE")
