@@ -111,7 +111,8 @@ WRITTEN = "written"
 #: connection — another wpsync process, an older wpsync, the sqlite3 shell: the proof
 #: that no row was written since a value was read (engine/quiet.py).  Installed by
 #: :meth:`StateStore.write_token`, not by a migration: a state file without them works
-#: as before (the schema version is the same) and gets them when first asked.
+#: as before (the schema version is the same) and gets them when first asked.  A new
+#: statement needs new names (they are installed ``IF NOT EXISTS``, by name).
 WRITE_TRIGGERS: dict[str, str] = {
     f"wpsync_written_{table}_{op.lower()}": (
         f"CREATE TRIGGER IF NOT EXISTS wpsync_written_{table}_{op.lower()} "
