@@ -287,3 +287,32 @@ def test_an_unchanged_result_made_fast_is_the_dataclass_one() -> None:
     fast = report.FileResult.unchanged("a.md", 7, "https://example.org/a/")
     assert fast == report.FileResult("a.md", "unchanged", 7, link="https://example.org/a/")
     assert report.FileResult.unchanged("b.md", None, None) == report.FileResult("b.md", "unchanged")
+
+
+def test_a_run_at_rest_reads_only_the_entries_the_remote_check_needs(
+    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At rest, no run makes every entry: the check reads those of the posts its listing
+    names (by post) — none on a quiet site — or every one of a type whose count moved (a
+    post deleted on the site by someone else: each of ours looked up by ID)."""
+    full = settled(folder, wp)
+    read: list[str] = []
+    real = StateStore.entries_where
+
+    def no_entries(self: StateStore) -> dict[str, object]:
+        raise AssertionError("a run at rest read every entry")
+
+    def entries_where(self: StateStore, rest_base: str, slug: str | None = None) -> object:
+        read.append(rest_base)
+        return real(self, rest_base, slug)
+
+    monkeypatch.setattr(StateStore, "entries", no_entries)
+    monkeypatch.setattr(StateStore, "entries_where", entries_where)
+    assert folder.sync(wp).to_json() == full.to_json()
+    assert read == []
+    theirs = wp.add_post("posts", "theirs", title="Written in WordPress")
+    assert actions(folder.sync(wp)) == actions(full)  # new, listed: the count agrees
+    assert read == []
+    wp.do_delete("posts", theirs.id, force=True)  # gone, not listed: the count moved
+    assert actions(folder.sync(wp)) == actions(full)  # not ours: still at rest
+    assert read == ["posts"]
