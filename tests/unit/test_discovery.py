@@ -8,6 +8,7 @@ import dataclasses
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -451,8 +452,93 @@ def test_a_whole_folder_scope_names_the_known_files_with_their_entries_strings(
     reader = Reader(folder.config.content)
     rel = "".join(["sub/", "b.md"])  # a string of its own, as the state's row gives it
     known = {rel: Entry(rel, "posts", 1, "b", "s", "p", "m")}
-    scope = reader.scope(None, known=known)
+    scanned = reader.scope(None)
+    scope = scanned.sharing(known)
     assert [r for r, _ in scope.files] == ["a.md", "sub/b.md"]
     assert next(r for r, _ in scope.files if r == "sub/b.md") is rel
+    assert next(r for r, _ in scanned.files if r == "sub/b.md") is not rel
     assert scope.named is None and scope.rels == {"a.md", "sub/b.md"}
-    assert reader.scope(None).files == scope.files
+    assert scanned.files == scope.files
+
+
+PATHS = (
+    "node_modules",
+    "node_modules/x.md",
+    "a/node_modules/b/c.md",
+    "xnode_modules/a.md",
+    "vendor",
+    "vendor/bundle/x.md",
+    "docs/vendor/a.md",
+    "_build/x.md",
+    "a/_build/x.md",
+    "theme/x.md",
+    "a/theme/x.md",
+    "book/index.md",
+    "site/a.md",
+    "_site/a.md",
+    "public/x.md",
+    "resources/x.md",
+    "SUMMARY.md",
+    "src/SUMMARY.md",
+    "a/SUMMARY.md",
+    "_posts/a.md",
+    "_drafts/a.md",
+    "_layouts/a.md",
+    "a/_b/c.md",
+    "gemfiles/x.md",
+    "Gemfile",
+    "Gemfile.lock",
+    "Gemfile.lock/x",
+    "vendor/cache/x.md",
+    "vendor/gems/x.md",
+    "vendor/ruby/x.md",
+    "posts/hello.md",
+    "readme.md",
+)
+
+
+def test_the_precompiled_rules_agree_with_pathspec() -> None:
+    """The fixed rules (``node_modules/``, ``vendor/``, the tools' fixed folders) are
+    compiled without pathspec: each line as pathspec reads it, on paths of files and
+    folders in and out of what it names."""
+    from pathspec import GitIgnoreSpec
+
+    from wpsync.source import discovery
+
+    for line, (_source, include) in discovery._PRECOMPILED.items():
+        [pattern] = GitIgnoreSpec.from_lines([line]).patterns
+        assert pattern.include is include, line
+        ours = discovery._compile(line, "r")
+        assert ours is not None and ours.negated is not include, line
+        for path in PATHS:
+            for is_dir in (False, True):
+                theirs = pattern.match_file(path + ("/" if is_dir else "")) is not None
+                mine = ours.regex.match(path + ("/" if is_dir else "")) is not None
+                assert mine == theirs, (line, path, is_dir)
+                spec = discovery._Pattern(
+                    pattern.regex, not include, line.endswith("/**"), "r", line.endswith("/")
+                )
+                assert ours.matches(path, is_dir) == spec.matches(path, is_dir), (line, path)
+
+
+def test_a_plain_folder_without_gitignore_does_not_import_pathspec(tmp_path: Path) -> None:
+    """node_modules/ and vendor/ are left out without pathspec; a .gitignore brings it."""
+    write(tmp_path / "blog", "a.md")
+    write(tmp_path / "blog", "node_modules/pkg/readme.md")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from wpsync.source.content import scan_content\n"
+        "from wpsync.source.discovery import ContentRules\n"
+        "root = Path(sys.argv[1])\n"
+        "scan = scan_content(root, ContentRules(root))\n"
+        "print([f.rel for f in scan.files], [s.rel for s in scan.skipped],"
+        " 'pathspec' in sys.modules, 'yaml' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    run = [sys.executable, "-c", code, str(tmp_path / "blog")]
+    done = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "['a.md'] ['node_modules/'] False False"
+    (tmp_path / "blog" / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    done = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "['a.md'] ['node_modules/'] True False"

@@ -5,10 +5,11 @@ usual outcome.  Against the in-memory WordPress (tests/fakewp.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
-import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tests.fakewp import FakeWordPress, Folder, only_the_remote_check
 from wpsync.config import load_config
 from wpsync.engine import quiet
 from wpsync.engine.report import SyncReport
+from wpsync.store.schema import WRITE_TRIGGERS, WRITTEN
 from wpsync.store.state import StateStore
 
 PNG = b"\x89PNG\r\n\x1a\n fake image bytes"
@@ -173,28 +175,84 @@ def test_a_failed_run_leaves_no_mark(folder: Folder, wp: FakeWordPress) -> None:
             assert state.mark(quiet.MARK) is None
 
 
-def test_the_state_digest_changes_with_any_row() -> None:
-    """Two states with the same entries but one pushed record apart digest apart."""
-    from wpsync.model import Entry, Pushed
+def test_a_write_by_another_connection_breaks_the_rest(folder: Folder, wp: FakeWordPress) -> None:
+    """Any row written through SQLite — here by a bare connection, as another process
+    or the sqlite3 shell would — changes the write token: the mark no longer holds and
+    the next run takes the usual path (which marks the folder again)."""
+    settled(folder, wp)
+    with state_of(folder) as state:
+        token = state.written()
+        assert token is not None and quiet.Rest.load(state.mark(quiet.MARK)) is not None
+        assert quiet.Rest.load(state.mark(quiet.MARK)).written == token  # type: ignore[union-attr]
+    path = folder.config.state.path / "state.sqlite"
+    for statement in (
+        "UPDATE media_files SET size = size",  # written and put back: still a write
+        "INSERT INTO pending VALUES ('x.md', 'posts', 'x', 0)",
+        "DELETE FROM media_files",  # the image's stat cache: hashed again
+    ):
+        with state_of(folder) as state:
+            before = state.written()
+        with contextlib.closing(sqlite3.connect(path)) as other, other:
+            other.execute(statement)
+        with state_of(folder) as state:
+            assert state.written() not in (None, before), statement
+        context = _context(folder)
+        with state_of(folder) as state:
+            scope = wpsync.engine.reading.Reader(folder.config.content).scope(None)
+            assert quiet.at_rest(state, context, folder.content, scope) is None, statement
+        report = folder.sync(wp)  # the usual path, nothing to do: marked again
+        assert set(actions(report).values()) == {"unchanged"}, report.to_json()
+        with state_of(folder) as state:
+            scope = wpsync.engine.reading.Reader(folder.config.content).scope(None)
+            assert quiet.at_rest(state, context, folder.content, scope) is not None
 
-    def digest_of(tmp: Path, status: str) -> str:
-        with StateStore.open(tmp, "https://example.org") as state:
-            for n in range(1500):  # more than one chunk
-                state.put(Entry(f"n{n}.md", "posts", n + 1, f"n{n}", "s", "p", "m", "", n, n))
-            state.put_pushed(Pushed("a.md", status, {"img:pic.png": "abc"}, {}))
-            read = state.rows_digest()  # the rows read now
-            state.entries()
-            assert state.rows_digest() == read  # the entries kept, as the rows they were
-            return read
 
-    import tempfile
+def _context(folder: Folder) -> str:
+    from wpsync.engine.executor import SyncRequest, _Run
+    from wpsync.wordpress.connect import RunClient
 
-    with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as two:
-        same = digest_of(Path(one), "publish")
-        assert re.fullmatch(r"[0-9a-f]{64}", same)
-        assert digest_of(Path(two), "publish") == same
-    with tempfile.TemporaryDirectory() as three:
-        assert digest_of(Path(three), "draft") != same
+    with state_of(folder) as state:
+        run = _Run(folder.config, SyncRequest(), state, RunClient(folder.config), None)
+        return quiet.context_digest(folder.config, run.references)
+
+
+def test_the_triggers_are_installed_on_an_old_state_file(folder: Folder, wp: FakeWordPress) -> None:
+    """A state file written before the write triggers (same schema version) works as
+    before and gets them with its first mark; one whose triggers were dropped is not at
+    rest until a run puts them back."""
+    settled(folder, wp)
+    path = folder.config.state.path / "state.sqlite"
+
+    def triggers() -> set[str]:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            return {str(r[0]) for r in rows}
+
+    assert triggers() == set(WRITE_TRIGGERS)
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # as an older wpsync left it
+        for name in WRITE_TRIGGERS:
+            db.execute(f"DROP TRIGGER {name}")
+        db.execute("DELETE FROM meta WHERE key IN (?, ?)", (WRITTEN, quiet.MARK))
+        db.execute("INSERT INTO meta VALUES (?, ?)", (quiet.OLD_MARK, "{}"))
+        version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    with state_of(folder) as state:
+        assert state.written() is None
+    first = folder.sync(wp)  # the usual path: nothing to do, the triggers installed
+    assert set(actions(first).values()) == {"unchanged"}
+    assert triggers() == set(WRITE_TRIGGERS)
+    with state_of(folder) as state:
+        assert state.written() is not None and state.mark(quiet.OLD_MARK) is None
+        assert state.mark("schema_version") == version[0]
+        # one trigger dropped: no token, no rest
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(f"DROP TRIGGER {next(iter(WRITE_TRIGGERS))}")
+    with state_of(folder) as state:
+        assert state.written() is None
+        scope = wpsync.engine.reading.Reader(folder.config.content).scope(None)
+        assert quiet.at_rest(state, _context(folder), folder.content, scope) is None
+    again = folder.sync(wp)
+    assert again.to_json() == first.to_json()
+    assert triggers() == set(WRITE_TRIGGERS)
 
 
 def test_a_run_at_rest_shows_the_plan_a_full_run_shows(folder: Folder, wp: FakeWordPress) -> None:
@@ -216,3 +274,45 @@ def test_a_run_at_rest_shows_the_plan_a_full_run_shows(folder: Folder, wp: FakeW
     full = planned()  # nothing to do: marks the folder at rest
     assert planned() == full and len(full) == 3
     assert [type(a).__name__ for a in full] == ["Keep"] * 3
+
+
+def test_an_unchanged_result_made_fast_is_the_dataclass_one() -> None:
+    """FileResult.unchanged sets every slot (a field added to FileResult must be added
+    there too) and equals what the dataclass's own __init__ makes."""
+    from dataclasses import fields
+
+    from wpsync.engine import report
+
+    assert tuple(f.name for f in fields(report.FileResult)) == report._FIELDS
+    fast = report.FileResult.unchanged("a.md", 7, "https://example.org/a/")
+    assert fast == report.FileResult("a.md", "unchanged", 7, link="https://example.org/a/")
+    assert report.FileResult.unchanged("b.md", None, None) == report.FileResult("b.md", "unchanged")
+
+
+def test_a_run_at_rest_reads_only_the_entries_the_remote_check_needs(
+    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At rest, no run makes every entry: the check reads those of the posts its listing
+    names (by post) — none on a quiet site — or every one of a type whose count moved (a
+    post deleted on the site by someone else: each of ours looked up by ID)."""
+    full = settled(folder, wp)
+    read: list[str] = []
+    real = StateStore.entries_where
+
+    def no_entries(self: StateStore) -> dict[str, object]:
+        raise AssertionError("a run at rest read every entry")
+
+    def entries_where(self: StateStore, rest_base: str, slug: str | None = None) -> object:
+        read.append(rest_base)
+        return real(self, rest_base, slug)
+
+    monkeypatch.setattr(StateStore, "entries", no_entries)
+    monkeypatch.setattr(StateStore, "entries_where", entries_where)
+    assert folder.sync(wp).to_json() == full.to_json()
+    assert read == []
+    theirs = wp.add_post("posts", "theirs", title="Written in WordPress")
+    assert actions(folder.sync(wp)) == actions(full)  # new, listed: the count agrees
+    assert read == []
+    wp.do_delete("posts", theirs.id, force=True)  # gone, not listed: the count moved
+    assert actions(folder.sync(wp)) == actions(full)  # not ours: still at rest
+    assert read == ["posts"]

@@ -182,6 +182,8 @@ def sync(
                 on_result=bar.wrap(printer),
                 on_plan=bar.on_plan,
                 on_phase=bar.on_phase,
+                # an unchanged file is a line with -v only, and a step of a drawn bar
+                unchanged_results=bar.enabled or (printer is not None and g.verbosity >= 1),
             )
     except WpsyncError as exc:
         bar.finish()

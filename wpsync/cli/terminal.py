@@ -251,9 +251,14 @@ class Progress:
     def on_plan(self, actions: Sequence[object]) -> None:
         """``run_sync``'s ``on_plan``: one result will follow per planned action."""
         from wpsync.engine.plan import Keep
+        from wpsync.engine.quiet import Kept
 
         self.total, self.done, self._next_update = len(actions), 0, 0.0
-        if not self.enabled or not (self.drawn or any(not isinstance(a, Keep) for a in actions)):
+        if not self.enabled:
+            return
+        # (a folder at rest: every file kept, said without making one Keep per file)
+        kept = isinstance(actions, Kept) or all(isinstance(a, Keep) for a in actions)
+        if kept and not self.drawn:
             return
         with self._lock:
             self._start()

@@ -122,10 +122,13 @@ def run_sync(
     keep: KeptStore | None = None,
     client: WordPressClient | None = None,
     on_phase: Callable[[Phase], None] | None = None,
+    unchanged_results: bool = True,
 ) -> SyncReport:
     """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
     actions before any is carried out (one result follows per action: a progress total);
-    ``on_result`` each file's outcome as it happens, ``on_phase`` the steps before it
+    ``on_result`` each file's outcome as it happens — with ``unchanged_results`` False,
+    only those of the files that are not unchanged (a caller that shows none of those:
+    a folder at rest then costs it nothing per file) —, ``on_phase`` the steps before it
     (the lock, reading, planning).  ``keep``: a long-lived
     process's state store, kept open between runs (else the state is opened and closed).
 
@@ -141,14 +144,15 @@ def run_sync(
     run_client = RunClient(config, factory=client_factory, lent=client)
     lock = FolderLock(config.state.path)
     phase = on_phase or (lambda _: None)
+    run = functools.partial(_execute, unchanged_results=unchanged_results)
     lock.acquire(request.lock_timeout, on_wait=lambda what: phase(Phase(what, waiting=True)))
     try:
         if keep is None:
             with StateStore.open(config.state.path, config.site.url) as state:
-                return _execute(config, request, state, run_client, on_result, on_plan, phase)
+                return run(config, request, state, run_client, on_result, on_plan, phase)
         try:
             state = keep.get(config.state.path, config.site.url)
-            return _execute(config, request, state, run_client, on_result, on_plan, phase)
+            return run(config, request, state, run_client, on_result, on_plan, phase)
         except BaseException:
             keep.drop()  # the next run reads the file afresh
             raise
@@ -164,10 +168,14 @@ def _execute(
     on_result: Callable[[FileResult], None] | None,
     on_plan: Callable[[Sequence[Action]], None] | None,
     on_phase: Callable[[Phase], None],
+    *,
+    unchanged_results: bool = True,
 ) -> SyncReport:
     run: _Run | None = None
     try:
         run = _Run(config, request, state, client, on_result, on_plan, on_phase)
+        if not unchanged_results:
+            run.tell_unchanged = False
         return run.execute()
     finally:
         if run is not None:
@@ -206,6 +214,8 @@ class _Run:
         self.state = state
         self._client = client
         self._on_result = on_result
+        #: whether ``on_result`` is told of unchanged files too (run_sync)
+        self.tell_unchanged = True
         self._on_plan = on_plan
         self.results: list[FileResult] = []
         self.warnings: list[str] = []
@@ -407,16 +417,39 @@ class _Run:
     # ------------------------------------------------------------ run
     def execute(self) -> SyncReport:
         full = self.request.paths is None
+        scope = self.reader.scope(self.request.paths)
+        # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
+        # their files are read and planned even when unchanged here.
+        self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
+        found: Findings | None = None
+        # A whole folder unchanged since a run that found nothing to do (quiet.py): no
+        # entry or file is read, settled or planned, unless the remote check finds
+        # something (then the run goes on with what it found).  (A run over some files
+        # has no such mark: quiet.py is not even imported.)
+        mark = full and not self.request.dry_run
+        context = ""
+        if mark:
+            from wpsync.engine import quiet
+
+            context = quiet.context_digest(self.config, self.references)
+            rest = quiet.at_rest(self.state, context, self.config.content.dir, scope)
+            if rest is not None:
+                found = Findings()
+                if not self.request.offline:
+                    found = self.remote.run_at_rest(
+                        lambda: self.client, rest.types, self.warnings.append
+                    )
+                if not found.changed and not found.gone:
+                    return self._at_rest(scope)
         # A run over a few files reads their entries alone (and others' only as asked:
         # a link's target, a slug's holders — store/views.py).  A run over the whole
-        # folder reads them first: the scan then names each known file with its entry's
-        # string (one string per path, not two).
+        # folder names each known file with its entry's string (one string per path,
+        # not two, while the folder is planned).
         all_entries: Mapping[str, Entry]
         if full:
             all_entries = self.state.entries()
-            scope = self.reader.scope(None, known=all_entries)
+            scope = scope.sharing(all_entries)
         else:
-            scope = self.reader.scope(self.request.paths)
             all_entries = self._by_key(scope)
         broken = scope.broken
         if self.request.strict_paths:
@@ -426,33 +459,19 @@ class _Run:
             if full
             else {rel: e for rel in scope.rels if (e := all_entries.get(rel)) is not None}
         )
-        # A whole folder unchanged since a run that found nothing to do (quiet.py): no
-        # file is read, settled or planned, unless the remote check finds something.
-        # (A run over some files has no such mark: quiet.py is not even imported.)
-        mark = full and not self.request.dry_run
-        context, resting = "", False
-        if mark:
-            from wpsync.engine import quiet
-
-            context = quiet.context_digest(self.config, self.references)
-            resting = quiet.at_rest(
-                self.state, context, self.config.content.dir, scope, all_entries
-            )
-        # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
-        # their files are read and planned even when unchanged here.
-        self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
-        found = Findings()
         checking: Future[Findings] | None = None
-        if not self.request.offline:
-            if full:
-                found = self.remote.run(lambda: self.client, entries, full, self.warnings.append)
-            else:
-                self._ask_rights_ahead(entries, scope)
-                checking = self._check_ahead(entries)  # answered while the files are read
-                self._hint_terms(entries, scope)
+        if found is None:
+            found = Findings()
+            if not self.request.offline:
+                if full:
+                    found = self.remote.run(
+                        lambda: self.client, entries, full, self.warnings.append
+                    )
+                else:
+                    self._ask_rights_ahead(entries, scope)
+                    checking = self._check_ahead(entries)  # answered while the files are read
+                    self._hint_terms(entries, scope)
         flagged_rels = found.rels(entries)
-        if resting and not flagged_rels:
-            return self._at_rest(scope, all_entries)
         known = (
             all_entries  # the common case: nothing flagged, no copy of ten thousand
             if full and not flagged_rels
@@ -624,20 +643,24 @@ class _Run:
             skipped=skipped,
         )
 
-    def _at_rest(self, scope: Scope, entries: Mapping[str, Entry]) -> SyncReport:
+    def _at_rest(self, scope: Scope) -> SyncReport:
         """Every file unchanged, told without reading one (quiet.py): the results, and
         the remote check's baseline moved on, as a run that planned them all would."""
         from wpsync.engine import quiet
 
         rels = [rel for rel, _ in scope.files]  # sorted, as scanned
         if self._on_plan is not None:
-            self._on_plan(quiet.Kept(rels, entries))
-        on_result = self._on_result
-        for rel in rels:
-            entry = entries[rel]
-            result = FileResult.unchanged(rel, entry.post_id, entry.link or None)
-            self.results.append(result)
-            if on_result is not None:
+            self._on_plan(quiet.Kept(rels, self.state))
+        on_result = self._on_result if self.tell_unchanged else None
+        rows = self.state.post_links()  # the same files (quiet.py): in the same order?
+        if [row[0] for row in rows] != rels:
+            posts = {row[0]: row for row in rows}  # (SQLite's order of names is not ours)
+            rows = [posts[rel] for rel in rels]
+        unchanged = FileResult.unchanged
+        results = [unchanged(rel, post_id, link or None) for rel, post_id, link in rows]
+        self.results.extend(results)
+        if on_result is not None:
+            for result in results:
                 on_result(result)
         # (no conflict, create or deletion among them: the baseline moves as after any)
         self.remote.settle(lambda: self.client, (), self.results, self.written)
@@ -669,7 +692,7 @@ class _Run:
 
     def _report(self, result: FileResult) -> None:
         self.results.append(result)
-        if self._on_result is not None:
+        if self._on_result is not None and (self.tell_unchanged or result.action != "unchanged"):
             self._on_result(result)
 
     def _replace_result(self, result: FileResult) -> None:

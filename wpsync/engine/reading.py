@@ -59,6 +59,19 @@ class Scope:
             return self.named
         return frozenset([rel for rel, _ in self.files] + [b.rel for b in self.broken])
 
+    def sharing(self, known: Mapping[str, Entry]) -> Scope:
+        """This scope with each known file named by its entry's string (the state's
+        entries, read after the scan): ten thousand paths kept once, not twice."""
+        if not known:
+            return self
+        files = tuple(
+            [
+                (e.rel if (e := known.get(rel)) is not None else rel, stat)
+                for rel, stat in self.files
+            ]
+        )
+        return dataclasses.replace(self, files=files)
+
     def mistyped(self, known: Container[str]) -> tuple[Broken, ...]:
         """The given paths that neither exist nor were synced: "no such file"."""
         return tuple(
@@ -173,12 +186,8 @@ class Reader:
         rules = self.rules
         return read_summary(self._content.dir, rules.summary, rules.layout.source)
 
-    def scope(
-        self, paths: Sequence[Path] | None, *, known: Mapping[str, Entry] | None = None
-    ) -> Scope:
-        """The files to look at: the whole folder (``paths`` None), else these paths.
-        ``known``: the state's entries, when read already: a known file's path is its
-        entry's string (ten thousand paths kept once, not twice)."""
+    def scope(self, paths: Sequence[Path] | None) -> Scope:
+        """The files to look at: the whole folder (``paths`` None), else these paths."""
         from wpsync.source.content import is_markdown, scan_content
         from wpsync.source.discovery import Skipped
 
@@ -188,16 +197,7 @@ class Reader:
             scan = scan_content(root, self.rules)
             for error in scan.errors:
                 broken.append(Broken(rel_of(error.path, root), error))
-            named = known or {}
-            found = tuple(
-                [
-                    (
-                        e.rel if (e := named.get(f.rel)) is not None else f.rel,
-                        Stat(f.size, f.mtime_ns),
-                    )
-                    for f in scan.files
-                ]
-            )
+            found = tuple([(f.rel, Stat(f.size, f.mtime_ns)) for f in scan.files])
             return Scope(found, tuple(broken), None, scan.skipped)
         files = []
         scope: set[str] = set()

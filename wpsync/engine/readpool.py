@@ -223,7 +223,12 @@ def warm(markdown: MarkdownEngine, block_editor: bool) -> None:
     that fails is left to fail again where the read imports it, with its file."""
     import importlib
 
-    names = ["wpsync.source.content", "wpsync.source.mapping", "wpsync.source.render"]
+    names = [
+        "wpsync.source.content",
+        "wpsync.source.front_matter",  # (content imports it, and YAML, at the first read)
+        "wpsync.source.mapping",
+        "wpsync.source.render",
+    ]
     names.append(
         "wpsync.source.commonmark" if markdown == "commonmark" else "wpsync.source.pymarkdown"
     )
@@ -255,6 +260,7 @@ def _in_pool(settings: ReadSettings, tasks: Sequence[ReadTask], workers: int) ->
     # once in each worker: markdown-it, YAML, the mappers cost ~0.1 s of CPU to import.
     import wpsync.source.commonmark
     import wpsync.source.content
+    import wpsync.source.front_matter  # (content's first read would import it, and YAML)
     import wpsync.source.mapping
     import wpsync.source.render  # noqa: F401
 

@@ -214,6 +214,15 @@ def check_type(
     """The two small questions (at once, unless ``concurrency`` is 1: the run waits for
     one round trip, not two), and the look-up by ID (100 a request, ``concurrency`` at a
     time) when the count disagrees."""
+    check = ask_type(client, rest_base, baseline, concurrency)
+    return look_up_type(client, check, baseline, entries, concurrency)
+
+
+def ask_type(
+    client: WordPressClient, rest_base: str, baseline: Baseline | None, concurrency: int = 1
+) -> TypeCheck:
+    """The two small questions of :func:`check_type`: the count, and the posts modified
+    since the baseline."""
     since = baseline.since if baseline is not None else ""
     modified: tuple[RemotePost, ...] = ()
     if since and concurrency > 1:
@@ -225,7 +234,21 @@ def check_type(
         count = client.count_posts(rest_base)
         if since:
             modified = tuple(client.posts_modified_after(rest_base, since))
-    check = TypeCheck(rest_base, count, modified)
+    return TypeCheck(rest_base, count, modified)
+
+
+def look_up_type(
+    client: WordPressClient,
+    check: TypeCheck,
+    baseline: Baseline | None,
+    entries: Iterable[Entry],
+    concurrency: int = 1,
+) -> tuple[TypeCheck, Findings]:
+    """The rest of :func:`check_type` once its questions are answered: the look-up of
+    ``entries``' posts of the type by ID when the count disagrees, and what it all says
+    about them.  With a count that agrees, ``entries`` need only hold the posts the
+    listing names (:meth:`wpsync.store.state.StateStore.entries_of_posts`)."""
+    rest_base, count, modified = check.rest_base, check.count, check.modified
     if not count_agrees(baseline, check):
         ids = [e.post_id for e in entries if e.rest_base == rest_base]
         logger.info(

@@ -19,7 +19,10 @@ from wpsync.engine.remote import (
     Baseline,
     Findings,
     TypeCheck,
+    ask_type,
     check_type,
+    count_agrees,
+    look_up_type,
     looked_up_findings,
     merge,
     next_since,
@@ -69,6 +72,42 @@ class RemoteCheck:
             return Findings()
         self.findings = found
         return found
+
+    def run_at_rest(
+        self, client: Client, types: Iterable[str], warn: Callable[[str], None]
+    ) -> Findings:
+        """:meth:`run` over the whole folder of a run at rest (quiet.py: the state is
+        the one the last run left, its post ``types`` known): the same questions, with
+        only the entries they need read, by key — those of the posts the listing names,
+        or every one of a type whose count disagrees."""
+        try:
+            found = self._by_key(client(), sorted(types))
+        except AuthError:
+            raise
+        except RemoteError as exc:
+            self.checks.clear()
+            warn(f"changes made in WordPress could not be checked: {exc}")
+            logger.warning("changes made in WordPress could not be checked: %s", exc)
+            return Findings()
+        self.findings = found
+        return found
+
+    def _by_key(self, client: WordPressClient, types: Sequence[str]) -> Findings:
+        out: list[Findings] = []
+        for rest_base in types:
+            baseline = Baseline.load(self.state.mark(MARK + rest_base))
+            asked = ask_type(client, rest_base, baseline, self.concurrency)
+            mine: Iterable[Entry]
+            if count_agrees(baseline, asked):
+                listed = (p.id for p in asked.modified if p.rest_base == rest_base)
+                mine = self.state.entries_of_posts(rest_base, listed)
+            else:
+                mine = self.state.entries_where(rest_base).values()
+            check, found = look_up_type(client, asked, baseline, mine, self.concurrency)
+            self.checks[rest_base] = check
+            self.baselines[rest_base] = baseline
+            out.append(found)
+        return merge(out)
 
     def _full(self, client: WordPressClient, entries: Mapping[str, Entry]) -> Findings:
         out: list[Findings] = []

@@ -52,17 +52,16 @@ class FileResult:
     def unchanged(cls, path: str, post_id: int | None, link: str | None) -> FileResult:
         """``FileResult(path, "unchanged", post_id, link=link)``, made without the frozen
         dataclass's ``__init__`` (a folder at rest reports ten thousand of them: a third
-        of the time); every other field is its default."""
-        result = object.__new__(cls)
-        put = object.__setattr__
-        put(result, "path", path)
-        put(result, "action", "unchanged")
-        put(result, "id", post_id)
-        put(result, "error", None)
-        put(result, "detail", None)
-        put(result, "link", link)
-        put(result, "transient", False)
-        put(result, "hint", None)
+        of the time), its slots set directly; every other field is its default."""
+        result = _new(cls)
+        _path(result, path)
+        _action(result, "unchanged")
+        _id(result, post_id)
+        _error(result, None)
+        _detail(result, None)
+        _link(result, link)
+        _transient(result, False)
+        _hint(result, None)
         return result
 
     def to_json(self) -> dict[str, Any]:
@@ -113,6 +112,14 @@ class SyncReport:
             "unknown_authors": dict(self.unknown_authors),
             "files": [f.to_json() for f in self.files],
         }
+
+
+#: the slots of :class:`FileResult`, set by :meth:`FileResult.unchanged`
+_new = object.__new__
+_FIELDS = ("path", "action", "id", "error", "detail", "link", "transient", "hint")
+_path, _action, _id, _error, _detail, _link, _transient, _hint = (
+    FileResult.__dict__[name].__set__ for name in _FIELDS
+)
 
 
 def planned_result(action: Action) -> FileResult:

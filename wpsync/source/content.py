@@ -5,7 +5,8 @@ the sources cheaply (names and ``stat`` data, no bodies); ``read_document`` read
 and splits it into front matter and body.  Problems with single files never raise out of
 ``scan_content``: they come back as ``DocumentError`` entries so the other files still sync.
 
-The front matter is split off by :mod:`wpsync.source.front_matter`.
+The front matter is split off by :mod:`wpsync.source.front_matter`, imported by the
+first read (with YAML): a scan that finds every file unchanged never imports it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from wpsync.source.discovery import (
     is_ignored_name,
     is_markdown,
 )
-from wpsync.source.front_matter import split_front_matter
 
 logger = logging.getLogger(__name__)
 
@@ -120,12 +120,13 @@ class _Scan:
             )
             return
         names = {entry.name for entry in entries}
+        file_layers = self.rules.file_layers(layers)  # (the rules that may name a file)
         for entry in entries:
-            if not self.plain_file(entry, rel_dir, layers, names):
+            if not self.plain_file(entry, rel_dir, file_layers, names):
                 self.entry(entry, rel_dir, ancestors, layers, names)
 
     def plain_file(
-        self, entry: os.DirEntry[str], rel_dir: str, layers: Layers, names: set[str]
+        self, entry: os.DirEntry[str], rel_dir: str, file_layers: Layers, names: set[str]
     ) -> bool:
         """The common case, taken as :meth:`entry` takes it, in fewer steps (a big
         folder's scan meets it ten thousand times): a regular Markdown file, no link, its
@@ -136,13 +137,15 @@ class _Scan:
             if (
                 entry.is_symlink()
                 or not name.lower().endswith(MARKDOWN_SUFFIXES)
-                or is_ignored_name(name)
+                or name[0] == "."  # (is_ignored_name of a Markdown name: hidden)
                 or not name.isprintable()
                 or entry.is_dir()
             ):
                 return False
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            if self.rules.file_reason(rel, layers, names) is not None:
+            if (file_layers or name[:1] in ("r", "R")) and self.rules.scanned_file_reason(
+                rel, file_layers, names
+            ) is not None:
                 return False
             st = entry.stat()
         except OSError:
@@ -266,6 +269,8 @@ def read_document(root: Path, rel: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
     leaves the content folder, a missing/unreadable/oversized/binary/non-UTF-8/empty file,
     or front matter that does not parse to a mapping.
     """
+    from wpsync.source.front_matter import split_front_matter  # YAML: when first read
+
     path = _safe_path(root, rel)
     data = _read_bytes(path, rel, max_bytes)
     text = _decode(data, rel)

@@ -103,6 +103,8 @@ class _Pattern:
     #: ``x/**``: matches what is inside ``x``, not ``x`` itself
     contents_only: bool
     reason: str
+    #: ``x/`` (a trailing slash): matches folders only — never a file's own path
+    folders_only: bool = False
 
     def matches(self, path: str, is_dir: bool) -> bool:
         """Whether the pattern matches ``path`` itself.  pathspec's expressions also match
@@ -119,22 +121,58 @@ class _Pattern:
         return folder is None or found.end() == len(path)
 
 
-def _compile(line: str, reason: str) -> _Pattern | None:
-    from pathspec import GitIgnoreSpec
+#: pathspec's expression and include flag (False: a ``!`` negation) for the lines every
+#: folder's rules hold (layout.py: ``node_modules/``, ``vendor/``) and other fixed ones
+#: of the tools' rules, so that a folder with no ``.gitignore`` and no ``exclude`` does
+#: not import pathspec (tests/unit/test_discovery.py checks them against it)
+_PRECOMPILED: dict[str, tuple[str, bool]] = {
+    "node_modules/": ("^(?:.+/)?node_modules(?P<ps_d>/)", True),
+    "vendor/": ("^(?:.+/)?vendor(?P<ps_d>/)", True),
+    "_build/": ("^(?:.+/)?_build(?P<ps_d>/)", True),
+    "/theme/": ("^theme(?P<ps_d>/)", True),
+    "/book/": ("^book(?P<ps_d>/)", True),
+    "/site/": ("^site(?P<ps_d>/)", True),
+    "/_site/": ("^_site(?P<ps_d>/)", True),
+    "/public/": ("^public(?P<ps_d>/)", True),
+    "/resources/": ("^resources(?P<ps_d>/)", True),
+    "/SUMMARY.md": ("^SUMMARY\\.md(?:(?P<ps_d>/)|$)", True),
+    "/src/SUMMARY.md": ("^src/SUMMARY\\.md(?:(?P<ps_d>/)|$)", True),
+    "/_*/": ("^_[^/]*(?P<ps_d>/)", True),
+    "!/_posts/": ("^_posts(?P<ps_d>/)", False),
+    "!/_drafts/": ("^_drafts(?P<ps_d>/)", False),
+    "/gemfiles/": ("^gemfiles(?P<ps_d>/)", True),
+    "/Gemfile": ("^Gemfile(?:(?P<ps_d>/)|$)", True),
+    "/Gemfile.lock": ("^Gemfile\\.lock(?:(?P<ps_d>/)|$)", True),
+    "/vendor/bundle/": ("^vendor/bundle(?P<ps_d>/)", True),
+    "/vendor/cache/": ("^vendor/cache(?P<ps_d>/)", True),
+    "/vendor/gems/": ("^vendor/gems(?P<ps_d>/)", True),
+    "/vendor/ruby/": ("^vendor/ruby(?P<ps_d>/)", True),
+}
 
-    patterns = GitIgnoreSpec.from_lines([line]).patterns
-    if not patterns:
-        return None
-    pattern = patterns[0]
-    regex = getattr(pattern, "regex", None)
-    if pattern.include is None or regex is None:
-        return None  # blank or a comment
+
+def _compile(line: str, reason: str) -> _Pattern | None:
     body = line.rstrip()
+    known = _PRECOMPILED.get(line)
+    if known is not None:
+        source, include = known
+        regex = re.compile(source)
+    else:
+        from pathspec import GitIgnoreSpec
+
+        patterns = GitIgnoreSpec.from_lines([line]).patterns
+        if not patterns:
+            return None
+        pattern = patterns[0]
+        found = getattr(pattern, "regex", None)
+        if pattern.include is None or found is None:
+            return None  # blank or a comment
+        regex, include = found, bool(pattern.include)
     return _Pattern(
         regex,
-        negated=not pattern.include,
+        negated=not include,
         contents_only=body.endswith("/**"),
         reason=reason,
+        folders_only=body.endswith("/"),
     )
 
 
@@ -149,24 +187,34 @@ class IgnoreLayer:
     prefix: str = ""
 
     def last_match(self, rel: str, is_dir: bool) -> _Pattern | None:
+        patterns = self.patterns if is_dir else self.for_files
+        if not patterns:
+            return None  # (a file, and patterns that name folders only: nothing to ask)
         path = f"{self.prefix}/{rel}" if self.prefix else _below(rel, self.base)
         if path is None:
             return None
         if not is_dir and (anything := self._anything) is not None and not anything.match(path):
             return None  # no pattern matches this file: one expression asked, not each
         found = None
-        for pattern in self.patterns:
+        for pattern in patterns:
             if pattern.matches(path, is_dir):
                 found = pattern
         return found
 
     @functools.cached_property
+    def for_files(self) -> tuple[_Pattern, ...]:
+        """The patterns that may match a file's own path (``x/`` names folders only: the
+        folders of a path are asked first, and a folder left out is not entered)."""
+        return tuple(p for p in self.patterns if not p.folders_only)
+
+    @functools.cached_property
     def _anything(self) -> re.Pattern[str] | None:
-        """One expression matching a file path when one of the patterns does (asked of
-        every file the scan meets); None when they cannot be joined."""
-        if not self.patterns:
+        """One expression matching a file path when one of the patterns that may match
+        a file does (asked of every file the scan meets); None when they cannot be
+        joined."""
+        if not self.for_files:
             return None
-        joined = "|".join(f"(?:{p.regex.pattern})" for p in self.patterns)
+        joined = "|".join(f"(?:{p.regex.pattern})" for p in self.for_files)
         try:  # the folder group each of pathspec's expressions names, unnamed
             return re.compile(joined.replace("(?P<ps_d>", "(?:"))
         except re.error:
@@ -231,9 +279,27 @@ class ContentRules:
     ) -> str | None:
         """Why the Markdown file ``rel`` is not content (None: it is); ``siblings``: the
         names in its folder."""
-        reason = self._verdict(rel, False, layers)
-        if reason is not None:
-            return reason
+        return self.scanned_file_reason(rel, self.file_layers(layers), siblings)
+
+    def file_layers(self, layers: Iterable[IgnoreLayer]) -> Layers:
+        """Of ``layers`` and the fixed rules, in order, those with a pattern that may
+        match a file (the others name folders only: ``node_modules/``…) — what the scan
+        asks about the files of a folder (asked once per folder)."""
+        return tuple(layer for layer in (*layers, self._fixed) if layer.for_files)
+
+    def scanned_file_reason(
+        self, rel: str, file_layers: Layers, siblings: Collection[str]
+    ) -> str | None:
+        """:meth:`file_reason` with the folder's :meth:`file_layers`: a file of a folder
+        whose rules name folders only is asked nothing but whether it is a README."""
+        if file_layers:
+            found: _Pattern | None = None
+            for layer in file_layers:
+                match = layer.last_match(rel, False)
+                if match is not None:
+                    found = match
+            if found is not None and not found.negated:
+                return found.reason
         name = rel[rel.rfind("/") + 1 :]
         if name[:1] in ("r", "R") and is_readme(name):
             index = next((i for i in INDEX_FILES if i in siblings), None)

@@ -103,3 +103,22 @@ TABLES: dict[int, set[str]] = {
 }
 TABLES[4] = TABLES[3] | {"media_refused"}
 TABLES[5] = TABLES[4]
+
+#: the ``meta`` key every write of a row changes (:data:`WRITE_TRIGGERS`)
+WRITTEN = "written"
+#: name → statement of the triggers that give ``meta.written`` a fresh random value on
+#: any INSERT, UPDATE or DELETE of a row of any table but ``meta`` (the marks), by any
+#: connection — another wpsync process, an older wpsync, the sqlite3 shell: the proof
+#: that no row was written since a value was read (engine/quiet.py).  Installed by
+#: :meth:`StateStore.write_token`, not by a migration: a state file without them works
+#: as before (the schema version is the same) and gets them when first asked.  A new
+#: statement needs new names (they are installed ``IF NOT EXISTS``, by name).
+WRITE_TRIGGERS: dict[str, str] = {
+    f"wpsync_written_{table}_{op.lower()}": (
+        f"CREATE TRIGGER IF NOT EXISTS wpsync_written_{table}_{op.lower()} "
+        f"AFTER {op} ON {table} BEGIN "
+        f"UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = '{WRITTEN}'; END"
+    )
+    for table in sorted(TABLES[SCHEMA_VERSION] - {"meta"})
+    for op in ("INSERT", "UPDATE", "DELETE")
+}

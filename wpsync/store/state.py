@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import logging
-import marshal
 import os
 import sqlite3
 import sys
@@ -41,7 +39,14 @@ from wpsync.errors import StateError
 from wpsync.model import Entry, JSONValue, MediaEntry, MediaRefusal, Pending, Pushed, Pushing
 from wpsync.store.disk import unwritable, write_problem
 from wpsync.store.lock import make_private_dir
-from wpsync.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES
+from wpsync.store.schema import (
+    MIGRATIONS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TABLES,
+    WRITE_TRIGGERS,
+    WRITTEN,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,44 +56,6 @@ STATE_FILE = "state.sqlite"
 _ENTRY_COLUMNS = (
     "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, mtime_ns"
 )
-
-
-def _quoted(table: str, columns: str, key: str) -> str:
-    """SQL for one text per row of ``table`` (each column quoted: no two rows of columns
-    give one text), in key order."""
-    row = " || ',' || ".join(f"quote({c.strip()})" for c in columns.split(","))
-    return f"SELECT {row} FROM {table} ORDER BY {key}"
-
-
-#: the tables :meth:`StateStore.rows_digest` reads as text (the entries are marshalled;
-#: ``meta`` is left out, and the fields sent of ``pushed``)
-_DIGESTED = (
-    _quoted("pushed", "rel, status, inputs", "rel"),
-    _quoted("pending", "rel, rest_base, slug, started", "rel"),
-    _quoted("pushing", "rel, post_id, fields, started", "rel"),
-    _quoted("media", "content_hash, media_id, source_url, rel", "content_hash"),
-    _quoted("media_files", "rel, size, mtime_ns, content_hash", "rel"),
-    _quoted("media_pending", "content_hash, rel, started", "content_hash"),
-    _quoted("media_refused", "content_hash, rel, status, code, message, refused", "content_hash"),
-)
-#: rows digested at a time (a big folder's state is never held twice in memory)
-_CHUNK = 1000
-
-
-def _entry_row(e: Entry) -> tuple[object, ...]:
-    """An entry as the row it was read from (:data:`_ENTRY_COLUMNS`)."""
-    return (
-        e.rel,
-        e.rest_base,
-        e.post_id,
-        e.slug,
-        e.source_hash,
-        e.payload_hash,
-        e.modified_gmt,
-        e.link,
-        e.size,
-        e.mtime_ns,
-    )
 
 
 class StateStore:
@@ -113,8 +80,6 @@ class StateStore:
         self._displaced: set[str] = set()
         self._identity = _identity(path)
         self._data_version: int | None = None
-        #: the entries read are the file's: no write since (:meth:`rows_digest`)
-        self._entries_fresh = False
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -255,7 +220,6 @@ class StateStore:
     def _tx(self) -> Iterator[None]:
         """One exclusive transaction; a disk that refuses the write (read-only, full)
         is a :class:`StateError` naming the file, not SQLite's own exception."""
-        self._entries_fresh = False  # a write: the entries kept may be the file's no more
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -315,7 +279,6 @@ class StateStore:
                     mtime,
                 )
             self._entries = kept
-            self._entries_fresh = True  # for rows_digest(), until the next write
             self._index = None
         return dict(self._entries)
 
@@ -405,6 +368,34 @@ class StateStore:
             sql, args = sql + " AND slug = ?", (rest_base, slug)
         return {row[0]: Entry(*row) for row in self._conn.execute(sql, args)}
 
+    def entries_of_posts(self, rest_base: str, post_ids: Iterable[int]) -> list[Entry]:
+        """The entries of these posts of one type (those the state links), read by key
+        (the unique index on the post) unless every entry was read already."""
+        wanted = sorted(set(post_ids))
+        if self._entries is not None:
+            objects = self._objects()
+            return [
+                self._entries[rel]
+                for post_id in wanted
+                if (rel := objects.get((rest_base, post_id))) is not None
+            ]
+        out: list[Entry] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE rest_base = ? AND post_id IN ({marks})"
+            )
+            out.extend(Entry(*row) for row in self._conn.execute(sql, (rest_base, *chunk)))
+        return out
+
+    def post_links(self) -> list[tuple[str, int, str]]:
+        """Every file's (file, post ID, permalink), by file (what a report of unchanged
+        files shows), without making the entries."""
+        if self._entries is not None:
+            return [(rel, e.post_id, e.link) for rel, e in sorted(self._entries.items())]
+        return self._conn.execute("SELECT rel, post_id, link FROM entries ORDER BY rel").fetchall()
+
     def rel_of(self, rest_base: str, post_id: int) -> str | None:
         """The file linked to a post (the unique index on the post)."""
         if self._entries is not None:  # the index of objects is kept with them
@@ -483,36 +474,6 @@ class StateStore:
             if self._pushed is not None:
                 self._pushed.pop(rel, None)
 
-    # ------------------------------------------------------------------ digest
-    def rows_digest(self) -> str:
-        """A digest of every row a run's decisions read: the entries, what each post was
-        pushed with (its status and inputs; not the fields sent, read only to describe a
-        conflict), the journals, the uploads and the images' stat cache — not the
-        ``meta`` marks.  Equal digests: equal rows (engine/quiet.py); the same rows
-        stored in another order may digest apart (a run then only looks once more).
-
-        The entries are those :meth:`entries` just read if no write followed (as the rows
-        they were made from), else read now, and marshalled by value (version 2 writes
-        no references); the other tables are read as one quoted text per row.  A
-        thousand rows at a time: the state is never held twice."""
-        digest = hashlib.sha256()
-        if self._entries is not None and self._entries_fresh:
-            kept = list(self._entries.values())
-            for start in range(0, len(kept), _CHUNK):
-                chunk = [_entry_row(e) for e in kept[start : start + _CHUNK]]
-                digest.update(marshal.dumps(chunk, 2))
-        else:
-            cursor = self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries")
-            while rows := cursor.fetchmany(_CHUNK):
-                digest.update(marshal.dumps(rows, 2))
-        for sql in _DIGESTED:
-            digest.update(b"\x00\x1e\x00")
-            cursor = self._conn.execute(sql)
-            while texts := cursor.fetchmany(_CHUNK):
-                text = "\n".join(str(t[0]) for t in texts) + "\n"
-                digest.update(text.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
-
     # ------------------------------------------------------------------ marks
     def mark(self, key: str) -> str | None:
         """A value kept in the ``meta`` table (e.g. the remote check's ``remote:<type>``)."""
@@ -524,6 +485,40 @@ class StateStore:
             self._write("DELETE FROM meta WHERE key = ?", (key,))
         else:
             self._write("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # ------------------------------------------------------------------ the write token
+    def written(self) -> str | None:
+        """The write token: a value of ``meta`` that every INSERT, UPDATE or DELETE of a
+        row (of any table but ``meta``, by any connection) replaces with a fresh random
+        one (schema.WRITE_TRIGGERS) — the same token read twice, no row was written in
+        between.  None while the triggers are not all installed (:meth:`write_token`)."""
+        names = tuple(WRITE_TRIGGERS)
+        marks = ",".join("?" * len(names))
+        row = self._conn.execute(
+            "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+            f"AND name IN ({marks})), (SELECT value FROM meta WHERE key = ?)",
+            (*names, WRITTEN),
+        ).fetchone()
+        if row is None or row[0] != len(names) or row[1] is None:
+            return None
+        return str(row[1])
+
+    def write_token(self) -> str | None:
+        """The write token, the triggers installed first if they are not (a state file
+        written before them: the schema is the same, they are added when first asked);
+        None if they cannot be (a trigger of one of their names that is not theirs)."""
+        token = self.written()
+        if token is not None:
+            return token
+        with self.transaction():
+            for statement in WRITE_TRIGGERS.values():
+                self._conn.execute(statement)
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, lower(hex(randomblob(16))))",
+                (WRITTEN,),
+            )
+        logger.debug("state file %s: write triggers installed", self.path)
+        return self.written()
 
     # ------------------------------------------------------------------ pending creates
     def pending(self) -> dict[str, Pending]:
