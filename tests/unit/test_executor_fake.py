@@ -342,6 +342,54 @@ def test_a_lost_update_then_an_edit_in_wordpress_is_a_conflict(
     assert post.content == "<p>Edited by hand.</p>"
 
 
+def test_a_run_killed_after_settling_a_lost_update_is_not_a_conflict_after(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """Found by the kill -9 test: run 2's update lands unrecorded; run 3 settles it,
+    journals its own update over it and is killed before sending; run 4 must still see
+    WordPress holding our own earlier update, not an edit made there."""
+    folder.write("a.md", "Version 1.\n")
+    folder.sync(wp)
+    [post] = wp.posts()
+    folder.write("a.md", "Version 2.\n")
+    wp.inject(Fault.KILL_AFTER, match=writes)
+    with pytest.raises(Killed):
+        folder.sync(wp)
+    assert "Version 2." in post.content
+    folder.write("a.md", "Version 3.\n")
+    wp.inject(Fault.KILL_BEFORE, match=writes)
+    with pytest.raises(Killed):
+        folder.sync(wp)
+    assert "Version 2." in post.content
+    report = folder.sync(wp)
+    assert actions(report) == {"a.md": "updated"}, report.to_json()
+    assert "Version 3." in post.content and wp.posts() == [post]
+    assert_converged(folder, wp)
+
+
+def test_a_file_put_back_after_a_settled_lost_update_is_sent_again(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """After a settled lost update whose own update never left, the file put back as it
+    was last recorded is not taken as published: WordPress holds another version."""
+    folder.write("a.md", "Version 1.\n")
+    folder.sync(wp)
+    [post] = wp.posts()
+    folder.write("a.md", "Version 2.\n")
+    wp.inject(Fault.KILL_AFTER, match=writes)
+    with pytest.raises(Killed):
+        folder.sync(wp)
+    folder.write("a.md", "Version 3.\n")
+    wp.inject(Fault.KILL_BEFORE, match=writes)
+    with pytest.raises(Killed):
+        folder.sync(wp)
+    folder.write("a.md", "Version 1.\n")
+    report = folder.sync(wp)
+    assert actions(report) == {"a.md": "updated"}, report.to_json()
+    assert "Version 1." in post.content
+    assert_converged(folder, wp)
+
+
 def test_a_trash_whose_answer_was_lost_is_sent_again_harmlessly(
     folder: Folder, wp: FakeWordPress
 ) -> None:

@@ -57,7 +57,12 @@ from wpsync.engine.prefetch import (
 from wpsync.engine.reading import Reader, Scope, content_dialect
 from wpsync.engine.readpool import terms_hint, unreadable, warm
 from wpsync.engine.recognised import Unread, recognise_unread
-from wpsync.engine.recovery import settle_lost_creates, settle_lost_updates
+from wpsync.engine.recovery import (
+    LOST_UPDATE,
+    settle_lost_creates,
+    settle_lost_updates,
+    settled,
+)
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.remote import Findings
 from wpsync.engine.remotecheck import RemoteCheck
@@ -830,6 +835,10 @@ class _Run:
                         action.rel, action.payload.rest_base, action.payload.slug
                     )
                 elif isinstance(action, Update):
+                    if action.reason == LOST_UPDATE:
+                        # Our own earlier update, found in WordPress: recorded as such
+                        # before this one's journal replaces its own (recovery.py).
+                        self.state.put(settled(action.entry))
                     # Journal the update too: a lost answer is not a remote edit.
                     self.state.mark_pushing(action.rel, action.entry.post_id, pushed_fields(body))
                 actions.append(action)

@@ -110,6 +110,16 @@ def _settle(
     )
 
 
+def settled(entry: Entry) -> Entry:
+    """The state's entry once a lost update is settled (the planner's ``Update`` with
+    :data:`LOST_UPDATE`), recorded before the update that follows it leaves: WordPress's
+    ``modified_gmt`` is then ours, and the bytes it was made from unknown (the journal
+    kept the fields sent, not the file) — so a run killed before that update is recorded
+    neither calls our own earlier update an edit made in WordPress (its journal is
+    replaced by the new update's), nor takes a file put back as it was for published."""
+    return dataclasses.replace(entry, source_hash="", payload_hash="", size=-1, mtime_ns=-1)
+
+
 @dataclasses.dataclass(frozen=True)
 class LostCreates:
     """What became of the journalled creates whose file no longer asks for them:
