@@ -347,3 +347,37 @@ def test_a_first_publish_of_many_files_reads_them_once_and_a_clone_of_them_none(
     report = ci.sync(wp)
     assert set(actions(report).values()) == {"unchanged"}, report
     assert placed == [many] and renders == []  # the site has posts: recognised unread
+
+
+def test_a_first_publish_of_many_files_to_an_empty_site_looks_no_slug_up(
+    wp: FakeWordPress, tmp_path: Path
+) -> None:
+    """A site that holds no post or page at all (trash included: counted before reading)
+    has none of their slugs: the run does not ask for them, 100 to a request."""
+    from wpsync.engine import recognised
+
+    folder = Folder.make(tmp_path / "new")
+    for n in range(recognised.FEW_FILES + 150):
+        folder.write(f"p{n:03d}.md", f"# Post {n}\n\nBody {n}.\n")
+    folder.write("about.md", "---\ntype: page\n---\n# About\n")
+    report = folder.sync(wp)
+    assert set(actions(report).values()) == {"created"}
+    asked = [f"{r.method} {r.route}" for r in wp.requests]
+    # one count of each type (recognised.py), then the creates
+    assert asked.count("GET /wp/v2/posts") == 1 and asked.count("GET /wp/v2/pages") == 1
+    assert len(wp.posts()) == recognised.FEW_FILES + 150  # (and the page)
+
+
+def test_a_site_with_a_trashed_post_alone_still_has_its_slugs_looked_up(
+    wp: FakeWordPress, tmp_path: Path
+) -> None:
+    from wpsync.engine import recognised
+
+    folder = Folder.make(tmp_path / "new")
+    for n in range(recognised.FEW_FILES + 1):
+        folder.write(f"p{n:03d}.md", f"# Post {n}\n\nBody {n}.\n")
+    old = wp.add_post("posts", "p000", content="<p>Written by hand.</p>", status="trash")
+    folder.sync(wp)
+    asked = [f"{r.method} {r.route}" for r in wp.requests]
+    assert asked.count("GET /wp/v2/posts") >= 2  # the count, then the slugs
+    assert old.status == "trash" and "Written by hand." in old.content

@@ -219,11 +219,14 @@ def recognise(
     sync: SyncConfig,
     looked_up: Mapping[tuple[str, str], dict[str, Any] | None] | None = None,
     recognised: int = 0,
+    empty: frozenset[str] = frozenset(),
 ) -> Adoption:
     """Find the posts of the files no entry links (see the module docstring).  Asks
     nothing (and opens no client) when every file is linked; ``looked_up``: slugs
     already asked this run (recognised.py), with the post found, not asked again;
-    ``recognised``: how many files this run linked by their bytes (recognised.py)."""
+    ``recognised``: how many files this run linked by their bytes (recognised.py);
+    ``empty``: types WordPress said held no post at all this run (recognised.py): their
+    slugs are known free, not asked."""
     concurrency = sync.concurrency
     todo = unlinked(items, entries, state.pending())
     if not todo:
@@ -240,7 +243,11 @@ def recognise(
     asked = looked_up or {}
     found, refused = look_up(
         client,
-        {b: [s for s in slugs if (b, s) not in asked] for b, slugs in by_base.items()},
+        {
+            b: [s for s in slugs if (b, s) not in asked]
+            for b, slugs in by_base.items()
+            if b not in empty
+        },
         concurrency,
     )
     found.update({key: raw for key, raw in asked.items() if raw is not None})

@@ -526,6 +526,7 @@ class _Run:
                 self.config.sync,
                 unread.looked_up,
                 len(unread.entries),
+                unread.empty,
             )
         if adoption.entries:  # this folder's posts, by fingerprint (adoption.py): settle again
             all_entries, entries = adoption.linking(all_entries), adoption.linking(entries)

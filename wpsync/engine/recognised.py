@@ -62,11 +62,14 @@ LookedUp = Mapping[tuple[str, str], "dict[str, Any] | None"]
 class Unread:
     """What :func:`recognise_unread` found: ``entries``, the files linked to their post
     as they are now; ``expected``, for ``References.expect``; ``looked_up``, every
-    (type, slug) asked, with the post found (adoption.py need not ask again)."""
+    (type, slug) asked, with the post found (adoption.py need not ask again);
+    ``empty``, the types WordPress said held no post at all (any status, trash
+    included) before the files were read: none of their slugs is looked up."""
 
     entries: Mapping[str, Entry] = field(default_factory=dict)
     expected: tuple[tuple[Pushed, frozenset[str], str], ...] = ()
     looked_up: LookedUp = field(default_factory=dict)
+    empty: frozenset[str] = frozenset()
 
     def verified(self, recognised: Mapping[str, Pushed]) -> list[Entry]:
         """The entries whose inputs references.py found unchanged."""
@@ -98,9 +101,11 @@ def recognise_unread(
         return Unread()
     if len(todo) >= FEW_FILES and not _site_has_posts(client):
         # Nothing here can have been published before (a first publish to a new site):
-        # the files are read once, by the run, not twice.  A custom type's posts are
-        # still recognised after reading (adoption.py).
-        return Unread()
+        # the files are read once, by the run, not twice, and no slug of a post or page
+        # is looked up (ten requests of a thousand files, each WordPress CPU taken from
+        # the creates).  A custom type's posts are still recognised after reading
+        # (adoption.py).
+        return Unread(empty=EMPTY_SITE)
     # The look-ups leave as soon as 100 slugs of a type are known: WordPress answers
     # while the rest of the folder is read.
     with ThreadPoolExecutor(
@@ -179,11 +184,15 @@ def recognise_unread(
 FEW_FILES = 64
 
 
+#: the types :func:`_site_has_posts` counts
+EMPTY_SITE = frozenset({"posts", "pages"})
+
+
 def _site_has_posts(client: Callable[[], WordPressClient]) -> bool:
     """Whether WordPress holds any post or page (any status); True when it will not say."""
     try:
         wp = client()
-        return any(wp.count_posts(rest_base).total for rest_base in ("posts", "pages"))
+        return any(wp.count_posts(rest_base).total for rest_base in sorted(EMPTY_SITE))
     except RemoteError as exc:
         logger.debug("cannot count the site's posts (%s): looking the files up", exc)
         return True
