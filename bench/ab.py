@@ -214,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {title} | {describe(a)} | {describe(b)} | {ratio:.2f} |")
         ca, cb = cpus[title]
         ratio = statistics.median(cb) / statistics.median(ca)
-        lines.append(f"| … its CPU (user + system) | {describe(ca)} | {describe(cb)} | {ratio:.2f} |")
+        lines.append(
+            f"| … its CPU (user + system) | {describe(ca)} | {describe(cb)} | {ratio:.2f} |"
+        )
     for title, counts in (
         ("requests of the no-op (the remote-change check)", noop_requests),
         ("requests of `sync --changed`", requests),
