@@ -7,7 +7,8 @@ above it, up to the project (the folder of ``config.toml``), for the files each 
 obsidian   ``.obsidian/`` (a vault)
 hugo       ``hugo.toml`` / ``hugo.yaml`` / ``hugo.json``, or a ``config.toml`` /
            ``config.yaml`` that is Hugo's (``baseURL``, ``contentDir``, ``theme``)
-jekyll     ``_config.yml`` / ``_config.yaml``
+jekyll     ``_config.yml`` / ``_config.yaml``, or a ``_posts/`` folder (Jekyll's posts;
+           the content folder itself may be it) — an archive copied without its config
 docs       ``book.toml`` (mdBook), ``mkdocs.yml``, or a ``SUMMARY.md``
 plain      none of these
 ========== ====================================================================
@@ -71,6 +72,9 @@ def _in_folder(folder: Path, *, is_project: bool) -> Detected | None:
     for name in ("_config.yml", "_config.yaml"):
         if (folder / name).is_file():
             return Detected("jekyll", f"found {_show(folder, name)}")
+    if folder.name == "_posts" or (folder / "_posts").is_dir():
+        posts = folder if folder.name == "_posts" else folder / "_posts"
+        return Detected("jekyll", f"found {posts}/ (Jekyll's posts folder)")
     for name in ("book.toml", "mkdocs.yml", "mkdocs.yaml", "SUMMARY.md"):
         if (folder / name).is_file():
             return Detected("docs", f"found {_show(folder, name)}")
