@@ -43,6 +43,7 @@ def timeline(config_path: Path, paths: list[Path]) -> str:
     import wpsync.engine.reading
     import wpsync.engine.references
     import wpsync.engine.resolver
+    import wpsync.engine.run
     from wpsync.config import load_config
 
     imported = time.perf_counter() - started
@@ -76,8 +77,8 @@ def timeline(config_path: Path, paths: list[Path]) -> str:
         if hasattr(owner, name):
             wrap(owner, name, label)
     config = load_config(config_path)
-    request = wpsync.engine.executor.SyncRequest(paths=tuple(paths) or None)
-    report = wpsync.engine.executor.run_sync(config, request)
+    request = wpsync.engine.run.SyncRequest(paths=tuple(paths) or None)
+    report = wpsync.engine.run.run_sync(config, request)
     total = time.perf_counter() - started
     lines = [
         f"{total:.2f} s in all; {report.requests} requests; "

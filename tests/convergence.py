@@ -21,7 +21,7 @@ from typing import Any
 from tests.sitekit import REMOTE_CHECK, Site, admin
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, Secret, load_config
-from wpsync.engine.executor import SyncRequest, run_sync
+from wpsync.engine.run import SyncRequest, run_sync
 from wpsync.model import Entry, Pending
 from wpsync.store.state import StateStore
 from wpsync.wordpress.client import WordPressClient

@@ -1044,7 +1044,7 @@ class Folder:
         offline: bool = False,
     ) -> SyncReport:
         """One ``wpsync sync`` against ``wp`` (a new client, unless one is lent)."""
-        from wpsync.engine.executor import SyncRequest, run_sync
+        from wpsync.engine.run import SyncRequest, run_sync
 
         request = SyncRequest(
             paths=tuple(paths) if paths is not None else None,

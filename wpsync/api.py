@@ -50,7 +50,7 @@ def sync(
     ``overwrite``: send files over posts edited in WordPress; ``allow_mass_delete``: pass
     the mass-deletion guard (``force``, deprecated, means both); ``offline``: do not check
     WordPress for edits made there."""
-    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.run import SyncRequest, run_sync
 
     request = SyncRequest(
         paths=tuple(paths) if paths is not None else None,

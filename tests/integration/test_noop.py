@@ -17,7 +17,7 @@ import wpsync.source.content
 from tests.sitekit import Site, admin, make_site, next_second
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, load_config
-from wpsync.engine.executor import SyncRequest, run_sync
+from wpsync.engine.run import SyncRequest, run_sync
 
 pytestmark = pytest.mark.integration
 

@@ -19,9 +19,9 @@ import wpsync.source.mapping
 from tests.sitekit import REMOTE_CHECK, Site, all_posts, make_site
 from tests.wordpress import WordPressInstance
 from wpsync.config import Config, load_config
-from wpsync.engine import references
-from wpsync.engine.executor import SyncRequest, run_sync
 from wpsync.engine.preview import run_plan
+from wpsync.engine.run import SyncRequest, run_sync
+from wpsync.source import versions
 from wpsync.source.render import Rendered
 
 pytestmark = pytest.mark.integration
@@ -52,7 +52,7 @@ def new_renderer(site: Site, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return dataclasses.replace(rendered, html=html)
 
     monkeypatch.setattr(wpsync.source.mapping, "render_markdown", render)
-    monkeypatch.setattr(references, "renderer_identity", lambda engine: NEW_RENDERER)
+    monkeypatch.setattr(versions, "renderer_identity", lambda engine: NEW_RENDERER)
     yield
 
 

@@ -20,7 +20,7 @@ from tests.sitekit import Site, admin, all_posts, make_site
 from tests.watchkit import SAVES, WatchDaemon, created, deleted, post_id, updated
 from tests.wordpress import WordPressInstance, set_jwt, start, stop
 from wpsync.config import load_config
-from wpsync.engine.executor import SyncRequest, run_sync
+from wpsync.engine.run import SyncRequest, run_sync
 
 pytestmark = pytest.mark.integration
 

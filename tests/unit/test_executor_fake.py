@@ -227,7 +227,7 @@ def test_a_lent_client_is_not_closed_and_an_own_one_is(folder: Folder, wp: FakeW
         made.append(wp.client())
         return made[-1]
 
-    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.run import SyncRequest, run_sync
 
     folder.write("b.md", "B.\n")
     run_sync(folder.config, SyncRequest(), client_factory=factory)  # type: ignore[arg-type]

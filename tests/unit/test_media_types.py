@@ -257,7 +257,7 @@ def test_a_post_re_sent_for_its_links_does_not_try_a_refused_image_again(
 def test_the_plan_says_what_happens_to_an_image_refused_before(
     folder: Folder, wp: FakeWordPress
 ) -> None:
-    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.run import SyncRequest, run_sync
 
     wp.max_upload_bytes = 10
     (folder.content / "big.png").write_bytes(PNG)

@@ -208,12 +208,10 @@ def test_a_write_by_another_connection_breaks_the_rest(folder: Folder, wp: FakeW
 
 
 def _context(folder: Folder) -> str:
-    from wpsync.engine.executor import SyncRequest, _Run
-    from wpsync.wordpress.connect import RunClient
+    from wpsync.engine.run import SyncRequest, first_look
 
     with state_of(folder) as state:
-        run = _Run(folder.config, SyncRequest(), state, RunClient(folder.config), None)
-        return quiet.context_digest(folder.config, run.references)
+        return first_look(folder.config, SyncRequest(), state).context
 
 
 def test_the_triggers_are_installed_on_an_old_state_file(folder: Folder, wp: FakeWordPress) -> None:
@@ -257,7 +255,7 @@ def test_the_triggers_are_installed_on_an_old_state_file(folder: Folder, wp: Fak
 
 def test_a_run_at_rest_shows_the_plan_a_full_run_shows(folder: Folder, wp: FakeWordPress) -> None:
     """``on_plan`` (the progress display's total) sees one Keep per file, as planned."""
-    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.run import SyncRequest, run_sync
 
     folder.sync(wp)
     plans: list[list[object]] = []

@@ -59,7 +59,7 @@ def new_renderer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return dataclasses.replace(rendered, html=html)
 
     monkeypatch.setattr(wpsync.source.mapping, "render_markdown", render)
-    monkeypatch.setattr(references, "renderer_identity", lambda engine: NEW_RENDERER)
+    monkeypatch.setattr(versions, "renderer_identity", lambda engine: NEW_RENDERER)
     yield
 
 
@@ -145,7 +145,7 @@ def test_sync_re_sends_exactly_those_posts_once(
 def test_a_dry_run_reports_the_reason_too(
     folder: Folder, wp: FakeWordPress, new_renderer: None
 ) -> None:
-    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.run import SyncRequest, run_sync
 
     report = run_sync(folder.config, SyncRequest(dry_run=True), client_factory=wp.client_factory())
     [update] = [f for f in report.files if f.action == "updated"]

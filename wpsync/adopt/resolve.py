@@ -122,7 +122,7 @@ def _keep_local(
     client_factory: ClientFactory | None,
     on_result: Callable[[Resolved], None] | None,
 ) -> ResolveReport:
-    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.run import SyncRequest, run_sync
     from wpsync.wordpress.connect import open_client
 
     def relay(result: FileResult) -> None:

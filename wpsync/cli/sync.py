@@ -1,4 +1,4 @@
-"""``wpsync sync``: the command over :func:`wpsync.engine.executor.run_sync`."""
+"""``wpsync sync``: the command over :func:`wpsync.engine.run.run_sync`."""
 
 from __future__ import annotations
 
@@ -148,8 +148,8 @@ def sync(
             if paths:
                 raise click.UsageError("give PATHS or --changed, not both")
             asked = _ask_git(config.content.dir, changed or None)
-        from wpsync.engine.executor import SyncRequest, run_sync
         from wpsync.engine.report import SyncReport
+        from wpsync.engine.run import SyncRequest, run_sync
 
         # What the imports made lives until the exit: the cyclic collector stops walking
         # it (over a big folder's run it walked it again and again: ~30 ms of a

@@ -1,7 +1,8 @@
 """The sync pipeline: scan → read/map → plan → apply, with the state updated per action.
 
 This is the one place a file change becomes WordPress writes.  Every entry point (the
-``sync`` command, the watcher, git hooks) calls :func:`run_sync`.  What it holds is the
+``sync`` command, the watcher, git hooks) calls :func:`wpsync.engine.run.run_sync`,
+which answers a folder at rest itself and hands any other run to :func:`execute`.  What it holds is the
 run itself; the parts live beside it: reading the folder (reading.py), the planner
 (plan.py), payload → REST body (resolver.py), sending the writes (batch.py), the report
 (report.py).
@@ -17,8 +18,6 @@ import logging
 import threading
 from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -54,7 +53,7 @@ from wpsync.engine.prefetch import (
     term_paths,
     warm_terms,
 )
-from wpsync.engine.reading import Reader, Scope, content_dialect
+from wpsync.engine.reading import Scope, content_dialect
 from wpsync.engine.readpool import terms_hint, unreadable, warm
 from wpsync.engine.recognised import Unread, recognise_unread
 from wpsync.engine.recovery import (
@@ -65,22 +64,20 @@ from wpsync.engine.recovery import (
 )
 from wpsync.engine.references import References, configured_engine
 from wpsync.engine.remote import Findings
-from wpsync.engine.remotecheck import RemoteCheck
-from wpsync.engine.report import FileAction, FileResult, Phase, SyncReport, planned_result
+from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
+from wpsync.engine.request import FirstLook, SyncRequest
 from wpsync.engine.resolver import Resolver, refused_images
 from wpsync.errors import (
     AuthError,
-    ConfigError,
     DocumentError,
     RemoteError,
     TransportError,
     WpsyncError,
 )
 from wpsync.model import Entry, RestBody
-from wpsync.store.lock import FolderLock
-from wpsync.store.state import KeptStore, StateStore
+from wpsync.store.state import StateStore
 from wpsync.store.views import LinkedPosts, StateEntries
-from wpsync.wordpress.connect import ClientFactory, RunClient, open_client
+from wpsync.wordpress.connect import RunClient
 from wpsync.wordpress.rights import Rights, listing_refusal
 
 if TYPE_CHECKING:
@@ -91,101 +88,33 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SyncRequest:
-    """What to sync.  ``paths`` None = the whole folder; else only these files (a path
-    that no longer exists is a deletion).  ``renames``: (old, new) moves among ``paths``
-    that the caller saw happen, so the post follows its file.  ``cancel``: once set, no
-    further request starts (the ones in flight finish and are recorded)."""
-
-    paths: tuple[Path, ...] | None = None
-    dry_run: bool = False
-    #: deprecated: both ``overwrite`` and ``allow_mass_delete``
-    force: bool = False
-    #: overwrite posts edited or trashed in WordPress since the last sync
-    overwrite: bool = False
-    allow_mass_delete: bool = False
-    #: skip the check for changes made in WordPress (no request when nothing changed)
-    offline: bool = False
-    lock_timeout: float | None = 600.0
-    renames: tuple[tuple[Path, Path], ...] = ()
-    cancel: threading.Event | None = field(default=None, compare=False)
-    #: a path neither there nor synced fails (the CLI's PATHS; not a hook's deleted file)
-    strict_paths: bool = False
-
-
 # ---------------------------------------------------------------- entry point
 
 
-def run_sync(
-    config: Config,
-    request: SyncRequest,
-    *,
-    client_factory: ClientFactory = open_client,
-    on_result: Callable[[FileResult], None] | None = None,
-    on_plan: Callable[[Sequence[Action]], None] | None = None,
-    keep: KeptStore | None = None,
-    client: WordPressClient | None = None,
-    on_phase: Callable[[Phase], None] | None = None,
-    unchanged_results: bool = True,
-) -> SyncReport:
-    """Sync (or, with ``request.dry_run``, only plan).  ``on_plan`` sees the planned
-    actions before any is carried out (one result follows per action: a progress total);
-    ``on_result`` each file's outcome as it happens — with ``unchanged_results`` False,
-    only those of the files that are not unchanged (a caller that shows none of those:
-    a folder at rest then costs it nothing per file) —, ``on_phase`` the steps before it
-    (the lock, reading, planning).  ``keep``: a long-lived
-    process's state store, kept open between runs (else the state is opened and closed).
-
-    Who owns the WordPress client: with ``client`` the caller lends one (a long-lived
-    process's: one connection pool, one token) and closes it itself; without, the run opens
-    one with ``client_factory`` when it first needs it and closes it at its end."""
-    root = config.content.dir
-    if not root.is_dir():
-        raise ConfigError(
-            f"content folder {root} does not exist",
-            hint="check [content] dir in config.toml (is the folder mounted?)",
-        )
-    run_client = RunClient(config, factory=client_factory, lent=client)
-    lock = FolderLock(config.state.path)
-    phase = on_phase or (lambda _: None)
-    run = functools.partial(_execute, unchanged_results=unchanged_results)
-    lock.acquire(request.lock_timeout, on_wait=lambda what: phase(Phase(what, waiting=True)))
-    try:
-        if keep is None:
-            with StateStore.open(config.state.path, config.site.url) as state:
-                return run(config, request, state, run_client, on_result, on_plan, phase)
-        try:
-            state = keep.get(config.state.path, config.site.url)
-            return run(config, request, state, run_client, on_result, on_plan, phase)
-        except BaseException:
-            keep.drop()  # the next run reads the file afresh
-            raise
-    finally:
-        lock.release()
-
-
-def _execute(
+def execute(
     config: Config,
     request: SyncRequest,
     state: StateStore,
     client: RunClient,
-    on_result: Callable[[FileResult], None] | None,
-    on_plan: Callable[[Sequence[Action]], None] | None,
-    on_phase: Callable[[Phase], None],
+    look: FirstLook,
     *,
+    on_result: Callable[[FileResult], None] | None = None,
+    on_plan: Callable[[Sequence[Action]], None] | None = None,
     unchanged_results: bool = True,
 ) -> SyncReport:
+    """The pipeline of a run that :func:`wpsync.engine.run.run_sync` (its lock held, its
+    state open) did not find at rest, from what it looked at (``look``: its reader tells
+    the steps before the results); the callbacks as run_sync's.  The client is the
+    caller's to close."""
     run: _Run | None = None
     try:
-        run = _Run(config, request, state, client, on_result, on_plan, on_phase)
+        run = _Run(config, request, state, client, on_result, on_plan, look=look)
         if not unchanged_results:
             run.tell_unchanged = False
         return run.execute()
     finally:
         if run is not None:
             run.settle_ahead()  # no request of this run still in flight
-        client.close()  # if the run opened it
 
 
 #: A run over at most this many changed files reads their terms ahead (:meth:`_Run._hint_terms`).
@@ -212,8 +141,10 @@ class _Run:
         client: RunClient,
         on_result: Callable[[FileResult], None] | None,
         on_plan: Callable[[Sequence[Action]], None] | None = None,
-        on_phase: Callable[[Phase], None] = lambda _: None,
+        *,
+        look: FirstLook,
     ) -> None:
+        """``look``: what run.py looked at before handing the run over."""
         self.config = config
         self.request = request
         self.state = state
@@ -223,7 +154,9 @@ class _Run:
         self.tell_unchanged = True
         self._on_plan = on_plan
         self.results: list[FileResult] = []
-        self.warnings: list[str] = []
+        self.look = look
+        self.warnings = look.warnings
+        self.remote = look.remote
         self._site_down: TransportError | None = None
         self._post_writer: PostWriter | None = None
         #: what each file's write returned in this run (references.py records its status)
@@ -240,7 +173,7 @@ class _Run:
         self._ahead: ThreadPoolExecutor | None = None
         #: the user ID of each front-matter author name (None: left to WordPress)
         self.authors: Mapping[str, int | None] = {}
-        self.reader = Reader(config.content, warn=self.warnings.append, on_phase=on_phase)
+        self.reader = look.reader
         self.references = References(
             config.content.dir,
             state,
@@ -248,7 +181,7 @@ class _Run:
             markdown=configured_engine(config.content),
             dialect=content_dialect(config.content).dialect,
             dry_run=request.dry_run,
-            outline=self.reader.outline(),
+            outline=look.outline,
             source=self.reader.rules.layout.source,
         )
 
@@ -422,30 +355,9 @@ class _Run:
     # ------------------------------------------------------------ run
     def execute(self) -> SyncReport:
         full = self.request.paths is None
-        scope = self.reader.scope(self.request.paths)
-        # Posts edited, trashed or deleted in WordPress since the last sync (remote.py):
-        # their files are read and planned even when unchanged here.
-        self.remote = RemoteCheck(self.state, self.config.sync.concurrency)
-        found: Findings | None = None
-        # A whole folder unchanged since a run that found nothing to do (quiet.py): no
-        # entry or file is read, settled or planned, unless the remote check finds
-        # something (then the run goes on with what it found).  (A run over some files
-        # has no such mark: quiet.py is not even imported.)
-        mark = full and not self.request.dry_run
-        context = ""
-        if mark:
-            from wpsync.engine import quiet
-
-            context = quiet.context_digest(self.config, self.references)
-            rest = quiet.at_rest(self.state, context, self.config.content.dir, scope)
-            if rest is not None:
-                found = Findings()
-                if not self.request.offline:
-                    found = self.remote.run_at_rest(
-                        lambda: self.client, rest.types, self.warnings.append
-                    )
-                if not found.changed and not found.gone:
-                    return self._at_rest(scope)
+        # (what run.py looked at: the scan, the at-rest mark's context, and what the
+        # remote check found when the folder was otherwise at rest)
+        scope, context, found = self.look.take_scope(), self.look.context, self.look.found
         # A run over a few files reads their entries alone (and others' only as asked:
         # a link's target, a slug's holders — store/views.py).  A run over the whole
         # folder names each known file with its entry's string (one string per path,
@@ -647,34 +559,6 @@ class _Run:
             warnings=tuple(self.warnings),
             unknown_authors=gated.unknown_authors,
             skipped=skipped,
-        )
-
-    def _at_rest(self, scope: Scope) -> SyncReport:
-        """Every file unchanged, told without reading one (quiet.py): the results, and
-        the remote check's baseline moved on, as a run that planned them all would."""
-        from wpsync.engine import quiet
-
-        rels = [rel for rel, _ in scope.files]  # sorted, as scanned
-        if self._on_plan is not None:
-            self._on_plan(quiet.Kept(rels, self.state))
-        on_result = self._on_result if self.tell_unchanged else None
-        rows = self.state.post_links()  # the same files (quiet.py): in the same order?
-        if [row[0] for row in rows] != rels:
-            posts = {row[0]: row for row in rows}  # (SQLite's order of names is not ours)
-            rows = [posts[rel] for rel in rels]
-        unchanged = FileResult.unchanged
-        results = [unchanged(rel, post_id, link or None) for rel, post_id, link in rows]
-        self.results.extend(results)
-        if on_result is not None:
-            for result in results:
-                on_result(result)
-        # (no conflict, create or deletion among them: the baseline moves as after any)
-        self.remote.settle(lambda: self.client, (), self.results, self.written)
-        return SyncReport(
-            files=tuple(self.results),
-            requests=self._client.request_count,
-            warnings=tuple(self.warnings),
-            skipped=scope.skipped,
         )
 
     def _by_key(self, scope: Scope) -> Mapping[str, Entry]:

@@ -406,7 +406,7 @@ def run_plan(
     ``client`` the caller lends one and closes it itself (the report counts the requests
     of this plan); without, the plan opens its own with ``client_factory`` and closes it.
     """
-    from wpsync.engine.executor import SyncRequest, run_sync
+    from wpsync.engine.run import SyncRequest, run_sync
     from wpsync.wordpress.connect import RunClient, open_client
 
     factory = client_factory or open_client

@@ -65,8 +65,8 @@ if TYPE_CHECKING:
 
     from wpsync.config import Config
     from wpsync.engine.reading import Scope
-    from wpsync.engine.references import References
     from wpsync.model import Entry
+    from wpsync.source.summary import Outline
     from wpsync.store.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -164,21 +164,25 @@ class Kept(Sequence[Keep]):
         return Keep(rel, self._entry(rel))
 
 
-def context_digest(config: Config, references: References) -> str:
+def context_digest(
+    config: Config, *, renderer: str, dialect: str, source: str, outline: Outline
+) -> str:
     """What a run's decisions depend on that the state does not hold (no secret: the
-    site's section, with its password sources, is left out)."""
+    site's section, with its password sources, is left out): the configuration, the
+    ``renderer`` recorded with each post (``References.renderer``), the content folder's
+    ``dialect``, its tool's ``source`` folder and the book's ``outline``."""
     parts = [
         REVISION,
         __version__,
         repr(config.content),
         repr(config.sync),
         repr(sorted(config.authors.items(), key=lambda kv: kv[0])),
-        references.renderer,
-        BLOCKS_REVISION if references.block_editor else "",
+        renderer,
+        BLOCKS_REVISION if config.content.block_editor else "",
         FINGERPRINT_REVISION,
-        references.dialect,
-        references.source,
-        repr(sorted(references.outline.chapters.items())),
+        dialect,
+        source,
+        repr(sorted(outline.chapters.items())),
     ]
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 

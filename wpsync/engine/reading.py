@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from wpsync.engine.paths import content_rel, rel_of
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
-from wpsync.engine.references import References, configured_engine
 from wpsync.engine.report import Phase
 from wpsync.errors import DocumentError
 from wpsync.words import plural
@@ -278,6 +277,8 @@ def local_items(config: Config, state: StateStore, rels: Sequence[str]) -> list[
     (references completed: images, links, folder pages).  Sends nothing; for ``pull``
     and ``state rebuild``, which link files without syncing them.  The caller holds the
     folder lock."""
+    from wpsync.engine.references import References, configured_engine
+
     reader = Reader(config.content)
     references = References(
         config.content.dir,

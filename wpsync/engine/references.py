@@ -41,7 +41,6 @@ decisions live in samename.py and source/summary.py.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import os
 import posixpath
@@ -69,10 +68,11 @@ from wpsync.engine.plan import (
 from wpsync.engine.samename import Claim, SlugBook, claim_for, entry_scope, first_by_slug, with_slug
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
+from wpsync.source import versions
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent, is_index
 from wpsync.source.summary import Outline
-from wpsync.source.versions import BLOCKS_REVISION
+from wpsync.source.versions import BLOCKS_REVISION, dialect_identity, renderer_identity
 from wpsync.store.state import StateStore
 from wpsync.store.views import PushedRecords, StateEntries
 from wpsync.wordpress.rights import forbids_listing
@@ -114,27 +114,6 @@ PYTHON_MARKDOWN = "python-markdown"
 def configured_engine(content: ContentConfig) -> str:
     """The Markdown engine ``[content] markdown`` names."""
     return content.markdown
-
-
-@functools.cache
-def renderer_identity(engine: str) -> str:
-    """The engine that turns Markdown into HTML, with its version, as recorded with each
-    post (``opt:renderer``): when it is not the one recorded, the post is read again.
-    Asked on every run, a run with nothing to do included: it imports no renderer
-    (:func:`wpsync.source.versions.renderer_version` reads the installed versions)."""
-    from wpsync.source.versions import renderer_version
-
-    return renderer_version(engine)
-
-
-def dialect_identity(dialect: str) -> str:
-    """What ``opt:renderer`` adds for a dialect (``source/dialect.py``): nothing for
-    "plain"; otherwise the dialect and its translation's revision, so switching the
-    dialect (or a new revision of its translation) re-reads the posts, and sends those
-    it renders differently."""
-    from wpsync.source.versions import dialect_revision
-
-    return "" if dialect == "plain" else f" / dialect {dialect} {dialect_revision(dialect)}"
 
 
 def media_refs(payload: PostPayload) -> tuple[MediaRef, ...]:
@@ -325,7 +304,7 @@ class References:
     @property
     def renderer(self) -> str:
         """The renderer of this run, as recorded in ``opt:renderer``."""
-        return renderer_identity(self.markdown) + dialect_identity(self.dialect)
+        return versions.renderer_identity(self.markdown) + versions.dialect_identity(self.dialect)
 
     # ------------------------------------------------------------ pages and slugs
 

@@ -84,3 +84,20 @@ def dialect_revision(dialect: str) -> str:
 #: so a sync re-sends the block posts once.  1: until the blocks were checked in the real
 #: editor; 2: tables, images, embeds, callouts as WordPress 6.1 saves them.
 BLOCKS_REVISION = "2"
+
+
+@functools.cache
+def renderer_identity(engine: str) -> str:
+    """The engine that turns Markdown into HTML, with its version, as recorded with each
+    post (``opt:renderer``, engine/references.py): when it is not the one recorded, the
+    post is read again.  Asked on every run, a run with nothing to do included: it
+    imports no renderer (:func:`renderer_version` reads the installed versions)."""
+    return renderer_version(engine)
+
+
+def dialect_identity(dialect: str) -> str:
+    """What ``opt:renderer`` adds for a dialect (``source/dialect.py``): nothing for
+    "plain"; otherwise the dialect and its translation's revision, so switching the
+    dialect (or a new revision of its translation) re-reads the posts, and sends those
+    it renders differently."""
+    return "" if dialect == "plain" else f" / dialect {dialect} {dialect_revision(dialect)}"

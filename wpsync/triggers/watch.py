@@ -55,9 +55,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from wpsync.config import Config
-from wpsync.engine.executor import SyncRequest, run_sync
 from wpsync.engine.reading import content_rules
 from wpsync.engine.report import FileResult, SyncReport
+from wpsync.engine.run import SyncRequest, run_sync
 from wpsync.errors import (
     AuthError,
     ConfigError,
