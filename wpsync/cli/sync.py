@@ -227,7 +227,7 @@ def _ask_git(content_dir: Path, rev_range: str | None) -> Future[GitChanges]:
 
 
 def _changed(report: SyncReport) -> bool:
-    return any(f.action != "unchanged" for f in report.files)
+    return report.count("unchanged") != len(report.files)
 
 
 def _refused(exc: WpsyncError, as_json: bool) -> None:

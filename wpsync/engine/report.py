@@ -8,8 +8,9 @@ where the planner's actions are classes (:class:`~wpsync.engine.plan.Create`) an
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from wpsync.engine.plan import Action, Conflict, Create, Delete, Fail, Keep, Update
 
@@ -80,9 +81,43 @@ class FileResult:
         return out
 
 
+class AtRest(Sequence[FileResult]):
+    """The results of a folder at rest (engine/run.py): every file unchanged, from its
+    (file, post ID, permalink) row — each :class:`FileResult` made when asked: a caller
+    that only counts them (``wpsync sync`` without ``-v`` or ``--json``) makes none."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Sequence[tuple[str, int, str]]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> FileResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FileResult]: ...
+
+    def __getitem__(self, index: int | slice) -> FileResult | Sequence[FileResult]:
+        if isinstance(index, slice):
+            return tuple(_unchanged(row) for row in self._rows[index])
+        return _unchanged(self._rows[index])
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return map(_unchanged, self._rows)
+
+
+def _unchanged(row: tuple[str, int, str]) -> FileResult:
+    rel, post_id, link = row
+    return FileResult.unchanged(rel, post_id, link or None)
+
+
 @dataclass(frozen=True)
 class SyncReport:
-    files: tuple[FileResult, ...]
+    #: in the order of the files (a folder at rest's: :class:`AtRest`)
+    files: Sequence[FileResult]
     dry_run: bool = False
     requests: int = 0
     warnings: tuple[str, ...] = ()
@@ -92,11 +127,20 @@ class SyncReport:
     skipped: tuple[Skipped, ...] = ()
 
     def count(self, action: FileAction) -> int:
-        return sum(1 for f in self.files if f.action == action)
+        return self._tally().get(action, 0)
+
+    def _tally(self) -> Mapping[str, int]:
+        if isinstance(self.files, AtRest):  # counted without a result made
+            return {"unchanged": len(self.files)}
+        tally: dict[str, int] = {}
+        for f in self.files:
+            tally[f.action] = tally.get(f.action, 0) + 1
+        return tally
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(f.action in ("failed", "conflict") for f in self.files) else 0
+        tally = self._tally()
+        return 1 if tally.get("failed") or tally.get("conflict") else 0
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from wpsync.engine import quiet
 from wpsync.engine.reading import Reader, content_dialect
 from wpsync.engine.remotecheck import RemoteCheck
-from wpsync.engine.report import FileResult, Phase, SyncReport
+from wpsync.engine.report import AtRest, FileResult, Phase, SyncReport
 from wpsync.engine.request import FirstLook, SyncRequest
 from wpsync.errors import ConfigError
 from wpsync.source import versions
@@ -173,15 +173,14 @@ def _at_rest(state: StateStore, client: RunClient, look: FirstLook, tell: _Tell)
     if [row[0] for row in rows] != rels:
         posts = {row[0]: row for row in rows}  # (SQLite's order of names is not ours)
         rows = [posts[rel] for rel in rels]
-    unchanged = FileResult.unchanged
-    results = [unchanged(rel, post_id, link or None) for rel, post_id, link in rows]
+    results = AtRest(rows)
     if on_result is not None:
         for result in results:
             on_result(result)
     # (no conflict, create or deletion among them: the baseline moves as after any)
     look.remote.settle(client.get, (), results, {})
     return SyncReport(
-        files=tuple(results),
+        files=results,
         requests=client.request_count,
         warnings=tuple(look.warnings),
         skipped=scope.skipped,
