@@ -314,3 +314,49 @@ def test_a_run_at_rest_reads_only_the_entries_the_remote_check_needs(
     wp.do_delete("posts", theirs.id, force=True)  # gone, not listed: the count moved
     assert actions(folder.sync(wp)) == actions(full)  # not ours: still at rest
     assert read == ["posts"]
+
+
+def test_a_run_at_rest_counts_its_results_without_making_them() -> None:
+    """The report of a folder at rest (report.AtRest) holds the rows: its counts and exit
+    status come from their number, and each result, made when asked, is the one a
+    planned run reports."""
+    from wpsync.engine.report import AtRest, FileResult
+
+    rows = [("a.md", 1, "https://example.org/a/"), ("b.md", 2, "")]
+    report = SyncReport(files=AtRest(rows), requests=2)
+    assert report.count("unchanged") == 2 and report.count("failed") == 0
+    assert report.exit_code == 0 and len(report.files) == 2
+    made = [FileResult("a.md", "unchanged", 1, link="https://example.org/a/")]
+    made.append(FileResult("b.md", "unchanged", 2))
+    assert list(report.files) == made and report.files[1] == made[1]
+    assert list(report.files[:1]) == made[:1]
+    planned = SyncReport(files=tuple(made), requests=2)
+    assert report.to_json() == planned.to_json()
+
+
+def test_a_run_at_rest_imports_no_part_of_the_pipeline(folder: Folder, wp: FakeWordPress) -> None:
+    """`wpsync sync --offline` on a folder at rest is answered by engine/run.py: neither
+    the pipeline (executor, references, permissions, planning's helpers) nor the HTTP
+    stack nor the renderer is imported — and its output is the full run's."""
+    import json
+    import subprocess
+    import sys
+
+    full = settled(folder, wp)
+    command = ["--config", str(folder.root / "config.toml"), "sync", "--offline", "--json"]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "wpsync.cli", *command],
+        cwd=folder.root,
+        env={k: v for k, v in os.environ.items() if not k.startswith("WPSYNC_")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == {**full.to_json(), "requests": 0}
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "wpsync.engine.run" in imported  # the check saw the run's imports
+    pipeline = ("executor", "references", "permissions", "resolver", "adoption", "readpool")
+    unwanted = {f"wpsync.engine.{name}" for name in pipeline} | {"httpx", "markdown_it", "yaml"}
+    assert sorted(imported & unwanted) == []

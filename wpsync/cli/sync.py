@@ -149,8 +149,12 @@ def sync(
                 raise click.UsageError("give PATHS or --changed, not both")
             asked = _ask_git(config.content.dir, changed or None)
         from wpsync.engine.report import SyncReport
-        from wpsync.engine.run import SyncRequest, run_sync
+        from wpsync.engine.run import SyncRequest, import_pipeline, run_sync
 
+        if paths or changed is not None or dry_run:
+            # A run that is never at rest (engine/run.py) needs the pipeline: imported
+            # now, while git answers (--changed), and before the collector is frozen.
+            import_pipeline()
         # What the imports made lives until the exit: the cyclic collector stops walking
         # it (over a big folder's run it walked it again and again: ~30 ms of a
         # 10,000-file no-op).

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from wpsync.source.summary import Outline
     from wpsync.wordpress.client import WordPressClient
 
-__all__ = ["SyncRequest", "first_look", "rest_context", "run_sync"]
+__all__ = ["SyncRequest", "first_look", "import_pipeline", "rest_context", "run_sync"]
 
 
 def run_sync(
@@ -121,6 +121,12 @@ def _run(
         )
     finally:
         client.close()  # if the run opened it
+
+
+def import_pipeline() -> None:
+    """Import the pipeline ahead of a run that will need it (one over some files, a dry
+    run: never at rest), at a moment the caller chooses."""
+    import wpsync.engine.executor  # noqa: F401
 
 
 def first_look(
