@@ -1,14 +1,14 @@
 """The sync pipeline: scan → read/map → plan → apply, with the state updated per action.
 
 This is the one place a file change becomes WordPress writes.  Every entry point (the
-``sync`` command, the watcher, git hooks) calls :func:`wpsync.engine.run.run_sync`,
-which answers a folder at rest itself and hands any other run to :func:`execute`.  What it holds is the
-run itself; the parts live beside it: reading the folder (reading.py), the planner
-(plan.py), payload → REST body (resolver.py), sending the writes (batch.py), the report
-(report.py).
+``sync`` command, the watcher, git hooks) calls :func:`wpsync.engine.run.run_sync`, which
+takes the lock, scans and answers a folder at rest itself, and hands any other run to
+:func:`execute` with what it looked at.  What this module holds is the run itself; the
+parts live beside it: reading the folder (reading.py), the planner (plan.py), payload →
+REST body (resolver.py), sending the writes (batch.py), the report (report.py).
 
 Size: the run's steps (remote check, lost creates, rights, plan, gate, apply) in one
-reading order; to be split when the next step comes (the run's set-up into its own module).
+reading order; to be split when the next step comes.
 """
 
 from __future__ import annotations
