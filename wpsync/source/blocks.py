@@ -57,9 +57,13 @@ _NUMBER = re.compile(r"[0-9]{1,5}")
 # ---------------------------------------------------------------------------- serialising
 
 
+#: ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))``, its encoder made once
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _attrs_json(attrs: Mapping[str, object]) -> str:
     """Block attributes as WordPress's serializer writes them (no ``--``, ``<``, ``>``…)."""
-    text = json.dumps(attrs, ensure_ascii=False, separators=(",", ":"))
+    text = _JSON.encode(attrs)
     for raw, escaped in (
         ("--", "\\u002d\\u002d"),
         ("<", "\\u003c"),
