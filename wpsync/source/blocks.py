@@ -81,6 +81,8 @@ def _block(name: str, inner: str, attrs: Mapping[str, object] | None = None) -> 
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    if not attrs:
+        return f"<{tag}>"  # (most table cells, most lists)
     parts = [tag]
     for key, value in attrs:
         parts.append(key if value is None else f'{key}="{html.escape(value, quote=True)}"')
@@ -109,7 +111,11 @@ class _Converter:
 
     def has_text(self, node: Node) -> bool:
         """Text other than white space directly inside ``node``."""
-        return any(c.tag == "" and self.raw(c).strip() for c in node.children)
+        text = self.text
+        for child in node.children:  # (a loop: asked of most elements of every post)
+            if child.tag == "" and text[child.start : child.end].strip():
+                return True
+        return False
 
     def phrasing(self, node: Node) -> bool:
         """No element below ``node`` that the browser would move out of a paragraph."""
