@@ -28,9 +28,9 @@ def rels(root: Path) -> list[str]:
     return [f.rel for f in scan_content(root).files]
 
 
-def error_for(root: Path, rel: str, **kwargs: int) -> DocumentError:
+def error_for(root: Path, rel: str, *, max_bytes: int = content.DEFAULT_MAX_BYTES) -> DocumentError:
     with pytest.raises(DocumentError) as caught:
-        read_document(root, rel, **kwargs)
+        read_document(root, rel, max_bytes=max_bytes)
     return caught.value
 
 
