@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -521,3 +522,14 @@ def test_the_real_root_resolved_once_stays_as_strict_when_links_change_after(
     root.unlink()
     root.symlink_to(other, target_is_directory=True)  # the folder moved under the run
     assert read_document(root, "post.md", real_root=real_root).body == "# First\n"
+
+
+@pytest.mark.parametrize("stat_size", [0, 5, 9, 10, 11, 20])
+@pytest.mark.parametrize("length", [0, 5, 10, 11, 30])
+def test_a_file_is_read_as_reading_up_to_the_limit_reads_it_whatever_its_stat_said(
+    stat_size: int, length: int
+) -> None:
+    """The size from ``fstat`` only sizes the first read: a file that grew or shrank since
+    reads as ``read(limit)`` reads it (the limit is the largest size allowed, plus one)."""
+    data = bytes(range(length))
+    assert content._read_up_to(io.BytesIO(data), stat_size, 11) == io.BytesIO(data).read(11)

@@ -18,7 +18,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from wpsync.errors import DocumentError
 from wpsync.model import Document, bytes_hash
@@ -320,7 +320,7 @@ def _read_bytes(path: Path, rel: str, max_bytes: int) -> bytes:
                 raise DocumentError(rel, f"is not a regular file ({_kind(st.st_mode)})")
             if st.st_size > max_bytes:
                 raise DocumentError(rel, _too_big(st.st_size, max_bytes))
-            data = fh.read(max_bytes + 1)
+            data = _read_up_to(fh, st.st_size, max_bytes + 1)
     except DocumentError:
         raise
     except FileNotFoundError:
@@ -334,6 +334,17 @@ def _read_bytes(path: Path, rel: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:  # grew while we read it
         raise DocumentError(rel, _too_big(len(data), max_bytes))
     return data
+
+
+def _read_up_to(fh: BinaryIO, size: int, limit: int) -> bytes:
+    """``fh.read(limit)`` without a buffer of ``limit`` bytes for every file (~15 µs a
+    file): the ``size`` it had at its ``fstat`` and one byte more, then, when that byte is
+    there (the file grew since), on to ``limit``."""
+    first = min(size + 1, limit)
+    data = fh.read(first)
+    if len(data) < first or first == limit:
+        return data
+    return data + fh.read(limit - first)
 
 
 def _nonblocking(path: str, flags: int) -> int:
