@@ -194,9 +194,16 @@ class Pushed:
     fields: Mapping[str, JSONValue]
 
 
+#: ``json.dumps(value, sort_keys=True, …)`` without making an encoder at each call (the
+#: same text: ``dumps`` makes this one and calls its ``encode``)
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+)
+
+
 def stable_hash(value: JSONValue) -> str:
     """SHA-256 of a JSON value in canonical form."""
-    blob = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    blob = _CANONICAL.encode(value)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

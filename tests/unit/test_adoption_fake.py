@@ -220,9 +220,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = readpool.load
 
-    def load(settings: Any, task: Any, site: Any = None) -> Any:
+    def load(settings: Any, task: Any, *shared: Any) -> Any:
         seen.append(task.rel)
-        return real(settings, task, site)
+        return real(settings, task, *shared)
 
     monkeypatch.setattr(readpool, "load", load)
     return seen

@@ -5,16 +5,19 @@ conformance figures of ``bench/conformance.py``."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import time
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.parser_inline import _DEFAULT_TERMINATORS
 
 from wpsync.errors import DocumentError
 from wpsync.model import Document
-from wpsync.source import render
+from wpsync.source import commonmark, render
 from wpsync.source.fences import FenceInfo, parse_info
 from wpsync.source.headings import slugify
 from wpsync.source.mapping import MappingDefaults, map_document
@@ -322,3 +325,50 @@ def test_the_commonmark_engine_meets_the_conformance_target(
     figure = conformance.agreement(outcomes)
     print(f"commonmark engine, {spec} spec: {figure:.2f} %")
     assert figure >= conformance.TARGETS[spec]
+
+
+# ---------------------------------------------------------------------------- text stops
+
+
+def _with_library_stops(*, wpsync: bool) -> MarkdownIt:
+    """The parser with markdown-it's own text stops (its defaults and the autolinks' ``w``)."""
+    md = commonmark.build(wpsync=wpsync)
+    chars = "".join(sorted(_DEFAULT_TERMINATORS | {"w"}))
+    md.inline.terminator_re = re.compile(f"[{re.escape(chars)}]")
+    return md
+
+
+_STOP_CASES = [
+    "we were www.example.org/a_b walking [w](www.x.org) ![w]( w ) `www.` **w**",
+    "awww. (www.x.org) *www.x.org* ~~www.y.org~~ _www.z.org_ [www.in.label]",
+    "a-b $x$ 50% #tag 1+1=2 a^b {#id} > x ~one~ <span>w</span> &amp; &#119;",
+    "[a [b] c](u) [a]b] [^1] [^1]: note\n\n[x]: /u\n\n[x] [x][] [ww[w]](v)",
+    "see https://e.com/a_b, mailto:a@b.org, first_last@example.com: done\\\nnext  \nline",
+    "| a | w |\n|---|---|\n| www.q.org | [r](s) |\n\n- [ ] w\n- [x] ww\n\nTerm\n: www.t.org",
+]
+
+
+@pytest.mark.parametrize("wpsync", [True, False])
+def test_the_text_rule_stops_only_where_a_rule_may_match_and_changes_nothing(
+    conformance: ModuleType, wpsync: bool
+) -> None:
+    ours = commonmark.build(wpsync=wpsync)
+    library = _with_library_stops(wpsync=wpsync)
+    assert ours.inline.terminator_re.pattern != library.inline.terminator_re.pattern
+    texts = list(_STOP_CASES)
+    for spec in ("commonmark", "gfm"):
+        texts += [e.markdown for e in conformance.examples(conformance.SPECS[spec])]
+    differ = [
+        t
+        for t in texts
+        if commonmark.render(ours, t, strip_title=False)
+        != commonmark.render(library, t, strip_title=False)
+    ]
+    assert differ == []
+
+
+def test_a_rule_wpsync_does_not_know_keeps_the_library_stops() -> None:
+    md = commonmark.build()
+    assert commonmark._text_stops(md) is not None
+    md.inline.ruler.push("unknown_rule", lambda state, silent: False)
+    assert commonmark._text_stops(md) is None

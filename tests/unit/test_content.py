@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -28,9 +29,9 @@ def rels(root: Path) -> list[str]:
     return [f.rel for f in scan_content(root).files]
 
 
-def error_for(root: Path, rel: str, **kwargs: int) -> DocumentError:
+def error_for(root: Path, rel: str, *, max_bytes: int = content.DEFAULT_MAX_BYTES) -> DocumentError:
     with pytest.raises(DocumentError) as caught:
-        read_document(root, rel, **kwargs)
+        read_document(root, rel, max_bytes=max_bytes)
     return caught.value
 
 
@@ -477,3 +478,58 @@ def test_a_symlink_out_of_the_root_is_not_read(tmp_path: Path) -> None:
     write(tmp_path, "secret.md", "# secret")
     (root / "link.md").symlink_to(tmp_path / "secret.md")
     assert "outside the content folder" in error_for(root, "link.md").reason
+
+
+# ---------------------------------------------------------------------------- real root
+
+
+def test_a_file_resolving_outside_the_folder_is_not_read_with_its_real_path_given_or_not(
+    tmp_path: Path,
+) -> None:
+    root, outside = tmp_path / "content", tmp_path / "outside"
+    write(root, "post.md", "# Post\n")
+    write(outside, "secret.md", "# Secret\n")
+    (root / "escape.md").symlink_to(outside / "secret.md")
+    (root / "via").symlink_to(outside, target_is_directory=True)
+    real_root = os.path.realpath(root)
+    for rel in ("escape.md", "via/secret.md"):
+        for given in (None, real_root):
+            with pytest.raises(DocumentError, match="leads outside the content folder"):
+                read_document(root, rel, real_root=given)
+    assert read_document(root, "post.md", real_root=real_root) == read_document(root, "post.md")
+
+
+def test_the_real_root_resolved_once_stays_as_strict_when_links_change_after(
+    tmp_path: Path,
+) -> None:
+    """A run resolves the folder once (readpool): a link turned to point outside since,
+    or the folder itself pointed elsewhere since, reads nothing outside what it resolved."""
+    first, other = tmp_path / "first", tmp_path / "other"
+    write(first, "post.md", "# First\n")
+    write(first, "alias.md", "# Alias\n")
+    write(other, "post.md", "# Other\n")
+    write(tmp_path / "outside", "secret.md", "# Secret\n")
+    root = tmp_path / "content"
+    root.symlink_to(first, target_is_directory=True)
+    real_root = os.path.realpath(root)
+    assert read_document(root, "post.md", real_root=real_root).body == "# First\n"
+
+    (first / "alias.md").unlink()
+    (first / "alias.md").symlink_to(tmp_path / "outside" / "secret.md")
+    with pytest.raises(DocumentError, match="leads outside the content folder"):
+        read_document(root, "alias.md", real_root=real_root)
+
+    root.unlink()
+    root.symlink_to(other, target_is_directory=True)  # the folder moved under the run
+    assert read_document(root, "post.md", real_root=real_root).body == "# First\n"
+
+
+@pytest.mark.parametrize("stat_size", [0, 5, 9, 10, 11, 20])
+@pytest.mark.parametrize("length", [0, 5, 10, 11, 30])
+def test_a_file_is_read_as_reading_up_to_the_limit_reads_it_whatever_its_stat_said(
+    stat_size: int, length: int
+) -> None:
+    """The size from ``fstat`` only sizes the first read: a file that grew or shrank since
+    reads as ``read(limit)`` reads it (the limit is the largest size allowed, plus one)."""
+    data = bytes(range(length))
+    assert content._read_up_to(io.BytesIO(data), stat_size, 11) == io.BytesIO(data).read(11)

@@ -3,11 +3,13 @@ its post was rendered from changed, even though its own bytes did not."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 
+from wpsync.engine import references
 from wpsync.engine.media import ImageError, LocalImages
 from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.references import References
@@ -179,3 +181,34 @@ def test_image_hashes_are_remembered_by_stat(folder: Path, tmp_path: Path) -> No
             NoReads(folder, state).hash_of("img/a.png")
         with pytest.raises(ImageError, match="outside"):
             LocalImages(folder, state).path("../x.png")
+
+
+def test_rendering_takes_the_settled_payload_hash_only_for_that_payload_and_inputs(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with StateStore.open(tmp_path / "state", URL) as state:
+
+        def settled() -> tuple[References, Changed]:
+            refs = References(folder, state, block_editor=True)
+            [post] = refs.settle(
+                [read(folder, "post.md")], state.entries(), None, lambda rel, _: read(folder, rel)
+            )
+            assert isinstance(post, Changed)
+            return refs, post
+
+        refs, post = settled()
+        inputs = dict(post.inputs)
+        linked = {**inputs, "link:b.md": "http://site/b/"}  # b.md got its URL since
+        assert refs._payload_hash(post.payload, linked) == payload_hash(post.payload, linked)
+        assert payload_hash(post.payload, linked) != post.payload_hash
+
+        refs, post = settled()
+        retitled = dataclasses.replace(post.payload, title="Another")
+        assert refs._payload_hash(retitled, inputs) == payload_hash(retitled, inputs)
+
+        refs, post = settled()
+        with monkeypatch.context() as patched:
+            patched.setattr(references, "payload_hash", lambda *_: pytest.fail("hashed again"))
+            assert refs._payload_hash(post.payload, inputs) == post.payload_hash
+        # taken once: a second rendering (links updated after the writes) hashes again
+        assert refs._payload_hash(post.payload, inputs) == post.payload_hash

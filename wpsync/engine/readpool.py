@@ -67,16 +67,20 @@ class ReadTask:
     known_hash: str | None  # the source hash in the state (None: a new file)
 
 
-def load(settings: ReadSettings, task: ReadTask, site: Site | None = None) -> LocalItem:
+def load(
+    settings: ReadSettings, task: ReadTask, site: Site | None = None, real_root: str | None = None
+) -> LocalItem:
     """Read and map one file: Unchanged (same bytes as pushed), Changed or Broken.
-    ``site``: the folder as the files of one run share it (else made for this file)."""
+    ``site``: the folder as the files of one run share it (else made for this file);
+    ``real_root``: the content folder's real path, as :func:`_real_root` resolved it for
+    the files read together (else resolved for this file)."""
     from pathlib import Path
 
     from wpsync.source.mapping import MappingDefaults, map_document
     from wpsync.source.site import Site
 
     try:
-        doc = _read_settled(settings, task)
+        doc = _read_settled(settings, task, real_root)
         if task.known_hash is not None and doc.source_hash == task.known_hash:
             return Unchanged(task.rel, task.stat)
         defaults = MappingDefaults(
@@ -129,7 +133,7 @@ def terms_hint(settings: ReadSettings, rel: str, stat: Stat) -> Terms | None:
         return None
 
 
-def _read_settled(settings: ReadSettings, task: ReadTask) -> Document:
+def _read_settled(settings: ReadSettings, task: ReadTask, real_root: str | None = None) -> Document:
     from pathlib import Path
 
     from wpsync.source.content import read_document
@@ -137,7 +141,7 @@ def _read_settled(settings: ReadSettings, task: ReadTask) -> Document:
     root = Path(settings.root)
     for pause in (*SAVING_PAUSES, None):
         try:
-            return read_document(root, task.rel, max_bytes=settings.max_bytes)
+            return read_document(root, task.rel, max_bytes=settings.max_bytes, real_root=real_root)
         except DocumentError:
             if pause is None or not _moved(root / task.rel, task.stat):
                 raise
@@ -171,9 +175,10 @@ _Sent = LocalItem | tuple[str, str, str, int | None, str | None]
 
 def _load_chunk(settings: ReadSettings, tasks: Sequence[ReadTask]) -> list[_Sent]:
     site = _site(settings)
+    real_root = _real_root(settings)
     out: list[_Sent] = []
     for task in tasks:
-        item = load(settings, task, site)
+        item = load(settings, task, site, real_root)
         if isinstance(item, Broken):
             error = item.error
             out.append((item.rel, error.path, error.reason, error.line, error.hint))
@@ -212,7 +217,8 @@ def load_all(settings: ReadSettings, tasks: Sequence[ReadTask]) -> list[LocalIte
         except (BrokenProcessPool, OSError) as exc:
             logger.info("reading in worker processes failed (%s): reading here", exc)
     site = _site(settings)
-    return [load(settings, task, site) for task in tasks]
+    real_root = _real_root(settings)
+    return [load(settings, task, site, real_root) for task in tasks]
 
 
 def warm(markdown: MarkdownEngine, block_editor: bool) -> None:
@@ -250,6 +256,12 @@ def _site(settings: ReadSettings) -> Site:
     from wpsync.source.site import Site
 
     return Site(Path(settings.root))
+
+
+def _real_root(settings: ReadSettings) -> str:
+    """The content folder's real path, resolved once for the files read together (each
+    file is still resolved whole and read only if it lies inside it: ~15 µs a file less)."""
+    return os.path.realpath(settings.root)
 
 
 def _in_pool(settings: ReadSettings, tasks: Sequence[ReadTask], workers: int) -> list[LocalItem]:

@@ -183,6 +183,8 @@ class References:
         #: read by key, or all at once by a run over the whole folder (settle)
         self.pushed = PushedRecords(state)
         self._inputs: dict[str, dict[str, str]] = {}  # read-time inputs of changed files
+        #: the payload hash of each changed file as settled: its payload, inputs and hash
+        self._hashed: dict[str, tuple[PostPayload, dict[str, str], str]] = {}
         self._sources: dict[str, str] = {}  # the source hash of each changed file
         #: files recognised by their bytes (recognised.py): their inputs' names and digest
         self._expected: dict[str, tuple[frozenset[str], str]] = {}
@@ -381,12 +383,23 @@ class References:
                 payload = dataclasses.replace(payload, title=chapter.title)
         self._inputs[item.rel] = inputs
         self._sources[item.rel] = item.source_hash
+        hashed = payload_hash(payload, inputs)
+        self._hashed[item.rel] = (payload, dict(inputs), hashed)
         return dataclasses.replace(
             item,
             payload=payload,
-            payload_hash=payload_hash(payload, inputs),
+            payload_hash=hashed,
             inputs=tuple(sorted(inputs.items())),
         )
+
+    def _payload_hash(self, payload: PostPayload, inputs: Mapping[str, str]) -> str:
+        """``payload_hash(payload, inputs)``; the one :meth:`_complete` made when this is
+        its payload and the inputs are still the same (a post's body is rendered with what
+        its file settled with, unless an image or a link target changed since)."""
+        settled = self._hashed.pop(payload.rel, None)
+        if settled is not None and settled[0] is payload and settled[1] == inputs:
+            return settled[2]
+        return payload_hash(payload, inputs)
 
     def _current(self, rel: str, key: str) -> str | None:
         """The value input ``key`` of file ``rel`` would have now (None: unusable)."""
@@ -559,7 +572,7 @@ class References:
             content = to_blocks(content, media_ids)
         inputs[FINGERPRINT] = REVISION
         # Where it came from and what is sent, for a checkout without a state (adoption.py).
-        hashed = payload_hash(payload, inputs)
+        hashed = self._payload_hash(payload, inputs)
         content = fingerprinted(
             content,
             payload.rel,

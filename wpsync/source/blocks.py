@@ -57,9 +57,13 @@ _NUMBER = re.compile(r"[0-9]{1,5}")
 # ---------------------------------------------------------------------------- serialising
 
 
+#: ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))``, its encoder made once
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _attrs_json(attrs: Mapping[str, object]) -> str:
     """Block attributes as WordPress's serializer writes them (no ``--``, ``<``, ``>``…)."""
-    text = json.dumps(attrs, ensure_ascii=False, separators=(",", ":"))
+    text = _JSON.encode(attrs)
     for raw, escaped in (
         ("--", "\\u002d\\u002d"),
         ("<", "\\u003c"),
@@ -77,6 +81,8 @@ def _block(name: str, inner: str, attrs: Mapping[str, object] | None = None) -> 
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    if not attrs:
+        return f"<{tag}>"  # (most table cells, most lists)
     parts = [tag]
     for key, value in attrs:
         parts.append(key if value is None else f'{key}="{html.escape(value, quote=True)}"')
@@ -105,7 +111,11 @@ class _Converter:
 
     def has_text(self, node: Node) -> bool:
         """Text other than white space directly inside ``node``."""
-        return any(c.tag == "" and self.raw(c).strip() for c in node.children)
+        text = self.text
+        for child in node.children:  # (a loop: asked of most elements of every post)
+            if child.tag == "" and text[child.start : child.end].strip():
+                return True
+        return False
 
     def phrasing(self, node: Node) -> bool:
         """No element below ``node`` that the browser would move out of a paragraph."""

@@ -299,6 +299,22 @@ _SCANNED_ATTR = re.compile(r"[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=\"([^\"
 _RAW_TEXT = frozenset(["script", "style"])  # html.parser's CDATA_CONTENT_ELEMENTS
 
 
+def _close_outer(stack: list[Node], tag: str, start: int, end: int) -> bool:
+    """An end tag at ``start``–``end`` closes the innermost open ``tag`` of ``stack`` and
+    the elements still open inside it (there, implicitly); False for a stray end tag."""
+    for depth in range(len(stack) - 1, 0, -1):
+        closing = stack[depth]
+        if closing.tag == tag:
+            for inner in stack[depth + 1 :]:  # closed implicitly, here
+                inner.end = inner.inner_end = start
+            closing.inner_end = start
+            closing.end = end
+            closing.closed = True
+            del stack[depth:]
+            return True
+    return False  # a stray end tag: part of the surrounding text
+
+
 def scan_html(text: str) -> Node | None:
     """``text``'s tree as ``_TreeBuilder`` builds it, or None for text it does not read."""
     from html import unescape
@@ -316,11 +332,11 @@ def scan_html(text: str) -> Node | None:
         if kind == 1 or kind == 6 or kind == 7:  # text, a reference: text
             add(Node("", [], start, end, 0, 0))
         elif kind == 4:  # a start tag
-            tag = found.group(2).lower()
+            name, written, slash = found.group(2, 3, 4)
+            tag = name.lower()
             if tag in _RAW_TEXT:
                 return None
             attrs: list[tuple[str, str | None]] = []
-            written = found.group(3)
             if written:
                 for attr in _SCANNED_ATTR.finditer(written):
                     value = attr.group(2)
@@ -329,24 +345,22 @@ def scan_html(text: str) -> Node | None:
                     attrs.append((attr.group(1).lower(), value))
             node = Node(tag, attrs, start, end, end, end)
             add(node)
-            if tag in VOID or found.group(4):
+            if tag in VOID or slash:
                 node.closed = True
             else:
                 stack.append(node)
                 add = node.children.append
         elif kind == 5:  # an end tag
             tag = found.group(5).lower()
-            for depth in range(len(stack) - 1, 0, -1):
-                closing = stack[depth]
-                if closing.tag == tag:
-                    for inner in stack[depth + 1 :]:  # closed implicitly, here
-                        inner.end = inner.inner_end = start
-                    closing.inner_end = start
-                    closing.end = end
-                    closing.closed = True
-                    del stack[depth:]
-                    add = stack[-1].children.append
-                    break
+            innermost = stack[-1]
+            if innermost.tag == tag:  # the common case (never the root: its tag is "#root")
+                innermost.inner_end = start
+                innermost.end = end
+                innermost.closed = True
+                stack.pop()
+                add = stack[-1].children.append
+            elif _close_outer(stack, tag, start, end):
+                add = stack[-1].children.append
         else:  # a comment: html.parser ends it at the first "--\s*>", which must be "-->"
             if not text.endswith("-->", start, end):
                 return None
