@@ -278,7 +278,15 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
 
 def _translated(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:
     """The body with its dialect's syntax translated (``hugo.py``, ``jekyll.py``,
-    ``obsidian.py``)."""
+    ``obsidian.py``), then Python-Markdown's admonitions, whatever the dialect
+    (``admonitions.py``)."""
+    from wpsync.source.admonitions import convert_admonitions
+
+    text = _in_dialect(doc, defaults, site, warnings)
+    return convert_admonitions(text, defaults.markdown)
+
+
+def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:
     dialect = defaults.dialect
     if dialect == "obsidian":
         return _obsidian(doc, convert_template_tags(doc.body), defaults, warnings)

@@ -1,7 +1,8 @@
 """The ``python-markdown`` engine: Python-Markdown as wpsync configured it before 0.2.  Pure.
 
-For archives written for Python-Markdown (MkDocs, Pelican: ``!!!`` admonitions,
-``{: .class}`` attribute lists, four-space list nesting).  ``extra``'s pieces, ``toc``
+For archives written for Python-Markdown (MkDocs, Pelican: ``{: .class}`` attribute
+lists, four-space list nesting; their ``!!!`` admonitions are translated before either
+engine, by admonitions.py).  ``extra``'s pieces, ``toc``
 (heading ids), ``sane_lists``; no ``smarty``: quotes stay as written.  GitHub's two-space
 list nesting is read as the writer meant it by :func:`wpsync.source.gfm.normalise_list_indent`.
 

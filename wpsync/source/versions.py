@@ -49,7 +49,7 @@ def installed_version(distribution: str, package: str) -> str:
 
 #: wpsync's own revision of each engine's pipeline: bumped when wpsync's steps around the
 #: engine change the HTML of existing posts (a sync then re-sends them, once)
-REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 2", "python-markdown": "wpsync-pm 3"}
+REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 3", "python-markdown": "wpsync-pm 4"}
 
 
 def renderer_version(engine: str) -> str:

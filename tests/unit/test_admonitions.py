@@ -1,0 +1,144 @@
+"""Python-Markdown's admonitions, PyMdown's collapsible blocks and tabs (admonitions.py)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from wpsync.config import MarkdownEngine
+from wpsync.model import Document
+from wpsync.source.admonitions import convert_admonitions
+from wpsync.source.mapping import MappingDefaults, map_document
+from wpsync.source.render import render_markdown
+from wpsync.source.site import Site
+
+ENGINES: tuple[MarkdownEngine, ...] = ("commonmark", "python-markdown")
+
+
+def html(markdown: str, engine: MarkdownEngine = "commonmark") -> str:
+    text = convert_admonitions(textwrap.dedent(markdown), engine)
+    return render_markdown(text, engine=engine).html
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_admonition_becomes_a_callout_with_its_title(engine: MarkdownEngine) -> None:
+    out = html(
+        """\
+        Before.
+
+        !!! warning "Mind the *gap*"
+            The body, with **Markdown**.
+
+            A second paragraph.
+
+        After.
+        """,
+        engine,
+    )
+    assert '<div class="wpsync-callout wpsync-callout-warning">' in out
+    # the title is plain text, as Python-Markdown shows it
+    assert '<p class="wpsync-callout-title">Mind the *gap*</p>' in out
+    assert "<p>The body, with <strong>Markdown</strong>.</p>" in out
+    assert "<p>A second paragraph.</p>\n</div>" in out
+    assert out.rstrip().endswith("<p>After.</p>")
+    assert "!!!" not in out and "<pre>" not in out
+
+
+@pytest.mark.parametrize(
+    ("header", "classes", "title"),
+    [
+        ("!!! note", "wpsync-callout-note", "Note"),
+        ("!!! tip inline end", "wpsync-callout-tip", "Tip"),  # Material's extra classes
+        ('!!! danger ""', "wpsync-callout-danger", None),  # "": no title
+        ("??? question", "wpsync-callout-question", "Question"),  # pymdownx.details
+        ('???+ example "Open"', "wpsync-callout-example", "Open"),
+    ],
+)
+def test_types_titles_and_collapsible_blocks(header: str, classes: str, title: str | None) -> None:
+    out = html(f"{header}\n    Body.\n")
+    assert f'<div class="wpsync-callout {classes}">' in out
+    if title is None:
+        assert "wpsync-callout-title" not in out
+    else:
+        assert f'<p class="wpsync-callout-title">{title}</p>' in out
+    assert "<p>Body.</p>" in out
+
+
+def test_nested_admonitions_and_code_inside() -> None:
+    out = html(
+        """\
+        !!! note
+            Outer.
+
+            !!! tip
+                Inner.
+
+            ```python
+            !!! not a block
+            ```
+        """
+    )
+    assert out.count('<div class="wpsync-callout') == 2
+    assert (
+        '<div class="wpsync-callout wpsync-callout-tip">\n<p class="wpsync-callout-title">Tip</p>'
+        in out
+    )
+    assert '<code class="language-python">!!! not a block</code>' in out
+
+
+def test_tabs_become_their_title_then_their_content() -> None:
+    out = html(
+        """\
+        === "pip"
+
+            ```sh
+            pip install wpsync
+            ```
+
+        === "uv & co"
+
+            Text.
+        """
+    )
+    assert "<p><strong>pip</strong></p>" in out
+    assert '<code class="language-sh">pip install wpsync</code>' in out
+    assert "<p><strong>uv &amp; co</strong></p>\n<p>Text.</p>" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```\n!!! note\n    in code\n```\n",  # fenced code is never touched
+        "~~~~\n!!! note\n    in code\n~~~~\n",
+        "!!! Important !!!\n    indented\n",  # not a header
+        "Title\n===\n",  # a Setext heading
+        "- item\n\n    !!! note\n        in a list item\n",  # not at the start of a line
+        "A line.\n",
+    ],
+)
+def test_what_is_no_block_is_left_alone(text: str) -> None:
+    assert convert_admonitions(text) == text
+
+
+def test_an_unclosed_fence_keeps_the_rest_as_code() -> None:
+    text = "```\ncode\n!!! note\n    body\n"
+    assert convert_admonitions(text) == text
+
+
+def test_a_mapped_document_gets_callouts_in_every_dialect(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    body = '!!! note "Heads up"\n    Read this.\n'
+    for dialect in ("plain", "hugo", "jekyll", "docs"):
+        doc = Document(
+            rel="a.md",
+            front_matter={"title": "A"},
+            body=body,
+            source_hash="x",
+            body_line=1,
+            key_lines={},
+        )
+        mapped = map_document(doc, MappingDefaults(dialect=dialect), Site(root))
+        assert '<p class="wpsync-callout-title">Heads up</p>' in mapped.payload.content, dialect
