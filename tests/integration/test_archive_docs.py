@@ -192,3 +192,49 @@ def test_a_docs_folder_publishes_its_book_and_nothing_else(
     assert third["created"] == 1 and third["updated"] == 0
     slugs = {p["slug"] for p in all_posts(wp)}
     assert slugs == {"release", "2025-release", "2023-release"}
+
+
+def test_mkdocs_admonitions_and_tabs_reach_wordpress_as_callouts(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    """A Material for MkDocs page (detected from mkdocs.yml, the default parser): its
+    admonitions are callout groups in WordPress, its tabs a bold title and their code —
+    no ``!!!`` and no code block made of the body."""
+    root = tmp_path / "mkdocs"
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: Demo\nmarkdown_extensions:\n  - admonition\n")
+    (docs / "install.md").write_text(
+        textwrap.dedent(
+            """\
+            # Install
+
+            !!! warning "Before you start"
+                You need **Python 3.11**.
+
+            === "pip"
+
+                ```sh
+                pip install demo
+                ```
+            """
+        )
+    )
+    (root / "config.toml").write_text(
+        f'[site]\nurl = "{wp.url}"\nauth = "jwt"\nusername = "{wp.admin_user}"\n'
+        '[content]\ndir = "docs"\n'
+    )
+    site = Site(root, wp)
+    code, report = site.sync_json()
+    assert code == 0, report
+    [made] = report["files"]
+    [page] = [p for p in all_posts(wp, "pages") if p["id"] == made["id"]]
+    raw = page["content"]["raw"]
+    # (the group is the first block: it also carries wpsync's fingerprint)
+    assert '"className":"wpsync-callout wpsync-callout-warning"} -->' in raw
+    assert '<div class="wp-block-group wpsync-callout wpsync-callout-warning">' in raw
+    assert '<p class="wpsync-callout-title">Before you start</p>' in raw
+    assert "<p>You need <strong>Python 3.11</strong>.</p>" in raw
+    assert "<p><strong>pip</strong></p>" in raw
+    assert "pip install demo</code></pre>" in raw
+    assert "!!!" not in raw and "===" not in raw
