@@ -33,9 +33,9 @@ import functools
 import html
 import re
 
-__all__ = ["convert_admonitions"]
+from wpsync.source.fences import FenceTracker
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+__all__ = ["convert_admonitions"]
 
 
 @functools.cache
@@ -64,19 +64,11 @@ def convert_admonitions(text: str, engine: str = "commonmark") -> str:
 def _convert(lines: list[str], extra: str) -> list[str]:
     _, admonition, tab = _patterns()
     out: list[str] = []
-    fence: str | None = None
+    code = FenceTracker()
     i = 0
     while i < len(lines):
         line = lines[i]
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and _closes(opened.group(1), fence, line):
-                fence = None
-            out.append(line)
-            i += 1
-            continue
-        if opened:
-            fence = opened.group(1)
+        if code.in_code(line):
             out.append(line)
             i += 1
             continue
@@ -100,12 +92,6 @@ def _convert(lines: list[str], extra: str) -> list[str]:
             out += ["", *body, "", "</div>", ""]
         i = end
     return out
-
-
-def _closes(run: str, fence: str, line: str) -> bool:
-    """Whether ``line`` (starting with the run of fence characters ``run``) closes the
-    code block ``fence`` opened: the same character, as long or longer, nothing after."""
-    return run[0] == fence[0] and len(run) >= len(fence) and not line.strip().lstrip(fence[0])
 
 
 def _body_end(lines: list[str], start: int) -> int:

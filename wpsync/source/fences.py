@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["FenceInfo", "parse_info"]
+__all__ = ["FenceInfo", "FenceTracker", "parse_info"]
 
 _LANGUAGE = re.compile(r"\.?([^\s,{}]+)")
 _PAIR = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,{}"']+))""")
@@ -110,3 +110,27 @@ def parse_info(info: str) -> FenceInfo:
     if flags:
         out.append(("data-flags", " ".join(flags)))
     return FenceInfo(language, tuple(out))
+
+
+_FENCE_RUN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+class FenceTracker:
+    """Line by line, whether a line belongs to fenced code at the top level of a text (its
+    opening fence, its code or its closing fence) — for the passes that translate text
+    before rendering and must leave code alone.  An unclosed fence runs to the end."""
+
+    def __init__(self) -> None:
+        self._fence: str | None = None
+
+    def in_code(self, line: str) -> bool:
+        found = _FENCE_RUN.match(line)
+        run = found.group(1) if found else ""
+        if self._fence is None:
+            if run:
+                self._fence = run
+            return bool(run)
+        fence = self._fence
+        if run[:1] == fence[0] and len(run) >= len(fence) and not line.strip().lstrip(fence[0]):
+            self._fence = None  # its closing fence: the same character, as many or more
+        return True

@@ -6,7 +6,8 @@ Links written against the Python-Markdown rendering (``[see](#install)``,
 out), accents folded to ASCII, everything but letters, digits, ``_``, ``-`` and spaces
 dropped, lower-cased, runs of spaces and ``-`` made one ``-``; a repeated id gets ``_1``,
 ``_2``…  A trailing ``{#id .class key=value}`` on the heading line (Python-Markdown's
-``attr_list``, Hugo's and Pandoc's heading attributes) sets them explicitly.
+``attr_list``, Hugo's and Pandoc's heading attributes; ``{: #id}`` too, as kramdown and
+``attr_list`` write it) sets them explicitly.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _NOT_WORD = re.compile(r"[^\w\s-]")
 _SEPARATORS = re.compile(r"[-\s]+")
 _COUNTED = re.compile(r"^(.*)_([0-9]+)$")
 _ATTR = r"""(?:[#.][\w:-]+|[A-Za-z_][\w-]*=(?:"[^"]*"|'[^']*'|[^\s"'{}]+))"""
-_ATTRS = re.compile(rf"\s*\{{\s*({_ATTR}(?:\s+{_ATTR})*)\s*\}}\s*$")
+_ATTRS = re.compile(rf"\s*\{{:?\s*({_ATTR}(?:\s+{_ATTR})*)\s*\}}\s*$")
 _ONE_ATTR = re.compile(_ATTR)
 
 

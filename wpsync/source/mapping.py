@@ -279,11 +279,16 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
 def _translated(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:
     """The body with its dialect's syntax translated (``hugo.py``, ``jekyll.py``,
     ``obsidian.py``), then Python-Markdown's admonitions, whatever the dialect
-    (``admonitions.py``)."""
+    (``admonitions.py``), and, for the ``commonmark`` engine, kramdown's and
+    Python-Markdown's attribute lists (``attrlists.py``)."""
     from wpsync.source.admonitions import convert_admonitions
 
-    text = _in_dialect(doc, defaults, site, warnings)
-    return convert_admonitions(text, defaults.markdown)
+    text = convert_admonitions(_in_dialect(doc, defaults, site, warnings), defaults.markdown)
+    if defaults.markdown == "commonmark":
+        from wpsync.source.attrlists import drop_attribute_lists
+
+        text = drop_attribute_lists(text)
+    return text
 
 
 def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:

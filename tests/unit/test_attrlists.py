@@ -1,0 +1,75 @@
+"""kramdown's and Python-Markdown's attribute lists under the commonmark engine (attrlists.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wpsync.model import Document
+from wpsync.source.attrlists import drop_attribute_lists
+from wpsync.source.mapping import MappingDefaults, map_document
+from wpsync.source.render import render_markdown
+from wpsync.source.site import Site
+
+
+def html(markdown: str) -> str:
+    return render_markdown(drop_attribute_lists(markdown)).html
+
+
+def test_a_block_attribute_list_is_dropped_and_ends_its_block() -> None:
+    out = html("A paragraph.\n{: .notice--info}\n\n> quoted\n{: .q}\n")
+    assert out == "<p>A paragraph.</p>\n<blockquote>\n<p>quoted</p>\n</blockquote>"
+
+
+def test_a_table_does_not_get_the_attribute_list_as_a_row() -> None:
+    out = html("| a | b |\n|---|---|\n| 1 | 2 |\n{: .table}\n")
+    assert "{:" not in out and out.count("<tr>") == 2
+
+
+def test_span_attribute_lists_are_dropped() -> None:
+    out = html(
+        "![Alt](https://example.org/x.png){: .align-center} *w*{: .red} [l](/x){:target='_blank'}\n"
+    )
+    assert out == (
+        '<p><img src="https://example.org/x.png" alt="Alt"> <em>w</em> <a href="/x">l</a></p>'
+    )
+
+
+def test_the_table_of_contents_marker_and_its_list_go() -> None:
+    out = html("* TOC\n{:toc}\n\n## One\n")
+    assert out == '<h2 id="one">One</h2>'
+
+
+def test_options_and_abbreviation_definitions_go() -> None:
+    out = html(
+        '{::options parse_block_html="true" /}\n\nHTML here.\n\n*[HTML]: HyperText Markup Language\n'
+    )
+    assert out == "<p>HTML here.</p>"
+
+
+def test_a_heading_keeps_its_id_written_the_kramdown_way() -> None:
+    assert html("## Other {: #custom .x}\n") == '<h2 id="custom" class="x">Other</h2>'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```\n{: .x}\n*[A]: b\n```\n",  # fenced code
+        "Use `*x*{: .red}` in kramdown.\n",  # a code span
+        "    {: .x}\n",  # indented code
+        "A {: .x} in prose, after a space.\n",
+        "{{ site.title }}\n",
+        "A line.\n",
+    ],
+)
+def test_what_is_no_attribute_list_is_left_alone(text: str) -> None:
+    assert drop_attribute_lists(text) == text
+
+
+def test_python_markdown_reads_them_itself(tmp_path: Path) -> None:
+    doc = Document(rel="a.md", front_matter={"title": "A"}, body="Text.\n{: .x}\n", source_hash="x")
+    mapped = map_document(doc, MappingDefaults(markdown="python-markdown"), Site(tmp_path))
+    assert mapped.payload.content == '<p class="x">Text.</p>'
+    mapped = map_document(doc, MappingDefaults(), Site(tmp_path))
+    assert mapped.payload.content == "<p>Text.</p>"
