@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wpsync.model import Document
-from wpsync.source.attrlists import drop_attribute_lists
+from wpsync.source.attrlists import drop_attribute_lists, fill_toc
 from wpsync.source.mapping import MappingDefaults, map_document
 from wpsync.source.render import render_markdown
 from wpsync.source.site import Site
@@ -36,9 +36,33 @@ def test_span_attribute_lists_are_dropped() -> None:
     )
 
 
-def test_the_table_of_contents_marker_and_its_list_go() -> None:
-    out = html("* TOC\n{:toc}\n\n## One\n")
-    assert out == '<h2 id="one">One</h2>'
+def fill(markdown: str) -> str:
+    return fill_toc(html(markdown))
+
+
+def test_the_table_of_contents_marker_becomes_the_list_of_headings() -> None:
+    out = fill(
+        "* TOC\n{:toc}\n\n## One\n\n### One *a*\n\n#### Deep\n\n## Two\n{: .no_toc}\n\n"
+        "## Three [link](https://x.org)\n"
+    )
+    assert out.split("<h2")[0] == (
+        '<ul>\n<li><a href="#one">One</a>\n<ul>\n<li><a href="#one-a">One a</a>\n<ul>\n'
+        '<li><a href="#deep">Deep</a></li>\n</ul>\n</li>\n</ul>\n</li>\n'
+        '<li><a href="#three-link">Three link</a></li>\n</ul>\n'
+    )
+    # a heading's attribute list on the line below it is the heading's
+    assert '<h2 class="no_toc" id="two">Two</h2>' in out
+
+
+def test_a_table_of_contents_without_headings_is_nothing() -> None:
+    assert fill("1. Contents\n{:toc}\n\nText.\n") == "<p>Text.</p>"
+
+
+def test_the_list_of_headings_renders_as_markdown_lists_do() -> None:
+    """Shallower headings after deeper ones close the lists between."""
+    made = fill("* TOC\n{:toc}\n\n### a\n\n## b\n\n#### c\n\n# d\n").split("<h3")[0]
+    written = render_markdown("- [a](#a)\n- [b](#b)\n  - [c](#c)\n- [d](#d)\n").html
+    assert made.strip() == written
 
 
 def test_options_and_abbreviation_definitions_go() -> None:

@@ -13,9 +13,12 @@ GFM reads a ``{: .table}`` line under a table as one more row.  So, before the
   is dropped (a blank line in its place, so the block above ends there, as kramdown ends
   it);
 - an attribute list right after a span (``)``, ``*``, ``_``, `````, ``]``) is dropped;
-- ``{:toc}`` and the one-item list above it are dropped (WordPress makes no table of
-  contents from it); so are ``{::options … /}`` lines and abbreviation definitions;
-- a heading's own ``{: #id .class}`` is kept: headings.py gives the heading that id.
+- ``{:toc}`` and the one-item list above it become the table of contents kramdown
+  makes there (:data:`TOC_MARK`, filled by :func:`fill_toc` from the rendered headings
+  and their ids: a nested list of links, a heading of class ``no_toc`` left out);
+  ``{::options … /}`` lines and abbreviation definitions are dropped;
+- a heading's own ``{: #id .class}`` is kept, on its line or the next: headings.py gives
+  the heading that id and class.
 
 Nothing in fenced code or code spans is touched.
 """
@@ -27,7 +30,10 @@ import re
 
 from wpsync.source.fences import FenceTracker
 
-__all__ = ["drop_attribute_lists"]
+__all__ = ["TOC_MARK", "drop_attribute_lists", "fill_toc"]
+
+#: where ``{:toc}`` asked for the table of contents (an HTML comment: a block of its own)
+TOC_MARK = "<!--wpsync:toc-->"
 
 
 @functools.cache
@@ -36,6 +42,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "block": re.compile(r"^ {0,3}\{:(?!:)[^{}\n]*\}[ \t]*$"),
         "toc": re.compile(r"^ {0,3}\{:\s*toc\s*\}[ \t]*$"),
+        "heading": re.compile(r"^ {0,3}#{1,6}[ \t]+[^\n]*[^}\s][ \t]*$"),
         "item": re.compile(r"^[ \t]*(?:[*+-]|\d+[.)])[ \t]+\S.*$"),
         "options": re.compile(r"^ {0,3}\{::options\b[^}\n]*/\}[ \t]*$"),
         "abbr": re.compile(r"^ {0,3}\*\[[^\]\n]+\]:.*$"),
@@ -58,6 +65,9 @@ def drop_attribute_lists(text: str) -> str:
         if p["toc"].match(line):
             if out and p["item"].match(out[-1]):
                 out[-1] = ""  # the list kramdown replaces with the table of contents
+            out.append(TOC_MARK)
+        elif p["block"].match(line) and out and p["heading"].match(out[-1]):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"  # the heading's (headings.py)
             out.append("")
         elif p["block"].match(line) or p["options"].match(line) or p["abbr"].match(line):
             out.append("")
@@ -84,4 +94,56 @@ def _outside_code_spans(line: str, span: re.Pattern[str]) -> str:
             # the lookbehind needs the character before: a closing backtick run counts
             before = parts[i - 1][-1:] if i else ""
             parts[i] = span.sub("", before + part)[len(before) :]
+    return "".join(parts)
+
+
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+_CLASS = re.compile(r'\bclass="([^"]*)"')
+
+
+def fill_toc(html: str) -> str:
+    """``html`` with each :data:`TOC_MARK` replaced by the list of its headings."""
+    if TOC_MARK not in html:
+        return html
+    headings: list[tuple[int, str, str]] = []
+    for found in _HEADING.finditer(html):
+        level, attrs, inner = int(found.group(1)), found.group(2), found.group(3)
+        anchor = _ID.search(attrs)
+        classes = _CLASS.search(attrs)
+        if anchor is None or (classes is not None and "no_toc" in classes.group(1).split()):
+            continue
+        headings.append((level, anchor.group(1), re.sub(r"<[^>]+>", "", inner).strip()))
+    listed = _nested_list(headings)
+    if not listed:  # no heading: nothing where the mark was
+        return html.replace(TOC_MARK + "\n", "").replace(TOC_MARK, "")
+    return html.replace(TOC_MARK, listed)
+
+
+def _nested_list(headings: list[tuple[int, str, str]]) -> str:
+    """``<ul>`` of links to ``headings`` (level, id, text), a deeper heading in a list
+    inside the item above it — the HTML markdown-it makes of a nested Markdown list."""
+    parts: list[str] = []
+    depth: list[int] = []  # the heading level of each open <ul>
+    for level, anchor, text in headings:
+        if depth and level > depth[-1]:
+            parts.append("\n<ul>\n")
+            depth.append(level)
+        else:
+            if depth:
+                parts.append("</li>\n")
+            while len(depth) > 1 and level < depth[-1]:
+                parts.append("</ul>\n</li>\n")
+                depth.pop()
+            if not depth:
+                parts.append("<ul>\n")
+                depth.append(level)
+        parts.append(f'<li><a href="#{anchor}">{text}</a>')
+    if not depth:
+        return ""
+    parts.append("</li>\n")
+    while len(depth) > 1:
+        parts.append("</ul>\n</li>\n")
+        depth.pop()
+    parts.append("</ul>")
     return "".join(parts)

@@ -13,6 +13,7 @@ reads the clock or the disk.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import posixpath
@@ -333,6 +334,10 @@ def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDef
         from wpsync.source import obsidian
 
         rendered = obsidian.finish(rendered)
+    if "<!--wpsync:toc-->" in rendered.html:  # kramdown's {:toc} (attrlists.py)
+        from wpsync.source.attrlists import fill_toc
+
+        rendered = dataclasses.replace(rendered, html=fill_toc(rendered.html))
     return rendered
 
 
