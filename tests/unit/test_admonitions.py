@@ -142,3 +142,56 @@ def test_a_mapped_document_gets_callouts_in_every_dialect(tmp_path: object) -> N
         )
         mapped = map_document(doc, MappingDefaults(dialect=dialect), Site(root))
         assert '<p class="wpsync-callout-title">Heads up</p>' in mapped.payload.content, dialect
+
+
+def test_docusaurus_and_vitepress_containers_become_callouts() -> None:
+    out = html(
+        """\
+        :::tip[Use this]
+        Some *content*.
+
+        ::::info
+        Nested, with more colons outside.
+        ::::
+        :::
+
+        ::: details Click me
+        Hidden.
+        :::
+
+        :::danger Take care
+        Text.
+        :::
+        """
+    )
+    assert out == (
+        '<div class="wpsync-callout wpsync-callout-tip">\n'
+        '<p class="wpsync-callout-title">Use this</p>\n'
+        "<p>Some <em>content</em>.</p>\n"
+        '<div class="wpsync-callout wpsync-callout-info">\n'
+        '<p class="wpsync-callout-title">Info</p>\n'
+        "<p>Nested, with more colons outside.</p>\n"
+        "</div>\n"
+        "</div>\n"
+        '<div class="wpsync-callout wpsync-callout-details">\n'
+        '<p class="wpsync-callout-title">Click me</p>\n'
+        "<p>Hidden.</p>\n"
+        "</div>\n"
+        '<div class="wpsync-callout wpsync-callout-danger">\n'
+        '<p class="wpsync-callout-title">Take care</p>\n'
+        "<p>Text.</p>\n"
+        "</div>"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ":::note never closed\ntext\n",
+        "```\n:::note\nin code\n:::\n```\n",
+        "::: {.pandoc-div}\ntext\n:::\n",  # Pandoc's fenced div: no type word
+        "a ::: b\n",
+    ],
+)
+def test_what_is_no_container_is_left_alone(text: str) -> None:
+    assert convert_admonitions(text) == text

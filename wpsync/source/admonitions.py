@@ -12,8 +12,13 @@ Python-Markdown and its ``admonition`` and PyMdown extensions::
     === "pip"                    (pymdownx.tabbed: one tab)
         …
 
-CommonMark reads such a block as a paragraph and a code block: never what the writer
-meant.  Whatever the dialect and engine, an admonition and a collapsible block become
+    :::tip[Title]                (Docusaurus; ``:::tip Title`` in v2, VitePress'
+    The body, not indented.       ``::: details Title``; an outer one has more colons)
+    :::
+
+CommonMark reads such a block as a paragraph and a code block (a container as paragraphs
+of colons): never what the writer meant.  Whatever the dialect and engine, an admonition,
+a collapsible block and a container (whose closing line is found) become
 wpsync's callout — the markup GitHub's ``> [!NOTE]`` alerts get (alerts.py)::
 
     <div class="wpsync-callout wpsync-callout-note">
@@ -39,21 +44,23 @@ __all__ = ["convert_admonitions"]
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], ...]:
     """Compiled on the first text that may hold a block (most files hold none)."""
     return (
-        re.compile(r"^(?:!!!|\?\?\?\+?|===[+!]{0,2}) ", re.M),
+        re.compile(r"^(?:!!!|\?\?\?\+?|===[+!]{0,2}) |^:::", re.M),
         # admonition.py's and pymdownx.details' header: types, then an optional title
         re.compile(r'^(?:!!!|\?\?\?\+?) ?([\w-]+(?: +[\w-]+)*)(?: +"(.*?)")? *$'),
         # pymdownx.tabbed's header
         re.compile(r'^===[+!]{0,2} +"(.*?)" *(?:\{[^}]*\})? *$'),
+        # a container: Docusaurus' :::note[Title] / :::note Title, VitePress' ::: tip Title
+        re.compile(r"^(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[(.*)\]|[ \t]+(.*?))?[ \t]*$"),
     )
 
 
 def convert_admonitions(text: str, engine: str = "commonmark") -> str:
     """``text`` with its admonitions, collapsible blocks and tabs as wpsync's markup
     (``engine`` "python-markdown": the HTML asks for Markdown inside, md_in_html)."""
-    if "!!!" not in text and "???" not in text and "===" not in text:
+    if "!!!" not in text and "???" not in text and "===" not in text and ":::" not in text:
         return text
     if _patterns()[0].search(text) is None:
         return text
@@ -62,7 +69,7 @@ def convert_admonitions(text: str, engine: str = "commonmark") -> str:
 
 
 def _convert(lines: list[str], extra: str) -> list[str]:
-    _, admonition, tab = _patterns()
+    _, admonition, tab, container = _patterns()
     out: list[str] = []
     code = FenceTracker()
     i = 0
@@ -71,6 +78,14 @@ def _convert(lines: list[str], extra: str) -> list[str]:
         if code.in_code(line):
             out.append(line)
             i += 1
+            continue
+        opened = container.match(line)
+        close = _container_end(lines, i + 1, opened.group(1)) if opened else None
+        if opened is not None and close is not None:
+            title = opened.group(3) if opened.group(3) is not None else opened.group(4)
+            body = _convert(lines[i + 1 : close], extra)
+            out += _callout(opened.group(2), title or None, body, extra)
+            i = close + 1
             continue
         header = admonition.match(line) or tab.match(line)
         if header is None:
@@ -82,16 +97,31 @@ def _convert(lines: list[str], extra: str) -> list[str]:
         if header.re is tab:
             out += ["", f"<p><strong>{html.escape(header.group(1))}</strong></p>", "", *body, ""]
         else:
-            kinds, title = header.group(1).split(), header.group(2)
-            kind = re.sub(r"[^a-z0-9-]", "", kinds[0].lower()) or "note"
-            if title is None:
-                title = kinds[0][:1].upper() + kinds[0][1:]
-            out += ["", f'<div class="wpsync-callout wpsync-callout-{kind}"{extra}>']
-            if title:
-                out.append(f'<p class="wpsync-callout-title">{html.escape(title)}</p>')
-            out += ["", *body, "", "</div>", ""]
+            out += _callout(header.group(1).split()[0], header.group(2), body, extra)
         i = end
     return out
+
+
+def _callout(kind_name: str, title: str | None, body: list[str], extra: str) -> list[str]:
+    """The lines of a callout: ``title`` None is the kind capitalised, "" none."""
+    kind = re.sub(r"[^a-z0-9-]", "", kind_name.lower()) or "note"
+    if title is None:
+        title = kind_name[:1].upper() + kind_name[1:]
+    out = ["", f'<div class="wpsync-callout wpsync-callout-{kind}"{extra}>']
+    if title:
+        out.append(f'<p class="wpsync-callout-title">{html.escape(title)}</p>')
+    return [*out, "", *body, "", "</div>", ""]
+
+
+def _container_end(lines: list[str], start: int, colons: str) -> int | None:
+    """The index of the line that closes a container opened with ``colons`` (as many
+    colons alone on their line, outside fenced code); None when none does."""
+    code = FenceTracker()
+    for j in range(start, len(lines)):
+        line = lines[j]
+        if not code.in_code(line) and line.rstrip() == colons:
+            return j
+    return None
 
 
 def _body_end(lines: list[str], start: int) -> int:
