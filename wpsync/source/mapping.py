@@ -334,6 +334,10 @@ def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDef
         from wpsync.source import obsidian
 
         rendered = obsidian.finish(rendered)
+    if defaults.dialect in ("plain", "jekyll", "docs") and ":" in rendered.html:
+        from wpsync.source.emoji import emojify  # GitHub's :shortcodes: (emoji.py)
+
+        rendered = dataclasses.replace(rendered, html=emojify(rendered.html))
     if "<!--wpsync:toc-->" in rendered.html:  # kramdown's {:toc} (attrlists.py)
         from wpsync.source.attrlists import fill_toc
 
