@@ -172,6 +172,23 @@ def test_a_block_markdown_would_change_is_kept_as_its_markup() -> None:
     assert markdown == "Hi\n\n" + code + "\n"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Done :+1: here",  # would become an emoji
+        "!!! note",  # would become a callout
+        "Text {: .x}",  # stays; only the paragraph below changes
+    ],
+)
+def test_text_a_sync_pass_would_change_keeps_its_markup(text: str) -> None:
+    block = f"<!-- wp:paragraph -->\n<p>{text}</p>\n<!-- /wp:paragraph -->"
+    markdown = html_to_markdown(block + "\n\n" + block, SITE)
+    if text == "Text {: .x}":
+        assert markdown == f"{text}\n\n{text}\n"
+    else:
+        assert markdown == f"{block}\n\n{block}\n"
+
+
 def test_the_markdown_renders_back_to_the_same_structure(tmp_path: Path) -> None:
     raw = (
         '<h2>Why</h2>\n<p>Plain <strong>bold</strong> and <a href="https://x.org/">a link</a>.</p>\n'

@@ -137,11 +137,21 @@ def _block_name(markup: str) -> str:
 
 
 def _as_blocks(markdown: str, engine: MarkdownEngine) -> str:
-    """What ``sync`` sends for ``markdown`` (block editor on, no local images)."""
+    """What ``sync`` sends for ``markdown`` (block editor on, no local images), with the
+    passes mapping.py may run around the parser whatever the dialect — admonitions,
+    attribute lists, ``{:toc}`` — and the emoji of the dialects that show them: a block
+    whose Markdown any of them would change keeps its markup."""
+    from wpsync.source.admonitions import convert_admonitions
+    from wpsync.source.attrlists import drop_attribute_lists, fill_toc
     from wpsync.source.blocks import to_blocks
+    from wpsync.source.emoji import emojify
     from wpsync.source.render import render_markdown
 
-    return to_blocks(render_markdown(markdown, engine=engine).html)
+    text = convert_admonitions(markdown, engine)
+    if engine == "commonmark":
+        text = drop_attribute_lists(text)
+    html = fill_toc(render_markdown(text, engine=engine).html)
+    return to_blocks(emojify(html))
 
 
 def convert_content(
