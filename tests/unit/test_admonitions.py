@@ -195,3 +195,19 @@ def test_docusaurus_and_vitepress_containers_become_callouts() -> None:
 )
 def test_what_is_no_container_is_left_alone(text: str) -> None:
     assert convert_admonitions(text) == text
+
+
+@pytest.mark.parametrize("text", ["!!! big news today\n\nText.\n", "??? what now\n", '=== "tab"\n'])
+def test_a_header_with_no_body_and_no_title_is_prose(text: str) -> None:
+    assert convert_admonitions(text) == text
+
+
+def test_a_title_alone_is_still_a_callout() -> None:
+    assert html('!!! note "Only a title"\n') == (
+        '<div class="wpsync-callout wpsync-callout-note">\n'
+        '<p class="wpsync-callout-title">Only a title</p>\n</div>'
+    )
+
+
+def test_no_space_after_the_marks_as_python_markdown_reads_it() -> None:
+    assert '<div class="wpsync-callout wpsync-callout-tip">' in html("!!!tip\n    Body.\n")

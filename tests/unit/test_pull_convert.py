@@ -176,7 +176,7 @@ def test_a_block_markdown_would_change_is_kept_as_its_markup() -> None:
     "text",
     [
         "Done :+1: here",  # would become an emoji
-        "!!! note",  # would become a callout
+        '!!! note "Heads up"',  # would become a callout
         "Text {: .x}",  # stays; only the paragraph below changes
     ],
 )

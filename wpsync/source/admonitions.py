@@ -29,7 +29,8 @@ wpsync's callout — the markup GitHub's ``> [!NOTE]`` alerts get (alerts.py)::
 the title given (``""``: none), else the type capitalised (``Note``); the first word of
 the type gives the class.  A tab becomes its title in bold, then its content.  Nothing in
 fenced code is touched; a block that does not open at the start of a line (a list item's)
-is left as written.
+is left as written, and so is a header with neither a body nor a quoted title (a line of
+prose such as ``!!! big news``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ __all__ = ["convert_admonitions"]
 def _patterns() -> tuple[re.Pattern[str], ...]:
     """Compiled on the first text that may hold a block (most files hold none)."""
     return (
-        re.compile(r"^(?:!!!|\?\?\?\+?|===[+!]{0,2}) |^:::", re.M),
+        re.compile(r"^(?:!!!|\?\?\?\+?) ?[\w-]|^===[+!]{0,2} |^:::", re.M),
         # admonition.py's and pymdownx.details' header: types, then an optional title
         re.compile(r'^(?:!!!|\?\?\?\+?) ?([\w-]+(?: +[\w-]+)*)(?: +"(.*?)")? *$'),
         # pymdownx.tabbed's header
@@ -93,6 +94,10 @@ def _convert(lines: list[str], extra: str) -> list[str]:
             i += 1
             continue
         end = _body_end(lines, i + 1)
+        if end == i + 1 and (header.re is tab or header.group(2) is None):
+            out.append(line)  # no body, no title: a line of prose ("!!! big news")
+            i += 1
+            continue
         body = _convert([_dedent(text) for text in lines[i + 1 : end]], extra)
         if header.re is tab:
             out += ["", f"<p><strong>{html.escape(header.group(1))}</strong></p>", "", *body, ""]
