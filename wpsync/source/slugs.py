@@ -47,6 +47,8 @@ def _unaccented(char: str) -> str:
     spelled = char.translate(_ASCII_EXTRA)
     if spelled != char:
         return spelled
+    if not ("\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff"):
+        return char  # remove_accents() knows the Latin letters alone: 𝕬, Ａ, ① are kept
     base = unicodedata.normalize("NFKD", char)
     if base and base[0].isascii() and base[0].isalpha():
         return "".join(c for c in base if not unicodedata.combining(c))
