@@ -221,12 +221,14 @@ def load_all(settings: ReadSettings, tasks: Sequence[ReadTask]) -> list[LocalIte
     return [load(settings, task, site, real_root) for task in tasks]
 
 
-def warm(markdown: MarkdownEngine, block_editor: bool) -> None:
+def warm(markdown: MarkdownEngine, block_editor: bool, *, parser: bool = False) -> None:
     """Import what reading, mapping and rendering changed files will need (the Markdown
     engine, YAML, the mappers, the block converter: ~0.1 s of CPU) — meant for a thread of
     its own while the run waits for WordPress's first answers (the edit check, the user's
-    rights), so that the reads find them imported.  Nothing else is done here: an import
-    that fails is left to fail again where the read imports it, with its file."""
+    rights), so that the reads find them imported; ``parser``: also build this thread's
+    Markdown parser (~5 ms), for a thread that reads or forks the read pool (whose workers
+    then inherit it).  Nothing else is done here: an import that fails is left to fail
+    again where the read imports it, with its file."""
     import importlib
 
     names = [
@@ -246,6 +248,10 @@ def warm(markdown: MarkdownEngine, block_editor: bool) -> None:
         except Exception as exc:  # the read imports it again and reports it
             logger.debug("importing %s ahead failed: %s", name, exc)
             return
+    if parser:
+        from wpsync.source.render import prepare
+
+        prepare(markdown)
 
 
 def _site(settings: ReadSettings) -> Site:
@@ -268,14 +274,11 @@ def _in_pool(settings: ReadSettings, tasks: Sequence[ReadTask], workers: int) ->
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # What the workers run, imported once here before the fork (copy-on-write) rather than
-    # once in each worker: markdown-it, YAML, the mappers cost ~0.1 s of CPU to import.
-    import wpsync.source.commonmark
-    import wpsync.source.content
-    import wpsync.source.front_matter  # (content's first read would import it, and YAML)
-    import wpsync.source.mapping
-    import wpsync.source.render  # noqa: F401
-
+    # What the workers run, imported (and the parser built) once here before the fork
+    # (copy-on-write) rather than once in each worker: markdown-it, YAML, the mappers cost
+    # ~0.1 s of CPU to import.  (A first publish did it while WordPress counted its posts:
+    # recognised.py.)
+    warm(settings.markdown, False, parser=True)
     size = max(8, len(tasks) // (workers * 4))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     context = multiprocessing.get_context("fork")

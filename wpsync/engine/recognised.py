@@ -99,7 +99,7 @@ def recognise_unread(
     todo = [(rel, stat) for rel, stat in files if rel not in journalled and rel not in entries]
     if not todo:
         return Unread()
-    if len(todo) >= FEW_FILES and not _site_has_posts(client):
+    if len(todo) >= FEW_FILES and not _site_has_posts(client, settings):
         # Nothing here can have been published before (a first publish to a new site):
         # the files are read once, by the run, not twice, and no slug of a post or page
         # is looked up (ten requests of a thousand files, each WordPress CPU taken from
@@ -188,11 +188,20 @@ FEW_FILES = 64
 EMPTY_SITE = frozenset({"posts", "pages"})
 
 
-def _site_has_posts(client: Callable[[], WordPressClient]) -> bool:
-    """Whether WordPress holds any post or page (any status); True when it will not say."""
+def _site_has_posts(client: Callable[[], WordPressClient], settings: ReadSettings) -> bool:
+    """Whether WordPress holds any post or page (any status); True when it will not say.
+    While WordPress counts, the reading's imports are done here (``readpool.warm``): on
+    a first publish, the read pool forks right after."""
+    from wpsync.engine.readpool import warm
+
     try:
         wp = client()
-        return any(wp.count_posts(rest_base).total for rest_base in sorted(EMPTY_SITE))
+        # both at once (one round trip, not two); the threads end before the read pool
+        # forks (readpool.py forks only from a process with one thread)
+        with ThreadPoolExecutor(len(EMPTY_SITE), thread_name_prefix="wpsync-count") as pool:
+            counts = pool.map(lambda rest_base: wp.count_posts(rest_base).total, EMPTY_SITE)
+            warm(settings.markdown, False, parser=True)
+            return any(list(counts))
     except RemoteError as exc:
         logger.debug("cannot count the site's posts (%s): looking the files up", exc)
         return True

@@ -142,6 +142,13 @@ def _markdown_it() -> MarkdownIt:
     return md
 
 
+def prepare(engine: MarkdownEngine) -> None:
+    """Build this thread's parser for ``engine`` now rather than at its first file (the
+    read pool's workers inherit the one their parent built before forking)."""
+    if engine == "commonmark":
+        _markdown_it()
+
+
 def _parse(text: str, strip_title: bool, engine: MarkdownEngine) -> tuple[str, str | None]:
     if engine not in ENGINES:
         raise ValueError(f"unknown Markdown engine {engine!r}; use one of {', '.join(ENGINES)}")
