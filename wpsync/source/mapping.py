@@ -327,7 +327,9 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
 def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDefaults) -> Rendered:
     """``render_markdown``, its ``DocumentError`` (Markdown too deep to render) naming the file."""
     try:
-        rendered = render_markdown(body, strip_title=strip_title, engine=defaults.markdown)
+        rendered = render_markdown(
+            body, strip_title=strip_title, engine=defaults.markdown, breaks=_breaks(defaults)
+        )
     except DocumentError as error:
         raise DocumentError(doc.rel, error.reason, line=doc.body_line) from None
     if defaults.dialect == "obsidian":
@@ -343,6 +345,14 @@ def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDef
 
         rendered = dataclasses.replace(rendered, html=fill_toc(rendered.html))
     return rendered
+
+
+def _breaks(defaults: MappingDefaults) -> bool:
+    """Whether a single line break is shown as one: in an Obsidian vault, unless its
+    *Strict line breaks* is on (``.obsidian/app.json``: off by default)."""
+    if defaults.dialect != "obsidian":
+        return False
+    return defaults.vault is None or not defaults.vault.strict_line_breaks
 
 
 def _obsidian(doc: Document, body: str, defaults: MappingDefaults, warnings: list[str]) -> str:
