@@ -503,3 +503,43 @@ def test_quotes_nested_too_deep_fail_the_note_with_the_usual_reason() -> None:
         note("> " * 70 + "[!note] x\n")
     with pytest.raises(DocumentError, match="nested"):
         note("".join("  " * i + "- x\n" for i in range(200)))
+
+
+# ---------------------------------------------------------------------------- a note's own properties
+
+
+def test_a_type_or_status_of_the_notes_own_is_a_property_not_a_failure() -> None:
+    # ObsidianTTRPGProject/ObsidianTTRPGVault, 1-Session Journals/2023-10-26.md
+    doc = Document(
+        "Journal/2023-10-26.md",
+        {"type": "Session Journal", "Status": ["⏳"], "sessionDate": "2000-01-01"},
+        "This is what happened!\n",
+        "0" * 64,
+    )
+    mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+    assert mapped.payload.rest_base == "posts" and mapped.payload.status == "publish"
+    assert mapped.warnings[:2] == (
+        "unknown front-matter key 'sessionDate' ignored",
+        "front-matter key 'type' ('Session Journal') is a property of the note (post or "
+        "page would be WordPress's), not a WordPress post type; ignored",
+    )
+    assert "front-matter key 'Status' must be one of" in mapped.warnings[2]
+    # WordPress's own values still count
+    doc = Document("a.md", {"type": "page", "status": "draft"}, "x\n", "0" * 64)
+    mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+    assert (mapped.payload.rest_base, mapped.payload.status) == ("pages", "draft")
+
+
+def test_a_notes_title_is_its_name_as_written() -> None:
+    for rel, title in [
+        ("Journal/2023-10-26.md", "2023-10-26"),
+        ("Notes/acolyte.md", "acolyte"),
+        ("Notes/2024-01-02-standup.md", "2024-01-02-standup"),
+        ("Notes/Work in Layers.md", "Work in Layers"),
+    ]:
+        doc = Document(rel, {}, "Text.\n", "0" * 64)
+        mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+        assert mapped.payload.title == title
+        assert mapped.payload.title_from_name
+    doc = Document("Journal/2023-10-26.md", {}, "Text.\n", "0" * 64)
+    assert map_document(doc, MappingDefaults()).payload.title == "2023 10 26"  # plain
