@@ -543,3 +543,50 @@ def test_a_notes_title_is_its_name_as_written() -> None:
         assert mapped.payload.title_from_name
     doc = Document("Journal/2023-10-26.md", {}, "Text.\n", "0" * 64)
     assert map_document(doc, MappingDefaults()).payload.title == "2023 10 26"  # plain
+
+
+def test_front_matter_tags_lose_their_hash_and_split_on_spaces() -> None:
+    for tags, wanted in [
+        (["#daily", "notes/zettel"], ("daily", "notes/zettel")),
+        ("#a #b/c", ("a", "b/c")),
+        ("recipe, cooking", ("recipe", "cooking")),
+        (["#", "x", "#x"], ("x",)),
+    ]:
+        doc = Document("a.md", {"tags": tags}, "x\n", "0" * 64)
+        mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+        assert mapped.payload.tags == wanted, tags
+    doc = Document("a.md", {"tags": ["#daily"]}, "x\n", "0" * 64)
+    assert map_document(doc, MappingDefaults()).payload.tags == ("#daily",)  # plain
+
+
+# ---------------------------------------------------------------------------- Markdown links
+
+
+@pytest.mark.parametrize(
+    ("written", "href"),
+    [
+        # obsidianmd/obsidian-help: "[Three laws of motion](Three%20laws%20of%20motion.md)"
+        ("[x](Deep%20Work.md)", "../Reading/Books/Deep%20Work.md"),
+        ("[x](<Deep Work.md>)", "../Reading/Books/Deep%20Work.md"),
+        ("[x](Reading/Books/Deep%20Work)", "../Reading/Books/Deep%20Work.md"),  # no .md
+        ("[x](/Reading/Reading%20List.md)", "../Reading/Reading%20List.md"),  # vault root
+        (
+            "[x](Deep%20Work.md#Rules%20for%20focus)",
+            "../Reading/Books/Deep%20Work.md#rules-for-focus",
+        ),
+        ("[x](Deep%20Work.md#^key-idea)", "../Reading/Books/Deep%20Work.md"),
+        ("[x](#Calendar%20and%20more)", "#calendar-and-more"),
+        ('[x](Home.md "the start")', "../Home.md"),
+        ("[x](https://e.org/a.md#B%20c)", "https://e.org/a.md#B%20c"),
+        ("[x](Nowhere.md#Part)", "Nowhere.md#Part"),  # no such note: left for the usual rules
+    ],
+)
+def test_a_markdown_link_is_followed_as_obsidian_follows_it(written: str, href: str) -> None:
+    translated = translate(written + "\n", "Projects/Garden Plan.md", INDEX)
+    assert f"]({href}" in translated.text
+    assert f"({href}" in translated.text and "`" not in translated.text
+
+
+def test_a_markdown_link_in_code_stays() -> None:
+    body = "`[x](Deep%20Work.md#A%20b)`\n"
+    assert translate(body, "Projects/Garden Plan.md", INDEX).text == body

@@ -443,6 +443,10 @@ def _front_matter(
                 line=doc.key_lines.get(key),
                 hint=exc.hint,
             ) from None
+        if canonical == "tags" and dialect == "obsidian" and cleaned:
+            # Obsidian's tags have no spaces, and a "#" before one is no part of it
+            words = (word.lstrip("#") for tag in cleaned for word in str(tag).split())
+            cleaned = tuple(dict.fromkeys(word for word in words if word))
         if cleaned is not None:
             given[canonical] = _Given(key, cleaned)
     return given

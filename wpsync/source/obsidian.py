@@ -46,7 +46,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from wpsync.source import hostile
 from wpsync.source.headings import slugify
@@ -80,6 +80,12 @@ IMAGE_SUFFIXES = frozenset(
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*$")
 _SIZED_TITLE = re.compile(' title="' + SIZE_MARK + r'(\d+)(?:x(\d+))?"')
 
+# a Markdown link's or image's destination (and title): ](Note.md#Heading "title")
+_DESTINATION = re.compile(
+    r"\]\((?P<dest><[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
+    r"(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?(?P<end>\s*\))"
+)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
 _MARKS = re.compile(r"(?<![=\\])==(?!=)")
 _BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+$")
@@ -267,7 +273,7 @@ def _inline(lines: list[str], code: frozenset[int], links: _Links) -> list[str]:
     out = list(lines)
     for a, b in runs(lines, code):
         text = "\n".join(lines[a:b])
-        if "[[" in text or "==" in text or "![" in text:
+        if "[[" in text or "==" in text or "](" in text:
             text = _outside_code(text, a, links)
         out[a:b] = text.split("\n")
     for i in range(len(out)):
@@ -312,6 +318,10 @@ def _highlights(text: str) -> str:
 def _outside_code(text: str, first: int, links: _Links) -> str:
     if ("![" in text and "|" in text) or re.search(r"!\[\d", text):
         text = between(text, code_spans(text), lambda s, base: sized_images(s))
+    if "](" in text:
+        text = between(
+            text, code_spans(text), lambda s, base: _DESTINATION.sub(links.destination, s)
+        )
     if "[[" in text:
 
         def link(found: re.Match[str], base: int) -> str:
@@ -377,6 +387,33 @@ class _Links:
             return f"[{_escape(shown)}](#{anchor})"
         destination = self._destination(found.rel) + (f"#{anchor}" if anchor else "")
         return f"[{_escape(shown)}]({destination})"
+
+    def destination(self, found: re.Match[str]) -> str:
+        """A Markdown link's destination as Obsidian follows it: a note named without
+        ``.md`` (``[x](Overview)``) or from the vault's root (``/en/Overview.md``), found
+        as a wikilink's note is; ``#Heading`` the heading's id (``#^block``: the note).
+        Anything else (a URL, a file not in the vault) stays as written."""
+        written = found.group("dest")
+        dest = written[1:-1] if written.startswith("<") else written
+        if not dest or _SCHEME.match(dest) or dest.startswith("//"):
+            return found.group(0)
+        path, hash_, fragment = dest.partition("#")
+        anchor = _anchor([unquote(fragment)]) if hash_ else ""
+        if not path:
+            if not anchor:
+                return found.group(0)
+            new = f"#{anchor}"
+        else:
+            name = unquote(path)
+            note = posixpath.splitext(name)[1].lower() not in IMAGE_SUFFIXES
+            located = self.vault.locate(name.lstrip("/"), self.rel, note=note).rel
+            if located is None:
+                return found.group(0)  # the usual missing-file rules apply
+            if located == self.rel and anchor:
+                new = f"#{anchor}"
+            else:
+                new = self._destination(located) + (f"#{anchor}" if anchor else "")
+        return f"]({new}{found.group('title') or ''}{found.group('end')}"
 
     def _image(self, path: str, options: list[str], line: int, written: str) -> str:
         alt, width, height = posixpath.basename(path), "", ""
