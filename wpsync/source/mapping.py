@@ -443,7 +443,7 @@ def _front_matter(
                 line=doc.key_lines.get(key),
                 hint=exc.hint,
             ) from None
-        if canonical == "tags" and dialect == "obsidian" and cleaned:
+        if canonical == "tags" and dialect == "obsidian" and isinstance(cleaned, tuple):
             # Obsidian's tags have no spaces, and a "#" before one is no part of it
             words = (word.lstrip("#") for tag in cleaned for word in str(tag).split())
             cleaned = tuple(dict.fromkeys(word for word in words if word))
