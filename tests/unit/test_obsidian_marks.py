@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from wpsync.model import Document
+from wpsync.source.blocks import to_blocks
 from wpsync.source.mapping import Mapped, MappingDefaults, map_document
 from wpsync.source.obsidian import translate
 from wpsync.source.render import MarkdownEngine
@@ -141,3 +142,18 @@ def test_a_markdown_image_takes_its_size_from_the_alt_text(written: str, shown: 
 
 def test_a_sized_markdown_image_in_code_stays() -> None:
     assert html("`![x|300](a.png)`\n") == "<p><code>![x|300](a.png)</code></p>"
+
+
+def test_a_video_or_post_shown_as_an_image_is_embedded() -> None:
+    # obsidianmd/obsidian-help, Embed web pages.md
+    body = (
+        "![](https://www.youtube.com/watch?v=NnTvZWp5Q7o)\n\n"
+        "![](https://twitter.com/obsdmd/status/1580548874246443010)\n\n"
+        "![a photo](https://e.org/p.png) and `![](https://youtu.be/x)`\n"
+    )
+    out = html(body)
+    assert "<img" in out and out.count("<img") == 1
+    blocks = to_blocks(out)
+    assert blocks.count("<!-- wp:embed ") == 2
+    assert '"providerNameSlug":"youtube"' in blocks and '"providerNameSlug":"twitter"' in blocks
+    assert "<code>![](https://youtu.be/x)</code>" in out

@@ -54,6 +54,7 @@ from wpsync.source.obsidianmarks import (
     MATH_JOIN,
     SIZE_MARK,
     checked_tasks,
+    embedded_pages,
     inline_footnotes,
     join_math,
     protect_math,
@@ -318,6 +319,8 @@ def _highlights(text: str) -> str:
 def _outside_code(text: str, first: int, links: _Links) -> str:
     if ("![" in text and "|" in text) or re.search(r"!\[\d", text):
         text = between(text, code_spans(text), lambda s, base: sized_images(s))
+    if "](http" in text and "![" in text:
+        text = between(text, code_spans(text), lambda s, base: embedded_pages(s))
     if "](" in text:
         text = between(
             text, code_spans(text), lambda s, base: _DESTINATION.sub(links.destination, s)

@@ -10,6 +10,7 @@ Pure; :func:`wpsync.source.obsidian.translate` calls these, outside code.
 ``text^[a note]``                   a footnote, numbered with the ``[^1]`` ones
 ``![alt|300](x.png)``,              the image with that width (and height), alt text
 ``![300x200](https://…)``           the rest
+``![](https://youtube.com/…)``      the URL alone: WordPress embeds the video (or post)
 ==================================  ====================================================
 """
 
@@ -17,12 +18,14 @@ from __future__ import annotations
 
 import re
 
+from wpsync.source.embeds import find_embed
 from wpsync.source.obsidianspans import BLANK, LEAVE, between, code_spans, runs
 
 __all__ = [
     "MATH_JOIN",
     "SIZE_MARK",
     "checked_tasks",
+    "embedded_pages",
     "inline_footnotes",
     "join_math",
     "protect_math",
@@ -224,3 +227,16 @@ def sized_images(text: str) -> str:
         return f'![{size.group("text") or ""}]({found.group("dest")} "{SIZE_MARK}{dimensions}")'
 
     return _MARKDOWN_IMAGE.sub(sized, text)
+
+
+def embedded_pages(text: str) -> str:
+    """``![](https://www.youtube.com/watch?v=…)``, ``![](https://twitter.com/…/status/…)``:
+    Obsidian shows the video or the post there; the URL alone, which WordPress embeds (an
+    embed block when alone in its paragraph, else a link to it), not an image that is none."""
+
+    def page(found: re.Match[str]) -> str:
+        dest = found.group("dest")
+        url = dest[1:-1] if dest.startswith("<") else dest
+        return url if find_embed(url) is not None else found.group(0)
+
+    return _MARKDOWN_IMAGE.sub(page, text)
