@@ -590,3 +590,12 @@ def test_a_markdown_link_is_followed_as_obsidian_follows_it(written: str, href: 
 def test_a_markdown_link_in_code_stays() -> None:
     body = "`[x](Deep%20Work.md#A%20b)`\n"
     assert translate(body, "Projects/Garden Plan.md", INDEX).text == body
+
+
+def test_dataviews_file_name_query_is_the_notes_name() -> None:
+    # ObsidianTTRPGProject/ObsidianTTRPGVault: "# `=this.file.name`", "Name: `= this.file.name`"
+    body = "# `=this.file.name`\n\nName: `= this.file.name`, `=this.file.day`\n\n```\n`=this.file.name`\n```\n"
+    mapped = note(body, rel="Quests/Beat [the] Goblin.md")
+    assert mapped.payload.title == "Beat [the] Goblin"
+    assert "<p>Name: Beat [the] Goblin, <code>=this.file.day</code></p>" in mapped.payload.content
+    assert "<code>`=this.file.name`</code>" in mapped.payload.content

@@ -86,6 +86,7 @@ _DESTINATION = re.compile(
     r"\]\((?P<dest><[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
     r"(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?(?P<end>\s*\))"
 )
+_FILE_NAME = re.compile(r"(?<!`)`=\s*this\.file\.name\s*`(?!`)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
 _MARKS = re.compile(r"(?<![=\\])==(?!=)")
@@ -130,6 +131,7 @@ def translate(
     lines = protect_math(lines, code)
     lines = _inline(lines, code, _Links(rel, vault, first_line, warnings))
     lines = checked_tasks(lines, code)
+    lines = _file_names(lines, code, rel)
     counted = len(lines)
     lines, notes = inline_footnotes(lines, code)
     if len(lines) != counted:  # a footnote over several lines was made one
@@ -289,6 +291,16 @@ def _inline(lines: list[str], code: frozenset[int], links: _Links) -> list[str]:
         if found and found.start() > 0 and line[found.start() - 1] in " \t":
             out[i] = line[: found.start()].rstrip(" \t")
     return out
+
+
+def _file_names(lines: list[str], code: frozenset[int], rel: str) -> list[str]:
+    """Dataview's inline query `` `=this.file.name` `` (templates put it in a note's
+    heading) → the note's name, as a vault with Dataview shows it; other queries are code."""
+    name = _escape(posixpath.splitext(posixpath.basename(rel))[0])
+    return [
+        line if i in code or "this.file.name" not in line else _FILE_NAME.sub(name, line)
+        for i, line in enumerate(lines)
+    ]
 
 
 def _highlights(text: str) -> str:
