@@ -599,3 +599,11 @@ def test_dataviews_file_name_query_is_the_notes_name() -> None:
     assert mapped.payload.title == "Beat [the] Goblin"
     assert "<p>Name: Beat [the] Goblin, <code>=this.file.day</code></p>" in mapped.payload.content
     assert "<code>`=this.file.name`</code>" in mapped.payload.content
+
+
+def test_a_markdown_link_to_no_note_is_warned_about_with_its_line() -> None:
+    # ObsidianTTRPGProject/ObsidianTTRPGVault, acolyte.md: "a prayer [book](/3-Mechanics/CLI/items/book.md)"
+    body = "Intro.\n\nA [book](/Items/book.md), [a page](guide/) and [home](Home.md).\n"
+    translated = translate(body, "Projects/Garden Plan.md", INDEX)
+    assert translated.warnings == ("line 3: (/Items/book.md) names no note in the vault",)
+    assert "[book](/Items/book.md)" in translated.text and "[a page](guide/)" in translated.text

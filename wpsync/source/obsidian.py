@@ -334,8 +334,15 @@ def _outside_code(text: str, first: int, links: _Links) -> str:
     if "](http" in text and "![" in text:
         text = between(text, code_spans(text), lambda s, base: embedded_pages(s))
     if "](" in text:
+
+        def destination(found: re.Match[str], base: int) -> str:
+            line = first + text.count("\n", 0, base + found.start())
+            return links.destination(found, line)
+
         text = between(
-            text, code_spans(text), lambda s, base: _DESTINATION.sub(links.destination, s)
+            text,
+            code_spans(text),
+            lambda s, base: _DESTINATION.sub(lambda m: destination(m, base), s),
         )
     if "[[" in text:
 
@@ -403,11 +410,12 @@ class _Links:
         destination = self._destination(found.rel) + (f"#{anchor}" if anchor else "")
         return f"[{_escape(shown)}]({destination})"
 
-    def destination(self, found: re.Match[str]) -> str:
+    def destination(self, found: re.Match[str], line: int) -> str:
         """A Markdown link's destination as Obsidian follows it: a note named without
         ``.md`` (``[x](Overview)``) or from the vault's root (``/en/Overview.md``), found
         as a wikilink's note is; ``#Heading`` the heading's id (``#^block``: the note).
-        Anything else (a URL, a file not in the vault) stays as written."""
+        Anything else (a URL, a file not in the vault) stays as written; a ``.md`` file
+        that is not in the vault is warned about, as a ``[[link]]`` to no note is."""
         written = found.group("dest")
         dest = written[1:-1] if written.startswith("<") else written
         if not dest or _SCHEME.match(dest) or dest.startswith("//"):
@@ -423,6 +431,8 @@ class _Links:
             note = posixpath.splitext(name)[1].lower() not in IMAGE_SUFFIXES
             located = self.vault.locate(name.lstrip("/"), self.rel, note=note).rel
             if located is None:
+                if name.lower().endswith((".md", ".markdown")):
+                    self.warn(line, f"({written})", "names no note in the vault")
                 return found.group(0)  # the usual missing-file rules apply
             if located == self.rel and anchor:
                 new = f"#{anchor}"
