@@ -74,8 +74,9 @@ def scrub(text: str) -> str:
 
 
 def _credential(match: re.Match[str]) -> str:
-    # "Basic authentication" is prose, not a credential: a token is not all lower-case letters
-    if match.group(3).isalpha() and match.group(3).islower():
+    # "Basic authentication" is prose, not a credential: a token is not all lower-case
+    # letters; nor does it hold a space (a note's link to "Basic%20formatting%20syntax.md")
+    if (match.group(3).isalpha() and match.group(3).islower()) or "%20" in match.group(3):
         return match.group(0)
     return f"{match.group(1)} {MASK}"
 

@@ -87,6 +87,11 @@ def test_an_obsidian_vault_publishes_with_nothing_of_obsidian_left_on_the_site(
     assert sorted(report["warnings"]) == [
         "Home.md: line 20: [[Not written yet|the winter plan]] names no note in the vault; "
         "published as its text",
+        "Ideas/Gaussian Splatting.md: front-matter key 'status' must be one of publish, "
+        "future, draft, pending, private; got '🌱 seedling'; ignored: a property of the "
+        "note, not a WordPress status (publish: false keeps a note off the site)",
+        "Ideas/Gaussian Splatting.md: front-matter key 'type' ('concept') is a property of "
+        "the note (post or page would be WordPress's), not a WordPress post type; ignored",
         "Reading/Reading List.md: line 6: ![[Deep Work highlights.pdf]] links to a file "
         "(Attachments/Deep Work highlights.pdf), which wpsync does not publish on its own "
         "(it uploads the images a note shows); published as its text",
@@ -146,6 +151,25 @@ def test_an_obsidian_vault_publishes_with_nothing_of_obsidian_left_on_the_site(
     assert 'width="200" height="100"' in by_slug["pancakes"]["content"]["raw"]
     assert "wpsync-callout wpsync-callout-warning" in by_slug["garden-plan"]["content"]["raw"]
     assert "<mark>sow late</mark>" in by_slug["garden-plan"]["content"]["raw"]
+
+    # As reading view shows it (Strict line breaks is off in this vault): a line break,
+    # math as written, tasks with a status of their own, an inline footnote, a sized
+    # Markdown image, the note's own type and status no failure, tags without '#'.
+    splat = by_slug["gaussian-splatting"]
+    shown = splat["content"]["rendered"]
+    assert splat["title"]["rendered"] == "Gaussian Splatting" and splat["type"] == "post"
+    assert re.search(r"novel view synthesis</mark>\.<br ?/?>\s*It renders", shown)
+    raw = splat["content"]["raw"]  # (WordPress's typography may curl what it shows)
+    assert "$G(x) = e^{-\\frac{1}{2} x^T \\Sigma^{-1} x}$" in raw
+    assert "$\\Sigma_{3D}$" in raw
+    assert "$$ \\Sigma = R S S^T R^T \\\\ \\alpha_i = o_i \\cdot G_i $$" in raw
+    assert shown.count("checked") == 3 and "[/]" not in shown and "[-]" not in shown
+    assert 'href="#fn:wpsync-inline-1"' in shown and "^[" not in shown
+    assert 'width="120"' in raw
+    assert f"{by_slug['deep-work']['link']}#rules-for-focus" in shown
+    with admin(wp) as client:
+        tags = client.get("/wp/v2/tags", params={"include": ",".join(map(str, splat["tags"]))})
+    assert sorted(t["name"] for t in tags.json()) == ["graphics/3d", "research"]
 
     # A second run: nothing to send, not one request; the vault untouched.
     code, again = site.sync_json()

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from wpsync.errors import RemoteError
-from wpsync.logsetup import MaskingStream, escape_controls, mask, register_secret
+from wpsync.logsetup import MaskingStream, escape_controls, mask, register_secret, scrub
 from wpsync.wordpress.bounded import AnswerTooLarge, BoundedTransport
 from wpsync.wordpress.rest import pages_allowed
 
@@ -68,3 +68,12 @@ def test_an_answer_past_the_cap_is_refused_even_compressed() -> None:
         client.get("http://example.test/")
     with _client(gzip.compress(b"[1, 2]"), gz, 1000) as client:
         assert client.get("http://example.test/").json() == [1, 2]
+
+
+def test_a_link_to_a_note_named_basic_something_is_no_credential() -> None:
+    # obsidianmd/obsidian-help: [[Basic formatting syntax#External images|external images]]
+    link = '<a href="Editing%20and%20formatting/Basic%20formatting%20syntax.md#x">'
+    assert scrub(link) == link
+    assert (
+        scrub("Authorization: Basic%20dXNlcjpwYXNzd29yZA%3D%3D") == "Authorization: Basic ********"
+    )

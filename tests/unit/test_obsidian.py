@@ -503,3 +503,107 @@ def test_quotes_nested_too_deep_fail_the_note_with_the_usual_reason() -> None:
         note("> " * 70 + "[!note] x\n")
     with pytest.raises(DocumentError, match="nested"):
         note("".join("  " * i + "- x\n" for i in range(200)))
+
+
+# ---------------------------------------------------------------------------- a note's own properties
+
+
+def test_a_type_or_status_of_the_notes_own_is_a_property_not_a_failure() -> None:
+    # ObsidianTTRPGProject/ObsidianTTRPGVault, 1-Session Journals/2023-10-26.md
+    doc = Document(
+        "Journal/2023-10-26.md",
+        {"type": "Session Journal", "Status": ["⏳"], "sessionDate": "2000-01-01"},
+        "This is what happened!\n",
+        "0" * 64,
+    )
+    mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+    assert mapped.payload.rest_base == "posts" and mapped.payload.status == "publish"
+    assert mapped.warnings[:2] == (
+        "unknown front-matter key 'sessionDate' ignored",
+        "front-matter key 'type' ('Session Journal') is a property of the note (post or "
+        "page would be WordPress's), not a WordPress post type; ignored",
+    )
+    assert "front-matter key 'Status' must be one of" in mapped.warnings[2]
+    # WordPress's own values still count
+    doc = Document("a.md", {"type": "page", "status": "draft"}, "x\n", "0" * 64)
+    mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+    assert (mapped.payload.rest_base, mapped.payload.status) == ("pages", "draft")
+
+
+def test_a_notes_title_is_its_name_as_written() -> None:
+    for rel, title in [
+        ("Journal/2023-10-26.md", "2023-10-26"),
+        ("Notes/acolyte.md", "acolyte"),
+        ("Notes/2024-01-02-standup.md", "2024-01-02-standup"),
+        ("Notes/Work in Layers.md", "Work in Layers"),
+    ]:
+        doc = Document(rel, {}, "Text.\n", "0" * 64)
+        mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+        assert mapped.payload.title == title
+        assert mapped.payload.title_from_name
+    doc = Document("Journal/2023-10-26.md", {}, "Text.\n", "0" * 64)
+    assert map_document(doc, MappingDefaults()).payload.title == "2023 10 26"  # plain
+
+
+def test_front_matter_tags_lose_their_hash_and_split_on_spaces() -> None:
+    for tags, wanted in [
+        (["#daily", "notes/zettel"], ("daily", "notes/zettel")),
+        ("#a #b/c", ("a", "b/c")),
+        ("recipe, cooking", ("recipe", "cooking")),
+        (["#", "x", "#x"], ("x",)),
+    ]:
+        doc = Document("a.md", {"tags": tags}, "x\n", "0" * 64)
+        mapped = map_document(doc, MappingDefaults(dialect="obsidian", vault=INDEX))
+        assert mapped.payload.tags == wanted, tags
+    doc = Document("a.md", {"tags": ["#daily"]}, "x\n", "0" * 64)
+    assert map_document(doc, MappingDefaults()).payload.tags == ("#daily",)  # plain
+
+
+# ---------------------------------------------------------------------------- Markdown links
+
+
+@pytest.mark.parametrize(
+    ("written", "href"),
+    [
+        # obsidianmd/obsidian-help: "[Three laws of motion](Three%20laws%20of%20motion.md)"
+        ("[x](Deep%20Work.md)", "../Reading/Books/Deep%20Work.md"),
+        ("[x](<Deep Work.md>)", "../Reading/Books/Deep%20Work.md"),
+        ("[x](Reading/Books/Deep%20Work)", "../Reading/Books/Deep%20Work.md"),  # no .md
+        ("[x](/Reading/Reading%20List.md)", "../Reading/Reading%20List.md"),  # vault root
+        (
+            "[x](Deep%20Work.md#Rules%20for%20focus)",
+            "../Reading/Books/Deep%20Work.md#rules-for-focus",
+        ),
+        ("[x](Deep%20Work.md#^key-idea)", "../Reading/Books/Deep%20Work.md"),
+        ("[x](#Calendar%20and%20more)", "#calendar-and-more"),
+        ('[x](Home.md "the start")', "../Home.md"),
+        ("[x](https://e.org/a.md#B%20c)", "https://e.org/a.md#B%20c"),
+        ("[x](Nowhere.md#Part)", "Nowhere.md#Part"),  # no such note: left for the usual rules
+    ],
+)
+def test_a_markdown_link_is_followed_as_obsidian_follows_it(written: str, href: str) -> None:
+    translated = translate(written + "\n", "Projects/Garden Plan.md", INDEX)
+    assert f"]({href}" in translated.text
+    assert f"({href}" in translated.text and "`" not in translated.text
+
+
+def test_a_markdown_link_in_code_stays() -> None:
+    body = "`[x](Deep%20Work.md#A%20b)`\n"
+    assert translate(body, "Projects/Garden Plan.md", INDEX).text == body
+
+
+def test_dataviews_file_name_query_is_the_notes_name() -> None:
+    # ObsidianTTRPGProject/ObsidianTTRPGVault: "# `=this.file.name`", "Name: `= this.file.name`"
+    body = "# `=this.file.name`\n\nName: `= this.file.name`, `=this.file.day`\n\n```\n`=this.file.name`\n```\n"
+    mapped = note(body, rel="Quests/Beat [the] Goblin.md")
+    assert mapped.payload.title == "Beat [the] Goblin"
+    assert "<p>Name: Beat [the] Goblin, <code>=this.file.day</code></p>" in mapped.payload.content
+    assert "<code>`=this.file.name`</code>" in mapped.payload.content
+
+
+def test_a_markdown_link_to_no_note_is_warned_about_with_its_line() -> None:
+    # ObsidianTTRPGProject/ObsidianTTRPGVault, acolyte.md: "a prayer [book](/3-Mechanics/CLI/items/book.md)"
+    body = "Intro.\n\nA [book](/Items/book.md), [a page](guide/) and [home](Home.md).\n"
+    translated = translate(body, "Projects/Garden Plan.md", INDEX)
+    assert translated.warnings == ("line 3: (/Items/book.md) names no note in the vault",)
+    assert "[book](/Items/book.md)" in translated.text and "[a page](guide/)" in translated.text

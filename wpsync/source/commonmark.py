@@ -16,7 +16,8 @@ preset with raw HTML on, plus:
   a second one ``install_1``) and a trailing ``{#id .class}`` on a heading.
 
 wpsync's own post-processing — soft line breaks joined into spaces (WordPress's
-``wpautop`` turns every newline in a paragraph into ``<br />``), heading ids, fence
+``wpautop`` turns every newline in a paragraph into ``<br />``; ``<br />`` instead with
+``render(breaks=True)``, for an Obsidian vault), heading ids, fence
 attributes, footnote markup — is left out when :func:`build` gets ``wpsync=False``: that is
 the parser as the conformance script (``bench/conformance.py``) measures it.
 
@@ -49,6 +50,9 @@ from wpsync.source.fences import parse_info
 from wpsync.source.headings import HeadingIds, heading_text, split_heading_attrs
 
 __all__ = ["MAX_BLOCK_LEVEL", "TooDeep", "build", "render"]
+
+#: the ``env`` key of :func:`render` that makes soft line breaks ``<br />``
+_BREAKS = "wpsync_breaks"
 
 #: deepest block nesting rendered (a list and its item count as two levels each)
 MAX_BLOCK_LEVEL = 128
@@ -191,7 +195,9 @@ def _text(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
 def _softbreak(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return " "
+    """A space; a line break when the document's lines are shown as written
+    (:func:`render` with ``breaks=True``: Obsidian's default)."""
+    return "<br />\n" if env.get(_BREAKS) else " "
 
 
 def _hardbreak(
@@ -387,12 +393,15 @@ def build(*, wpsync: bool = True) -> MarkdownIt:
     return md
 
 
-def render(md: MarkdownIt, text: str, *, strip_title: bool) -> tuple[str, str | None]:
+def render(
+    md: MarkdownIt, text: str, *, strip_title: bool, breaks: bool = False
+) -> tuple[str, str | None]:
     """The HTML of ``text`` and the text of its leading ``# Title`` (``None`` without one).
+    ``breaks``: a soft line break is a ``<br />`` (else a space).
 
     Raises :class:`TooDeep` (see the module docstring).
     """
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {_BREAKS: True} if breaks else {}
     tokens = md.parse(text, env)
     title: str | None = None
     if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":

@@ -185,7 +185,7 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
     )
     ctx = FieldContext(doc.rel, jekyll)
     warnings: list[str] = []
-    stem_slug, stem_title, stem_date = _from_path(doc.rel, warnings)
+    stem_slug, stem_title, stem_date = _from_path(doc.rel, warnings, as_named=dialect == "obsidian")
     site = site or Site()
     given = _front_matter(doc, ctx, warnings, dialect, stem_date, site)
 
@@ -326,8 +326,13 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
 
 def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDefaults) -> Rendered:
     """``render_markdown``, its ``DocumentError`` (Markdown too deep to render) naming the file."""
+    # A single line break is one in an Obsidian vault, unless its Strict line breaks is on.
+    vault = defaults.vault
+    breaks = defaults.dialect == "obsidian" and not (vault and vault.strict_line_breaks)
     try:
-        rendered = render_markdown(body, strip_title=strip_title, engine=defaults.markdown)
+        rendered = render_markdown(
+            body, strip_title=strip_title, engine=defaults.markdown, breaks=breaks
+        )
     except DocumentError as error:
         raise DocumentError(doc.rel, error.reason, line=doc.body_line) from None
     if defaults.dialect == "obsidian":
@@ -406,10 +411,10 @@ def _front_matter(
         raw = doc.front_matter[key]
         if raw is None:  # "title:" with nothing after it: not set
             continue
-        if dialect == "hugo" and canonical == "type" and not _wordpress_type(raw):
+        if canonical == "type" and dialect in _OWN_TYPE and not _wordpress_type(raw):
             warnings.append(
-                f"front-matter key {key!r} ({raw!r}) is Hugo's content type (which layout "
-                "renders the page), not a WordPress post type; ignored"
+                f"front-matter key {key!r} ({raw!r}) is {_OWN_TYPE[dialect]}, not a "
+                "WordPress post type; ignored"
             )
             continue
         if dialect != "plain" and canonical == "featured_image" and site is not None:
@@ -425,15 +430,34 @@ def _front_matter(
                 )
                 warnings.append(f"front-matter key {key!r} {exc.message}; ignored: {fallback}")
                 continue
+            if canonical == "status" and dialect == "obsidian":
+                # a note's own property ("status: 🌱 seedling"): the note is published
+                warnings.append(
+                    f"front-matter key {key!r} {exc.message}; ignored: a property of the "
+                    "note, not a WordPress status (publish: false keeps a note off the site)"
+                )
+                continue
             raise DocumentError(
                 doc.rel,
                 f"front-matter key {key!r} {exc.message}",
                 line=doc.key_lines.get(key),
                 hint=exc.hint,
             ) from None
+        if canonical == "tags" and dialect == "obsidian" and isinstance(cleaned, tuple):
+            # Obsidian's tags have no spaces, and a "#" before one is no part of it
+            words = (word.lstrip("#") for tag in cleaned for word in str(tag).split())
+            cleaned = tuple(dict.fromkeys(word for word in words if word))
         if cleaned is not None:
             given[canonical] = _Given(key, cleaned)
     return given
+
+
+#: what a ``type`` that is neither post nor page means in a dialect: not a WordPress type
+#: (an Obsidian note's ``type: Session Journal`` is a property Dataview and templates use)
+_OWN_TYPE = {
+    "hugo": "Hugo's content type (which layout renders the page)",
+    "obsidian": "a property of the note (post or page would be WordPress's)",
+}
 
 
 def _wordpress_type(raw: object) -> bool:
@@ -462,10 +486,15 @@ def _unknown(key: str) -> str:
     return f"unknown front-matter key {key!r} ignored{suggestion}"
 
 
-def _from_path(rel: str, warnings: list[str]) -> tuple[str, str, str | None]:
-    """(slug, title, date) that the file's path suggests."""
+def _from_path(
+    rel: str, warnings: list[str], *, as_named: bool = False
+) -> tuple[str, str, str | None]:
+    """(slug, title, date) that the file's path suggests.  ``as_named``: the title is the
+    file's name as written (an Obsidian note's name is its title: ``2023-10-26``, not
+    ``2023 10 26``), else its words, the first capitalised."""
     folder, name = posixpath.split(rel)
     stem = name.rsplit(".", 1)[0] if "." in name else name
+    named = stem.strip()
     found_date: str | None = None
     jekyll = _JEKYLL_DATE.match(stem)
     if jekyll:
@@ -489,6 +518,8 @@ def _from_path(rel: str, warnings: list[str]) -> tuple[str, str, str | None]:
         )
     words = re.sub(r"[-_\s]+", " ", stem).strip()
     title = (words[:1].upper() + words[1:]) if words else slug
+    if as_named and named:
+        title = named
     return slug, title, found_date
 
 

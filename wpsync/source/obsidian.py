@@ -46,10 +46,21 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from wpsync.source import hostile
 from wpsync.source.headings import slugify
+from wpsync.source.obsidianmarks import (
+    MATH_JOIN,
+    SIZE_MARK,
+    checked_tasks,
+    embedded_pages,
+    inline_footnotes,
+    join_math,
+    protect_math,
+    sized_images,
+)
+from wpsync.source.obsidianspans import LEAVE, between, code_spans, runs
 from wpsync.source.vault import Located, VaultIndex
 
 if TYPE_CHECKING:
@@ -67,21 +78,20 @@ IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".avif", ".heic", ".tif", ".tiff"}
 )
 
-_SIZE_MARK = "\ue000"  # carries an embed's size through the renderer, in the image's title
 _SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*$")
-_SIZED_TITLE = re.compile(' title="' + _SIZE_MARK + r'(\d+)(?:x(\d+))?"')
+_SIZED_TITLE = re.compile(' title="' + SIZE_MARK + r'(\d+)(?:x(\d+))?"')
 
-_TICKS = re.compile(r"`+")
+# a Markdown link's or image's destination (and title): ](Note.md#Heading "title")
+_DESTINATION = re.compile(
+    r"\]\((?P<dest><[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
+    r"(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?(?P<end>\s*\))"
+)
+_FILE_NAME = re.compile(r"(?<!`)`=\s*this\.file\.name\s*`(?!`)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
 _MARKS = re.compile(r"(?<![=\\])==(?!=)")
 _BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+$")
 _BLOCK_ID_LINE = re.compile(r"^(?P<keep>[ \t>]*)\^[A-Za-z0-9-]+[ \t]*$")
-_BLANK = re.compile(r"\n[ \t>]*\n")
-# raw HTML tags and autolinks, and link destinations: left as written
-_LEAVE = re.compile(
-    r"<[A-Za-z/!][^<>\n]*>"
-    r"|\]\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-)
 _CALLOUT = re.compile(
     r"^(?P<indent>[ \t]*)>[ ]?\[!(?P<type>[^\]|\n]+)(?:\|[^\]\n]*)?\](?P<fold>[+-]?)"
     r"(?:[ \t]+(?P<title>.*?))?[ \t]*$"
@@ -118,18 +128,30 @@ def translate(
     lines = body.split("\n")
     code = _code_lines(body)
     lines = _strip_comments(lines, code, first_line, warnings)
+    lines = protect_math(lines, code)
     lines = _inline(lines, code, _Links(rel, vault, first_line, warnings))
+    lines = checked_tasks(lines, code)
+    lines = _file_names(lines, code, rel)
+    counted = len(lines)
+    lines, notes = inline_footnotes(lines, code)
+    if len(lines) != counted:  # a footnote over several lines was made one
+        code = _code_lines("\n".join(lines))
     items = [(line, i in code) for i, line in enumerate(lines)]
     if any("[!" in line for line, protected in items if not protected):
         # Python-Markdown renders Markdown inside HTML only when asked (md_in_html)
         items = _callouts(items, ' markdown="1"' if engine == "python-markdown" else "")
-    return Translated("\n".join(line for line, _ in items), tuple(warnings))
+    if any(line.endswith(MATH_JOIN) for line, _ in items):
+        items = join_math(items)
+    text = "\n".join(line for line, _ in items)
+    if notes:
+        text += "\n\n" + "\n".join(notes)
+    return Translated(text, tuple(warnings))
 
 
 def finish(rendered: Rendered) -> Rendered:
     """The rendered note with the sizes of its ``![[image|300]]`` embeds as ``width`` /
     ``height`` attributes (they travel through the renderer in the image's title)."""
-    if _SIZE_MARK not in rendered.html:
+    if SIZE_MARK not in rendered.html:
         return rendered
 
     def size(found: re.Match[str]) -> str:
@@ -137,7 +159,7 @@ def finish(rendered: Rendered) -> Rendered:
         return f' width="{width}"' + (f' height="{height}"' if height else "")
 
     refs = tuple(
-        dataclasses.replace(ref, title="") if ref.title.startswith(_SIZE_MARK) else ref
+        dataclasses.replace(ref, title="") if ref.title.startswith(SIZE_MARK) else ref
         for ref in rendered.image_refs
     )
     return dataclasses.replace(
@@ -191,51 +213,6 @@ def _code_lines(body: str) -> frozenset[int]:
     return frozenset(lines)
 
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    """The ``code spans`` of a run of lines: a run of backticks up to the next run of as
-    many in the same paragraph.  Each run is looked at once (no search per run: a note
-    full of backticks stays fast)."""
-    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
-    if len(runs) < 2:
-        return []
-    by_length: dict[int, list[int]] = {}
-    for index, (start, end) in enumerate(runs):
-        by_length.setdefault(end - start, []).append(index)
-    blanks = [m.start() for m in _BLANK.finditer(text)]
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(runs):
-        start, end = runs[i]
-        if start > 0 and text[start - 1] == "\\":
-            i += 1  # an escaped backtick opens nothing
-            continue
-        after = bisect.bisect_left(blanks, end)
-        limit = blanks[after] if after < len(blanks) else len(text)
-        same = by_length[end - start]
-        following = bisect.bisect_right(same, i)
-        if following < len(same) and runs[same[following]][0] < limit:
-            close = same[following]
-            spans.append((start, runs[close][1]))
-            i = close + 1
-        else:
-            i += 1
-    return spans
-
-
-def _runs(lines: list[str], code: frozenset[int]) -> list[tuple[int, int]]:
-    """``(first, end)`` of each run of lines that are not code."""
-    runs: list[tuple[int, int]] = []
-    start: int | None = None
-    for i in range(len(lines) + 1):
-        if i < len(lines) and i not in code:
-            if start is None:
-                start = i
-        elif start is not None:
-            runs.append((start, i))
-            start = None
-    return runs
-
-
 # ---------------------------------------------------------------------------- comments
 
 
@@ -261,7 +238,7 @@ def _strip_comments(
         text = "\n".join(lines[a:index])
         kept: list[str] = []
         cursor = 0
-        for start, end in [*_code_spans(text), (len(text), len(text))]:
+        for start, end in [*code_spans(text), (len(text), len(text))]:
             segment = text[cursor:start]
             offset = 0
             while True:
@@ -297,9 +274,9 @@ def _inline(lines: list[str], code: frozenset[int], links: _Links) -> list[str]:
     """Wikilinks, embeds and highlights outside code, tags and link destinations;
     block ids at line ends."""
     out = list(lines)
-    for a, b in _runs(lines, code):
+    for a, b in runs(lines, code):
         text = "\n".join(lines[a:b])
-        if "[[" in text or "==" in text:
+        if "[[" in text or "==" in text or "](" in text:
             text = _outside_code(text, a, links)
         out[a:b] = text.split("\n")
     for i in range(len(out)):
@@ -314,6 +291,16 @@ def _inline(lines: list[str], code: frozenset[int], links: _Links) -> list[str]:
         if found and found.start() > 0 and line[found.start() - 1] in " \t":
             out[i] = line[: found.start()].rstrip(" \t")
     return out
+
+
+def _file_names(lines: list[str], code: frozenset[int], rel: str) -> list[str]:
+    """Dataview's inline query `` `=this.file.name` `` (templates put it in a note's
+    heading) → the note's name, as a vault with Dataview shows it; other queries are code."""
+    name = _escape(posixpath.splitext(posixpath.basename(rel))[0])
+    return [
+        line if i in code or "this.file.name" not in line else _FILE_NAME.sub(name, line)
+        for i, line in enumerate(lines)
+    ]
 
 
 def _highlights(text: str) -> str:
@@ -342,35 +329,34 @@ def _highlights(text: str) -> str:
 
 
 def _outside_code(text: str, first: int, links: _Links) -> str:
+    if ("![" in text and "|" in text) or re.search(r"!\[\d", text):
+        text = between(text, code_spans(text), lambda s, base: sized_images(s))
+    if "](http" in text and "![" in text:
+        text = between(text, code_spans(text), lambda s, base: embedded_pages(s))
+    if "](" in text:
+
+        def destination(found: re.Match[str], base: int) -> str:
+            line = first + text.count("\n", 0, base + found.start())
+            return links.destination(found, line)
+
+        text = between(
+            text,
+            code_spans(text),
+            lambda s, base: _DESTINATION.sub(lambda m: destination(m, base), s),
+        )
     if "[[" in text:
 
         def link(found: re.Match[str], base: int) -> str:
             line = first + text.count("\n", 0, base + found.start())
             return links.replace(found.group(2), embed=bool(found.group(1)), line=line)
 
-        text = _between(
-            text, _code_spans(text), lambda s, base: _WIKILINK.sub(lambda m: link(m, base), s)
+        text = between(
+            text, code_spans(text), lambda s, base: _WIKILINK.sub(lambda m: link(m, base), s)
         )
     if "==" in text:
-        leave = [*_code_spans(text), *((m.start(), m.end()) for m in _LEAVE.finditer(text))]
-        text = _between(text, leave, lambda s, base: _highlights(s))
+        leave = [*code_spans(text), *((m.start(), m.end()) for m in LEAVE.finditer(text))]
+        text = between(text, leave, lambda s, base: _highlights(s))
     return text
-
-
-def _between(text: str, leave: list[tuple[int, int]], change: Callable[[str, int], str]) -> str:
-    """``text`` with ``change(segment, offset)`` applied to what is outside ``leave``."""
-    parts: list[str] = []
-    cursor = 0
-    for start, end in [*sorted(leave), (len(text), len(text))]:
-        if start < cursor:  # overlaps a region already left
-            if end > cursor:
-                parts.append(text[cursor:end])
-                cursor = end
-            continue
-        parts.append(change(text[cursor:start], cursor))
-        parts.append(text[start:end])
-        cursor = end
-    return "".join(parts)
 
 
 def _escape(text: str) -> str:
@@ -424,6 +410,36 @@ class _Links:
         destination = self._destination(found.rel) + (f"#{anchor}" if anchor else "")
         return f"[{_escape(shown)}]({destination})"
 
+    def destination(self, found: re.Match[str], line: int) -> str:
+        """A Markdown link's destination as Obsidian follows it: a note named without
+        ``.md`` (``[x](Overview)``) or from the vault's root (``/en/Overview.md``), found
+        as a wikilink's note is; ``#Heading`` the heading's id (``#^block``: the note).
+        Anything else (a URL, a file not in the vault) stays as written; a ``.md`` file
+        that is not in the vault is warned about, as a ``[[link]]`` to no note is."""
+        written = found.group("dest")
+        dest = written[1:-1] if written.startswith("<") else written
+        if not dest or _SCHEME.match(dest) or dest.startswith("//"):
+            return found.group(0)
+        path, hash_, fragment = dest.partition("#")
+        anchor = _anchor([unquote(fragment)]) if hash_ else ""
+        if not path:
+            if not anchor:
+                return found.group(0)
+            new = f"#{anchor}"
+        else:
+            name = unquote(path)
+            note = posixpath.splitext(name)[1].lower() not in IMAGE_SUFFIXES
+            located = self.vault.locate(name.lstrip("/"), self.rel, note=note).rel
+            if located is None:
+                if name.lower().endswith((".md", ".markdown")):
+                    self.warn(line, f"({written})", "names no note in the vault")
+                return found.group(0)  # the usual missing-file rules apply
+            if located == self.rel and anchor:
+                new = f"#{anchor}"
+            else:
+                new = self._destination(located) + (f"#{anchor}" if anchor else "")
+        return f"]({new}{found.group('title') or ''}{found.group('end')}"
+
     def _image(self, path: str, options: list[str], line: int, written: str) -> str:
         alt, width, height = posixpath.basename(path), "", ""
         for option in options:
@@ -437,7 +453,7 @@ class _Links:
         # not found: written relative to the note, so the missing image fails the note
         # with the error any missing image gives
         destination = self._destination(found.rel) if found.rel else quote(path, safe="/")
-        title = f' "{_SIZE_MARK}{width}' + (f"x{height}" if height else "") + '"' if width else ""
+        title = f' "{SIZE_MARK}{width}' + (f"x{height}" if height else "") + '"' if width else ""
         return f"![{_escape(alt)}]({destination}{title})"
 
     def _destination(self, rel: str) -> str:

@@ -132,10 +132,12 @@ class Renderer:
     headings get no ids (``toc``) — the parser as ``bench/conformance.py`` measures it.
     """
 
-    def __init__(self, *, wpsync: bool = True) -> None:
+    def __init__(self, *, wpsync: bool = True, breaks: bool = False) -> None:
         names = (
             MARKDOWN_EXTENSIONS if wpsync else tuple(n for n in MARKDOWN_EXTENSIONS if n != "toc")
         )
+        if breaks:  # a single line break is a <br />: an Obsidian vault's default
+            names = (*names, "nl2br")
         self.md = markdown.Markdown(extensions=_extensions(names), output_format="html")
         self.title = _Title(self.md)
         # after "unescape" (0): attribute values and text are final apart from raw HTML
@@ -157,15 +159,17 @@ class Renderer:
 _local = threading.local()
 
 
-def renderer() -> Renderer:
-    """This thread's renderer."""
-    found: Renderer | None = getattr(_local, "renderer", None)
+def renderer(*, breaks: bool = False) -> Renderer:
+    """This thread's renderer (``breaks``: the one that keeps single line breaks)."""
+    name = "renderer_breaks" if breaks else "renderer"
+    found: Renderer | None = getattr(_local, name, None)
     if found is None:
-        found = Renderer()
-        _local.renderer = found
+        found = Renderer(breaks=breaks)
+        setattr(_local, name, found)
     return found
 
 
-def render(text: str, *, strip_title: bool) -> tuple[str, str | None]:
-    """The HTML of ``text`` and the text of its leading ``# Title`` (``None`` without one)."""
-    return renderer().render(text, strip_title=strip_title)
+def render(text: str, *, strip_title: bool, breaks: bool = False) -> tuple[str, str | None]:
+    """The HTML of ``text`` and the text of its leading ``# Title`` (``None`` without one);
+    ``breaks``: a single line break in a paragraph is a ``<br />``."""
+    return renderer(breaks=breaks).render(text, strip_title=strip_title)

@@ -149,7 +149,9 @@ def prepare(engine: MarkdownEngine) -> None:
         _markdown_it()
 
 
-def _parse(text: str, strip_title: bool, engine: MarkdownEngine) -> tuple[str, str | None]:
+def _parse(
+    text: str, strip_title: bool, engine: MarkdownEngine, breaks: bool = False
+) -> tuple[str, str | None]:
     if engine not in ENGINES:
         raise ValueError(f"unknown Markdown engine {engine!r}; use one of {', '.join(ENGINES)}")
     why = hostile.problem(text, engine)
@@ -159,12 +161,12 @@ def _parse(text: str, strip_title: bool, engine: MarkdownEngine) -> tuple[str, s
         from wpsync.source import commonmark
 
         try:
-            return commonmark.render(_markdown_it(), text, strip_title=strip_title)
+            return commonmark.render(_markdown_it(), text, strip_title=strip_title, breaks=breaks)
         except commonmark.TooDeep as error:
             raise _unusable(str(error)) from None
     from wpsync.source import pymarkdown
 
-    return pymarkdown.render(text, strip_title=strip_title)
+    return pymarkdown.render(text, strip_title=strip_title, breaks=breaks)
 
 
 def _unusable(why: str) -> DocumentError:
@@ -172,19 +174,25 @@ def _unusable(why: str) -> DocumentError:
 
 
 def render_markdown(
-    text: str, *, strip_title: bool = False, engine: MarkdownEngine = DEFAULT_ENGINE
+    text: str,
+    *,
+    strip_title: bool = False,
+    engine: MarkdownEngine = DEFAULT_ENGINE,
+    breaks: bool = False,
 ) -> Rendered:
     """Render one document's Markdown body to HTML with ``engine``.
 
     With ``strip_title=True`` a leading first-level heading is left out of the HTML (its
-    text is in ``Rendered.title`` either way).  Raises ``DocumentError`` (path
+    text is in ``Rendered.title`` either way).  With ``breaks=True`` a single line break
+    inside a paragraph is a ``<br />``, as an Obsidian vault without *Strict line breaks*
+    shows it (else the lines are joined, as CommonMark reads them); code keeps its lines.  Raises ``DocumentError`` (path
     ``"(markdown)"``: the caller knows the file) for Markdown nested too deep to render.
     """
     from wpsync.source.rawblocks import protect, restore
 
     kept = protect(text)  # block-editor markup written in the file: kept as written
     try:
-        out, title = _parse(kept.text, strip_title, engine)
+        out, title = _parse(kept.text, strip_title, engine, breaks)
     except RecursionError:
         raise _unusable("it nests too deep (Python's recursion limit)") from None
     out = restore(out, kept).rstrip("\n")  # as Python-Markdown ends it, whatever the engine

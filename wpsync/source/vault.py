@@ -18,6 +18,10 @@ it to its workers).
    shortest path (reported as ambiguous).
 
 A note may be named without ``.md`` (``[[Note]]``) or with it; matching ignores case.
+
+The same ``app.json`` says how the vault shows a single line break: Obsidian's
+*Strict line breaks* (``strictLineBreaks``) is off unless the writer turned it on, and
+then reading view shows each line of a paragraph on a line of its own.
 """
 
 from __future__ import annotations
@@ -45,12 +49,15 @@ class Located:
 
 @dataclass(frozen=True)
 class VaultIndex:
-    """Every file below the content folder (POSIX paths, sorted), and where new
+    """Every file below the content folder (POSIX paths, sorted), where new
     attachments go (``attachmentFolderPath`` made relative to the content folder; a
-    ``./`` form is relative to each note's folder; None: the root)."""
+    ``./`` form is relative to each note's folder; None: the root), and whether the vault
+    has *Strict line breaks* on (``strictLineBreaks``; off, Obsidian's default: a single
+    line break in a paragraph is shown as one)."""
 
     files: tuple[str, ...] = ()
     attachment_folder: str | None = None
+    strict_line_breaks: bool = False
 
     @functools.cached_property
     def _by_path(self) -> dict[str, list[str]]:
@@ -143,8 +150,8 @@ def _pick(matches: list[str], folder: str) -> Located:
 
 def scan_vault(content_dir: Path, project: Path | None = None) -> VaultIndex:
     """List every file below ``content_dir`` (hidden files and folders left out) and
-    read the attachment folder from the nearest ``.obsidian/app.json`` at or above it
-    (up to ``project``).  Unreadable folders are left out silently: the files in them
+    read the attachment folder and *Strict line breaks* from the nearest
+    ``.obsidian/app.json`` at or above it (up to ``project``).  Unreadable folders are left out silently: the files in them
     cannot be published either, and the link to them is then reported."""
     root = str(content_dir)
     files: list[str] = []
@@ -154,26 +161,41 @@ def scan_vault(content_dir: Path, project: Path | None = None) -> VaultIndex:
         base = "" if base == "." else base + "/"
         files.extend(base + name for name in names if not name.startswith("."))
     files.sort()
-    return VaultIndex(tuple(files), _attachment_folder(content_dir, project))
+    settings = _app_json(content_dir, project)
+    if settings is None:
+        return VaultIndex(tuple(files))
+    path, vault = settings
+    values = _read_app_json(path)
+    return VaultIndex(
+        tuple(files),
+        _attachment_folder(values.get("attachmentFolderPath"), vault, content_dir.resolve()),
+        values.get("strictLineBreaks") is True,
+    )
 
 
-def _attachment_folder(content_dir: Path, project: Path | None) -> str | None:
+def _app_json(content_dir: Path, project: Path | None) -> tuple[Path, Path] | None:
+    """The nearest ``.obsidian/app.json`` at or above ``content_dir`` and its vault."""
     folder = content_dir.resolve()
     top = (project or content_dir).resolve()
     while True:
         settings = folder / ".obsidian" / "app.json"
         if settings.is_file():
-            return _from_app_json(settings, folder, content_dir.resolve())
+            return settings, folder
         if folder == top or top not in folder.parents or folder.parent == folder:
             return None
         folder = folder.parent
 
 
-def _from_app_json(path: Path, vault: Path, content: Path) -> str | None:
+def _read_app_json(path: Path) -> dict[str, object]:
+    """The settings of ``app.json``; none when it cannot be read (Obsidian's defaults)."""
     try:
-        value = json.loads(path.read_text(encoding="utf-8")).get("attachmentFolderPath")
-    except (OSError, ValueError, AttributeError):
-        return None
+        values = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
+def _attachment_folder(value: object, vault: Path, content: Path) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip().replace("\\", "/").rstrip("/")
