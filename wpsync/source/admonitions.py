@@ -41,7 +41,7 @@ import re
 
 from wpsync.source.fences import FenceTracker
 
-__all__ = ["convert_admonitions"]
+__all__ = ["callout_open", "convert_admonitions"]
 
 
 @functools.cache
@@ -109,13 +109,21 @@ def _convert(lines: list[str], extra: str) -> list[str]:
 
 def _callout(kind_name: str, title: str | None, body: list[str], extra: str) -> list[str]:
     """The lines of a callout: ``title`` None is the kind capitalised, "" none."""
+    return [*callout_open(kind_name, title, extra), *body, "", "</div>", ""]
+
+
+def callout_open(kind_name: str, title: str | None, extra: str = "") -> list[str]:
+    """The lines that open a callout (its body and a ``</div>`` line follow, blank lines
+    between): ``title`` None is the kind capitalised, "" none; ``extra``: attributes for
+    the ``<div>`` (`` markdown="1"`` for Python-Markdown).  Other dialects' callouts
+    (``mdx.py``, ``gitbook.py``) are made with it too."""
     kind = re.sub(r"[^a-z0-9-]", "", kind_name.lower()) or "note"
     if title is None:
         title = kind_name[:1].upper() + kind_name[1:]
     out = ["", f'<div class="wpsync-callout wpsync-callout-{kind}"{extra}>']
     if title:
         out.append(f'<p class="wpsync-callout-title">{html.escape(title)}</p>')
-    return [*out, "", *body, "", "</div>", ""]
+    return [*out, ""]
 
 
 def _container_end(lines: list[str], start: int, colons: str) -> int | None:

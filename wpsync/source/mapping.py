@@ -318,6 +318,11 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             exists=site.exists,
             first_line=doc.body_line,
         )
+    elif dialect == "docs":  # Docusaurus' MDX (mdx.py)
+        from wpsync.source.mdx import translate_mdx
+
+        body = convert_template_tags(doc.body)
+        done = translate_mdx(body, first_line=doc.body_line, engine=defaults.markdown)
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
         return convert_template_tags(doc.body)
     warnings.extend(done.warnings)

@@ -1,0 +1,294 @@
+"""MDX (Docusaurus, and VitePress' Vue components) → the Markdown wpsync renders.  Pure.
+
+Docusaurus reads every page as MDX: Markdown with JavaScript modules and JSX components.
+What a writer puts there for the site, and what it becomes (``[content] dialect = "docs"``):
+
+=====================================  ================================================
+``import Tabs from '@theme/Tabs';``    removed: an ES module line (``import``/``export``
+``export const x = …``                 opening a block, up to the blank line after it)
+``<Tabs>`` … ``</Tabs>``               the tags removed
+``<TabItem value="a" label="A">``      the tab's label in bold (``label``, else the
+                                       ``values`` of its ``<Tabs>``, else ``value``), then
+                                       its content
+``<Admonition type="tip" title="T">``  a callout, as ``:::tip[T]`` makes (``admonitions.py``)
+``<Badge text="beta" />``              its text (VitePress' badge; ``<Badge>beta</Badge>``)
+``<Details>``                          ``<details>`` (its ``<summary>`` kept)
+any other component (``<Foo … />``,    its tags removed, its content kept; one warning a
+``<Highlight>x</Highlight>``)          name a file
+``{/* a comment */}``                  removed
+``{/* truncate */}``,                  WordPress' ``<!--more-->`` (the teaser's end on
+``<!-- truncate -->``                  archive pages), the first one
+``## Title {/* #custom-id */}``        ``## Title {#custom-id}`` (the heading's id)
+````` ```mdx-code-block `````          the fence lines removed: Docusaurus renders what
+                                       they hold as MDX, so does wpsync
+=====================================  ================================================
+
+A component's content is written indented in the source (MDX has no indented code):
+inside one, lines lose the indentation of its first line of content, so that content is
+Markdown again.  Only tags that start with a capital letter are components: lower-case
+HTML (``<details>``) is left to the Markdown parser.  Nothing in fenced code or code spans
+is touched.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+
+from wpsync.source.admonitions import callout_open
+from wpsync.source.fences import FenceTracker
+from wpsync.source.sitepaths import Translated
+
+__all__ = ["translate_mdx"]
+
+MORE = "<!--more-->"
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled on the first text that may hold MDX (most files hold none)."""
+    attr = (
+        r"""[^\s=>/{}"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}))?"""
+    )
+    return {
+        "quick": re.compile(r"<[A-Z]|^(?:import|export)\s|\{/\*|truncate|mdx-code-block", re.M),
+        "esm": re.compile(
+            r"""^(?:import\s+(?:type\s+)?(?:[\w$*{}\s,]+\s+from\s+)?["'][^"'\n]+["'];?"""
+            r"""|export\s+(?:default\b|const\s|let\s|var\s|function\b|class\s|async\s|\{|\*))"""
+        ),
+        "tag": re.compile(rf"<(/?)([A-Z][\w.]*)((?:\s+{attr})*)\s*(/?)>"),
+        "open_start": re.compile(r"^\s*<([A-Z][\w.]*)(?=[\s>/]|$)"),
+        "attr": re.compile(
+            r"""([^\s=>/{}"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}))?"""
+        ),
+        "value_pair": re.compile(
+            r"""label\s*:\s*(?:"([^"]*)"|'([^']*)')\s*,\s*value\s*:\s*(?:"([^"]*)"|'([^']*)')"""
+            r"""|value\s*:\s*(?:"([^"]*)"|'([^']*)')\s*,\s*label\s*:\s*(?:"([^"]*)"|'([^']*)')"""
+        ),
+        "comment": re.compile(r"\{/\*.*?\*/\}"),
+        "heading_id": re.compile(
+            r"^( {0,3}#{1,6}[ \t].*?)[ \t]*\{/\*\s*(#[\w:.-]+)\s*\*/\}[ \t]*$"
+        ),
+        "truncate": re.compile(r"^[ \t]*(?:<!--\s*truncate\s*-->|\{/\*\s*truncate\s*\*/\})[ \t]*$"),
+        "mdx_fence": re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*mdx-code-block[ \t]*$"),
+    }
+
+
+@dataclass
+class _Open:
+    """A component whose closing tag is still to come."""
+
+    name: str
+    base: int | None = None  # the indentation of its first line of content
+    labels: dict[str, str] = field(default_factory=dict)  # <Tabs values={[…]}>
+
+
+@dataclass
+class _Context:
+    first_line: int
+    engine: str
+    warned: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    stack: list[_Open] = field(default_factory=list)
+    more: bool = False
+
+    def warn_once(self, key: str, message: str) -> None:
+        if key not in self.warned:
+            self.warned.add(key)
+            self.warnings.append(message)
+
+
+def translate_mdx(text: str, *, first_line: int = 1, engine: str = "commonmark") -> Translated:
+    """``text`` with its MDX translated as the module docstring says; warnings name the
+    line (``first_line``: the body's first line in the file)."""
+    if _patterns()["quick"].search(text) is None:
+        return Translated(text)
+    ctx = _Context(first_line, engine)
+    lines = _unwrap_mdx_fences(text.split("\n"))
+    out: list[str] = []
+    code = FenceTracker()
+    i = 0
+    while i < len(lines):
+        line = _dedented(lines[i], ctx)
+        if code.in_code(line):
+            out.append(line)
+            i += 1
+            continue
+        if (not out or not out[-1].strip()) and not ctx.stack and _patterns()["esm"].match(line):
+            i = _esm_end(lines, i)  # an ES module block: up to the blank line after it
+            out.append("")
+            continue
+        opened = _patterns()["open_start"].match(line)
+        if opened is not None and _patterns()["tag"].search(line) is None:
+            joined, end = _join_tag(lines, i)  # an opening tag over several lines
+            if end is not None:
+                line, i = joined, end
+        out.append(_line(line, ctx, i))
+        i += 1
+    return Translated("\n".join(out), tuple(ctx.warnings))
+
+
+def _unwrap_mdx_fences(lines: list[str]) -> list[str]:
+    """The fence lines of ```` ```mdx-code-block ```` blocks blanked: what they hold is MDX."""
+    out = list(lines)
+    code = FenceTracker()
+    i = 0
+    while i < len(out):
+        found = _patterns()["mdx_fence"].match(out[i])
+        if found is None:
+            code.in_code(out[i])
+            i += 1
+            continue
+        fence = found.group(1)
+        close = next(
+            (
+                j
+                for j in range(i + 1, len(out))
+                if out[j].strip().startswith(fence) and not out[j].strip().lstrip(fence[0])
+            ),
+            None,
+        )
+        if close is None:
+            return out  # never closed: code to the end, as CommonMark reads it
+        out[i] = out[close] = ""
+        i = close + 1
+    return out
+
+
+def _dedented(line: str, ctx: _Context) -> str:
+    """``line`` without the indentation of the innermost open component's content."""
+    if not ctx.stack or not line.strip():
+        return line
+    indent = len(line) - len(line.lstrip(" "))
+    top = ctx.stack[-1]
+    if top.base is None:
+        top.base = indent
+    return line[min(indent, top.base) :]
+
+
+def _esm_end(lines: list[str], start: int) -> int:
+    end = start + 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return end
+
+
+def _join_tag(lines: list[str], start: int) -> tuple[str, int | None]:
+    """An opening tag written over several lines as one line, and the index of its last
+    line (None when no line ends it within 50 lines)."""
+    joined = lines[start]
+    for j in range(start + 1, min(len(lines), start + 50)):
+        joined = f"{joined} {lines[j].strip()}"
+        if _patterns()["tag"].search(joined) is not None:
+            return joined, j
+    return lines[start], None
+
+
+def _line(line: str, ctx: _Context, index: int) -> str:
+    p = _patterns()
+    if not ctx.more and p["truncate"].match(line):
+        ctx.more = True
+        return MORE
+    heading = p["heading_id"].match(line)
+    if heading is not None:
+        return f"{heading.group(1)} {{{heading.group(2)}}}"
+    if "<" not in line and "{/*" not in line:
+        return line
+    parts = re.split(r"(`+)", line)
+    ticks: str | None = None
+    for k, part in enumerate(parts):
+        if k % 2 == 1:  # a run of backticks: opens or closes a code span
+            if ticks is None:
+                ticks = part
+            elif part == ticks:
+                ticks = None
+            continue
+        if ticks is None:
+            part = p["comment"].sub("", part)
+            parts[k] = p["tag"].sub(lambda m: _tag(m, ctx, index), part)
+    done = "".join(parts)
+    if not done.strip() and line.strip():
+        return ""
+    return done
+
+
+def _attrs(text: str) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for found in _patterns()["attr"].finditer(text):
+        value = next((g for g in found.group(2, 3, 4) if g is not None), "")
+        attrs[found.group(1)] = value
+    return attrs
+
+
+def _tag(found: re.Match[str], ctx: _Context, index: int) -> str:
+    closing, name, raw_attrs, selfclosing = found.group(1, 2, 3, 4)
+    attrs = _attrs(raw_attrs)
+    if closing:
+        return _close(name, ctx)
+    if not selfclosing:
+        ctx.stack.append(_Open(name))
+    if name == "Tabs":
+        ctx.stack[-1].labels = _tab_labels(attrs.get("values", ""))
+        return ""
+    if name == "TabItem":
+        label = attrs.get("label") or _label_from_tabs(ctx, attrs.get("value", ""))
+        label = label or attrs.get("value", "")
+        return f"\n\n<p><strong>{html.escape(label)}</strong></p>\n\n" if label else "\n\n"
+    if name == "Badge":
+        text = attrs.get("text", "")
+        return html.escape(text) if text else ""
+    if name == "Admonition":
+        kind = attrs.get("type", "note") or "note"
+        title = attrs.get("title")
+        extra = ' markdown="1"' if ctx.engine == "python-markdown" else ""
+        return "\n" + "\n".join(callout_open(kind, title, extra)) + "\n"
+    if name == "Details":
+        extra = ' markdown="1"' if ctx.engine == "python-markdown" else ""
+        return f"\n\n<details{extra}>\n\n"
+    if name == "Summary":
+        return "<summary>"
+    what = "" if selfclosing else ", its content kept"
+    ctx.warn_once(
+        f"component:{name}",
+        f"line {ctx.first_line + index}: the <{name}> component has no WordPress "
+        f"equivalent: removed{what}",
+    )
+    return ""
+
+
+def _close(name: str, ctx: _Context) -> str:
+    for k in range(len(ctx.stack) - 1, -1, -1):
+        if ctx.stack[k].name == name:
+            del ctx.stack[k:]
+            break
+    if name == "Admonition":
+        return "\n\n</div>\n\n"
+    if name == "Details":
+        return "\n\n</details>\n\n"
+    if name == "Summary":
+        return "</summary>"
+    if name in ("Tabs", "TabItem"):
+        return "\n\n"
+    return ""
+
+
+def _tab_labels(values: str) -> dict[str, str]:
+    """``values={[{label: 'Apple', value: 'apple'}, …]}`` → ``{"apple": "Apple"}``."""
+    labels: dict[str, str] = {}
+    for found in _patterns()["value_pair"].finditer(values):
+        groups = found.groups()
+        if found.group(1) is not None or found.group(2) is not None:
+            label, value = groups[0] or groups[1] or "", groups[2] or groups[3] or ""
+        else:
+            value, label = groups[4] or groups[5] or "", groups[6] or groups[7] or ""
+        labels[value] = label
+    return labels
+
+
+def _label_from_tabs(ctx: _Context, value: str) -> str:
+    for opened in reversed(ctx.stack[:-1]):
+        if opened.name == "Tabs":
+            return opened.labels.get(value, "")
+    return ""
