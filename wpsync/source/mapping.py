@@ -318,10 +318,11 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             exists=site.exists,
             first_line=doc.body_line,
         )
-    elif dialect == "docs":  # Docusaurus' MDX (mdx.py)
+    elif dialect == "docs":  # GitBook's blocks (gitbook.py), Docusaurus' MDX (mdx.py)
+        from wpsync.source.gitbook import convert_gitbook
         from wpsync.source.mdx import translate_mdx
 
-        body = convert_template_tags(doc.body)
+        body = convert_gitbook(convert_template_tags(doc.body), defaults.markdown)
         done = translate_mdx(body, first_line=doc.body_line, engine=defaults.markdown)
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
         return convert_template_tags(doc.body)
