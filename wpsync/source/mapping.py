@@ -318,11 +318,13 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             exists=site.exists,
             first_line=doc.body_line,
         )
-    elif dialect == "docs":  # GitBook's blocks (gitbook.py), Docusaurus' MDX (mdx.py)
+    elif dialect == "docs":  # GitBook (gitbook.py), VitePress (vitepress.py), MDX (mdx.py)
         from wpsync.source.gitbook import convert_gitbook
         from wpsync.source.mdx import translate_mdx
+        from wpsync.source.vitepress import convert_vitepress
 
         body = convert_gitbook(convert_template_tags(doc.body), defaults.markdown)
+        body = convert_vitepress(body)
         done = translate_mdx(body, first_line=doc.body_line, engine=defaults.markdown)
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
         return convert_template_tags(doc.body)

@@ -1,0 +1,80 @@
+"""VitePress' code groups, code titles and [[toc]] in a docs folder (vitepress.py).
+
+The inputs are taken from VitePress' own documentation (docs/en/guide/getting-started.md,
+deploy.md, markdown.md)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from wpsync.model import Document
+from wpsync.source.admonitions import convert_admonitions
+from wpsync.source.attrlists import fill_toc
+from wpsync.source.mapping import MappingDefaults, map_document
+from wpsync.source.render import render_markdown
+from wpsync.source.site import Site
+from wpsync.source.vitepress import convert_vitepress
+
+
+def html(markdown: str) -> str:
+    text = convert_admonitions(convert_vitepress(textwrap.dedent(markdown)))
+    return fill_toc(render_markdown(text).html)
+
+
+def test_a_code_group_is_each_block_under_its_label_in_bold() -> None:
+    out = html(
+        """\
+        In both cases, you can install it with:
+
+        ::: code-group
+
+        ```sh [npm]
+        $ npm add -D vitepress
+        ```
+
+        ```sh [yarn (pnp)]
+        $ yarn add -D vitepress vue
+        ```
+
+        :::
+
+        After.
+        """
+    )
+    assert ":::" not in out and "code-group" not in out.lower() and "[npm]" not in out
+    assert (
+        '<p><strong>npm</strong></p>\n<pre><code class="language-sh">$ npm add -D vitepress'
+    ) in out
+    assert "<p><strong>yarn (pnp)</strong></p>" in out
+    assert out.endswith("<p>After.</p>")
+
+
+def test_a_code_blocks_bracketed_name_is_its_title() -> None:
+    out = html("```js [.vitepress/config.js]\nexport default {}\n```\n")
+    assert out.startswith('<pre data-title=".vitepress/config.js"><code class="language-js">')
+
+
+def test_toc_markers_become_the_table_of_contents() -> None:
+    for marker in ("[[toc]]", "[TOC]"):
+        out = html(f"{marker}\n\n## Install\n\n### Config\n\n## Custom anchors {{#my-anchor}}\n")
+        assert marker not in out
+        assert out.startswith(
+            '<ul>\n<li><a href="#install">Install</a>\n<ul>\n'
+            '<li><a href="#config">Config</a></li>\n</ul>\n</li>\n'
+            '<li><a href="#my-anchor">Custom anchors</a></li>\n</ul>'
+        )
+
+
+def test_code_and_an_unclosed_group_stay_as_written() -> None:
+    text = "```md\n::: code-group\n[[toc]]\n```\n\n::: code-group\n\n```sh [npm]\nx\n```\n"
+    assert convert_vitepress(text) == text.replace("```sh [npm]", '```sh title="npm"')
+
+
+def test_only_a_docs_folder_is_read_as_vitepress(tmp_path: Path) -> None:
+    body = "[[toc]]\n\n## A\n"
+    doc = Document(rel="a.md", front_matter={}, body=body, source_hash="x")
+    docs = map_document(doc, MappingDefaults(dialect="docs"), Site(tmp_path)).payload.content
+    plain = map_document(doc, MappingDefaults(dialect="plain"), Site(tmp_path)).payload.content
+    assert '<a href="#a">A</a>' in docs and "[[toc]]" not in docs
+    assert "[[toc]]" in plain
