@@ -288,7 +288,7 @@ def _translated(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
     if defaults.markdown == "commonmark":
         from wpsync.source.attrlists import drop_attribute_lists
 
-        text = drop_attribute_lists(text)
+        text = drop_attribute_lists(text, braces=defaults.dialect == "docs")
     return text
 
 
@@ -320,10 +320,12 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
         )
     elif dialect == "docs":  # GitBook (gitbook.py), VitePress (vitepress.py), MDX (mdx.py)
         from wpsync.source.gitbook import convert_gitbook
+        from wpsync.source.icons import drop_icons
         from wpsync.source.mdx import translate_mdx
         from wpsync.source.vitepress import convert_vitepress
 
         body = convert_gitbook(convert_template_tags(doc.body), defaults.markdown)
+        body = drop_icons(body)
         body = convert_vitepress(body)
         done = translate_mdx(body, first_line=doc.body_line, engine=defaults.markdown)
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
