@@ -207,3 +207,25 @@ def test_only_the_docs_dialect_reads_mdx(tmp_path: Path) -> None:
     assert "import" not in docs.payload.content  # type: ignore[attr-defined]
     assert '<h2 id="b">A</h2>' in docs.payload.content  # type: ignore[attr-defined]
     assert "import X from" in plain.payload.content  # type: ignore[attr-defined]
+
+
+def test_docusaurus_and_vitepress_front_matter_is_known(tmp_path: Path) -> None:
+    """Docusaurus' ``sidebar_position`` orders the page among its siblings; its ``id``,
+    ``sidebar_label``, ``hide_table_of_contents``, VitePress' ``outline`` and the like are
+    the tools' own business: ignored without a "did you mean" warning."""
+    front = {
+        "id": "tabs",
+        "sidebar_position": 2,
+        "sidebar_label": "Tabs",
+        "hide_table_of_contents": True,
+        "outline": "deep",
+        "unlisted": True,
+        "authors": ["slorber"],
+    }
+    doc = Document(rel="a.mdx", front_matter=front, body="Text.\n", source_hash="x")
+    pages = MappingDefaults(dialect="docs", default_type="page")  # a docs folder's default
+    done = map_document(doc, pages, Site(tmp_path))
+    assert done.warnings == ()
+    assert done.payload.menu_order == 2
+    plain = map_document(doc, MappingDefaults(default_type="page"), Site(tmp_path))
+    assert len(plain.warnings) == len(front) - 1  # unknown elsewhere (but id, ignored anywhere)

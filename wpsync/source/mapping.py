@@ -318,16 +318,19 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             exists=site.exists,
             first_line=doc.body_line,
         )
-    elif dialect == "docs":  # GitBook (gitbook.py), VitePress (vitepress.py), MDX (mdx.py)
+    elif dialect == "docs":  # MDX (mdx.py: first, its warnings count the file's lines),
+        # GitBook (gitbook.py), Material's icons (icons.py), VitePress (vitepress.py)
         from wpsync.source.gitbook import convert_gitbook
         from wpsync.source.icons import drop_icons
         from wpsync.source.mdx import translate_mdx
         from wpsync.source.vitepress import convert_vitepress
 
-        body = convert_gitbook(convert_template_tags(doc.body), defaults.markdown)
-        body = drop_icons(body)
-        body = convert_vitepress(body)
-        done = translate_mdx(body, first_line=doc.body_line, engine=defaults.markdown)
+        mdx = translate_mdx(
+            convert_template_tags(doc.body), first_line=doc.body_line, engine=defaults.markdown
+        )
+        warnings.extend(mdx.warnings)
+        body = convert_gitbook(mdx.text, defaults.markdown)
+        return convert_vitepress(drop_icons(body))
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
         return convert_template_tags(doc.body)
     warnings.extend(done.warnings)
