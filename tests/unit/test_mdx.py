@@ -229,3 +229,20 @@ def test_docusaurus_and_vitepress_front_matter_is_known(tmp_path: Path) -> None:
     assert done.payload.menu_order == 2
     plain = map_document(doc, MappingDefaults(default_type="page"), Site(tmp_path))
     assert len(plain.warnings) == len(front) - 1  # unknown elsewhere (but id, ignored anywhere)
+
+
+def test_a_self_closing_components_code_or_text_is_kept() -> None:
+    """StackQL's provider docs (Docusaurus): the resource id is only in ``code=``."""
+    done = translate_mdx(
+        '<tr><td><b>Id</b></td><td><CopyableCode code="aws.transfer.agreements" /></td></tr>\n'
+        '\n<Chip label="beta" /> and <Badge text="new" /> and <Video src="a.mp4" />\n'
+    )
+    assert done.text == (
+        "<tr><td><b>Id</b></td><td><code>aws.transfer.agreements</code></td></tr>\n"
+        "\nbeta and new and \n"
+    )
+    assert done.warnings == (
+        "line 1: the <CopyableCode> component has no WordPress equivalent: removed, its text kept",
+        "line 3: the <Chip> component has no WordPress equivalent: removed, its text kept",
+        "line 3: the <Video> component has no WordPress equivalent: removed",
+    )

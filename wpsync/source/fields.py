@@ -616,6 +616,7 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "last_update",
             "unlisted",
             "authors",
+            "keywords",  # the page's <meta name="keywords">, not its tags
             "layout",
             "outline",
             "aside",

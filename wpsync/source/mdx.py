@@ -13,8 +13,10 @@ What a writer puts there for the site, and what it becomes (``[content] dialect 
 ``<Admonition type="tip" title="T">``  a callout, as ``:::tip[T]`` makes (``admonitions.py``)
 ``<Badge text="beta" />``              its text (VitePress' badge; ``<Badge>beta</Badge>``)
 ``<Details>``                          ``<details>`` (its ``<summary>`` kept)
-any other component (``<Foo … />``,    its tags removed, its content kept; one warning a
-``<Highlight>x</Highlight>``)          name a file
+any other component (``<Foo … />``,    its tags removed, its content kept (a self-closing
+``<Highlight>x</Highlight>``)          one's ``code``, ``text``, ``label`` or ``title``:
+                                       ``<CopyableCode code="x" />`` is ``x`` as code);
+                                       one warning a name a file
 ``{/* a comment */}``                  removed
 ``{/* truncate */}``,                  WordPress' ``<!--more-->`` (the teaser's end on
 ``<!-- truncate -->``                  archive pages), the first one
@@ -249,13 +251,23 @@ def _tag(found: re.Match[str], ctx: _Context, index: int) -> str:
         return f"\n\n<details{extra}>\n\n"
     if name == "Summary":
         return "<summary>"
-    what = "" if selfclosing else ", its content kept"
+    kept = _kept_text(attrs) if selfclosing else ""
+    what = ", its content kept" if not selfclosing else ", its text kept" if kept else ""
     ctx.warn_once(
         f"component:{name}",
         f"line {ctx.first_line + index}: the <{name}> component has no WordPress "
         f"equivalent: removed{what}",
     )
-    return ""
+    return kept
+
+
+def _kept_text(attrs: dict[str, str]) -> str:
+    """What a self-closing component shows of its own: its ``code`` as code (``<CopyableCode
+    code="aws.s3.buckets" />``), else its ``text``, ``label`` or ``title``."""
+    if attrs.get("code"):
+        return f"<code>{html.escape(attrs['code'])}</code>"
+    shown = attrs.get("text") or attrs.get("label") or attrs.get("title") or ""
+    return html.escape(shown)
 
 
 def _close(name: str, ctx: _Context) -> str:
