@@ -545,6 +545,7 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "unpublishdate",
             "headless",
             "iscjklanguage",
+            "keywords",
             "lastmod",
             "modified",
             "layout",
