@@ -246,3 +246,24 @@ def test_a_self_closing_components_code_or_text_is_kept() -> None:
         "line 3: the <Chip> component has no WordPress equivalent: removed, its text kept",
         "line 3: the <Video> component has no WordPress equivalent: removed",
     )
+
+
+def test_a_docs_folders_blog_holds_posts(tmp_path: Path) -> None:
+    """Docusaurus' blog/ (and Material's blog/posts/) are posts with their tags and the
+    date of their file name; the docs beside them stay pages."""
+    pages = MappingDefaults(dialect="docs", default_type="page")
+    front = {"slug": "first-blog-post", "tags": ["hola", "docusaurus"], "authors": ["slorber"]}
+    post = Document(
+        rel="blog/2019-05-28-first-blog-post.md",
+        front_matter=front,
+        body="Lorem.\n",
+        source_hash="x",
+    )
+    done = map_document(post, pages, Site(tmp_path))
+    assert done.payload.rest_base == "posts" and done.warnings == ()
+    assert done.payload.tags == ("hola", "docusaurus")
+    assert str(done.payload.date).startswith("2019-05-28")
+    doc = Document(rel="docs/intro.md", front_matter={}, body="Intro.\n", source_hash="x")
+    assert map_document(doc, pages, Site(tmp_path)).payload.rest_base == "pages"
+    typed = Document(rel="blog/about.md", front_matter={"type": "page"}, body="", source_hash="x")
+    assert map_document(typed, pages, Site(tmp_path)).payload.rest_base == "pages"
