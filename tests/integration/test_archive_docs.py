@@ -1,4 +1,5 @@
-"""A docs folder (tests/fixtures/archives/docs: an mdBook with its repository around it)
+"""A docs folder (tests/fixtures/archives/docs: an mdBook with its repository around it;
+a Docusaurus site, a GitBook and a Material for MkDocs page written in the test)
 published to the real WordPress as it is: only the book's chapters are published — not the
 repository's README, node_modules/, the build output, what .gitignore or ``[content]
 exclude`` leave out, a README beside an index, SUMMARY.md — the pages nested and ordered
@@ -294,6 +295,12 @@ def test_a_docusaurus_site_reaches_wordpress_without_its_mdx(
     (docs / "intro.md").write_text(
         "---\nid: intro\n---\n\n# Intro\n\nSee the [requirements](installation.mdx#requirements).\n"
     )
+    (root / "blog").mkdir()
+    (root / "blog" / "2019-05-28-first-blog-post.md").write_text(
+        "---\nslug: first-blog-post\ntitle: First Blog Post\nauthors: [slorber]\n"
+        "tags: [hola, docusaurus]\n---\n\nLorem ipsum dolor sit amet...\n\n"
+        "<!-- truncate -->\n\n...consectetur adipiscing elit.\n"
+    )
     (root / "config.toml").write_text(
         f'[site]\nurl = "{wp.url}"\nauth = "jwt"\nusername = "{wp.admin_user}"\n'
         '[content]\ndir = "."\n'
@@ -302,7 +309,16 @@ def test_a_docusaurus_site_reaches_wordpress_without_its_mdx(
     code, report = site.sync_json()
     assert code == 0, report
     files = by_path(report)
-    assert set(files) == {"docs/installation.mdx", "docs/intro.md"}
+    assert set(files) == {
+        "docs/installation.mdx",
+        "docs/intro.md",
+        "blog/2019-05-28-first-blog-post.md",
+    }
+    # the blog's post: a post, dated by its file name, tagged, its teaser ending at truncate
+    [post] = all_posts(wp)
+    assert post["id"] == files["blog/2019-05-28-first-blog-post.md"]["id"]
+    assert post["date"].startswith("2019-05-28") and len(post["tags"]) == 2
+    assert "<!-- wp:more -->" in post["content"]["raw"]
     assert report["warnings"] == [
         "docs/installation.mdx: line 31: the <Highlight> component has no WordPress "
         "equivalent: removed, its content kept"
