@@ -267,3 +267,23 @@ def test_a_docs_folders_blog_holds_posts(tmp_path: Path) -> None:
     assert map_document(doc, pages, Site(tmp_path)).payload.rest_base == "pages"
     typed = Document(rel="blog/about.md", front_matter={"type": "page"}, body="", source_hash="x")
     assert map_document(typed, pages, Site(tmp_path)).payload.rest_base == "pages"
+
+
+def test_the_rust_books_listings_keep_their_file_name_and_caption() -> None:
+    """rust-lang/book's src/ch02-00-guessing-game-tutorial.md (mdbook-trpl listings)."""
+    out = html(
+        """\
+        <Listing number="2-2" file-name="src/main.rs" caption="The output from running `cargo build`">
+
+        ```console
+        $ cargo build
+        ```
+
+        </Listing>
+        """
+    )
+    assert out == (
+        "<p>Filename: src/main.rs</p>\n"
+        '<pre><code class="language-console">$ cargo build</code></pre>\n'
+        "<p><strong>Listing 2-2:</strong> The output from running <code>cargo build</code></p>"
+    )

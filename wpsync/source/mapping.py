@@ -335,6 +335,7 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
         # GitBook (gitbook.py), Material's icons (icons.py), VitePress (vitepress.py)
         from wpsync.source.gitbook import convert_gitbook
         from wpsync.source.icons import drop_icons
+        from wpsync.source.includes import include_warnings
         from wpsync.source.mdx import translate_mdx
         from wpsync.source.vitepress import convert_vitepress
 
@@ -342,6 +343,7 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             convert_template_tags(doc.body), first_line=doc.body_line, engine=defaults.markdown
         )
         warnings.extend(mdx.warnings)
+        warnings.extend(include_warnings(doc.body, doc.body_line))
         body = convert_gitbook(mdx.text, defaults.markdown)
         return convert_vitepress(drop_icons(body))
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)

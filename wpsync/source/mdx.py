@@ -13,6 +13,9 @@ What a writer puts there for the site, and what it becomes (``[content] dialect 
 ``<Admonition type="tip" title="T">``  a callout, as ``:::tip[T]`` makes (``admonitions.py``)
 ``<Badge text="beta" />``              its text (VitePress' badge; ``<Badge>beta</Badge>``)
 ``<Details>``                          ``<details>`` (its ``<summary>`` kept)
+``<Listing number="2-1"                ``Filename: src/main.rs``, the content, then
+file-name="…" caption="…">``           **Listing 2-1:** and the caption (the Rust book's
+                                       listings, mdbook-trpl)
 any other component (``<Foo … />``,    its tags removed, its content kept (a self-closing
 ``<Highlight>x</Highlight>``)          one's ``code``, ``text``, ``label`` or ``title``:
                                        ``<CopyableCode code="x" />`` is ``x`` as code);
@@ -37,6 +40,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wpsync.source.admonitions import callout_open
@@ -198,22 +202,34 @@ def _line(line: str, ctx: _Context, index: int) -> str:
         return f"{heading.group(1)} {{{heading.group(2)}}}"
     if "<" not in line and "{/*" not in line:
         return line
-    parts = re.split(r"(`+)", line)
-    ticks: str | None = None
-    for k, part in enumerate(parts):
-        if k % 2 == 1:  # a run of backticks: opens or closes a code span
-            if ticks is None:
-                ticks = part
-            elif part == ticks:
-                ticks = None
-            continue
-        if ticks is None:
-            part = p["comment"].sub("", part)
-            parts[k] = p["tag"].sub(lambda m: _tag(m, ctx, index), part)
-    done = "".join(parts)
+    done = _outside_code(line, p["comment"], lambda m: "")
+    done = _outside_code(done, p["tag"], lambda m: _tag(m, ctx, index))
     if not done.strip() and line.strip():
         return ""
     return done
+
+
+def _outside_code(
+    line: str, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
+) -> str:
+    """``line`` with the matches of ``pattern`` that start outside its code spans replaced
+    (a tag's attribute may hold backticks: ``caption="Running `cargo build`"``)."""
+    spans: list[tuple[int, int]] = []
+    opened: re.Match[str] | None = None
+    for run in re.finditer(r"`+", line):
+        if opened is None:
+            opened = run
+        elif run.group(0) == opened.group(0):
+            spans.append((opened.start(), run.end()))
+            opened = None
+    if not spans:
+        return pattern.sub(replace, line)
+
+    def outside(found: re.Match[str]) -> str:
+        inside = any(start <= found.start() < end for start, end in spans)
+        return found.group(0) if inside else replace(found)
+
+    return pattern.sub(outside, line)
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -246,6 +262,14 @@ def _tag(found: re.Match[str], ctx: _Context, index: int) -> str:
         title = attrs.get("title")
         extra = ' markdown="1"' if ctx.engine == "python-markdown" else ""
         return "\n" + "\n".join(callout_open(kind, title, extra)) + "\n"
+    if name == "Listing":  # the Rust book's listings (mdbook-trpl)
+        if not selfclosing:
+            ctx.stack[-1].labels = {
+                "number": attrs.get("number", ""),
+                "caption": attrs.get("caption", ""),
+            }
+        shown = attrs.get("file-name", "")
+        return f"\n\nFilename: {_markdown_text(shown)}\n\n" if shown else "\n\n"
     if name == "Details":
         extra = ' markdown="1"' if ctx.engine == "python-markdown" else ""
         return f"\n\n<details{extra}>\n\n"
@@ -271,10 +295,16 @@ def _kept_text(attrs: dict[str, str]) -> str:
 
 
 def _close(name: str, ctx: _Context) -> str:
+    closed: _Open | None = None
     for k in range(len(ctx.stack) - 1, -1, -1):
         if ctx.stack[k].name == name:
+            closed = ctx.stack[k]
             del ctx.stack[k:]
             break
+    if name == "Listing" and closed is not None:
+        number, caption = closed.labels.get("number", ""), closed.labels.get("caption", "")
+        label = f"Listing {_markdown_text(number)}" if number else "Listing"
+        return f"\n\n**{label}:** {caption}\n\n" if caption else "\n\n"
     if name == "Admonition":
         return "\n\n</div>\n\n"
     if name == "Details":
@@ -284,6 +314,11 @@ def _close(name: str, ctx: _Context) -> str:
     if name in ("Tabs", "TabItem"):
         return "\n\n"
     return ""
+
+
+def _markdown_text(text: str) -> str:
+    """``text`` as literal Markdown inline text."""
+    return re.sub(r"([\\`*_\[\]<>!|])", r"\\\1", text)
 
 
 def _tab_labels(values: str) -> dict[str, str]:
