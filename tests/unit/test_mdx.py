@@ -200,12 +200,14 @@ def test_admonition_badge_and_details_components(engine: MarkdownEngine) -> None
     assert "<p>Hidden.</p>" in out
 
 
-def test_only_the_docs_dialect_reads_mdx(tmp_path: Path) -> None:
+def test_a_docs_folder_or_an_mdx_file_reads_mdx(tmp_path: Path) -> None:
     body = "import X from 'x';\n\n<Foo />\n\n## A {/* #b */}\n"
     docs = mapped(tmp_path, body)
+    plain_mdx = mapped(tmp_path, body, "plain", "a.mdx")
     plain = mapped(tmp_path, body, "plain", "a.md")
-    assert "import" not in docs.payload.content  # type: ignore[attr-defined]
-    assert '<h2 id="b">A</h2>' in docs.payload.content  # type: ignore[attr-defined]
+    for done in (docs, plain_mdx):
+        assert "import" not in done.payload.content  # type: ignore[attr-defined]
+        assert '<h2 id="b">A</h2>' in done.payload.content  # type: ignore[attr-defined]
     assert "import X from" in plain.payload.content  # type: ignore[attr-defined]
 
 

@@ -331,21 +331,18 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             exists=site.exists,
             first_line=doc.body_line,
         )
-    elif dialect == "docs":  # MDX (mdx.py: first, its warnings count the file's lines),
-        # GitBook (gitbook.py), Material's icons (icons.py), VitePress (vitepress.py)
-        from wpsync.source.gitbook import convert_gitbook
-        from wpsync.source.icons import drop_icons
-        from wpsync.source.includes import include_warnings
-        from wpsync.source.mdx import translate_mdx
-        from wpsync.source.vitepress import convert_vitepress
+    elif dialect == "docs":  # MDX, GitBook, Material, VitePress (docsite.py)
+        from wpsync.source.docsite import translate_docs
 
-        mdx = translate_mdx(
+        done = translate_docs(
             convert_template_tags(doc.body), first_line=doc.body_line, engine=defaults.markdown
         )
-        warnings.extend(mdx.warnings)
-        warnings.extend(include_warnings(doc.body, doc.body_line))
-        body = convert_gitbook(mdx.text, defaults.markdown)
-        return convert_vitepress(drop_icons(body))
+    elif doc.rel.lower().endswith(".mdx"):  # an MDX file is MDX in a plain folder too
+        from wpsync.source.mdx import translate_mdx
+
+        done = translate_mdx(
+            convert_template_tags(doc.body), first_line=doc.body_line, engine=defaults.markdown
+        )
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
         return convert_template_tags(doc.body)
     warnings.extend(done.warnings)
