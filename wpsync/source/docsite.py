@@ -3,13 +3,17 @@
 The docs tools share the dialect; each one's syntax is translated by its own pass, in this
 order: Docusaurus' MDX (``mdx.py``: first, so its warnings count the file's own lines),
 GitBook's blocks (``gitbook.py``), Material for MkDocs' icons (``icons.py``), VitePress'
-code groups and ``[[toc]]`` (``vitepress.py``); a page that includes another file is named
-in a warning (``includes.py``).  Each pass looks for its own marks only, so a page written
+code groups and ``[[toc]]`` (``vitepress.py``), then links to built pages
+(``./routing``, ``ch03.html``) made links to their files (``doclinks.py``); a page that
+includes another file is named in a warning (``includes.py``).  Each pass looks for its own marks only, so a page written
 for one tool goes through the others unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from wpsync.source.doclinks import rewrite_page_links
 from wpsync.source.gitbook import convert_gitbook
 from wpsync.source.icons import drop_icons
 from wpsync.source.includes import include_warnings
@@ -20,8 +24,19 @@ from wpsync.source.vitepress import convert_vitepress
 __all__ = ["translate_docs"]
 
 
-def translate_docs(text: str, *, first_line: int = 1, engine: str = "commonmark") -> Translated:
-    """``text`` (a docs page's body) with every docs tool's syntax translated."""
+def translate_docs(
+    text: str,
+    *,
+    rel: str = "",
+    exists: Callable[[str], bool] | None = None,
+    first_line: int = 1,
+    engine: str = "commonmark",
+) -> Translated:
+    """``text`` (the body of ``rel``) with every docs tool's syntax translated; with
+    ``exists`` (whether a file of the folder exists), links to built pages are made links
+    to their files (``doclinks.py``)."""
     mdx = translate_mdx(text, first_line=first_line, engine=engine)
     body = convert_vitepress(drop_icons(convert_gitbook(mdx.text, engine)))
+    if exists is not None:
+        body = rewrite_page_links(body, rel, exists)
     return Translated(body, (*mdx.warnings, *include_warnings(text, first_line)))

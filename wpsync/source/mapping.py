@@ -335,7 +335,11 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
         from wpsync.source.docsite import translate_docs
 
         done = translate_docs(
-            convert_template_tags(doc.body), first_line=doc.body_line, engine=defaults.markdown
+            convert_template_tags(doc.body),
+            rel=doc.rel,
+            exists=site.exists,
+            first_line=doc.body_line,
+            engine=defaults.markdown,
         )
     elif doc.rel.lower().endswith(".mdx"):  # an MDX file is MDX in a plain folder too
         from wpsync.source.mdx import translate_mdx
