@@ -293,7 +293,8 @@ def test_a_docusaurus_site_reaches_wordpress_without_its_mdx(
         )
     )
     (docs / "intro.md").write_text(
-        "---\nid: intro\n---\n\n# Intro\n\nSee the [requirements](installation.mdx#requirements).\n"
+        "---\nid: intro\n---\n\n# Intro\n\nSee the [requirements](installation.mdx#requirements)"
+        " or [the page](./installation#requirements) at [its path](/docs/installation).\n"
     )
     (root / "blog").mkdir()
     (root / "blog" / "2019-05-28-first-blog-post.md").write_text(
@@ -336,8 +337,9 @@ def test_a_docusaurus_site_reaches_wordpress_without_its_mdx(
     assert "<p>Docusaurus green is the default.</p>" in raw
 
     intro = pages[files["docs/intro.md"]["id"]]["content"]["rendered"]
-    [href] = re.findall(r'href="([^"]+)"', intro)
-    assert html.unescape(href) == install["link"] + "#requirements"
+    hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', intro)]
+    anchored = install["link"] + "#requirements"
+    assert hrefs == [anchored, anchored, install["link"]]
     with httpx.Client(timeout=30, follow_redirects=False) as web:
         assert web.get(install["link"]).status_code == 200
 
