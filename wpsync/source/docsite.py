@@ -3,7 +3,8 @@
 The docs tools share the dialect; each one's syntax is translated by its own pass, in this
 order: Docusaurus' MDX (``mdx.py``: first, so its warnings count the file's own lines),
 GitBook's blocks (``gitbook.py``), Material for MkDocs' icons (``icons.py``), VitePress'
-code groups and ``[[toc]]`` (``vitepress.py``), then links to built pages
+code groups and ``[[toc]]`` (``vitepress.py``), Docusaurus' ``// highlight-next-line``
+(``magiccomments.py``), then links to built pages
 (``./routing``, ``ch03.html``) made links to their files (``doclinks.py``); a page that
 includes another file is named in a warning (``includes.py``).  Each pass looks for its own marks only, so a page written
 for one tool goes through the others unchanged.
@@ -17,6 +18,7 @@ from wpsync.source.doclinks import rewrite_page_links
 from wpsync.source.gitbook import convert_gitbook
 from wpsync.source.icons import drop_icons
 from wpsync.source.includes import include_warnings
+from wpsync.source.magiccomments import apply_magic_comments
 from wpsync.source.mdx import translate_mdx
 from wpsync.source.sitepaths import Translated
 from wpsync.source.vitepress import convert_vitepress
@@ -37,6 +39,7 @@ def translate_docs(
     to their files (``doclinks.py``)."""
     mdx = translate_mdx(text, first_line=first_line, engine=engine)
     body = convert_vitepress(drop_icons(convert_gitbook(mdx.text, engine)))
+    body = apply_magic_comments(body)
     if exists is not None:
         body = rewrite_page_links(body, rel, exists)
     return Translated(body, (*mdx.warnings, *include_warnings(text, first_line)))
