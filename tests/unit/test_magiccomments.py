@@ -54,3 +54,26 @@ def test_only_a_docs_folder_reads_them(tmp_path: Path) -> None:
     plain = map_document(doc, MappingDefaults(), Site(tmp_path)).payload.content
     assert docs == '<pre data-line="1"><code class="language-js">x()</code></pre>'
     assert "highlight-next-line" in plain
+
+
+def test_vitepress_notation_comments_leave_the_code() -> None:
+    """VitePress' docs/en/guide/markdown.md."""
+    text = (
+        "```js\n"
+        "export default {\n"
+        "  data () {\n"
+        "    return {\n"
+        "      msg: 'Highlighted!' // [!code highlight]\n"
+        "      old: 'Removed' // [!code --]\n"
+        "      added: 'Added', // [!code ++]\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+        "```\n\n"
+        "```html\n<p>Focus</p> <!-- [!code focus] -->\n```\n"
+    )
+    out = render_markdown(apply_magic_comments(text)).html
+    assert "[!code" not in out
+    assert '<pre data-line="4"><code class="language-js">' in out
+    assert "      msg: 'Highlighted!'\n      old: 'Removed'\n      added: 'Added',\n" in out
+    assert '<code class="language-html">&lt;p&gt;Focus&lt;/p&gt;</code>' in out

@@ -10,7 +10,10 @@ Docusaurus highlights code lines marked by comments it then leaves out of the bl
 
 ``highlight-next-line`` marks the line after it, ``highlight-start`` … ``highlight-end``
 the lines between; the comment may be written as the language comments (``//``, ``#``,
-``/* */``, ``<!-- -->``, ``--``, ``%``, ``;``).  In a docs folder those comment lines are
+``/* */``, ``<!-- -->``, ``--``, ``%``, ``;``).  VitePress marks a line at its end
+(``msg: 'Hi' // [!code highlight]``; ``[!code focus]``, ``[!code ++]``, ``[!code --]``,
+``[!code error]``, ``[!code warning]`` color it): the mark is removed, and a highlighted
+line is highlighted the same way.  In a docs folder those comment lines are
 removed from the code, and the lines they marked are added to the fence's ``{…}`` line
 list, which becomes ``data-line`` (``fences.py``) as ``{1,3-4}`` does.  A block whose
 marks do not pair up is left as written.
@@ -27,12 +30,17 @@ __all__ = ["apply_magic_comments"]
 _MAGIC = re.compile(
     r"^[ \t]*(?://|#|/\*|<!--|--|%|;)[ \t]*highlight-(next-line|start|end)[ \t]*(?:\*/|-->)?[ \t]*$"
 )
+#: VitePress' notation at the end of a line (vitepress.dev/guide/markdown#line-highlighting-in-code-blocks)
+_NOTATION = re.compile(
+    r"[ \t]*(?://|#|/\*|<!--|--|%|;)[ \t]*\[!code[ \t]+"
+    r"(highlight|hl|focus|\+\+|--|error|warning|word:[^\]\n]*)(?::\d+)?\][ \t]*(?:\*/|-->)?[ \t]*$"
+)
 _OPENING = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 
 
 def apply_magic_comments(text: str) -> str:
     """``text`` with its code blocks' magic comments made highlighted lines."""
-    if "highlight-" not in text:
+    if "highlight-" not in text and "[!code" not in text:
         return text
     out: list[str] = []
     code = FenceTracker()
@@ -60,8 +68,10 @@ def _highlighted(out: list[str], opening: int, body: list[str]) -> list[str]:
     lines they mark), or as written."""
     kept, marked = _marked(body)
     found = _OPENING.match(out[opening])
-    if not marked or found is None:
+    if found is None:
         return body
+    if not marked:
+        return kept if len(kept) == len(body) else body
     indent, fence, info = found.groups()
     spec = ",".join(str(n) for n in marked)
     out[opening] = f"{indent}{fence}{info.rstrip()} {{{spec}}}"
@@ -90,8 +100,15 @@ def _marked(body: list[str]) -> tuple[list[str], list[int]]:
             else:
                 block = False
             continue
+        notation = _NOTATION.search(line) if "[!code" in line else None
+        if notation is not None:
+            line = line[: notation.start()]
         kept.append(line)
-        if next_line or block:
+        if (
+            next_line
+            or block
+            or (notation is not None and notation.group(1) in ("highlight", "hl"))
+        ):
             marked.append(len(kept))
             next_line = False
     if block or next_line:
