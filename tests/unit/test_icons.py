@@ -18,9 +18,9 @@ def test_icons_and_their_attribute_lists_are_removed_outside_code() -> None:
         "```md\n:material-check:\n```\n"
     )
     assert drop_icons(text) == (
-        "####  71 Countries\n\n"
-        "- [ Linux](https://protonvpn.com/support/linux-vpn-setup)\n"
-        " Experimental, `:material-x:` in code, a:material-b:c, :smile:\n\n"
+        "#### 71 Countries\n\n"
+        "- [Linux](https://protonvpn.com/support/linux-vpn-setup)\n"
+        "Experimental, `:material-x:` in code, a:material-b:c, :smile:\n\n"
         "```md\n:material-check:\n```\n"
     )
 

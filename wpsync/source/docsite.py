@@ -2,7 +2,8 @@
 
 The docs tools share the dialect; each one's syntax is translated by its own pass, in this
 order: Docusaurus' MDX (``mdx.py``: first, so its warnings count the file's own lines),
-GitBook's blocks (``gitbook.py``), Material for MkDocs' icons (``icons.py``), VitePress'
+GitBook's blocks (``gitbook.py``), Material for MkDocs' icons (``icons.py``) and inline
+marks (``inlinemarks.py``), VitePress'
 code groups and ``[[toc]]`` (``vitepress.py``), Docusaurus' ``// highlight-next-line``
 (``magiccomments.py``), then links to built pages
 (``./routing``, ``ch03.html``) made links to their files (``doclinks.py``); a page that
@@ -18,6 +19,7 @@ from wpsync.source.doclinks import rewrite_page_links
 from wpsync.source.gitbook import convert_gitbook
 from wpsync.source.icons import drop_icons
 from wpsync.source.includes import include_warnings
+from wpsync.source.inlinemarks import convert_inline_marks
 from wpsync.source.magiccomments import apply_magic_comments
 from wpsync.source.mdx import translate_mdx
 from wpsync.source.sitepaths import Translated
@@ -38,7 +40,8 @@ def translate_docs(
     ``exists`` (whether a file of the folder exists), links to built pages are made links
     to their files (``doclinks.py``)."""
     mdx = translate_mdx(text, first_line=first_line, engine=engine)
-    body = convert_vitepress(drop_icons(convert_gitbook(mdx.text, engine)))
+    body = convert_inline_marks(drop_icons(convert_gitbook(mdx.text, engine)))
+    body = convert_vitepress(body)
     body = apply_magic_comments(body)
     if exists is not None:
         body = rewrite_page_links(body, rel, exists)

@@ -5,8 +5,8 @@ Material for MkDocs shows ``:material-check:{ .pg-green }`` as an SVG icon from 
 it bundles (Material Design, FontAwesome, Octicons, Simple Icons): a picture, no text.
 WordPress has no such icons, and the name between colons is not what the writer's readers
 saw, so in a docs folder the shortcode — and an attribute list right after it — is
-removed before rendering (a heading's id is then made from its words alone, as Material
-makes it).  Other shortcodes (``:smile:``) are emoji (``emoji.py``).  Nothing in fenced
+removed before rendering, with the space after it (a heading's id is then made from its
+words alone, as Material makes it; a list item's text stays where it was).  Other shortcodes (``:smile:``) are emoji (``emoji.py``).  Nothing in fenced
 code or code spans is touched.
 """
 
@@ -20,6 +20,7 @@ __all__ = ["drop_icons"]
 
 _ICON = re.compile(
     r"(?<![\w:]):(?:material|octicons|fontawesome|simple)-[\w-]+:(?![\w:])(?:\{[^{}\n]*\})?"
+    r"(?:[ \t](?=\S))?"  # and the space after it: "- :material-x: Text" stays "- Text"
 )
 _PREFIXES = (":material-", ":octicons-", ":fontawesome-", ":simple-")
 
