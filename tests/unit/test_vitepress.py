@@ -78,3 +78,50 @@ def test_only_a_docs_folder_is_read_as_vitepress(tmp_path: Path) -> None:
     plain = map_document(doc, MappingDefaults(dialect="plain"), Site(tmp_path)).payload.content
     assert '<a href="#a">A</a>' in docs and "[[toc]]" not in docs
     assert "[[toc]]" in plain
+
+
+def test_a_home_pages_hero_and_features_are_its_content(tmp_path: Path) -> None:
+    """VitePress' docs/en/index.md: all its words are in the front matter."""
+    front = {
+        "layout": "home",
+        "hero": {
+            "name": "VitePress",
+            "text": "Vite & Vue Powered Static Site Generator",
+            "tagline": "Markdown to beautiful docs in minutes",
+            "actions": [
+                {"theme": "brand", "text": "Quickstart", "link": "./guide/getting-started"},
+                {"theme": "alt", "text": "GitHub", "link": "https://github.com/vuejs/vitepress"},
+            ],
+            "image": {"src": "/vitepress-logo-large.svg", "alt": "VitePress"},
+        },
+        "features": [
+            {
+                "icon": '<span class="write"></span>',
+                "title": "Focus on your content",
+                "details": "Effortlessly create beautiful documentation sites.",
+            },
+            {"icon": "🛠️", "title": "Enjoy the Vite DX", "details": "Instant server start."},
+        ],
+    }
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "getting-started.md").write_text("# Start\n")
+    doc = Document(rel="index.md", front_matter=front, body="", source_hash="x")
+    done = map_document(doc, MappingDefaults(dialect="docs"), Site(tmp_path))
+    assert done.payload.title == "VitePress" and done.warnings == ()
+    assert done.payload.content == (
+        "<p><strong>Vite &amp; Vue Powered Static Site Generator</strong></p>\n"
+        "<p>Markdown to beautiful docs in minutes</p>\n"
+        '<p><a href="guide/getting-started.md">Quickstart</a> · '
+        '<a href="https://github.com/vuejs/vitepress">GitHub</a></p>\n'
+        '<h3 id="focus-on-your-content">Focus on your content</h3>\n'
+        "<p>Effortlessly create beautiful documentation sites.</p>\n"
+        '<h3 id="enjoy-the-vite-dx">🛠️ Enjoy the Vite DX</h3>\n'
+        "<p>Instant server start.</p>"
+    )
+    assert done.payload.links == ("guide/getting-started.md",)
+    other = Document(
+        rel="a.md", front_matter={"hero": {"name": "X"}}, body="Hi.\n", source_hash="x"
+    )
+    assert map_document(other, MappingDefaults(dialect="docs"), Site(tmp_path)).payload.content == (
+        "<p>Hi.</p>"
+    )

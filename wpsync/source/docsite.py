@@ -13,7 +13,7 @@ for one tool goes through the others unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from wpsync.source.doclinks import rewrite_page_links
 from wpsync.source.gitbook import convert_gitbook
@@ -23,7 +23,7 @@ from wpsync.source.inlinemarks import convert_inline_marks
 from wpsync.source.magiccomments import apply_magic_comments
 from wpsync.source.mdx import translate_mdx
 from wpsync.source.sitepaths import Translated
-from wpsync.source.vitepress import convert_vitepress
+from wpsync.source.vitepress import convert_vitepress, home_page
 
 __all__ = ["translate_docs"]
 
@@ -35,6 +35,7 @@ def translate_docs(
     exists: Callable[[str], bool] | None = None,
     first_line: int = 1,
     engine: str = "commonmark",
+    front_matter: Mapping[str, object] | None = None,
 ) -> Translated:
     """``text`` (the body of ``rel``) with every docs tool's syntax translated; with
     ``exists`` (whether a file of the folder exists), links to built pages are made links
@@ -43,6 +44,8 @@ def translate_docs(
     body = convert_inline_marks(drop_icons(convert_gitbook(mdx.text, engine)))
     body = convert_vitepress(body)
     body = apply_magic_comments(body)
+    if front_matter:
+        body = home_page(front_matter) + body  # VitePress' home: its words are its settings
     if exists is not None:
         body = rewrite_page_links(body, rel, exists)
     return Translated(body, (*mdx.warnings, *include_warnings(text, first_line)))

@@ -340,6 +340,7 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             exists=site.exists,
             first_line=doc.body_line,
             engine=defaults.markdown,
+            front_matter=doc.front_matter,
         )
     elif doc.rel.lower().endswith(".mdx"):  # an MDX file is MDX in a plain folder too
         from wpsync.source.mdx import translate_mdx

@@ -12,6 +12,13 @@ too, as MkDocs writes it):
 ==============================  ===========================================================
 
 Nothing in fenced code is touched.
+
+A home page (``layout: home``) holds its words in its front matter, which VitePress lays
+out: :func:`home_page` writes them as Markdown above the body — the hero's name as the
+page's first heading (its title when the front matter has none), its text in bold, its
+tagline, its actions as links, then each feature's title as a heading with
+its details (a feature's ``link`` links the title; an icon that is an emoji is kept, one
+that is HTML or an image is not).
 """
 
 from __future__ import annotations
@@ -19,11 +26,12 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Mapping
 
 from wpsync.source.attrlists import TOC_MARK
 from wpsync.source.fences import FenceTracker
 
-__all__ = ["convert_vitepress"]
+__all__ = ["convert_vitepress", "home_page"]
 
 
 @functools.cache
@@ -80,3 +88,43 @@ def _closes(lines: list[str], start: int, close: str) -> bool:
     """Whether a line ``close`` (outside fenced code) follows ``start``."""
     code = FenceTracker()
     return any(not code.in_code(line) and line.rstrip() == close for line in lines[start + 1 :])
+
+
+def home_page(front_matter: Mapping[str, object]) -> str:
+    """The Markdown of a ``layout: home`` page's hero and features ("" for another page)."""
+    if str(front_matter.get("layout", "")).strip().lower() != "home":
+        return ""
+    out: list[str] = []
+    hero = front_matter.get("hero")
+    if isinstance(hero, Mapping):
+        for key, shown in (("name", "# {}"), ("text", "**{}**"), ("tagline", "{}")):
+            value = hero.get(key)
+            if isinstance(value, str) and value.strip():
+                out.append(shown.format(_text(value)))
+        actions = hero.get("actions")
+        links = [
+            f"[{_text(str(a['text']))}]({str(a['link']).strip()})"
+            for a in (actions if isinstance(actions, list) else [])
+            if isinstance(a, Mapping) and a.get("text") and a.get("link")
+        ]
+        if links:
+            out.append(" · ".join(links))
+    features = front_matter.get("features")
+    for feature in features if isinstance(features, list) else []:
+        if not isinstance(feature, Mapping) or not isinstance(feature.get("title"), str):
+            continue
+        icon = feature.get("icon")
+        title = _text(str(feature["title"]))
+        if isinstance(feature.get("link"), str):
+            title = f"[{title}]({str(feature['link']).strip()})"
+        if isinstance(icon, str) and icon.strip() and "<" not in icon:
+            title = f"{icon.strip()} {title}"
+        out.append(f"### {title}")
+        if isinstance(feature.get("details"), str):
+            out.append(_text(str(feature["details"])))
+    return "\n\n".join(out) + "\n\n" if out else ""
+
+
+def _text(value: str) -> str:
+    """``value`` as one line of Markdown text (its HTML escaped)."""
+    return html.escape(" ".join(value.split()), quote=False)
