@@ -125,3 +125,10 @@ def test_a_home_pages_hero_and_features_are_its_content(tmp_path: Path) -> None:
     assert map_document(other, MappingDefaults(dialect="docs"), Site(tmp_path)).payload.content == (
         "<p>Hi.</p>"
     )
+
+
+def test_v_pre_and_raw_containers_keep_only_their_content() -> None:
+    out = html(
+        "::: v-pre\n`{{ This will be displayed as-is }}`\n:::\n\n::: raw\nWraps in a div.\n:::\n"
+    )
+    assert out == "<p><code>{{ This will be displayed as-is }}</code></p>\n<p>Wraps in a div.</p>"

@@ -7,6 +7,8 @@ too, as MkDocs writes it):
 ``::: code-group`` … ``:::``    the container lines removed; each block's ``[label]`` in
                                 bold above it (the tab it was: ``npm``, ``pnpm``, ``yarn``)
 ````` ```js [config.js] `````   ``title="config.js"`` (``fences.py``: ``data-title``)
+``::: v-pre``, ``::: raw``      the container lines removed, the content kept (they
+                                only tell Vue to leave the content alone)
 ``[[toc]]``, ``[TOC]``          the table of contents of the page's headings, where the
                                 marker was (``attrlists.TOC_MARK``)
 ==============================  ===========================================================
@@ -39,9 +41,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     """Compiled on the first text that may hold VitePress' syntax."""
     return {
         "quick": re.compile(
-            r"^ {0,3}(?::{3,}[ \t]*code-group|\[\[toc\]\]|\[TOC\])|\[[^\]\n]+\]", re.M
+            r"^ {0,3}(?::{3,}[ \t]*(?:code-group|v-pre|raw)|\[\[toc\]\]|\[TOC\])|\[[^\]\n]+\]",
+            re.M,
         ),
-        "group": re.compile(r"^( {0,3})(:{3,})[ \t]*code-group[ \t]*$"),
+        "group": re.compile(r"^( {0,3})(:{3,})[ \t]*(code-group|v-pre|raw)[ \t]*$"),
         "toc": re.compile(r"^ {0,3}(?:\[\[toc\]\]|\[TOC\])[ \t]*$"),
         "fence": re.compile(r"^([ \t]*)(`{3,}|~{3,})([^`\[\n]*?)[ \t]*\[([^\]\n]+)\][ \t]*(.*)$"),
     }
@@ -58,6 +61,7 @@ def convert_vitepress(text: str) -> str:
     out: list[str] = []
     code = FenceTracker()
     group_close: str | None = None  # the closing line of the code group we are in
+    wrappers: list[str] = []  # the closing lines of the v-pre and raw containers we are in
     for i, line in enumerate(lines):
         opening = not code.inside
         if code.in_code(line):
@@ -75,9 +79,16 @@ def convert_vitepress(text: str) -> str:
             group_close = None
             out.append("")
             continue
+        if wrappers and line.rstrip() == wrappers[-1]:
+            wrappers.pop()
+            out.append("")
+            continue
         group = p["group"].match(line)
         if group is not None and _closes(lines, i, group.group(1) + group.group(2)):
-            group_close = group.group(1) + group.group(2)
+            if group.group(3) == "code-group":
+                group_close = group.group(1) + group.group(2)
+            else:
+                wrappers.append(group.group(1) + group.group(2))
             out.append("")
             continue
         out.append(TOC_MARK if p["toc"].match(line) else line)
