@@ -245,5 +245,16 @@ def test_an_indented_container_outside_a_list_is_code_and_titles_show_code() -> 
     assert convert_admonitions(text) == text
     out = html("::: details Example Netlify `_headers` file\nText.\n:::\n")
     assert '<p class="wpsync-callout-title">Example Netlify <code>_headers</code> file</p>' in out
+    # Docusaurus' markdown-features-admonitions.mdx
+    out = html(":::note[Your Title **with** some _Markdown_ `syntax`!]\nText.\n:::\n")
+    assert (
+        '<p class="wpsync-callout-title">Your Title <strong>with</strong> some '
+        "<em>Markdown</em> <code>syntax</code>!</p>"
+    ) in out
+    out = html(":::tip A snake_case_name and `**not bold**` & <b>\nText.\n:::\n")
+    assert (
+        '<p class="wpsync-callout-title">A snake_case_name and <code>**not bold**</code> '
+        "&amp; &lt;b&gt;</p>"
+    ) in out
     # Python-Markdown's titles stay as written, as it shows them
     assert '<p class="wpsync-callout-title">Use `x`</p>' in html('!!! note "Use `x`"\n    Body.\n')

@@ -30,7 +30,8 @@ the title given (``""``: none), else the type capitalised (``Note``); the first 
 the type gives the class.  A tab becomes its title in bold, then its content.  Nothing in
 fenced code is touched.  A container may be indented (a list item's: a VitePress step's
 ``::: warning``; more than three spaces only under a list item, else it is code), its
-closing line as indented; its title's code spans are code, as those tools show them.  An
+closing line as indented; its title's code spans, strong and emphasis are HTML, as those
+tools show them.  An
 admonition or tab that does not open at the start of a line (a list item's) is left as
 written, and so is a header with neither a body nor a quoted title (a line of prose such
 as ``!!! big news``).
@@ -128,19 +129,32 @@ def callout_open(
     """The lines that open a callout (its body and a ``</div>`` line follow, blank lines
     between): ``title`` None is the kind capitalised, "" none; ``extra``: attributes for
     the ``<div>`` (`` markdown="1"`` for Python-Markdown); ``markdown_title``: the title's
-    code spans are code (Docusaurus and VitePress render a title's Markdown; Python-Markdown
-    shows it as written).  Other dialects' callouts (``mdx.py``, ``gitbook.py``) are made
+    code spans, strong and emphasis are HTML (Docusaurus and VitePress render a title's
+    Markdown; Python-Markdown shows it as written).  Other dialects' callouts (``mdx.py``, ``gitbook.py``) are made
     with it too."""
     kind = re.sub(r"[^a-z0-9-]", "", kind_name.lower()) or "note"
     if title is None:
         title = kind_name[:1].upper() + kind_name[1:]
     out = ["", f'<div class="wpsync-callout wpsync-callout-{kind}"{extra}>']
     if title:
-        shown = html.escape(title)
-        if markdown_title and "`" in shown:
-            shown = re.sub(r"(`+)(.+?)\1", lambda m: f"<code>{m.group(2).strip()}</code>", shown)
+        shown = _inline(title) if markdown_title else html.escape(title)
         out.append(f'<p class="wpsync-callout-title">{shown}</p>')
     return [*out, ""]
+
+
+def _inline(title: str) -> str:
+    """A container's title as HTML: its code spans, ``**strong**`` and ``_emphasis_``
+    (``:::note[Your Title **with** some _Markdown_ `syntax`!]``), the rest as text."""
+    parts = re.split(r"(`+)(.+?)\1", title)
+    out: list[str] = []
+    for i in range(0, len(parts), 3):
+        text = html.escape(parts[i])
+        text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"<strong>\2</strong>", text)
+        text = re.sub(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])", r"<em>\2</em>", text)
+        out.append(text)
+        if i + 2 < len(parts):
+            out.append(f"<code>{html.escape(parts[i + 2].strip())}</code>")
+    return "".join(out)
 
 
 def _in_list(lines: list[str], index: int) -> bool:
