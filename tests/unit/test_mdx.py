@@ -289,3 +289,29 @@ def test_the_rust_books_listings_keep_their_file_name_and_caption() -> None:
         '<pre><code class="language-console">$ cargo build</code></pre>\n'
         "<p><strong>Listing 2-2:</strong> The output from running <code>cargo build</code></p>"
     )
+
+
+def test_tabs_in_a_list_item_stay_in_it() -> None:
+    """A numbered step holding tabs, indented as the step's content."""
+    out = html(
+        """\
+        1. Install:
+
+           <Tabs>
+           <TabItem value="npm" label="npm">
+
+           ```bash
+           npm i
+           ```
+
+           </TabItem>
+           </Tabs>
+
+        2. Run it.
+        """
+    )
+    assert out == (
+        "<ol>\n<li>\n<p>Install:</p>\n<p><strong>npm</strong></p>\n"
+        '<pre><code class="language-bash">npm i</code></pre>\n</li>\n'
+        "<li>\n<p>Run it.</p>\n</li>\n</ol>"
+    )

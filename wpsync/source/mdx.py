@@ -87,6 +87,7 @@ class _Open:
     """A component whose closing tag is still to come."""
 
     name: str
+    indent: int = 0  # the indentation of the line it opens on
     base: int | None = None  # the indentation of its first line of content
     labels: dict[str, str] = field(default_factory=dict)  # <Tabs values={[…]}>
 
@@ -98,6 +99,7 @@ class _Context:
     warned: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     stack: list[_Open] = field(default_factory=list)
+    indent: int = 0  # the indentation of the line being translated
     more: bool = False
 
     def warn_once(self, key: str, message: str) -> None:
@@ -171,7 +173,10 @@ def _dedented(line: str, ctx: _Context) -> str:
     top = ctx.stack[-1]
     if top.base is None:
         top.base = indent
-    return line[min(indent, top.base) :]
+    extra = max(0, top.base - top.indent)  # beyond the tag's own (a list item's) indentation
+    if indent <= top.indent or not extra:
+        return line
+    return line[: top.indent] + line[top.indent + min(indent - top.indent, extra) :]
 
 
 def _esm_end(lines: list[str], start: int) -> int:
@@ -202,10 +207,15 @@ def _line(line: str, ctx: _Context, index: int) -> str:
         return f"{heading.group(1)} {{{heading.group(2)}}}"
     if "<" not in line and "{/*" not in line:
         return line
+    ctx.indent = len(line) - len(line.lstrip(" "))
     done = _outside_code(line, p["comment"], lambda m: "")
     done = _outside_code(done, p["tag"], lambda m: _tag(m, ctx, index))
     if not done.strip() and line.strip():
         return ""
+    if "\n" in done:  # what a tag became stays in the list item the tag was in
+        first, *rest = done.split("\n")
+        indent = " " * ctx.indent
+        done = "\n".join([first, *(indent + part if part.strip() else "" for part in rest)])
     return done
 
 
@@ -246,7 +256,7 @@ def _tag(found: re.Match[str], ctx: _Context, index: int) -> str:
     if closing:
         return _close(name, ctx)
     if not selfclosing:
-        ctx.stack.append(_Open(name))
+        ctx.stack.append(_Open(name, ctx.indent))
     if name == "Tabs":
         ctx.stack[-1].labels = _tab_labels(attrs.get("values", ""))
         return ""
