@@ -315,3 +315,9 @@ def test_tabs_in_a_list_item_stay_in_it() -> None:
         '<pre><code class="language-bash">npm i</code></pre>\n</li>\n'
         "<li>\n<p>Run it.</p>\n</li>\n</ol>"
     )
+
+
+def test_a_line_that_only_looks_like_an_opening_tag_stays() -> None:
+    text = "<Foo is a placeholder\nthat spans lines.\n\n<Bar />\n\nEnd.\n"
+    done = translate_mdx(text)
+    assert done.text == "<Foo is a placeholder\nthat spans lines.\n\n\n\nEnd.\n"

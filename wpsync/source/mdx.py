@@ -188,11 +188,15 @@ def _esm_end(lines: list[str], start: int) -> int:
 
 def _join_tag(lines: list[str], start: int) -> tuple[str, int | None]:
     """An opening tag written over several lines as one line, and the index of its last
-    line (None when no line ends it within 50 lines)."""
+    line (None when no line before a blank one, within 50, ends the tag that opens
+    ``start``: then it is no tag, ``<Foo is great`` in prose, and stays as written)."""
     joined = lines[start]
+    opens = joined.index("<")
     for j in range(start + 1, min(len(lines), start + 50)):
+        if not lines[j].strip():
+            break
         joined = f"{joined} {lines[j].strip()}"
-        if _patterns()["tag"].search(joined) is not None:
+        if _patterns()["tag"].match(joined, opens) is not None:
             return joined, j
     return lines[start], None
 
