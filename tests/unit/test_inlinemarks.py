@@ -36,6 +36,8 @@ def test_marks_inserts_and_keys_become_html() -> None:
         "C++ and ++i++ in `==code==` and `++k++`\n",
         "```\n==mark== ++ctrl++\n```\n",
         "a===b===c\n",
+        "Title\n================\n",  # a setext heading's underline
+        "^^^^^^\n",
     ],
 )
 def test_what_is_no_mark_stays(text: str) -> None:

@@ -66,8 +66,8 @@ _KEY_NAMES = {
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     return {
-        "mark": re.compile(r"(?<![=\w])==(?=\S)(.+?)(?<=\S)==(?![=\w])"),
-        "ins": re.compile(r"(?<![\^\w])\^\^(?=\S)(.+?)(?<=\S)\^\^(?![\^\w])"),
+        "mark": re.compile(r"(?<![=\w])==(?=[^\s=])(.+?)(?<=[^\s=])==(?![=\w])"),
+        "ins": re.compile(r"(?<![\^\w])\^\^(?=[^\s^])(.+?)(?<=[^\s^])\^\^(?![\^\w])"),
         "keys": re.compile(
             r"(?<![+\w])\+\+((?:[\w-]+|\"[^\"\n]+\")(?:\+(?:[\w-]+|\"[^\"\n]+\"))*)\+\+(?![+\w])"
         ),
