@@ -13,7 +13,7 @@ import pytest
 from wpsync.config import MarkdownEngine
 from wpsync.model import Document
 from wpsync.source.blocks import to_blocks
-from wpsync.source.gitbook import convert_gitbook
+from wpsync.source.gitbook import convert_gitbook, unknown_blocks
 from wpsync.source.mapping import MappingDefaults, map_document
 from wpsync.source.render import render_markdown
 from wpsync.source.site import Site
@@ -121,3 +121,21 @@ def test_a_mapped_gitbook_page(tmp_path: Path) -> None:
     plain = map_document(doc, MappingDefaults(dialect="plain"), Site(tmp_path)).payload.content
     assert "wpsync-callout-info" in docs and "{%" not in docs
     assert "{% hint" in plain  # only a docs folder is read as GitBook's
+
+
+def test_an_unknown_block_stays_and_warns_once() -> None:
+    text = (
+        "Intro.\n\n"
+        '{% swagger method="get" path="/users" summary="List users" %}\n'
+        "{% swagger-description %}\nAll users.\n{% endswagger-description %}\n"
+        "{% endswagger %}\n\n"
+        '{% swagger method="post" path="/users" %}\n{% endswagger %}\n\n'
+        '{% hint style="info" %}\nKnown.\n{% endhint %}\n\n'
+        "```liquid\n{% openapi %}\n```\n"
+    )
+    assert unknown_blocks(text, first_line=3) == (
+        "line 5: the {% swagger %} block has no WordPress equivalent: published as written",
+        "line 6: the {% swagger-description %} block has no WordPress equivalent: "
+        "published as written",
+    )
+    assert "{% swagger" in convert_gitbook(text)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from wpsync.source.doclinks import rewrite_page_links
-from wpsync.source.gitbook import convert_gitbook
+from wpsync.source.gitbook import convert_gitbook, unknown_blocks
 from wpsync.source.icons import drop_icons
 from wpsync.source.includes import include_warnings
 from wpsync.source.inlinemarks import convert_inline_marks
@@ -48,4 +48,9 @@ def translate_docs(
         body = home_page(front_matter) + body  # VitePress' home: its words are its settings
     if exists is not None:
         body = rewrite_page_links(body, rel, exists)
-    return Translated(body, (*mdx.warnings, *include_warnings(text, first_line)))
+    warnings = (
+        *mdx.warnings,
+        *unknown_blocks(text, first_line),
+        *include_warnings(text, first_line),
+    )
+    return Translated(body, warnings)

@@ -18,8 +18,9 @@ text.  What each becomes:
 ``{% stepper %}`` ``{% step %}``             the tags removed, the steps' content kept
 ===========================================  ==============================================
 
-An opening tag whose closing tag never comes is left as written.  Nothing in fenced code
-is touched.
+An opening tag whose closing tag never comes is left as written, and so is a block this
+table does not name (``{% swagger %}``, ``{% openapi %}``): :func:`unknown_blocks` warns
+about it, once a name and file.  Nothing in fenced code is touched.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from wpsync.source.admonitions import callout_open
 from wpsync.source.embeds import find_embed
 from wpsync.source.fences import FenceTracker
 
-__all__ = ["convert_gitbook"]
+__all__ = ["convert_gitbook", "unknown_blocks"]
 
 #: the blocks that have a closing tag, by their opening tag's name
 _PAIRED = ("hint", "tabs", "tab", "content-ref", "code", "stepper", "step")
@@ -155,3 +156,28 @@ def _titled(line: str, title: str) -> str:
     if fence.startswith("`") and "`" in info:
         return line
     return f'{indent}{fence}{info} title="{title}"'
+
+
+_ANY_TAG = re.compile(r"^[ \t]*\{%-?\s*(?!end)([a-z][\w-]*)\b.*?-?%\}[ \t]*$")
+#: the tags ``convert_gitbook`` translates, and Liquid's that ``dialects.py`` does
+_KNOWN = frozenset((*_PAIRED, "embed", "file", "raw", "highlight"))
+
+
+def unknown_blocks(text: str, first_line: int = 1) -> tuple[str, ...]:
+    """A warning for each block tag alone on its line (outside fenced code) that
+    :func:`convert_gitbook` does not translate, once a name: published as written."""
+    if "{%" not in text:
+        return ()
+    warned: dict[str, str] = {}
+    code = FenceTracker()
+    for i, line in enumerate(text.split("\n")):
+        if code.in_code(line) or "{%" not in line:
+            continue
+        found = _ANY_TAG.match(line)
+        if found is None or found.group(1) in _KNOWN or found.group(1) in warned:
+            continue
+        warned[found.group(1)] = (
+            f"line {first_line + i}: the {{% {found.group(1)} %}} block has no WordPress "
+            "equivalent: published as written"
+        )
+    return tuple(warned.values())
