@@ -321,3 +321,13 @@ def test_a_line_that_only_looks_like_an_opening_tag_stays() -> None:
     text = "<Foo is a placeholder\nthat spans lines.\n\n<Bar />\n\nEnd.\n"
     done = translate_mdx(text)
     assert done.text == "<Foo is a placeholder\nthat spans lines.\n\n\n\nEnd.\n"
+
+
+def test_toc_inline_is_the_table_of_contents(tmp_path: Path) -> None:
+    """Docusaurus' markdown-features-inline-toc.mdx."""
+    body = "import TOCInline from '@theme/TOCInline';\n\n<TOCInline toc={toc} />\n\n## Install\n"
+    done = mapped(tmp_path, body)
+    assert done.payload.content.startswith(  # type: ignore[attr-defined]
+        '<ul>\n<li><a href="#install">Install</a></li>\n</ul>'
+    )
+    assert done.warnings == ()  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ What a writer puts there for the site, and what it becomes (``[content] dialect 
                                        ``values`` of its ``<Tabs>``, else ``value``), then
                                        its content
 ``<Admonition type="tip" title="T">``  a callout, as ``:::tip[T]`` makes (``admonitions.py``)
+``<TOCInline toc={toc} />``            the table of contents of the page's headings
 ``<Badge text="beta" />``              its text (VitePress' badge; ``<Badge>beta</Badge>``)
 ``<Details>``                          ``<details>`` (its ``<summary>`` kept)
 ``<Listing number="2-1"                ``Filename: src/main.rs``, the content, then
@@ -44,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wpsync.source.admonitions import callout_open
+from wpsync.source.attrlists import TOC_MARK
 from wpsync.source.fences import FenceTracker
 from wpsync.source.sitepaths import Translated
 
@@ -268,6 +270,8 @@ def _tag(found: re.Match[str], ctx: _Context, index: int) -> str:
         label = attrs.get("label") or _label_from_tabs(ctx, attrs.get("value", ""))
         label = label or attrs.get("value", "")
         return f"\n\n<p><strong>{html.escape(label)}</strong></p>\n\n" if label else "\n\n"
+    if name == "TOCInline":  # the page's table of contents (attrlists.py fills it)
+        return f"\n\n{TOC_MARK}\n\n"
     if name == "Badge":
         text = attrs.get("text", "")
         return html.escape(text) if text else ""
