@@ -331,3 +331,18 @@ def test_toc_inline_is_the_table_of_contents(tmp_path: Path) -> None:
         '<ul>\n<li><a href="#install">Install</a></li>\n</ul>'
     )
     assert done.warnings == ()  # type: ignore[attr-defined]
+
+
+def test_a_jsx_expression_line_stays_with_a_warning() -> None:
+    """Docusaurus' markdown-features-code-blocks.mdx: <CodeBlock>{MyComponentSource}."""
+    done = translate_mdx(
+        "import MyComponentSource from '!!raw-loader!./myComponent';\n\n"
+        '<CodeBlock language="jsx">{MyComponentSource}</CodeBlock>\n\n'
+        "{ .annotate }\n\n{1,3}\n\n{props.title}\n"
+    )
+    assert "{MyComponentSource}" in done.text
+    assert done.warnings[-1] == (
+        "line 3: the JSX expression '{MyComponentSource}' has no WordPress equivalent: "
+        "published as written"
+    )
+    assert len([w for w in done.warnings if "expression" in w]) == 1

@@ -17,6 +17,8 @@ What a writer puts there for the site, and what it becomes (``[content] dialect 
 ``<Listing number="2-1"                ``Filename: src/main.rs``, the content, then
 file-name="…" caption="…">``           **Listing 2-1:** and the caption (the Rust book's
                                        listings, mdbook-trpl)
+a line that is a JSX expression        published as written, with a warning (once a file)
+(``{MyComponentSource}``)
 any other component (``<Foo … />``,    its tags removed, its content kept (a self-closing
 ``<Highlight>x</Highlight>``)          one's ``code``, ``text``, ``label`` or ``title``:
                                        ``<CopyableCode code="x" />`` is ``x`` as code);
@@ -30,8 +32,8 @@ any other component (``<Foo … />``,    its tags removed, its content kept (a s
 =====================================  ================================================
 
 A component's content is written indented in the source (MDX has no indented code):
-inside one, lines lose the indentation of its first line of content, so that content is
-Markdown again.  Only tags that start with a capital letter are components: lower-case
+inside one, lines lose the indentation of its first line of content beyond that of the
+line the tag opens on (a list item's stays), so that content is Markdown again.  Only tags that start with a capital letter are components: lower-case
 HTML (``<details>``) is left to the Markdown parser.  Nothing in fenced code or code spans
 is touched.
 """
@@ -80,6 +82,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"^( {0,3}#{1,6}[ \t].*?)[ \t]*\{/\*\s*(#[\w:.-]+)\s*\*/\}[ \t]*$"
         ),
         "truncate": re.compile(r"^[ \t]*(?:<!--\s*truncate\s*-->|\{/\*\s*truncate\s*\*/\})[ \t]*$"),
+        # a line that is a JSX expression ({MyComponentSource}, {props.title}); not an
+        # attribute list ({: .x}, { .x }, {#id}) nor a line list ({1,3})
+        "expression": re.compile(r"^[ \t]*\{[A-Za-z_$(\[][^{}]*\}[ \t]*$"),
         "mdx_fence": re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*mdx-code-block[ \t]*$"),
     }
 
@@ -136,6 +141,13 @@ def translate_mdx(text: str, *, first_line: int = 1, engine: str = "commonmark")
             if end is not None:
                 line, i = joined, end
         out.append(_line(line, ctx, i))
+        if "{" in out[-1] and _patterns()["expression"].match(out[-1]):
+            shown = out[-1].strip()
+            ctx.warn_once(
+                "expression",
+                f"line {ctx.first_line + i}: the JSX expression {shown[:40]!r} has no "
+                "WordPress equivalent: published as written",
+            )
         i += 1
     return Translated("\n".join(out), tuple(ctx.warnings))
 
