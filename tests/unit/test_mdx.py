@@ -238,15 +238,20 @@ def test_a_self_closing_components_code_or_text_is_kept() -> None:
     done = translate_mdx(
         '<tr><td><b>Id</b></td><td><CopyableCode code="aws.transfer.agreements" /></td></tr>\n'
         '\n<Chip label="beta" /> and <Badge text="new" /> and <Video src="a.mp4" />\n'
+        '\n<IframeWindow url="/tests/blog/unlisted-post" /> <Card href="x.md" title="X" />\n'
     )
     assert done.text == (
         "<tr><td><b>Id</b></td><td><code>aws.transfer.agreements</code></td></tr>\n"
         "\nbeta and new and \n"
+        '\n<a href="/tests/blog/unlisted-post">/tests/blog/unlisted-post</a> '
+        '<a href="x.md">X</a>\n'
     )
     assert done.warnings == (
         "line 1: the <CopyableCode> component has no WordPress equivalent: removed, its text kept",
         "line 3: the <Chip> component has no WordPress equivalent: removed, its text kept",
         "line 3: the <Video> component has no WordPress equivalent: removed",
+        "line 5: the <IframeWindow> component has no WordPress equivalent: removed, its text kept",
+        "line 5: the <Card> component has no WordPress equivalent: removed, its text kept",
     )
 
 

@@ -20,7 +20,8 @@ file-name="…" caption="…">``           **Listing 2-1:** and the caption (the
 a line that is a JSX expression        published as written, with a warning (once a file)
 (``{MyComponentSource}``)
 any other component (``<Foo … />``,    its tags removed, its content kept (a self-closing
-``<Highlight>x</Highlight>``)          one's ``code``, ``text``, ``label`` or ``title``:
+``<Highlight>x</Highlight>``)          one's ``code``, ``text``, ``label`` or ``title``,
+                                       a link to its ``href``/``url``:
                                        ``<CopyableCode code="x" />`` is ``x`` as code);
                                        one warning a name a file
 ``{/* a comment */}``                  removed
@@ -317,10 +318,16 @@ def _tag(found: re.Match[str], ctx: _Context, index: int) -> str:
 
 def _kept_text(attrs: dict[str, str]) -> str:
     """What a self-closing component shows of its own: its ``code`` as code (``<CopyableCode
-    code="aws.s3.buckets" />``), else its ``text``, ``label`` or ``title``."""
+    code="aws.s3.buckets" />``), else its ``text``, ``label`` or ``title`` — a link when
+    it has an ``href`` or ``url`` (``<IframeWindow url="/tests/blog/unlisted-post" />``:
+    the URL is the text when nothing else is)."""
     if attrs.get("code"):
         return f"<code>{html.escape(attrs['code'])}</code>"
     shown = attrs.get("text") or attrs.get("label") or attrs.get("title") or ""
+    target = (attrs.get("href") or attrs.get("url") or "").strip()
+    if target and not target.lower().startswith(("javascript:", "data:", "vbscript:")):
+        text = html.escape(shown or target)
+        return f'<a href="{html.escape(target, quote=True)}">{text}</a>'
     return html.escape(shown)
 
 
