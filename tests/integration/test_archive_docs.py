@@ -1,4 +1,5 @@
-"""A docs folder (tests/fixtures/archives/docs: an mdBook with its repository around it)
+"""A docs folder (tests/fixtures/archives/docs: an mdBook with its repository around it;
+a Docusaurus site, a GitBook and a Material for MkDocs page written in the test)
 published to the real WordPress as it is: only the book's chapters are published — not the
 repository's README, node_modules/, the build output, what .gitignore or ``[content]
 exclude`` leave out, a README beside an index, SUMMARY.md — the pages nested and ordered
@@ -238,3 +239,156 @@ def test_mkdocs_admonitions_and_tabs_reach_wordpress_as_callouts(
     assert "<p><strong>pip</strong></p>" in raw
     assert "pip install demo</code></pre>" in raw
     assert "!!!" not in raw and "===" not in raw
+
+
+def test_a_docusaurus_site_reaches_wordpress_without_its_mdx(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    """A Docusaurus site (detected from docusaurus.config.js; pages taken from Docusaurus'
+    own docs): its .mdx pages are published, not skipped; no ``import`` line, no
+    ``<Tabs>``, no ``:::`` and no ``{/* */}`` reaches WordPress — tabs are their labels in
+    bold, admonitions callouts, an unknown component's text kept with a warning — and the
+    link to ``installation.mdx#requirements`` is the page's permalink with its anchor."""
+    root = tmp_path / "website"
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (root / "docusaurus.config.js").write_text("module.exports = {title: 'Demo'};\n")
+    (root / "versioned_docs" / "version-1.0").mkdir(parents=True)
+    (root / "versioned_docs" / "version-1.0" / "installation.mdx").write_text("# Old copy\n")
+    (docs / "installation.mdx").write_text(
+        textwrap.dedent(
+            """\
+            ---
+            sidebar_position: 2
+            ---
+
+            # Installation
+
+            import Tabs from '@theme/Tabs';
+            import TabItem from '@theme/TabItem';
+
+            :::tip Fast track
+
+            Use **docusaurus.new** to test Docusaurus immediately.
+
+            :::
+
+            ## Requirements {/* #requirements */}
+
+            <Tabs groupId="package-manager">
+              <TabItem value="npm" label="npm" default>
+                ```bash
+                npm install
+                ```
+              </TabItem>
+              <TabItem value="yarn" label="Yarn">
+                ```bash
+                yarn install
+                ```
+              </TabItem>
+            </Tabs>
+
+            <Highlight color="#25c2a0">Docusaurus green</Highlight> is the default.
+            """
+        )
+    )
+    (docs / "intro.md").write_text(
+        "---\nid: intro\n---\n\n# Intro\n\nSee the [requirements](installation.mdx#requirements)"
+        " or [the page](./installation#requirements) at [its path](/docs/installation).\n"
+    )
+    (root / "blog").mkdir()
+    (root / "blog" / "2019-05-28-first-blog-post.md").write_text(
+        "---\nslug: first-blog-post\ntitle: First Blog Post\nauthors: [slorber]\n"
+        "tags: [hola, docusaurus]\n---\n\nLorem ipsum dolor sit amet...\n\n"
+        "<!-- truncate -->\n\n...consectetur adipiscing elit.\n"
+    )
+    (root / "config.toml").write_text(
+        f'[site]\nurl = "{wp.url}"\nauth = "jwt"\nusername = "{wp.admin_user}"\n'
+        '[content]\ndir = "."\n'
+    )
+    site = Site(root, wp)
+    code, report = site.sync_json()
+    assert code == 0, report
+    files = by_path(report)
+    assert set(files) == {
+        "docs/installation.mdx",
+        "docs/intro.md",
+        "blog/2019-05-28-first-blog-post.md",
+    }
+    # the blog's post: a post, dated by its file name, tagged, its teaser ending at truncate
+    [post] = all_posts(wp)
+    assert post["id"] == files["blog/2019-05-28-first-blog-post.md"]["id"]
+    assert post["date"].startswith("2019-05-28") and len(post["tags"]) == 2
+    assert "<!-- wp:more -->" in post["content"]["raw"]
+    assert report["warnings"] == [
+        "docs/installation.mdx: line 31: the <Highlight> component has no WordPress "
+        "equivalent: removed, its content kept"
+    ]
+    pages = {p["id"]: p for p in all_posts(wp, "pages")}
+    install = pages[files["docs/installation.mdx"]["id"]]
+    raw = install["content"]["raw"]
+    for syntax in ("import ", "<Tabs", "TabItem", ":::", "{/*", "Highlight"):
+        assert syntax not in raw, syntax
+    assert '<div class="wp-block-group wpsync-callout wpsync-callout-tip">' in raw
+    assert '<p class="wpsync-callout-title">Fast track</p>' in raw
+    assert '<h2 id="requirements">Requirements</h2>' in raw
+    assert "<p><strong>npm</strong></p>" in raw and "<p><strong>Yarn</strong></p>" in raw
+    assert "npm install</code></pre>" in raw and "yarn install</code></pre>" in raw
+    assert "<p>Docusaurus green is the default.</p>" in raw
+
+    intro = pages[files["docs/intro.md"]["id"]]["content"]["rendered"]
+    hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', intro)]
+    anchored = install["link"] + "#requirements"
+    assert hrefs == [anchored, anchored, install["link"]]
+    with httpx.Client(timeout=30, follow_redirects=False) as web:
+        assert web.get(install["link"]).status_code == 200
+
+
+def test_a_gitbook_reaches_wordpress_without_its_tags(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    """A GitBook (SUMMARY.md; the page from The Hacker Recipes): hints are callouts, tabs a
+    bold title and their content, an embed a link — no ``{% … %}`` reaches WordPress."""
+    root = tmp_path / "book"
+    root.mkdir()
+    (root / "SUMMARY.md").write_text("# Table of contents\n\n* [Forged tickets](tickets.md)\n")
+    (root / "tickets.md").write_text(
+        textwrap.dedent(
+            """\
+            # Forged tickets
+
+            {% hint style="warning" %}
+            Testers need the `krbtgt`'s NT hash or AES key.
+            {% endhint %}
+
+            {% tabs %}
+            {% tab title="UNIX-like" %}
+            ```bash
+            lookupsid.py 'DOMAIN/DomainUser@DomainController' 0
+            ```
+            {% endtab %}
+
+            {% tab title="Windows" %}
+            On Windows, mimikatz can be used.
+            {% endtab %}
+            {% endtabs %}
+
+            {% embed url="https://adsecurity.org/?p=2011" caption="" %}
+            """
+        )
+    )
+    (root / "config.toml").write_text(
+        f'[site]\nurl = "{wp.url}"\nauth = "jwt"\nusername = "{wp.admin_user}"\n'
+        '[content]\ndir = "."\n'
+    )
+    site = Site(root, wp)
+    code, report = site.sync_json()
+    assert code == 0, report
+    [made] = report["files"]
+    [page] = [p for p in all_posts(wp, "pages") if p["id"] == made["id"]]
+    raw = page["content"]["raw"]
+    assert "{%" not in raw
+    assert '<div class="wp-block-group wpsync-callout wpsync-callout-warning">' in raw
+    assert "<p><strong>UNIX-like</strong></p>" in raw and "<p><strong>Windows</strong></p>" in raw
+    assert "lookupsid.py" in raw and "<p>On Windows, mimikatz can be used.</p>" in raw
+    assert '<a href="https://adsecurity.org/?p=2011">https://adsecurity.org/?p=2011</a>' in raw

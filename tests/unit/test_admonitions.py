@@ -211,3 +211,50 @@ def test_a_title_alone_is_still_a_callout() -> None:
 
 def test_no_space_after_the_marks_as_python_markdown_reads_it() -> None:
     assert '<div class="wpsync-callout wpsync-callout-tip">' in html("!!!tip\n    Body.\n")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_container_in_a_list_item_is_a_callout_in_the_item(engine: MarkdownEngine) -> None:
+    """VitePress' docs/en/guide/deploy.md: a ``::: warning`` under a numbered step."""
+    out = html(
+        """\
+        1. Create a file named `deploy.yml`:
+
+           ```yaml
+           name: Deploy
+           ```
+
+           ::: warning
+           Make sure the `base` option is properly configured.
+           :::
+
+        2. Push your changes.
+        """,
+        engine,
+    )
+    assert ":::" not in out
+    assert '<div class="wpsync-callout wpsync-callout-warning"' in out
+    assert "<code>base</code> option is properly configured." in out
+    item = out[out.index("<li>") : out.index("</li>")]
+    assert "wpsync-callout-warning" in item  # in the step, not after the list
+    assert "Push your changes." in out
+
+
+def test_an_indented_container_outside_a_list_is_code_and_titles_show_code() -> None:
+    text = "Text.\n\n    ::: warning\n    in code\n    :::\n"
+    assert convert_admonitions(text) == text
+    out = html("::: details Example Netlify `_headers` file\nText.\n:::\n")
+    assert '<p class="wpsync-callout-title">Example Netlify <code>_headers</code> file</p>' in out
+    # Docusaurus' markdown-features-admonitions.mdx
+    out = html(":::note[Your Title **with** some _Markdown_ `syntax`!]\nText.\n:::\n")
+    assert (
+        '<p class="wpsync-callout-title">Your Title <strong>with</strong> some '
+        "<em>Markdown</em> <code>syntax</code>!</p>"
+    ) in out
+    out = html(":::tip A snake_case_name and `**not bold**` & <b>\nText.\n:::\n")
+    assert (
+        '<p class="wpsync-callout-title">A snake_case_name and <code>**not bold**</code> '
+        "&amp; &lt;b&gt;</p>"
+    ) in out
+    # Python-Markdown's titles stay as written, as it shows them
+    assert '<p class="wpsync-callout-title">Use `x`</p>' in html('!!! note "Use `x`"\n    Body.\n')

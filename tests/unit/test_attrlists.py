@@ -97,3 +97,24 @@ def test_python_markdown_reads_them_itself(tmp_path: Path) -> None:
     assert mapped.payload.content == '<p class="x">Text.</p>'
     mapped = map_document(doc, MappingDefaults(), Site(tmp_path))
     assert mapped.payload.content == "<p>Text.</p>"
+
+
+def test_in_a_docs_folder_attribute_lists_without_the_colon_are_dropped() -> None:
+    """Material for MkDocs' pages (cobra-tools' docs, privacyguides.org) write
+    ``attr_list``'s colon-less form."""
+    text = (
+        "Delete your `cobra-tools`(1) folder entirely.\n"
+        "{ .annotate }\n\n"
+        "1. e.g. `cobra-tools-master`\n\n"
+        '[Insiders][x]{ .mdx-insiders } and *this*{ #here data-x="1" }.\n\n'
+        "## Custom anchors\n{ #my-anchor }\n\n"
+        "Keep {1,3-4}, {} and `code{ .x }` and a {.spaced} word { .alone} in prose.\n\n"
+        "[x]: https://example.org\n"
+    )
+    out = render_markdown(drop_attribute_lists(text, braces=True)).html
+    assert "annotate" not in out and "mdx-insiders" not in out and "data-x" not in out
+    assert "<p>Delete your <code>cobra-tools</code>(1) folder entirely.</p>\n<ol>" in out
+    assert '<h2 id="my-anchor">Custom anchors</h2>' in out
+    assert "Keep {1,3-4}, {} and <code>code{ .x }</code> and a {.spaced} word { .alone}" in out
+    # without ``braces`` (kramdown, whose lists need the colon) nothing changes
+    assert drop_attribute_lists(text) == text

@@ -27,6 +27,11 @@ def _make(root: Path, *paths: str) -> None:
         (("_config.yml",), "jekyll", "_config.yml"),
         (("_posts/2016-10-06-x.md",), "jekyll", "_posts/ (Jekyll's posts folder)"),
         (("mkdocs.yml",), "docs", "mkdocs.yml"),
+        (("docusaurus.config.js",), "docs", "docusaurus.config.js"),
+        (("docusaurus.config.ts",), "docs", "docusaurus.config.ts"),
+        ((".vitepress/config.mts",), "docs", ".vitepress/"),
+        # a README that names the tools is no marker; a bare .vitepress file neither
+        (("notes/docusaurus.md", ".vitepress"), "plain", None),
         (("notes/a.md",), "plain", None),
         # the nearest marker wins; in one folder, the order of the table
         (("_config.yml", ".obsidian/"), "obsidian", ".obsidian/"),

@@ -249,6 +249,51 @@ def test_mkdocs_reads_docs_dir_and_leaves_out_site(tmp_path: Path) -> None:
     assert set(skipped) == {"README.md", "site/"}
 
 
+def test_a_docusaurus_site_leaves_out_its_build_copies_and_partials(tmp_path: Path) -> None:
+    """Docusaurus' build output, its versioned and translated copies of the docs and the
+    partials its pages import (``_name.mdx``) are no pages of their own."""
+    root = tmp_path / "website"
+    write(root, "docusaurus.config.js", "module.exports = {};\n")
+    for rel in (
+        "docs/intro.md",
+        "docs/_shared.md",
+        "docs/_partials/x.md",
+        "blog/2021-08-01-hello.md",
+        "build/docs/intro.md",
+        "versioned_docs/version-1.0/intro.md",
+        "i18n/fr/docusaurus-plugin-content-docs/current/intro.md",
+    ):
+        write(root, rel)
+    files, skipped = scanned(root, ContentRules(root, dialect="docs"))
+    assert files == ["blog/2021-08-01-hello.md", "docs/intro.md"]
+    assert set(skipped) == {
+        "build/",
+        "versioned_docs/",
+        "i18n/",
+        "docs/_shared.md",
+        "docs/_partials/",
+    }
+    agree(root, ContentRules(root, dialect="docs"))
+
+
+def test_mdx_pages_are_content_and_an_index_mdx_is_its_folders_page(tmp_path: Path) -> None:
+    """Docusaurus' pages are ``.mdx`` as often as ``.md`` (its own docs: installation.mdx,
+    blog/releases/3.0/index.mdx); they were skipped without a word."""
+    root = tmp_path / "website"
+    for rel in (
+        "docs/installation.mdx",
+        "blog/releases/3.0/index.mdx",
+        "blog/releases/3.0/README.md",
+    ):
+        write(root, rel)
+    files, skipped = scanned(root, ContentRules(root, dialect="docs"))
+    assert files == ["blog/releases/3.0/index.mdx", "docs/installation.mdx"]
+    assert skipped == {
+        "blog/releases/3.0/README.md": "README beside index.mdx: index.mdx is the folder's page"
+    }
+    assert ContentRules(root, dialect="docs").is_content("docs/installation.mdx")
+
+
 def test_hugo_site_root_is_only_its_content_dir(tmp_path: Path) -> None:
     root = tmp_path / "site"
     write(root, "hugo.toml", 'baseURL = "https://x/"\ncontentDir = "posts-src"\n')

@@ -283,6 +283,7 @@ def test_is_local_ref(url: str, local: bool) -> None:
         ("a.md", True),
         ("../a.MD#x", True),
         ("a.markdown?q", True),
+        ("introduction.mdx#fast-track", True),  # Docusaurus' own links
         ("a.md/", False),
         ("a.html", False),
         ("https://x/a.md", False),

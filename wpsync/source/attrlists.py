@@ -18,7 +18,11 @@ GFM reads a ``{: .table}`` line under a table as one more row.  So, before the
   and their ids: a nested list of links, a heading of class ``no_toc`` left out);
   ``{::options … /}`` lines and abbreviation definitions are dropped;
 - a heading's own ``{: #id .class}`` is kept, on its line or the next: headings.py gives
-  the heading that id and class.
+  the heading that id and class;
+- with ``braces`` (a docs folder: MkDocs reads its pages with ``attr_list``, whose colon is
+  optional), the same without the colon — ``{ .annotate }`` under a paragraph,
+  ``:material-check:{ .pg-green }`` — when the braces hold nothing but ``#id``,
+  ``.class`` and ``key=value`` items (``{1,3}`` or a code's ``{}`` are no attribute list).
 
 Nothing in fenced code or code spans is touched.
 """
@@ -39,7 +43,11 @@ TOC_MARK = "<!--wpsync:toc-->"
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Compiled on the first text that holds ``{:`` or ``*[`` (most files hold neither)."""
+    item = r"""(?:[#.][\w:-]+|[A-Za-z_][\w-]*=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'{}]+))"""
+    braces = rf"\{{:?[ \t]*{item}(?:[ \t]+{item})*[ \t]*\}}"
     return {
+        "braces_block": re.compile(rf"^ {{0,3}}{braces}[ \t]*$"),
+        "braces_span": re.compile(rf"(?<=[)*_`\]:]){braces}"),
         "block": re.compile(r"^ {0,3}\{:(?!:)[^{}\n]*\}[ \t]*$"),
         "toc": re.compile(r"^ {0,3}\{:\s*toc\s*\}[ \t]*$"),
         "heading": re.compile(r"^ {0,3}#{1,6}[ \t]+[^\n]*[^}\s][ \t]*$"),
@@ -50,9 +58,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-def drop_attribute_lists(text: str) -> str:
-    """``text`` without the marks listed in the module docstring."""
-    if "{:" not in text and "*[" not in text:
+def drop_attribute_lists(text: str, *, braces: bool = False) -> str:
+    """``text`` without the marks listed in the module docstring (``braces``: the
+    colon-less ``{ .class }`` too)."""
+    if "{:" not in text and "*[" not in text and not (braces and "{" in text):
         return text
     p = _patterns()
     lines = text.split("\n")
@@ -66,13 +75,16 @@ def drop_attribute_lists(text: str) -> str:
             if out and p["item"].match(out[-1]):
                 out[-1] = ""  # the list kramdown replaces with the table of contents
             out.append(TOC_MARK)
-        elif p["block"].match(line) and out and p["heading"].match(out[-1]):
+            continue
+        attrs = p["block"].match(line) or (braces and p["braces_block"].match(line))
+        if attrs and out and p["heading"].match(out[-1]):
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"  # the heading's (headings.py)
             out.append("")
-        elif p["block"].match(line) or p["options"].match(line) or p["abbr"].match(line):
+        elif attrs or p["options"].match(line) or p["abbr"].match(line):
             out.append("")
-        elif "{:" in line:
-            out.append(_outside_code_spans(line, p["span"]))
+        elif "{:" in line or (braces and "{" in line):
+            line = _outside_code_spans(line, p["span"]) if "{:" in line else line
+            out.append(_outside_code_spans(line, p["braces_span"]) if braces else line)
         else:
             out.append(line)
     return "\n".join(out)

@@ -9,7 +9,9 @@ hugo       ``hugo.toml`` / ``hugo.yaml`` / ``hugo.json``, or a ``config.toml`` /
            ``config.yaml`` that is Hugo's (``baseURL``, ``contentDir``, ``theme``)
 jekyll     ``_config.yml`` / ``_config.yaml``, or a ``_posts/`` folder (Jekyll's posts;
            the content folder itself may be it) — an archive copied without its config
-docs       ``book.toml`` (mdBook), ``mkdocs.yml``, or a ``SUMMARY.md``
+docs       ``book.toml`` (mdBook), ``mkdocs.yml``, a ``SUMMARY.md`` (GitBook),
+           ``docusaurus.config.js`` / ``.ts`` / ``.mjs`` / ``.cjs`` (Docusaurus) or a
+           ``.vitepress/`` folder (VitePress)
 plain      none of these
 ========== ====================================================================
 
@@ -27,6 +29,17 @@ from wpsync.config import DIALECTS, Dialect, DialectSetting
 
 __all__ = ["DIALECTS", "Detected", "Dialect", "choose_dialect", "detect_dialect"]
 
+#: the files a docs tool leaves beside its pages: mdBook, MkDocs, GitBook, Docusaurus
+_DOCS_MARKERS = (
+    "book.toml",
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "SUMMARY.md",
+    "docusaurus.config.js",
+    "docusaurus.config.ts",
+    "docusaurus.config.mjs",
+    "docusaurus.config.cjs",
+)
 _HUGO_KEY = re.compile(r"^\s*(?:baseURL|baseurl|contentDir|theme|languageCode)\s*[=:]", re.M)
 
 
@@ -75,9 +88,11 @@ def _in_folder(folder: Path, *, is_project: bool) -> Detected | None:
     if folder.name == "_posts" or (folder / "_posts").is_dir():
         posts = folder if folder.name == "_posts" else folder / "_posts"
         return Detected("jekyll", f"found {posts}/ (Jekyll's posts folder)")
-    for name in ("book.toml", "mkdocs.yml", "mkdocs.yaml", "SUMMARY.md"):
+    for name in _DOCS_MARKERS:
         if (folder / name).is_file():
             return Detected("docs", f"found {_show(folder, name)}")
+    if (folder / ".vitepress").is_dir():
+        return Detected("docs", f"found {_show(folder, '.vitepress/')}")
     return None
 
 

@@ -45,7 +45,8 @@ __all__ = [
     "is_temporary",
 ]
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: ``.mdx``: Docusaurus' pages (MDX, read as Markdown; ``mdx.py`` in a docs folder)
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 
 # Names editors and tools leave next to the real file while saving (vim, emacs,
 # JetBrains, generic "write temp then rename").  Hidden names are handled separately.
@@ -54,8 +55,15 @@ _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", "___jb_tmp___", "___jb
 
 #: files that make a README beside them not the folder's page (``index.html``: Jekyll,
 #: Hugo and GitHub Pages serve it as the folder's page)
-INDEX_FILES = ("index.md", "_index.md", "index.markdown", "_index.markdown", "index.html")
-_README = re.compile(r"^readme\.(?:md|markdown)$", re.I)
+INDEX_FILES = (
+    "index.md",
+    "_index.md",
+    "index.markdown",
+    "_index.markdown",
+    "index.mdx",
+    "index.html",
+)
+_README = re.compile(r"^readme\.(?:md|markdown|mdx)$", re.I)
 
 
 def is_ignored_name(name: str) -> bool:

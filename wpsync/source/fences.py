@@ -123,6 +123,11 @@ class FenceTracker:
     def __init__(self) -> None:
         self._fence: str | None = None
 
+    @property
+    def inside(self) -> bool:
+        """Whether the lines seen so far leave a fence open (the next line is code)."""
+        return self._fence is not None
+
     def in_code(self, line: str) -> bool:
         found = _FENCE_RUN.match(line)
         run = found.group(1) if found else ""

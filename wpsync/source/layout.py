@@ -16,6 +16,10 @@ docs: mdBook          ``book.toml`` in the content folder: only ``[book] src`` (
 docs: MkDocs          ``mkdocs.yml`` in the content folder: only ``docs_dir`` (``docs/``) —
                       ``site/`` (``site_dir``) is the build output; its ``nav:`` orders
                       the pages as a ``SUMMARY.md`` does
+docs: Docusaurus      ``docusaurus.config.*`` in the content folder: ``build/`` (the output),
+                      ``versioned_docs/`` and ``i18n/`` (copies of the docs: older versions,
+                      translations), and the partials (``_name.mdx``, ``_folder/``: pieces
+                      other pages import, never pages themselves) are not content
 docs: others          ``SUMMARY.md`` at the top (GitBook) is the table of contents;
                       ``_build/`` (Sphinx, Jupyter Book) is build output
 hugo                  Hugo's config in the content folder: only ``contentDir``
@@ -136,6 +140,13 @@ def _docs(root: Path, rules: list[Rule]) -> tuple[str | None, str]:
             docs_dir = _rel_folder(_yaml_scalar(text, "docs_dir"), "docs")
             if docs_dir == root.name and re.search(r"^nav\s*:", text, re.M):
                 nav = f"../{above.name}"  # the content folder is the docs_dir
+    if any((root / f"docusaurus.config.{ext}").is_file() for ext in ("js", "ts", "mjs", "cjs")):
+        rules.append(Rule("/build/", "Docusaurus' build output"))
+        rules.append(Rule("/versioned_docs/", "Docusaurus' copies of older versions of the docs"))
+        rules.append(Rule("/i18n/", "Docusaurus' translations (each a copy of the docs)"))
+        rules.append(Rule("_*/", "a Docusaurus partial folder: imported by pages, not a page"))
+        rules.append(Rule("_*.md", "a Docusaurus partial: imported by pages, not a page"))
+        rules.append(Rule("_*.mdx", "a Docusaurus partial: imported by pages, not a page"))
     rules.append(Rule("_build/", "documentation build output (Sphinx, Jupyter Book)"))
     if nav is not None:
         return nav, source

@@ -128,9 +128,8 @@ def placed(doc: Document, defaults: MappingDefaults, site: Site | None = None) -
     stem_slug, _, stem_date = _from_path(doc.rel, warnings)
     given = _front_matter(doc, FieldContext(doc.rel, jekyll), warnings, dialect, stem_date, site)
     rest_base = given["type"].value if "type" in given else rest_base_for(defaults.default_type)
-    folders = doc.rel.split("/")[:-1]
-    if dialect == "jekyll" and "type" not in given and not any(f.startswith("_") for f in folders):
-        rest_base = "pages"
+    if "type" not in given:
+        rest_base = _by_folder(dialect, doc.rel.split("/")[:-1], defaults, str(rest_base))
     slug = given["slug"].value if "slug" in given else stem_slug
     return str(rest_base), str(slug)
 
@@ -195,8 +194,8 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
     # Layers: the config's defaults, then what the path says, then the front matter.
     rest_base = value("type", rest_base_for(defaults.default_type))
     folders = doc.rel.split("/")[:-1]
-    if dialect == "jekyll" and "type" not in given and not any(f.startswith("_") for f in folders):
-        rest_base = "pages"  # Jekyll: a file outside _posts/ (and collections) is a page
+    if "type" not in given:
+        rest_base = _by_folder(dialect, folders, defaults, rest_base)
     status = value("status", defaults.default_status)
     if dialect == "jekyll" and "_drafts" in folders and "status" not in given:
         status = "draft"  # Jekyll publishes _drafts/ only with --drafts
@@ -277,6 +276,20 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
     return Mapped(payload, tuple(warnings))
 
 
+def _by_folder(
+    dialect: Dialect, folders: list[str], defaults: MappingDefaults, rest_base: str
+) -> str:
+    """The type a file's folder gives it when its front matter names none: Jekyll's file
+    outside ``_posts/`` (and collections) is a page; in a docs folder whose files are pages,
+    one under a top-level ``blog/`` is a post (Docusaurus' blog, Material's
+    ``blog/posts/``)."""
+    if dialect == "jekyll" and not any(f.startswith("_") for f in folders):
+        return "pages"
+    if dialect == "docs" and defaults.default_type == "page" and folders[:1] == ["blog"]:
+        return "posts"
+    return rest_base
+
+
 def _translated(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:
     """The body with its dialect's syntax translated (``hugo.py``, ``jekyll.py``,
     ``obsidian.py``), then Python-Markdown's admonitions, whatever the dialect
@@ -288,7 +301,7 @@ def _translated(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
     if defaults.markdown == "commonmark":
         from wpsync.source.attrlists import drop_attribute_lists
 
-        text = drop_attribute_lists(text)
+        text = drop_attribute_lists(text, braces=defaults.dialect == "docs")
     return text
 
 
@@ -317,6 +330,23 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             site=site.config(),
             exists=site.exists,
             first_line=doc.body_line,
+        )
+    elif dialect == "docs":  # MDX, GitBook, Material, VitePress (docsite.py)
+        from wpsync.source.docsite import translate_docs
+
+        done = translate_docs(
+            convert_template_tags(doc.body),
+            rel=doc.rel,
+            exists=site.exists,
+            first_line=doc.body_line,
+            engine=defaults.markdown,
+            front_matter=doc.front_matter,
+        )
+    elif doc.rel.lower().endswith(".mdx"):  # an MDX file is MDX in a plain folder too
+        from wpsync.source.mdx import translate_mdx
+
+        done = translate_mdx(
+            convert_template_tags(doc.body), first_line=doc.body_line, engine=defaults.markdown
         )
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
         return convert_template_tags(doc.body)

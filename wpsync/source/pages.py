@@ -27,7 +27,7 @@ __all__ = ["INDEX_NAMES", "README_NAMES", "folder_page", "folder_parent", "is_in
 INDEX_NAMES = ("index", "_index")
 #: the spellings of a README that stands for its folder (checked in this order)
 README_NAMES = ("README", "readme", "Readme", "ReadMe")
-_SUFFIXES = (".md", ".markdown")
+_SUFFIXES = (".md", ".markdown", ".mdx")
 
 
 def _stem(name: str) -> str:

@@ -71,7 +71,7 @@ RENDERER_VERSION: dict[str, str]
 _T = TypeVar("_T")
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_MARKDOWN_TARGET = re.compile(r"\.(?:md|markdown)$", re.IGNORECASE)
+_MARKDOWN_TARGET = re.compile(r"\.(?:md|markdown|mdx)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

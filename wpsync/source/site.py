@@ -67,7 +67,7 @@ class Site:
         Hugo's ``ref`` to a page by its name alone, looked for in the whole site."""
         if self._markdown is None:
             if self._files is not None:
-                found = [rel for rel in self._files if rel.endswith((".md", ".markdown"))]
+                found = [rel for rel in self._files if rel.endswith((".md", ".markdown", ".mdx"))]
             else:
                 found = _list_markdown(self._root) if self._root is not None else []
             self._markdown = tuple(sorted(found))
@@ -96,7 +96,7 @@ def _list_markdown(root: Path) -> list[str]:
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         base = Path(folder).relative_to(root).as_posix()
         for name in names:
-            if name.lower().endswith((".md", ".markdown")) and not name.startswith("."):
+            if name.lower().endswith((".md", ".markdown", ".mdx")) and not name.startswith("."):
                 out.append(name if base == "." else f"{base}/{name}")
     return out
 
