@@ -49,7 +49,7 @@ def installed_version(distribution: str, package: str) -> str:
 
 #: wpsync's own revision of each engine's pipeline: bumped when wpsync's steps around the
 #: engine change the HTML of existing posts (a sync then re-sends them, once)
-REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 3", "python-markdown": "wpsync-pm 4"}
+REVISIONS: dict[str, str] = {"commonmark": "wpsync-cm 4", "python-markdown": "wpsync-pm 5"}
 
 
 def renderer_version(engine: str) -> str:
@@ -71,7 +71,7 @@ def renderer_version(engine: str) -> str:
 #: the revision of each dialect's translation (``hugo.py``, ``jekyll.py``…), recorded with
 #: each post of a folder in that dialect (``opt:renderer``): bumped when a translation's
 #: output changes, so a sync re-reads the posts once
-DIALECT_REVISIONS: dict[str, str] = {"hugo": "1", "jekyll": "1", "obsidian": "2", "docs": "1"}
+DIALECT_REVISIONS: dict[str, str] = {"hugo": "1", "jekyll": "1", "obsidian": "2", "docs": "2"}
 
 
 def dialect_revision(dialect: str) -> str:
