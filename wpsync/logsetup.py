@@ -74,8 +74,11 @@ def scrub(text: str) -> str:
 
 
 def _credential(match: re.Match[str]) -> str:
-    # "Basic authentication" is prose, not a credential: a token is not all lower-case letters
-    if match.group(3).isalpha() and match.group(3).islower():
+    # "Basic authentication", "A basic message.", "Basic Concepts" are prose, not a
+    # credential: a token is not one word of letters (lower-case or capitalised) with at
+    # most its sentence's punctuation after it.
+    word = match.group(3).rstrip(".,;:!?")
+    if word.isalpha() and (word.islower() or (word[0].isupper() and word[1:].islower())):
         return match.group(0)
     return f"{match.group(1)} {MASK}"
 

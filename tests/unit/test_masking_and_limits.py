@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from wpsync.errors import RemoteError
-from wpsync.logsetup import MaskingStream, escape_controls, mask, register_secret
+from wpsync.logsetup import MaskingStream, escape_controls, mask, register_secret, scrub
 from wpsync.wordpress.bounded import AnswerTooLarge, BoundedTransport
 from wpsync.wordpress.rest import pages_allowed
 
@@ -19,6 +19,15 @@ def test_an_application_password_is_masked_spaced_and_unspaced() -> None:
     register_secret("wXyZ 1234 aBcD 5678 eFgH 9012")
     text = mask("a wXyZ1234aBcD5678eFgH9012 b wXyZ 1234 aBcD 5678 eFgH 9012 c")
     assert text == "a ******** b ******** c"
+
+
+def test_prose_after_basic_or_bearer_is_not_masked() -> None:
+    # A Minimal Mistakes post's notice ("<p>A basic message.</p>") printed by
+    # ``wpsync render`` read "A basic ********".
+    prose = "A basic message. Basic Concepts, bearer instruments; Basic authentication!"
+    assert scrub(prose) == prose
+    assert scrub("Basic dXNlcjpwYXNzd29yZA==") == "Basic ********"
+    assert scrub("Bearer abcdefghIJKLmnop") == "Bearer ********"
 
 
 def test_any_basic_or_bearer_credential_and_any_jwt_is_masked() -> None:
