@@ -337,3 +337,21 @@ def test_block_shortcodes_stay_inside_list_items_and_quotes() -> None:
 
 def test_published_false_is_still_a_draft_in_hugo() -> None:
     assert mapped("Body.\n", rel="posts/hello.md", published=False).payload.status == "draft"
+
+
+def test_a_figure_inside_an_html_block_stays_in_it() -> None:
+    # In a <div> the blank lines around the figure ended the HTML block: the figure and
+    # the indented '</div>' below it were published as a code block, tags and all.
+    body = (
+        '<div class="row">\n    <div class="col">\n'
+        '        {{< figure src="images/a.png" caption="Cap" >}}\n'
+        "    </div>\n</div>\n"
+    )
+    text, warnings = hugo(body)
+    assert text == body.replace(
+        '{{< figure src="images/a.png" caption="Cap" >}}',
+        '<figure><img src="images/a.png" alt=""><figcaption>Cap</figcaption></figure>',
+    )
+    assert warnings == []
+    content = mapped(body).payload.content
+    assert "<pre>" not in content and "&lt;figure" not in content

@@ -51,6 +51,7 @@ from wpsync.source.sitepaths import (
     CodeRegions,
     Translated,
     code_regions,
+    in_html_block,
     line_of,
     relative_url,
     rewrite_site_links,
@@ -320,7 +321,7 @@ def _block(content: str, indent: str | None) -> str:
 def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     name = sc.name.lower()
     if name == "figure":
-        return _figure(sc, ctx, indent)
+        return _figure(sc, ctx, pos, indent)
     if name in ("youtube", "vimeo", "x", "tweet", "instagram", "gist"):
         return _embed(sc, ctx, pos, indent)
     if name in ("highlight", "code-toggle"):
@@ -344,7 +345,7 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     return inner
 
 
-def _figure(sc: Shortcode, ctx: _Context, indent: str | None) -> str:
+def _figure(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     src = _local_src(sc.get("src", 0), ctx)
     attrs = [f'src="{_attr(src)}"', f'alt="{_attr(sc.get("alt"))}"']
     for key in ("width", "height"):
@@ -363,6 +364,8 @@ def _figure(sc: Shortcode, ctx: _Context, indent: str | None) -> str:
         parts.append(_inline(caption))
     figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
     figure = f"<figure>{image}{figcaption}</figure>"
+    if in_html_block(ctx.text, pos):
+        return figure  # inside <div>…</div>: a blank line would end the HTML block
     return _block(figure, indent if indent is not None else "")
 
 

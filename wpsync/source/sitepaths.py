@@ -24,6 +24,7 @@ __all__ = [
     "CodeRegions",
     "Translated",
     "code_regions",
+    "in_html_block",
     "line_of",
     "relative_url",
     "rewrite_site_links",
@@ -108,6 +109,29 @@ def code_regions(text: str) -> CodeRegions:
 def line_of(text: str, pos: int, first_line: int = 1) -> int:
     """The line number of ``pos`` in ``text`` (``first_line``: the text's first line)."""
     return first_line + text.count("\n", 0, pos)
+
+
+#: a line that opens a raw HTML block (CommonMark's kinds 2 and 6/7: a comment, a tag)
+_HTML_BLOCK_START = re.compile(r" {0,3}<(?:!--|/?[A-Za-z][\w-]*(?:[\s/>]|$))")
+
+
+def in_html_block(text: str, pos: int) -> bool:
+    """Whether the line of ``pos`` continues a raw HTML block: the run of non-blank lines
+    it ends opens with an HTML tag (``<div class="row">`` above an indented line).  There
+    Markdown is not read and a blank line would end the block (what follows, indented,
+    would become code): what replaces a template tag must be HTML on its own line."""
+    start = text.rfind("\n", 0, pos) + 1
+    first: int | None = None
+    while start > 0:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if not text[previous : start - 1].strip():
+            break
+        first = previous
+        start = previous
+    if first is None:
+        return False  # the first line of its run: it opens a block of its own
+    end = text.find("\n", first)
+    return _HTML_BLOCK_START.match(text, first, end if end >= 0 else len(text)) is not None
 
 
 # --------------------------------------------------------------------------- paths
