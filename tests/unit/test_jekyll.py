@@ -205,3 +205,95 @@ def test_capture_is_removed_whole_and_gist_is_a_link() -> None:
     text, warnings = jekyll("{% capture note %}Hidden{% endcapture %}A {% gist parkr/c08ee0f2 %}\n")
     assert text == "A <https://gist.github.com/parkr/c08ee0f2>\n"
     assert warnings == []
+
+
+def test_a_figure_include_is_the_image_with_its_caption() -> None:
+    # Minimal Mistakes' figure (a real post: '{% include figure image_path=… caption=… %}'
+    # between two paragraphs); al-folio's figure.liquid takes a path from the site's root
+    # without its leading slash.
+    body = (
+        "Steps.\n"
+        '{% include figure image_path="/assets/x.png" alt="A plan" caption="Figure 1: *the*'
+        " [plan](https://x.org){: rel='nofollow' }\" %}\n"
+        "## Next\n\n"
+        '{% include figure.liquid loading="eager" path="assets/x.png" title="Plan"'
+        ' class="img-fluid" zoomable=true %}\n'
+    )
+    text, warnings = jekyll(body)
+    assert text == (
+        "Steps.\n\n\n"
+        '<figure><img src="../assets/x.png" alt="A plan"><figcaption>Figure 1: <em>the</em>'
+        ' <a href="https://x.org">plan</a></figcaption></figure>\n\n'
+        "## Next\n\n\n\n"
+        '<figure><img src="../assets/x.png" alt="" title="Plan"></figure>\n\n'
+    )
+    assert warnings == []
+    payload = mapped(body).payload
+    assert [ref.rel for ref in payload.images] == ["assets/x.png"]
+    assert "<h2" in payload.content  # the heading after the figure is still a heading
+
+
+def test_a_figure_include_inside_an_html_block_stays_in_it() -> None:
+    # al-folio's posts put their figures in Bootstrap rows: a blank line there would end
+    # the HTML block and make the indented '</div>' below a code block.
+    body = (
+        '<div class="row mt-3">\n    <div class="col-sm">\n'
+        '        {% include figure.html path="assets/x.png" class="img-fluid" %}\n'
+        "    </div>\n</div>\n"
+    )
+    text, warnings = jekyll(body)
+    assert text == body.replace(
+        '{% include figure.html path="assets/x.png" class="img-fluid" %}',
+        '<figure><img src="../assets/x.png" alt=""></figure>',
+    )
+    assert warnings == []
+    content = mapped(body).payload.content
+    assert "<pre>" not in content and "&lt;/div&gt;" not in content
+
+
+def test_a_video_include_is_the_videos_url_an_embed() -> None:
+    text, warnings = jekyll(
+        '{% include video id="XsxDH4HcOWA" provider="youtube" %}\n'
+        '{% include youtube.html id="dQw4w9WgXcQ" %}\n'
+        '{% include video.liquid path="https://player.vimeo.com/video/524933864" %}\n'
+        '{% include video id="212731897" provider="vimeo" %}\n'
+    )
+    assert [line for line in text.split("\n") if line] == [
+        "https://www.youtube.com/watch?v=XsxDH4HcOWA",
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://vimeo.com/524933864",
+        "https://vimeo.com/212731897",
+    ]
+    assert warnings == []
+
+
+def test_an_include_with_a_variable_for_its_image_is_still_removed_with_a_warning() -> None:
+    text, warnings = jekyll('{% include figure image_path=fig_path alt="x" %}\n')
+    assert text == "\n"
+    assert warnings == [
+        "line 1: '{% include figure image_path=fig_path alt=\"x\" %}' includes a template "
+        "wpsync cannot render; removed (put what it shows in the file)"
+    ]
+
+
+def test_a_captured_block_is_shown_where_its_variable_is() -> None:
+    # Minimal Mistakes' notices and captioned figures capture Markdown and show it with
+    # markdownify; the capture was removed and the output too: the text was lost.
+    body = (
+        "{% capture notice-2 %}\n#### New Site Features\n\n* Cover images\n{% endcapture %}\n"
+        '<div class="notice">\n  {{ notice-2 | markdownify }}\n</div>\n\n'
+        '{% capture fig_img %}\n![Foo]({{ "/assets/x.png" | absolute_url }})\n{% endcapture %}\n'
+        '<figure>\n  {{ fig_img | markdownify | remove: "<p>" | remove: "</p>" }}\n'
+        "  <figcaption>Photo.</figcaption>\n</figure>\n\n{{ notice-2 }}\n"
+    )
+    text, warnings = jekyll(body)
+    assert text == (
+        "\n\n\n\n\n"
+        '<div class="notice">\n  <h4>New Site Features</h4>\n<ul>\n<li>Cover images</li>\n</ul>\n'
+        "</div>\n\n\n\n\n"
+        '<figure>\n  <img src="../assets/x.png" alt="Foo" />\n'
+        "  <figcaption>Photo.</figcaption>\n</figure>\n\n"
+        "#### New Site Features\n\n* Cover images\n"
+    )
+    assert warnings == []
+    assert [ref.rel for ref in mapped(body).payload.images] == ["assets/x.png"]

@@ -16,8 +16,15 @@ site-root paths (``/about/``,          the file Jekyll built that URL from, rela
 ``{% raw %}…{% endraw %}``             the markers removed, the content kept as written
 ``{% highlight ruby %}``               a fenced code block (``dialects.py``)
 ``{% comment %}…{% endcomment %}``     removed with what it holds
+``{% capture x %}…{% endcapture %}``   removed; what it holds is shown where ``{{ x }}``
+                                       is (``| markdownify``, ``| remove: "<p>"``, ``strip``)
 ``{{ page.x }}``, ``{{ site.x }}``     the front-matter / ``_config.yml`` value (no
                                        filters); otherwise removed with a warning
+``{% include figure image_path=… %}``  an image (``<figure>``, its caption): Minimal
+                                       Mistakes' ``figure``, al-folio's ``figure.liquid``
+                                       (``path=``), any include given an image file
+``{% include video id=… provider=… %}``  the video's URL alone in its paragraph (an
+                                       embed block): ``youtube``/``vimeo`` includes too
 ``{% include x.html %}``               removed, one warning per file (with the line)
 any other tag (``{% if %}``…)          the tag removed (what it encloses kept), one
                                        warning per tag name and file
@@ -31,6 +38,7 @@ Nothing inside code blocks or code spans is translated (but ``{% raw %}`` marker
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +49,7 @@ from wpsync.source.dialects import convert_template_tags
 from wpsync.source.sitepaths import (
     Translated,
     code_regions,
+    in_html_block,
     line_of,
     relative_url,
     rewrite_site_links,
@@ -53,8 +62,13 @@ MORE = "<!--more-->"
 
 _RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _COMMENT_BLOCK = re.compile(
-    r"\{%-?\s*(?P<tag>comment|capture)\b[^%]*-?%\}.*?\{%-?\s*end(?P=tag)\s*-?%\}", re.DOTALL
+    r"\{%-?\s*(?P<tag>comment|capture)\b(?P<args>[^%]*)-?%\}(?P<body>.*?)"
+    r"\{%-?\s*end(?P=tag)\s*-?%\}",
+    re.DOTALL,
 )
+_CAPTURE_NAME = re.compile(r"^\s*([\w-]+)\s*-?$")
+#: the filters a captured block may go through and still be shown as Jekyll shows it
+_CAPTURE_FILTERS = frozenset({"markdownify", "remove", "strip", "lstrip", "rstrip"})
 _TAG = re.compile(r"\{%-?\s*(?P<name>\w+)(?P<args>.*?)-?%\}", re.DOTALL)
 _OUTPUT = re.compile(r"\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
 _PLACEHOLDER = "\ue010{}\ue011"
@@ -74,6 +88,7 @@ class _Context:
     exists: Callable[[str], bool]
     first_line: int
     text: str = ""
+    captures: dict[str, str] = field(default_factory=dict)
     warned: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
@@ -111,17 +126,25 @@ def translate(
         saved.append(found.group(1))
         return _PLACEHOLDER.format(len(saved) - 1)
 
-    # {% raw %} first (its content is never Liquid), then comments (line count kept
-    # for the warnings), then highlight blocks become fences (dialects.py).
+    # {% raw %} first (its content is never Liquid), then comments and captures (line
+    # count kept for the warnings; a capture's content is kept for where its variable is
+    # shown), then highlight blocks become fences (dialects.py).
     text = _RAW_BLOCK.sub(keep, body) if "raw" in body else body
+    captures: dict[str, str] = {}
     if "comment" in text or "capture" in text:
         in_code = code_regions(text)
-        text = _COMMENT_BLOCK.sub(
-            lambda m: m.group(0) if m.start() in in_code else "\n" * m.group(0).count("\n"),
-            text,
-        )
+
+        def drop(found: re.Match[str]) -> str:
+            if found.start() in in_code:
+                return found.group(0)
+            variable = _CAPTURE_NAME.match(found.group("args"))
+            if found.group("tag") == "capture" and variable is not None:
+                captures[variable.group(1)] = found.group("body").strip("\n")
+            return "\n" * found.group(0).count("\n")
+
+        text = _COMMENT_BLOCK.sub(drop, text)
     text = convert_template_tags(text)
-    ctx = _Context(rel, front, config, exists, first_line, text)
+    ctx = _Context(rel, front, config, exists, first_line, text, captures)
     if "{" in text:
         code = code_regions(text)
 
@@ -207,6 +230,8 @@ def _output(found: re.Match[str], ctx: _Context) -> str:
         text = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
         if all(n in ("relative_url", "absolute_url", "prepend", "append") for n in names):
             return _prepended(text, filters)
+    if value in ctx.captures and all(n in _CAPTURE_FILTERS for n in names):
+        return _captured(ctx.captures[value], filters, ctx)
     variable = _VARIABLE.match(value)
     if variable is not None and not filters:
         source = ctx.front_matter if variable.group("obj") in ("page", "post") else ctx.site
@@ -220,6 +245,28 @@ def _output(found: re.Match[str], ctx: _Context) -> str:
         f"the Liquid output {found.group(0)!r} cannot be evaluated outside Jekyll; removed",
     )
     return ""
+
+
+def _captured(content: str, filters: list[str], ctx: _Context) -> str:
+    """A ``{% capture %}``d block where its variable is shown (``{{ notice | markdownify
+    }}``: Minimal Mistakes' multi-paragraph notices and captioned figures), its own
+    Liquid translated and the filters applied as Jekyll does."""
+    if "{{" in content:
+        content = _OUTPUT.sub(lambda found: _output(found, ctx), content)
+    for item in filters:
+        name, _, argument = item.partition(":")
+        name = name.strip()
+        if name == "markdownify":
+            from markdown_it import MarkdownIt
+
+            content = MarkdownIt("commonmark").render(content).strip("\n")
+        elif name == "remove":
+            literal = _QUOTED.match(argument)
+            if literal is not None:
+                content = content.replace(literal.group(1) or literal.group(2) or "", "")
+        else:  # strip, lstrip, rstrip
+            content = getattr(content, name)()
+    return content
 
 
 def _prepended(text: str, filters: list[str]) -> str:
@@ -264,6 +311,9 @@ def _tag(found: re.Match[str], ctx: _Context) -> str:
     elif name.startswith("end") and f"tag:{name[3:]}" in ctx.warned:
         return ""  # the warning about the opening tag said it
     elif name in ("include", "include_relative"):
+        shown = _include(found, args, ctx)
+        if shown is not None:
+            return shown
         ctx.warn_once(
             "include",
             found.start(),
@@ -278,6 +328,106 @@ def _tag(found: re.Match[str], ctx: _Context) -> str:
         "(what they enclose is kept)",
     )
     return ""
+
+
+# --------------------------------------------------------------------------- {% include %}
+
+_INCLUDE_ARG = re.compile(
+    r"""(?P<key>[\w-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))"""
+)
+#: the parameters themes and blogs pass an image's path in (Minimal Mistakes' figure:
+#: image_path; al-folio's figure.liquid: path; the common image.html: url, src)
+_IMAGE_PARAMS = ("image_path", "path", "src", "url", "image", "img", "file")
+_IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|avif|bmp|tiff?)$", re.IGNORECASE)
+_VIDEO_IDS = ("id", "video_id", "youtube_id", "vimeo_id")
+_VIDEO_PAGES = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://vimeo.com/{}",
+}
+_PLAYER_URL = re.compile(
+    r"^(?:https?:)?//(?:www\.)?(?:youtube(?:-nocookie)?\.com/embed/(?P<yt>[\w-]+)"
+    r"|player\.vimeo\.com/video/(?P<vimeo>\d+))"
+)
+
+
+def _include_args(args: str) -> tuple[str, dict[str, str]]:
+    """The included file's name and the literal (quoted) parameters; a parameter given
+    a Liquid variable (``image_path=fig_path``) is not known outside Jekyll: left out."""
+    name, _, rest = args.partition(" ")
+    params: dict[str, str] = {}
+    for found in _INCLUDE_ARG.finditer(rest):
+        value = found.group("dq") if found.group("dq") is not None else found.group("sq")
+        if value is not None:
+            params[found.group("key").lower()] = value
+    return name.strip("'\""), params
+
+
+def _include(found: re.Match[str], args: str, ctx: _Context) -> str | None:
+    """What an image or video include shows, or None (any other include).
+
+    Jekyll runs the include's template with the parameters; wpsync cannot, but the
+    themes' figure and video includes all show the same thing: an image with its caption
+    (the path passed through ``relative_url``: site-root even without the leading
+    slash), or a video player.  Neither needs the template to be seen."""
+    file, params = _include_args(args)
+    stem = file.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+    image = next(
+        (params[k] for k in _IMAGE_PARAMS if _IMAGE_FILE.search(params.get(k, "").split("?")[0])),
+        None,
+    )
+    if image is not None:
+        return _figure(image, params, found.start(), ctx)
+    provider = params.get("provider", "").lower() or next(
+        (p for p in _VIDEO_PAGES if p in stem), ""
+    )
+    ident = next((params[k] for k in _VIDEO_IDS if params.get(k)), "")
+    url = ""
+    if provider in _VIDEO_PAGES and re.fullmatch(r"[\w-]+", ident):
+        url = _VIDEO_PAGES[provider].format(ident)
+    elif stem == "video" or provider:
+        player = _PLAYER_URL.match(params.get("path", params.get("src", params.get("url", ""))))
+        if player is not None and player.group("yt"):
+            url = _VIDEO_PAGES["youtube"].format(player.group("yt"))
+        elif player is not None:
+            url = _VIDEO_PAGES["vimeo"].format(player.group("vimeo"))
+    if not url:
+        return None
+    return _as_block(url, found.start(), ctx)
+
+
+def _figure(src: str, params: Mapping[str, str], pos: int, ctx: _Context) -> str:
+    """``<figure><img></figure>`` with the caption, as the figure includes show it."""
+    if not re.match(r"^(?:[a-z][\w+.-]*:|/)", src, re.IGNORECASE):
+        src = "/" + src  # relative_url: a path from the site's root
+    attrs = [f'src="{html.escape(src)}"', f'alt="{html.escape(params.get("alt", ""))}"']
+    if params.get("title"):
+        attrs.append(f'title="{html.escape(params["title"])}"')
+    caption = params.get("caption") or params.get("description") or ""
+    figcaption = f"<figcaption>{_inline(caption)}</figcaption>" if caption.strip() else ""
+    return _as_block(f"<figure><img {' '.join(attrs)}>{figcaption}</figure>", pos, ctx)
+
+
+def _as_block(content: str, pos: int, ctx: _Context) -> str:
+    """``content`` where the tag at ``pos`` was: on its own line, as written, inside a raw
+    HTML block (a blank line would end the block); else a block of its own."""
+    if in_html_block(ctx.text, pos):
+        return content
+    start = ctx.text.rfind("\n", 0, pos) + 1
+    indent = ctx.text[start:pos]
+    if indent.strip(" \t>"):
+        indent = ""  # after text on its line: the block starts a line of its own
+    return f"\n{indent.rstrip()}\n{indent}{content}\n{indent.rstrip()}"
+
+
+def _inline(text: str) -> str:
+    """Markdown in a caption, rendered inline (the includes' ``markdownify``: kramdown,
+    so a span's attribute list, ``[x](url){: rel='nofollow' }``, is not shown)."""
+    from markdown_it import MarkdownIt
+
+    from wpsync.source.attrlists import drop_attribute_lists
+
+    rendered: str = MarkdownIt("commonmark").renderInline(drop_attribute_lists(text))
+    return rendered.strip()
 
 
 def _post_file(name: str, exists: Callable[[str], bool]) -> str:
