@@ -297,3 +297,29 @@ def test_a_captured_block_is_shown_where_its_variable_is() -> None:
     )
     assert warnings == []
     assert [ref.rel for ref in mapped(body).payload.images] == ["assets/x.png"]
+
+
+def test_the_singular_category_and_tag_are_one_name_each() -> None:
+    # Jekyll splits 'categories: a b' at spaces, never 'category:' (an al-folio project:
+    # 'category: applied ai' was published in the categories 'applied' and 'ai').
+    payload = mapped("x\n", category="applied ai", tag="machine learning").payload
+    assert payload.categories == (("applied ai",),)
+    assert payload.tags == ("machine learning",)
+    assert mapped("x\n", categories="a b", tags="c d").payload.tags == ("c", "d")
+
+
+def test_the_header_image_of_a_minimal_mistakes_post_is_its_featured_image() -> None:
+    header = {"overlay_image": "/assets/x.png", "overlay_filter": 0.5, "caption": "Photo"}
+    mapping = mapped("x\n", header=header)
+    featured = mapping.payload.featured_image
+    assert featured is not None and featured.rel == "assets/x.png"
+    assert mapping.warnings == ()
+    teaser = mapped("x\n", header={"image": "https://x.org/a.png", "teaser": "/assets/x.png"})
+    featured = teaser.payload.featured_image
+    assert featured is not None and featured.rel == "assets/x.png"
+    own = mapped("x\n", image="/assets/x.png", header={"teaser": "/assets/other.png"})
+    featured = own.payload.featured_image
+    assert featured is not None and featured.rel == "assets/x.png"
+    remote = mapped("x\n", header={"image": "https://x.org/a.png"})
+    assert remote.payload.featured_image is None
+    assert any("'https://x.org/a.png' is not a path" in w for w in remote.warnings)

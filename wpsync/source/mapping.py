@@ -414,6 +414,8 @@ def _front_matter(
             continue
         if dialect != "plain" and canonical == "featured_image" and site is not None:
             raw = _site_image(raw, doc.rel, site)
+        if ctx.jekyll and key.strip().lower() in ("category", "tag") and isinstance(raw, str):
+            raw = [raw]  # Jekyll splits only the plural keys: 'category: applied ai' is one
         try:
             cleaned = FIELDS[canonical](raw, ctx)
         except InvalidValue as exc:
@@ -433,7 +435,33 @@ def _front_matter(
             ) from None
         if cleaned is not None:
             given[canonical] = _Given(key, cleaned)
+    if dialect == "jekyll" and "featured_image" not in given:
+        header = _header_image(doc, ctx, site)
+        if header is not None:
+            given["featured_image"] = header
     return given
+
+
+def _header_image(doc: Document, ctx: FieldContext, site: Site | None) -> _Given | None:
+    """The featured image a Jekyll theme's ``header:`` gives (Minimal Mistakes' ``image``,
+    ``overlay_image``, then ``teaser``): the first local one, else a remote one (warned)."""
+    header = doc.front_matter.get("header")
+    header = header if isinstance(header, Mapping) else {}
+    found: _Given | None = None
+    for name in ("image", "overlay_image", "teaser"):
+        raw = header.get(name)
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        try:
+            cleaned = FIELDS["featured_image"](
+                _site_image(raw, doc.rel, site) if site else raw, ctx
+            )
+        except InvalidValue:
+            continue
+        if not isinstance(cleaned, UnsupportedValue):
+            return _Given("header", cleaned)
+        found = found or _Given("header", cleaned)
+    return found
 
 
 def _wordpress_type(raw: object) -> bool:
