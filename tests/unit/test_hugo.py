@@ -355,3 +355,15 @@ def test_a_figure_inside_an_html_block_stays_in_it() -> None:
     assert warnings == []
     content = mapped(body).payload.content
     assert "<pre>" not in content and "&lt;figure" not in content
+
+
+def test_an_admonitions_title_is_its_second_argument() -> None:
+    # LoveIt/DoIt/FixIt: {{< admonition type title open >}}; the title was dropped.
+    html = mapped(
+        '{{< admonition warning "Error" >}}\nNo matching key exchange.\n{{< /admonition >}}\n\n'
+        '{{< admonition tip "Problem I solved:" true >}}\nSee *this*.\n{{< /admonition >}}\n'
+    ).payload.content
+    assert "wpsync-callout-warning" in html and "<strong>Error</strong>" in html
+    assert "<strong>Problem I solved:</strong>" in html and "<em>this</em>" in html
+    assert "true" not in html
+

@@ -533,7 +533,8 @@ def _callout(sc: Shortcode, indent: str | None) -> str:
     if kind not in _CALLOUTS and sc.name.lower() in _CALLOUTS:
         kind = sc.name.lower()
     label = _CALLOUTS.get(kind, "NOTE")
-    title = sc.get("title")
+    # LoveIt's, DoIt's and FixIt's admonition: {{< admonition type "title" open >}}
+    title = sc.get("title", 1 if sc.name.lower() == "admonition" else None)
     lines = [f"> [!{label}]"]
     if title:
         lines.append(f"> **{title}**")
