@@ -367,3 +367,10 @@ def test_an_admonitions_title_is_its_second_argument() -> None:
     assert "<strong>Problem I solved:</strong>" in html and "<em>this</em>" in html
     assert "true" not in html
 
+
+def test_an_author_given_as_a_mapping_is_its_name() -> None:
+    # FixIt's archetype writes 'author: {name: …, link: …, avatar: …}'; the file failed.
+    author = {"name": "uyaki", "link": "https://github.com/uyaki", "avatar": "/a.png"}
+    assert mapped("x\n", author=author).payload.author == "uyaki"
+    assert mapped("x\n", author={"link": "https://x.org"}).payload.author is None
+

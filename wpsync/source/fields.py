@@ -397,6 +397,10 @@ def _clean_parent(value: object, ctx: FieldContext) -> str:
 
 
 def _clean_author(value: object, ctx: FieldContext) -> str | None:
+    if isinstance(value, Mapping):  # FixIt's and Jekyll themes' {name: …, link: …, avatar: …}
+        value = next((value[k] for k in ("login", "username", "name") if value.get(k)), None)
+        if value is None:
+            return None
     return _text(value, "a user login").strip() or None
 
 
