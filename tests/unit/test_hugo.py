@@ -374,3 +374,14 @@ def test_an_author_given_as_a_mapping_is_its_name() -> None:
     assert mapped("x\n", author=author).payload.author == "uyaki"
     assert mapped("x\n", author={"link": "https://x.org"}).payload.author is None
 
+
+def test_loveits_featured_image_resource_and_param_are_the_featured_image() -> None:
+    # LoveIt/DoIt/FixIt: 'resources: [{name: featured-image, src: …}]' or 'featuredImage:'.
+    resources = [
+        {"name": "gallery", "src": "x.jpg"},
+        {"name": "featured-image", "src": "images/a.png"},
+    ]
+    featured = mapped("x\n", rel="posts/trip/index.md", resources=resources).payload.featured_image
+    assert featured is not None and featured.rel == "posts/trip/images/a.png"
+    featured = mapped("x\n", featuredImage="/img/logo.png").payload.featured_image
+    assert featured is not None and featured.rel == "static/img/logo.png"

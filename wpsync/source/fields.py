@@ -604,5 +604,10 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
 #: Keys that stand for a field only in one dialect (Hugo's publishDate is the post's
 #: date; its ``published`` is a date too, not Jekyll's published: false).
 DIALECT_ALIASES: Mapping[str, Mapping[str, str]] = {
-    "hugo": {"publishdate": "date", "pubdate": "date", "published": "date"},
+    "hugo": {
+        "publishdate": "date",
+        "pubdate": "date",
+        "published": "date",
+        "featuredimage": "featured_image",  # LoveIt, DoIt, FixIt
+    },
 }

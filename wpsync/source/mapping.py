@@ -435,23 +435,20 @@ def _front_matter(
             ) from None
         if cleaned is not None:
             given[canonical] = _Given(key, cleaned)
-    if dialect == "jekyll" and "featured_image" not in given:
-        header = _header_image(doc, ctx, site)
+    if dialect in ("jekyll", "hugo") and "featured_image" not in given:
+        header = _theme_image(doc, ctx, site)
         if header is not None:
             given["featured_image"] = header
     return given
 
 
-def _header_image(doc: Document, ctx: FieldContext, site: Site | None) -> _Given | None:
-    """The featured image a Jekyll theme's ``header:`` gives (Minimal Mistakes' ``image``,
-    ``overlay_image``, then ``teaser``): the first local one, else a remote one (warned)."""
-    header = doc.front_matter.get("header")
-    header = header if isinstance(header, Mapping) else {}
+def _theme_image(doc: Document, ctx: FieldContext, site: Site | None) -> _Given | None:
+    """The featured image a theme reads elsewhere than ``image:`` (``themes.py``): the
+    first local one, else a remote one (the mapper warns it is ignored)."""
+    from wpsync.source.themes import featured_candidates
+
     found: _Given | None = None
-    for name in ("image", "overlay_image", "teaser"):
-        raw = header.get(name)
-        if not isinstance(raw, str) or not raw.strip():
-            continue
+    for raw in featured_candidates(doc.front_matter):
         try:
             cleaned = FIELDS["featured_image"](
                 _site_image(raw, doc.rel, site) if site else raw, ctx
