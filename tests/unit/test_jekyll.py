@@ -323,3 +323,39 @@ def test_the_header_image_of_a_minimal_mistakes_post_is_its_featured_image() -> 
     remote = mapped("x\n", header={"image": "https://x.org/a.png"})
     assert remote.payload.featured_image is None
     assert any("'https://x.org/a.png' is not a path" in w for w in remote.warnings)
+
+
+def test_chirpys_media_subpath_is_put_before_relative_image_paths() -> None:
+    # A Chirpy post names its images by file name ('media_subpath: /assets/img/posts/x/'):
+    # every image, the featured one too, pointed at _posts/shot.png, which is not there.
+    files = FILES | {"assets/img/p/shot 1.png", "assets/img/p/cover.png"}
+    body = (
+        '![Shot](shot%201.png){: w="400" h="150"}\n_Shot_\n\n<img src="shot%201.png" alt="s">\n\n'
+        "![Elsewhere](https://x.org/a.png) ![Root](/assets/x.png)\n\n```md\n![a](b.png)\n```\n"
+    )
+    front = {"media_subpath": "/assets/img/p/", "image": {"path": "cover.png", "alt": "Cover"}}
+    done = translate(
+        body, rel="_posts/2020-01-01-a.md", front_matter=front, exists=files.__contains__
+    )
+    assert done.text == body.replace("](shot%201.png)", "](../assets/img/p/shot%201.png)").replace(
+        'src="shot%201.png"', 'src="../assets/img/p/shot%201.png"'
+    ).replace("](/assets/x.png)", "](../assets/x.png)")
+    doc = Document(rel="_posts/2020-01-01-a.md", front_matter=front, body=body, source_hash="x")
+    mapping = map_document(doc, JEKYLL, Site(files=files, config=CONFIG))
+    featured = mapping.payload.featured_image
+    assert featured is not None and (featured.rel, featured.alt) == (
+        "assets/img/p/cover.png",
+        "Cover",
+    )
+    assert [ref.rel for ref in mapping.payload.images] == [
+        "assets/img/p/shot 1.png",
+        "assets/x.png",
+    ]
+    assert mapping.warnings == ()
+
+
+def test_chirpys_image_mapping_with_a_site_root_path_is_the_featured_image() -> None:
+    # Chirpy's own example: 'image: {path: /assets/…, alt: …}' was "not a path relative to
+    # the document" and ignored.
+    featured = mapped("x\n", image={"path": "/assets/x.png", "alt": "A"}).payload.featured_image
+    assert featured is not None and (featured.rel, featured.alt) == ("assets/x.png", "A")

@@ -597,6 +597,8 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "sidebar",
             "seo",
             "collection",
+            "media_subpath",
+            "img_path",
         ]
     ),
 }

@@ -30,6 +30,9 @@ any other tag (``{% if %}``…)          the tag removed (what it encloses kept)
                                        warning per tag name and file
 =====================================  ==============================================
 
+Chirpy's ``media_subpath`` (``img_path``) is put before every relative image path
+(``themes.py``).
+
 ``excerpt_separator`` (front matter, else ``_config.yml``): the first separator in the
 body becomes WordPress's ``<!--more-->`` (the teaser on archive pages).  Jekyll's default
 separator (a blank line: the first paragraph) needs nothing: WordPress makes its own.
@@ -55,6 +58,7 @@ from wpsync.source.sitepaths import (
     rewrite_site_links,
     site_target,
 )
+from wpsync.source.themes import media_subpath, under_subpath
 
 __all__ = ["Translated", "excerpt_separator", "translate"]
 
@@ -164,6 +168,9 @@ def translate(
         text = _TAG.sub(tag, text)
         _leftovers(text, ctx)
     ctx.text = text
+    subpath = media_subpath(front)
+    if subpath is not None:
+        text = _under_subpath(text, subpath)
     if "/" in text:
         text, missed = rewrite_site_links(text, rel, exists)
         for index, url in missed:
@@ -179,6 +186,23 @@ def translate(
     if saved:
         text = _PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], text)
     return Translated(text, tuple(sorted(ctx.warnings, key=_line_number)))
+
+
+_IMAGE_DEST = re.compile(r"(!\[(?:[^\]\\\n]|\\.)*\]\(\s*<?)([^\s)>]+)")
+_IMG_SRC = re.compile(r"""(<img\b[^>]*?\ssrc\s*=\s*["'])([^"']+)""", re.IGNORECASE)
+
+
+def _under_subpath(text: str, subpath: str) -> str:
+    """Chirpy's ``media_subpath`` before every relative image path outside code
+    (``![a](shot.png)``, ``<img src="shot.png">``), as Chirpy puts it there."""
+    code = code_regions(text)
+
+    def prefix(found: re.Match[str]) -> str:
+        if found.start() in code:
+            return found.group(0)
+        return found.group(1) + under_subpath(found.group(2), subpath)
+
+    return _IMG_SRC.sub(prefix, _IMAGE_DEST.sub(prefix, text))
 
 
 def _line_number(warning: str) -> int:

@@ -52,6 +52,7 @@ from wpsync.source.render import (
 )
 from wpsync.source.site import Site
 from wpsync.source.slugs import slugify
+from wpsync.source.themes import media_subpath, under_subpath
 
 if TYPE_CHECKING:  # an Obsidian vault's and a site-root path's modules: imported where used
     from wpsync.source.vault import VaultIndex
@@ -375,6 +376,7 @@ def _front_matter(
     extra = DIALECT_ALIASES.get(dialect, {})
     order.update({alias: len(ALIASES) + i + 1 for i, alias in enumerate(extra)})
     ignored = DIALECT_IGNORED.get(dialect, frozenset())
+    subpath = media_subpath(doc.front_matter)
     for key in doc.front_matter:
         lowered = key.strip().lower()
         if lowered in extra and not isinstance(doc.front_matter[key], bool):
@@ -413,7 +415,7 @@ def _front_matter(
             )
             continue
         if dialect != "plain" and canonical == "featured_image" and site is not None:
-            raw = _site_image(raw, doc.rel, site)
+            raw = _site_image(raw, doc.rel, site, subpath if dialect == "jekyll" else None)
         if ctx.jekyll and key.strip().lower() in ("category", "tag") and isinstance(raw, str):
             raw = [raw]  # Jekyll splits only the plural keys: 'category: applied ai' is one
         try:
@@ -466,9 +468,13 @@ def _wordpress_type(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip().lower() in ("post", "posts", "page", "pages")
 
 
-def _site_image(raw: object, rel: str, site: Site) -> object:
-    """A featured image given as a site-root path (``image: /assets/x.png``), relative to
-    the document when it names a file of the folder."""
+def _site_image(raw: object, rel: str, site: Site, subpath: str | None = None) -> object:
+    """A featured image given as a site-root path (``/assets/x.png``, ``{path: …, alt: …}``,
+    after Chirpy's ``media_subpath``) made relative to the document: a file of the folder."""
+    if isinstance(raw, Mapping):
+        key = next((k for k in ("image", "src", "path", "url") if k in raw), None)
+        return {**raw, key: _site_image(raw[key], rel, site, subpath)} if key else raw
+    raw = under_subpath(raw, subpath) if isinstance(raw, str) else raw
     if isinstance(raw, str) and raw.startswith("/") and not raw.startswith("//"):
         from wpsync.source.sitepaths import relative_url, site_target
 
