@@ -359,3 +359,30 @@ def test_chirpys_image_mapping_with_a_site_root_path_is_the_featured_image() -> 
     # the document" and ignored.
     featured = mapped("x\n", image={"path": "/assets/x.png", "alt": "A"}).payload.featured_image
     assert featured is not None and (featured.rel, featured.alt) == ("assets/x.png", "A")
+
+
+def test_a_site_root_link_to_a_pages_own_permalink_is_a_link_to_that_page(tmp_path: Path) -> None:
+    # Jekyll's own blog links '/docs/themes/' (_docs/themes.md, 'permalink: /docs/themes/');
+    # Minimal Mistakes keeps its pages in _pages/ with 'permalink: /about/'.
+    (tmp_path / "_docs").mkdir()
+    (tmp_path / "_pages").mkdir()
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_docs" / "themes.md").write_text(
+        "---\ntitle: Themes\npermalink: /docs/themes/\n---\nThemes.\n", encoding="utf-8"
+    )
+    (tmp_path / "_pages" / "about.md").write_text(
+        '---\npermalink: "/about.html"\n---\nUs.\n', encoding="utf-8"
+    )
+    (tmp_path / "_pages" / "tags.md").write_text(
+        "---\npermalink: /:categories/:title/\n---\nx\n", encoding="utf-8"
+    )
+    body = "[t](/docs/themes/#assets) [a](/about/) [b]({{ '/about' | relative_url }}) [c](/nope/)\n"
+    post = tmp_path / "_posts" / "2016-10-06-a.md"
+    post.write_text(f"---\ntitle: A\n---\n{body}", encoding="utf-8")
+    mapping = map_document(
+        read_document(tmp_path, "_posts/2016-10-06-a.md"), JEKYLL, Site(tmp_path)
+    )
+    assert mapping.payload.links == ("_docs/themes.md", "_pages/about.md")
+    assert [w for w in mapping.warnings if "site-root" in w] == [
+        "line 4: the site-root link '/nope/' names no file of the folder; left as written"
+    ]

@@ -119,9 +119,11 @@ def translate(
     site: Mapping[str, Any] | None = None,
     exists: Callable[[str], bool] = lambda _: False,
     first_line: int = 1,
+    permalinks: Callable[[], Mapping[str, str]] = dict,
 ) -> Translated:
     """``body`` (of the file ``rel``, first line numbered ``first_line``) with its Liquid
-    translated (see the module's table)."""
+    translated (see the module's table).  ``permalinks``: the site-root URLs the files
+    set with ``permalink:`` → those files (asked only for a link no path names)."""
     front = front_matter or {}
     config = site or {}
     saved: list[str] = []
@@ -172,7 +174,9 @@ def translate(
     if subpath is not None:
         text = _under_subpath(text, subpath)
     if "/" in text:
-        text, missed = rewrite_site_links(text, rel, exists)
+        text, missed = rewrite_site_links(
+            text, rel, exists, permalink=lambda url: _by_permalink(url, permalinks)
+        )
         for index, url in missed:
             if url not in ctx.warned:
                 ctx.warned.add(url)
@@ -203,6 +207,13 @@ def _under_subpath(text: str, subpath: str) -> str:
         return found.group(1) + under_subpath(found.group(2), subpath)
 
     return _IMG_SRC.sub(prefix, _IMAGE_DEST.sub(prefix, text))
+
+
+def _by_permalink(url: str, permalinks: Callable[[], Mapping[str, str]]) -> str | None:
+    """The file whose ``permalink:`` is ``url`` (``/about/`` → ``_pages/about.md``)."""
+    from wpsync.source.site import permalink_key
+
+    return permalinks().get(permalink_key(url))
 
 
 def _line_number(warning: str) -> int:

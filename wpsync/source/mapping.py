@@ -318,6 +318,7 @@ def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: 
             site=site.config(),
             exists=site.exists,
             first_line=doc.body_line,
+            permalinks=site.permalinks,
         )
     else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
         return convert_template_tags(doc.body)
@@ -445,8 +446,7 @@ def _front_matter(
 
 
 def _theme_image(doc: Document, ctx: FieldContext, site: Site | None) -> _Given | None:
-    """The featured image a theme reads elsewhere than ``image:`` (``themes.py``): the
-    first local one, else a remote one (the mapper warns it is ignored)."""
+    """A theme's featured image (``themes.py``): the first local one, else a remote one."""
     from wpsync.source.themes import featured_candidates
 
     found: _Given | None = None

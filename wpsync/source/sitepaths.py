@@ -202,10 +202,13 @@ def rewrite_site_links(
     *,
     prefixes: Sequence[str] = ("",),
     regions: CodeRegions | None = None,
+    permalink: Callable[[str], str | None] | None = None,
 ) -> tuple[str, list[tuple[int, str]]]:
     """Site-root link and image destinations that name a file of the folder, made
     relative to ``doc_rel``; returns the text and the ``(line index, path)`` of those
-    that name none (left as written; the index counts from the text's first line, 0)."""
+    that name none (left as written; the index counts from the text's first line, 0).
+    ``permalink``: the file a page's own URL names (Jekyll's ``permalink:``), when its
+    path does not."""
     code = regions if regions is not None else code_regions(text)
     missed: list[tuple[int, str]] = []
 
@@ -217,6 +220,8 @@ def rewrite_site_links(
         if not path.strip("/"):
             return found.group(0)  # the site's home: left to the site
         target = site_target(path.partition("?")[0], exists, prefixes=prefixes)
+        if target is None and permalink is not None:
+            target = permalink(path.partition("?")[0])
         if target is None:
             missed.append((found.string.count("\n", 0, found.start()), url))
             return found.group(0)
