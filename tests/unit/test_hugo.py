@@ -164,13 +164,13 @@ def test_markdown_shortcodes_render_their_inner_markdown_and_notices_become_call
 def test_an_unknown_shortcode_keeps_its_inner_content_and_warns_once_per_name() -> None:
     body = (
         '{{< gallery dir="x" >}}\nKept **text**.\n{{< /gallery >}}\n\n{{< gallery >}}\n\n'
-        "{{% tabs %}}Tab text{{% /tabs %}}\n"
+        "{{% columns %}}Column text{{% /columns %}}\n"
     )
     text, warnings = hugo(body)
-    assert "Kept **text**." in text and "Tab text" in text and "{{" not in text
+    assert "Kept **text**." in text and "Column text" in text and "{{" not in text
     assert warnings == [
         "line 1: unknown Hugo shortcode 'gallery' removed, its inner content kept",
-        "line 7: unknown Hugo shortcode 'tabs' removed, its inner content kept",
+        "line 7: unknown Hugo shortcode 'columns' removed, its inner content kept",
     ]
 
 
@@ -385,3 +385,18 @@ def test_loveits_featured_image_resource_and_param_are_the_featured_image() -> N
     assert featured is not None and featured.rel == "posts/trip/images/a.png"
     featured = mapped("x\n", featuredImage="/img/logo.png").payload.featured_image
     assert featured is not None and featured.rel == "static/img/logo.png"
+
+
+def test_mermaid_is_its_diagrams_source_and_tabs_keep_their_titles() -> None:
+    # The diagram was published as one paragraph ('graph LR a(local machine) b--&gt;c'),
+    # and each tab's title was lost with its tags.
+    body = (
+        "{{< mermaid >}}\ngraph LR\na(local machine)\nb-->c\n{{< /mermaid >}}\n\n"
+        '{{< tabs >}}\n{{% tab name="Java" %}}\n```java\nclass A {}\n```\n{{% /tab %}}\n'
+        '{{< tab header="Go" >}}\nGo *code*.\n{{< /tab >}}\n{{< /tabs >}}\n'
+    )
+    assert hugo(body)[1] == []
+    html = mapped(body).payload.content
+    assert '<pre><code class="language-mermaid">graph LR\na(local machine)\nb--&gt;c</code>' in html
+    assert '<p><strong>Java</strong></p>\n<pre><code class="language-java">' in html
+    assert "<p><strong>Go</strong></p>\n<p>Go <em>code</em>.</p>" in html

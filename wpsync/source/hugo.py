@@ -17,7 +17,9 @@ x, tweet
 instagram           a link to the post (WordPress has no Instagram embed without a token)
 gist                a link to the gist
 highlight,          a fenced code block, content byte for byte (``code-toggle``: the
-code-toggle         configuration as written, TOML/YAML/JSON)
+code-toggle,        configuration as written, TOML/YAML/JSON; ``mermaid``: the
+mermaid             diagram's source, a ``mermaid`` code block)
+tab                 its title (``name``, ``header``, ``title``) in bold above its content
 ref, relref         the path of the Markdown file they name, so wpsync's link
                     resolution makes it that post's permalink (with the anchor)
 details             ``<details>`` (``open``) with its ``<summary>``, the inner Markdown
@@ -255,7 +257,7 @@ def _expand(text: str, code: CodeRegions, ctx: _Context) -> str:
         end = tag.end()
         if closing is not None:
             inner_raw = text[tag.end() : tags[closing].start()]
-            if name in ("highlight", "code-toggle", "comment"):
+            if name in ("highlight", "code-toggle", "comment", "mermaid"):
                 inner = inner_raw
             else:
                 inner = _expand_slice(text, tag.end(), tags[closing].start(), code, ctx)
@@ -324,8 +326,12 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
         return _figure(sc, ctx, pos, indent)
     if name in ("youtube", "vimeo", "x", "tweet", "instagram", "gist"):
         return _embed(sc, ctx, pos, indent)
-    if name in ("highlight", "code-toggle"):
+    if name in ("highlight", "code-toggle") or (name == "mermaid" and sc.inner is not None):
         return _code(sc, indent)
+    if name == "tab" and sc.inner is not None:
+        return _tab(sc, indent)
+    if name == "tabs" and sc.inner is not None:
+        return sc.inner  # the set around the tabs: each tab shows itself
     if name in ("ref", "relref"):
         return _ref(sc, ctx, pos)
     if name == "details":
@@ -422,11 +428,21 @@ def _code(sc: Shortcode, indent: str | None) -> str:
             and not re.search(r"^\s*[\w.\"'-]+\s*=", content, re.M)
         ):
             language = "yaml"
+    elif sc.name.lower() == "mermaid":
+        language = "mermaid"  # the diagram's source, as WordPress has no Mermaid
     else:
         language = sc.get("lang", 0)
     ticks = "`" * max(3, _longest_run(content, "`") + 1)
     fence = f"{ticks}{language}\n{content}\n{ticks}"
     return _block(fence, indent if indent is not None else "")
+
+
+def _tab(sc: Shortcode, indent: str | None) -> str:
+    """One tab of a ``tabs`` set (Docsy, Hextra, LoveIt's kin): its title in bold above
+    what it holds, as a page shows tabs printed (MkDocs' tabs become the same)."""
+    title = sc.get("name", 0) or sc.get("header") or sc.get("title")
+    inner = (sc.inner or "").strip("\n")
+    return _block(f"**{title}**\n\n{inner}" if title else inner, indent or "")
 
 
 def _longest_run(text: str, char: str) -> int:
