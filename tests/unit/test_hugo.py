@@ -400,3 +400,17 @@ def test_mermaid_is_its_diagrams_source_and_tabs_keep_their_titles() -> None:
     assert '<pre><code class="language-mermaid">graph LR\na(local machine)\nb--&gt;c</code>' in html
     assert '<p><strong>Java</strong></p>\n<pre><code class="language-java">' in html
     assert "<p><strong>Go</strong></p>\n<p>Go <em>code</em>.</p>" in html
+
+
+def test_loveits_icons_go_and_a_person_is_their_linked_name() -> None:
+    # Real LoveIt/FixIt posts: ':(fas fa-lightbulb): Kalau…' was published as written, and
+    # 'Box author | {{< person url=… name="ch4p" … >}}' lost the name.
+    text, warnings = hugo(
+        ":(fas fa-lightbulb): Tip. Here :(far fa-hand-point-down fa-fw)::\n"
+        "`:(fas fa-x):` stays in code.\n\n"
+        'Box author | {{< person url="https://x.org/u/1" name="ch4p" picture="a.png" >}}\n'
+    )
+    assert text == (
+        " Tip. Here :\n`:(fas fa-x):` stays in code.\n\nBox author | [ch4p](<https://x.org/u/1>)\n"
+    )
+    assert warnings == []

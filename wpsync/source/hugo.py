@@ -24,6 +24,7 @@ ref, relref         the path of the Markdown file they name, so wpsync's link
                     resolution makes it that post's permalink (with the anchor)
 details             ``<details>`` (``open``) with its ``<summary>``, the inner Markdown
 param              the front-matter value (``params.key`` or ``key``)
+person              the person's name linked to their ``url`` (LoveIt, FixIt)
 comment             removed with what it holds
 notice, alert,      a callout (the GitHub-alert markup): ``note``, ``tip``,
 hint, admonition,   ``important``, ``warning``, ``caution`` by the first argument or
@@ -188,6 +189,8 @@ def translate(
 
     text = _COMMENTED.sub(keep, body) if "/*" in body else body
     text = convert_template_tags(text)  # line-alone {{< highlight >}} (dialects.py)
+    if ":(fa" in text:
+        text = _without_icons(text)
     ctx = _Context(rel, front_matter or {}, exists, first_line, text, pages=pages)
     if "/" in text:  # first: expanding shortcodes adds lines, the warnings count lines
         text, missed = rewrite_site_links(text, rel, exists, prefixes=FILE_PREFIXES)
@@ -204,6 +207,16 @@ def translate(
     if saved:
         text = _PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], text)
     return Translated(text, tuple(ctx.warnings))
+
+
+_ICON = re.compile(r":\(fa[\w-]*(?:[ \t]+fa[\w-]*)*\):")
+
+
+def _without_icons(text: str) -> str:
+    """LoveIt's, DoIt's and FixIt's Font Awesome marks (``:(fas fa-lightbulb):``) removed
+    outside code: WordPress has no Font Awesome, and the mark was published as written."""
+    code = code_regions(text)
+    return _ICON.sub(lambda m: m.group(0) if m.start() in code else "", text)
 
 
 # --------------------------------------------------------------------------- expansion
@@ -340,6 +353,8 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
         return _param(sc, ctx, pos)
     if name == "comment":
         return ""
+    if name == "person" and (sc.get("name", 1) or sc.get("nick")):
+        return _person(sc)
     if name in _CALLOUT_SHORTCODES and sc.inner is not None:
         return _callout(sc, indent)
     inner = sc.inner or ""
@@ -435,6 +450,13 @@ def _code(sc: Shortcode, indent: str | None) -> str:
     ticks = "`" * max(3, _longest_run(content, "`") + 1)
     fence = f"{ticks}{language}\n{content}\n{ticks}"
     return _block(fence, indent if indent is not None else "")
+
+
+def _person(sc: Shortcode) -> str:
+    """LoveIt's and FixIt's ``person``: the name, linked to the person's page."""
+    label = sc.get("name", 1) or sc.get("nick")
+    url = sc.get("url", 0)
+    return f"[{label}](<{url}>)" if url else label
 
 
 def _tab(sc: Shortcode, indent: str | None) -> str:
