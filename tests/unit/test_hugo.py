@@ -414,3 +414,26 @@ def test_loveits_icons_go_and_a_person_is_their_linked_name() -> None:
         " Tip. Here :\n`:(fas fa-x):` stays in code.\n\nBox author | [ch4p](<https://x.org/u/1>)\n"
     )
     assert warnings == []
+
+
+def test_privacy_variants_theme_embeds_quotes_and_inline_shortcodes() -> None:
+    # Stack's example post: the _simple embeds, bilibili and gitlab were removed whole,
+    # a quote lost its author and source, and an inline shortcode's Go template
+    # ('{{ if or .Page.Params.math … }}') was published.
+    text, warnings = hugo(
+        '{{< twitter_simple user="DesignReviewed" id="1085870671291310081" >}}\n\n'
+        "{{< vimeo_simple 48912912 >}}\n\n{{< bilibili av498363026 >}}\n\n"
+        '{{< quote author="A famous person" source="The book" url="https://x.org/b">}}\n'
+        "Lorem ipsum.\n{{< /quote >}}\n\n"
+        "{{< math.inline >}}\n{{ if .Page.Params.math }}<script></script>{{ end }}\n"
+        "{{</ math.inline >}}\nEnd.\n"
+    )
+    assert "https://twitter.com/DesignReviewed/status/1085870671291310081" in text
+    assert "https://vimeo.com/48912912" in text
+    assert "<https://www.bilibili.com/video/av498363026/>" in text
+    assert "> Lorem ipsum.\n>\n> — A famous person, *[The book](<https://x.org/b>)*" in text
+    assert "{{" not in text and "script" not in text and "End." in text
+    assert warnings == [
+        "line 11: the inline shortcode 'math.inline' is a template wpsync cannot run; "
+        "removed with what it holds"
+    ]

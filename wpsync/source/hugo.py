@@ -25,6 +25,10 @@ ref, relref         the path of the Markdown file they name, so wpsync's link
 details             ``<details>`` (``open``) with its ``<summary>``, the inner Markdown
 param              the front-matter value (``params.key`` or ``key``)
 person              the person's name linked to their ``url`` (LoveIt, FixIt)
+quote               a quotation, ``— author, *source*`` under it (Stack)
+x_simple, …         Hugo's privacy variants: as the shortcode they are named after
+bilibili, gitlab    a link to the video or snippet
+*.inline            removed with what it holds (a template), with a warning
 comment             removed with what it holds
 notice, alert,      a callout (the GitHub-alert markup): ``note``, ``tip``,
 hint, admonition,   ``important``, ``warning``, ``caution`` by the first argument or
@@ -50,6 +54,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wpsync.source.dialects import convert_template_tags
+from wpsync.source.hugothemes import EMBED_ALIASES, LINKED, person, quote, tab, without_icons
 from wpsync.source.sitepaths import (
     CodeRegions,
     Translated,
@@ -190,7 +195,7 @@ def translate(
     text = _COMMENTED.sub(keep, body) if "/*" in body else body
     text = convert_template_tags(text)  # line-alone {{< highlight >}} (dialects.py)
     if ":(fa" in text:
-        text = _without_icons(text)
+        text = without_icons(text)
     ctx = _Context(rel, front_matter or {}, exists, first_line, text, pages=pages)
     if "/" in text:  # first: expanding shortcodes adds lines, the warnings count lines
         text, missed = rewrite_site_links(text, rel, exists, prefixes=FILE_PREFIXES)
@@ -207,16 +212,6 @@ def translate(
     if saved:
         text = _PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], text)
     return Translated(text, tuple(ctx.warnings))
-
-
-_ICON = re.compile(r":\(fa[\w-]*(?:[ \t]+fa[\w-]*)*\):")
-
-
-def _without_icons(text: str) -> str:
-    """LoveIt's, DoIt's and FixIt's Font Awesome marks (``:(fas fa-lightbulb):``) removed
-    outside code: WordPress has no Font Awesome, and the mark was published as written."""
-    code = code_regions(text)
-    return _ICON.sub(lambda m: m.group(0) if m.start() in code else "", text)
 
 
 # --------------------------------------------------------------------------- expansion
@@ -335,6 +330,21 @@ def _block(content: str, indent: str | None) -> str:
 
 def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     name = sc.name.lower()
+    if name in EMBED_ALIASES:
+        sc = Shortcode(EMBED_ALIASES[name], sc.positional, sc.named, sc.markdown, sc.inner)
+        name = sc.name
+    if name.endswith(".inline"):
+        ctx.warn_once(
+            f"inline:{name}",
+            f"line {ctx.line(pos)}: the inline shortcode {sc.name!r} is a template wpsync "
+            "cannot run; removed with what it holds",
+        )
+        return ""
+    if name in LINKED and sc.get("id", 0):
+        url = LINKED[name].format(id=sc.get("id", 0))
+        return _block(f"<{url}>", indent if indent is not None else "")
+    if name == "quote" and sc.inner is not None:
+        return _block(quote(sc), indent or "")
     if name == "figure":
         return _figure(sc, ctx, pos, indent)
     if name in ("youtube", "vimeo", "x", "tweet", "instagram", "gist"):
@@ -342,7 +352,7 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     if name in ("highlight", "code-toggle") or (name == "mermaid" and sc.inner is not None):
         return _code(sc, indent)
     if name == "tab" and sc.inner is not None:
-        return _tab(sc, indent)
+        return _block(tab(sc), indent or "")
     if name == "tabs" and sc.inner is not None:
         return sc.inner  # the set around the tabs: each tab shows itself
     if name in ("ref", "relref"):
@@ -354,7 +364,7 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     if name == "comment":
         return ""
     if name == "person" and (sc.get("name", 1) or sc.get("nick")):
-        return _person(sc)
+        return person(sc)
     if name in _CALLOUT_SHORTCODES and sc.inner is not None:
         return _callout(sc, indent)
     inner = sc.inner or ""
@@ -450,21 +460,6 @@ def _code(sc: Shortcode, indent: str | None) -> str:
     ticks = "`" * max(3, _longest_run(content, "`") + 1)
     fence = f"{ticks}{language}\n{content}\n{ticks}"
     return _block(fence, indent if indent is not None else "")
-
-
-def _person(sc: Shortcode) -> str:
-    """LoveIt's and FixIt's ``person``: the name, linked to the person's page."""
-    label = sc.get("name", 1) or sc.get("nick")
-    url = sc.get("url", 0)
-    return f"[{label}](<{url}>)" if url else label
-
-
-def _tab(sc: Shortcode, indent: str | None) -> str:
-    """One tab of a ``tabs`` set (Docsy, Hextra, LoveIt's kin): its title in bold above
-    what it holds, as a page shows tabs printed (MkDocs' tabs become the same)."""
-    title = sc.get("name", 0) or sc.get("header") or sc.get("title")
-    inner = (sc.inner or "").strip("\n")
-    return _block(f"**{title}**\n\n{inner}" if title else inner, indent or "")
 
 
 def _longest_run(text: str, char: str) -> int:
