@@ -437,3 +437,20 @@ def test_privacy_variants_theme_embeds_quotes_and_inline_shortcodes() -> None:
         "line 11: the inline shortcode 'math.inline' is a template wpsync cannot run; "
         "removed with what it holds"
     ]
+
+
+def test_blowfish_buttons_and_repository_cards_are_links_and_cover_image_is_featured() -> None:
+    # Blowfish posts: '{{< button href=… >}}Chrome Web Store{{< /button >}}' kept the
+    # text and lost the link; '{{< github repo=… >}}' was removed whole; 'coverImage:'
+    # (wordpress-export-to-markdown's key) was an unknown key, the picture lost.
+    text, warnings = hugo(
+        '{{< button href="https://x.org/store" target="_blank" >}}Web Store{{< /button >}}\n\n'
+        '{{< github repo="adlerzei/old-wiki" showThumbnail=false >}}\n'
+    )
+    assert "[Web Store](<https://x.org/store>)" in text
+    assert "<https://github.com/adlerzei/old-wiki>" in text
+    assert warnings == []
+    mapping = mapped("x\n", coverImage="images/a.png")
+    featured = mapping.payload.featured_image
+    assert featured is not None and featured.rel == "posts/trip/images/a.png"
+    assert mapping.warnings == ()

@@ -501,6 +501,7 @@ ALIASES: Mapping[str, str] = {
     "image": "featured_image",
     "cover": "featured_image",
     "featured_media": "featured_image",
+    "coverimage": "featured_image",  # wordpress-export-to-markdown, some Hugo themes
     "comments_status": "comment_status",
 }
 

@@ -28,6 +28,7 @@ person              the person's name linked to their ``url`` (LoveIt, FixIt)
 quote               a quotation, ``— author, *source*`` under it (Stack)
 x_simple, …         Hugo's privacy variants: as the shortcode they are named after
 bilibili, gitlab    a link to the video or snippet
+button, github      a link (Blowfish, Congo)
 *.inline            removed with what it holds (a template), with a warning
 comment             removed with what it holds
 notice, alert,      a callout (the GitHub-alert markup): ``note``, ``tip``,
@@ -54,7 +55,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wpsync.source.dialects import convert_template_tags
-from wpsync.source.hugothemes import EMBED_ALIASES, LINKED, person, quote, tab, without_icons
+from wpsync.source.hugothemes import EMBED_ALIASES, theme_shortcode, without_icons
 from wpsync.source.sitepaths import (
     CodeRegions,
     Translated,
@@ -340,21 +341,16 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
             "cannot run; removed with what it holds",
         )
         return ""
-    if name in LINKED and sc.get("id", 0):
-        url = LINKED[name].format(id=sc.get("id", 0))
-        return _block(f"<{url}>", indent if indent is not None else "")
-    if name == "quote" and sc.inner is not None:
-        return _block(quote(sc), indent or "")
+    themed = theme_shortcode(sc, name)  # the themes' own (hugothemes.py)
+    if themed is not None:
+        text, block = themed
+        return _block(text, indent if indent is not None else "") if block else text
     if name == "figure":
         return _figure(sc, ctx, pos, indent)
     if name in ("youtube", "vimeo", "x", "tweet", "instagram", "gist"):
         return _embed(sc, ctx, pos, indent)
     if name in ("highlight", "code-toggle") or (name == "mermaid" and sc.inner is not None):
         return _code(sc, indent)
-    if name == "tab" and sc.inner is not None:
-        return _block(tab(sc), indent or "")
-    if name == "tabs" and sc.inner is not None:
-        return sc.inner  # the set around the tabs: each tab shows itself
     if name in ("ref", "relref"):
         return _ref(sc, ctx, pos)
     if name == "details":
@@ -363,8 +359,6 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
         return _param(sc, ctx, pos)
     if name == "comment":
         return ""
-    if name == "person" and (sc.get("name", 1) or sc.get("nick")):
-        return person(sc)
     if name in _CALLOUT_SHORTCODES and sc.inner is not None:
         return _callout(sc, indent)
     inner = sc.inner or ""

@@ -7,6 +7,8 @@ their inner content (which an unknown shortcode keeps):
   has no Font Awesome), ``{{< person url=… name=… >}}`` (the linked name);
 - Stack: ``{{< quote author=… source=… url=… >}}`` (a quotation, its attribution under
   it), ``{{< bilibili >}}`` and ``{{< gitlab >}}`` (a link to the video or snippet);
+- Blowfish and Congo: ``{{< button href=… >}}text{{< /button >}}`` (a link),
+  ``{{< github repo=… >}}`` (a link to the repository);
 - Docsy, Hextra and their kin: ``{{< tab name=… >}}`` (its title in bold above it);
 - Hugo's privacy variants (``twitter_simple``, ``vimeo_simple``…): the shortcode they are
   named after.
@@ -20,7 +22,7 @@ from typing import Protocol
 
 from wpsync.source.sitepaths import code_regions
 
-__all__ = ["EMBED_ALIASES", "LINKED", "person", "quote", "tab", "without_icons"]
+__all__ = ["EMBED_ALIASES", "theme_shortcode", "without_icons"]
 
 
 class Shortcode(Protocol):
@@ -48,6 +50,12 @@ LINKED: Mapping[str, str] = {
     "gitlab": "https://gitlab.com/-/snippets/{id}",
 }
 
+#: Blowfish's repository cards → the host the repository is on
+REPOSITORY_HOSTS: Mapping[str, str] = {
+    "github": "https://github.com",
+    "codeberg": "https://codeberg.org",
+}
+
 ICON_MARK = re.compile(r":\(fa[\w-]*(?:[ \t]+fa[\w-]*)*\):")
 
 
@@ -69,6 +77,18 @@ def quote(sc: Shortcode) -> str:
     return "\n".join(lines)
 
 
+def button(sc: Shortcode) -> str:
+    """Blowfish's and Congo's ``button``: a link with the button's text."""
+    text = (sc.inner or "").strip() or sc.get("href")
+    return f"[{text}](<{sc.get('href')}>)"
+
+
+def repository(sc: Shortcode, name: str) -> str | None:
+    """Blowfish's ``github`` and ``codeberg`` cards: a link to the repository."""
+    host = REPOSITORY_HOSTS.get(name)
+    return f"<{host}/{sc.get('repo')}>" if host and sc.get("repo") else None
+
+
 def person(sc: Shortcode) -> str:
     """LoveIt's and FixIt's ``person``: the name, linked to the person's page."""
     label = sc.get("name", 1) or sc.get("nick")
@@ -82,3 +102,25 @@ def tab(sc: Shortcode) -> str:
     title = sc.get("name", 0) or sc.get("header") or sc.get("title")
     inner = (sc.inner or "").strip("\n")
     return f"**{title}**\n\n{inner}" if title else inner
+
+
+def theme_shortcode(sc: Shortcode, name: str) -> tuple[str, bool] | None:
+    """What the theme shortcode ``name`` shows, and whether it is a block of its own
+    (else it stays in its line); None for a shortcode no theme here defines."""
+    inner = sc.inner
+    if name in LINKED and sc.get("id", 0):
+        return f"<{LINKED[name].format(id=sc.get('id', 0))}>", True
+    if name in REPOSITORY_HOSTS:
+        link = repository(sc, name)
+        return (link, True) if link else None
+    if name == "button" and sc.get("href"):
+        return button(sc), False
+    if name == "person" and (sc.get("name", 1) or sc.get("nick")):
+        return person(sc), False
+    if name == "quote" and inner is not None:
+        return quote(sc), True
+    if name == "tab" and inner is not None:
+        return tab(sc), True
+    if name == "tabs" and inner is not None:
+        return inner, False  # the set around the tabs: each tab shows itself
+    return None
