@@ -386,3 +386,11 @@ def test_a_site_root_link_to_a_pages_own_permalink_is_a_link_to_that_page(tmp_pa
     assert [w for w in mapping.warnings if "site-root" in w] == [
         "line 4: the site-root link '/nope/' names no file of the folder; left as written"
     ]
+
+
+def test_an_include_under_an_html_comment_is_a_block_of_its_own() -> None:
+    # A real post: '<!-- math untagged foxit -->' above '{% include youtube.html id=… %}'.
+    # A comment's HTML block ends with its line: what follows is Markdown again.
+    body = '<!-- figure one -->\n{% include figure image_path="/assets/x.png" %}\nText after.\n'
+    content = mapped(body).payload.content
+    assert "<!-- figure one -->" in content and "<p>Text after.</p>" in content

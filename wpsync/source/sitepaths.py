@@ -131,7 +131,12 @@ def in_html_block(text: str, pos: int) -> bool:
     if first is None:
         return False  # the first line of its run: it opens a block of its own
     end = text.find("\n", first)
-    return _HTML_BLOCK_START.match(text, first, end if end >= 0 else len(text)) is not None
+    line = text[first : end if end >= 0 else len(text)]
+    if _HTML_BLOCK_START.match(line) is None:
+        return False
+    if line.lstrip().startswith("<!--"):  # a comment's block ends on the line closing it
+        return "-->" not in text[first : text.rfind("\n", 0, pos)]
+    return True
 
 
 # --------------------------------------------------------------------------- paths
