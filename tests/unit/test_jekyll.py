@@ -394,3 +394,9 @@ def test_an_include_under_an_html_comment_is_a_block_of_its_own() -> None:
     body = '<!-- figure one -->\n{% include figure image_path="/assets/x.png" %}\nText after.\n'
     content = mapped(body).payload.content
     assert "<!-- figure one -->" in content and "<p>Text after.</p>" in content
+
+
+def test_a_kramdown_table_is_published_as_a_table() -> None:
+    content = mapped("|---\n| Parameter | Required |\n|-|-\n| `id` | yes\n|---\n").payload.content
+    assert "<th>Parameter</th>" in content and "<td><code>id</code></td>" in content
+    assert "|" not in content

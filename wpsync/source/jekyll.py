@@ -31,7 +31,7 @@ any other tag (``{% if %}``…)          the tag removed (what it encloses kept)
 =====================================  ==============================================
 
 Chirpy's ``media_subpath`` (``img_path``) is put before every relative image path
-(``themes.py``).
+(``themes.py``); kramdown's tables become GFM's (``kramdowntables.py``).
 
 ``excerpt_separator`` (front matter, else ``_config.yml``): the first separator in the
 body becomes WordPress's ``<!--more-->`` (the teaser on archive pages).  Jekyll's default
@@ -49,6 +49,7 @@ from datetime import date
 from typing import Any
 
 from wpsync.source.dialects import convert_template_tags
+from wpsync.source.kramdowntables import gfm_tables
 from wpsync.source.sitepaths import (
     Translated,
     code_regions,
@@ -187,6 +188,8 @@ def translate(
     separator = excerpt_separator(front, config)
     if separator is not None and separator != MORE and separator.strip("\n"):
         text = _more(text, separator)
+    if "|" in text:
+        text = gfm_tables(text)  # kramdown's tables (kramdowntables.py)
     if saved:
         text = _PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], text)
     return Translated(text, tuple(sorted(ctx.warnings, key=_line_number)))
