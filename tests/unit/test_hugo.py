@@ -454,3 +454,15 @@ def test_blowfish_buttons_and_repository_cards_are_links_and_cover_image_is_feat
     featured = mapping.payload.featured_image
     assert featured is not None and featured.rel == "posts/trip/images/a.png"
     assert mapping.warnings == ()
+
+
+def test_a_figure_in_a_table_cell_stays_in_its_cell() -> None:
+    # A real post: '|{{< figure src="/images/2026/yes.jpg" >}}|{{< figure … >}}|' under a
+    # header row; the figures were moved out under the table, the cells left empty.
+    body = (
+        "|Blending In|Standing Out|\n|---|---|\n"
+        '|{{< figure src="images/a.png" align=center >}}|{{< figure src="/img/logo.png" >}}|\n'
+    )
+    html = mapped(body).payload.content
+    assert '<td><figure><img src="posts/trip/images/a.png" alt=""></figure></td>' in html
+    assert html.count("<figure>") == 2 and "|" not in html

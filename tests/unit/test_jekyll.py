@@ -400,3 +400,11 @@ def test_a_kramdown_table_is_published_as_a_table() -> None:
     content = mapped("|---\n| Parameter | Required |\n|-|-\n| `id` | yes\n|---\n").payload.content
     assert "<th>Parameter</th>" in content and "<td><code>id</code></td>" in content
     assert "|" not in content
+
+
+def test_a_figure_include_in_a_table_cell_stays_in_its_cell() -> None:
+    body = (
+        '| Before | After |\n|---|---|\n| {% include figure image_path="/assets/x.png" %} | b |\n'
+    )
+    content = mapped(body).payload.content
+    assert '<td><figure><img src="assets/x.png" alt=""></figure></td>' in content

@@ -61,6 +61,7 @@ from wpsync.source.sitepaths import (
     Translated,
     code_regions,
     in_html_block,
+    in_table_row,
     line_of,
     relative_url,
     rewrite_site_links,
@@ -389,8 +390,8 @@ def _figure(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
         parts.append(_inline(caption))
     figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
     figure = f"<figure>{image}{figcaption}</figure>"
-    if in_html_block(ctx.text, pos):
-        return figure  # inside <div>…</div>: a blank line would end the HTML block
+    if in_html_block(ctx.text, pos) or in_table_row(ctx.text, pos):
+        return figure  # in <div>…</div> or a table's cell: a blank line would end them
     return _block(figure, indent if indent is not None else "")
 
 

@@ -54,6 +54,7 @@ from wpsync.source.sitepaths import (
     Translated,
     code_regions,
     in_html_block,
+    in_table_row,
     line_of,
     relative_url,
     rewrite_site_links,
@@ -446,9 +447,9 @@ def _figure(src: str, params: Mapping[str, str], pos: int, ctx: _Context) -> str
 
 
 def _as_block(content: str, pos: int, ctx: _Context) -> str:
-    """``content`` where the tag at ``pos`` was: on its own line, as written, inside a raw
-    HTML block (a blank line would end the block); else a block of its own."""
-    if in_html_block(ctx.text, pos):
+    """``content`` where the tag at ``pos`` was: in its place inside a raw HTML block or a
+    table's row (a blank line would end them); else a block of its own."""
+    if in_html_block(ctx.text, pos) or in_table_row(ctx.text, pos):
         return content
     start = ctx.text.rfind("\n", 0, pos) + 1
     indent = ctx.text[start:pos]

@@ -25,6 +25,7 @@ __all__ = [
     "Translated",
     "code_regions",
     "in_html_block",
+    "in_table_row",
     "line_of",
     "relative_url",
     "rewrite_site_links",
@@ -137,6 +138,13 @@ def in_html_block(text: str, pos: int) -> bool:
     if line.lstrip().startswith("<!--"):  # a comment's block ends on the line closing it
         return "-->" not in text[first : text.rfind("\n", 0, pos)]
     return True
+
+
+def in_table_row(text: str, pos: int) -> bool:
+    """Whether ``pos`` is in a table row (its line starts with ``|``): a figure or a video
+    there must stay in its cell, on the row's line."""
+    start = text.rfind("\n", 0, pos) + 1
+    return text[start:pos].lstrip(" \t>").startswith("|")
 
 
 # --------------------------------------------------------------------------- paths
