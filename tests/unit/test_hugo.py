@@ -448,6 +448,10 @@ def test_blowfish_buttons_and_repository_cards_are_links_and_cover_image_is_feat
         '{{< github repo="adlerzei/old-wiki" showThumbnail=false >}}\n'
     )
     assert "[Web Store](<https://x.org/store>)" in text
+    # another theme's link: '{{< link title="report" url=… >}}' lost its word mid-sentence
+    assert hugo('A 2018 {{< link title="report" url="https://x.org/r.pdf" >}} by…\n')[0] == (
+        "A 2018 [report](<https://x.org/r.pdf>) by…\n"
+    )
     assert "<https://github.com/adlerzei/old-wiki>" in text
     assert warnings == []
     mapping = mapped("x\n", coverImage="images/a.png")

@@ -7,7 +7,8 @@ their inner content (which an unknown shortcode keeps):
   has no Font Awesome), ``{{< person url=… name=… >}}`` (the linked name);
 - Stack: ``{{< quote author=… source=… url=… >}}`` (a quotation, its attribution under
   it), ``{{< bilibili >}}`` and ``{{< gitlab >}}`` (a link to the video or snippet);
-- Blowfish and Congo: ``{{< button href=… >}}text{{< /button >}}`` (a link),
+- Blowfish and Congo: ``{{< button href=… >}}text{{< /button >}}`` (a link; ``{{< link
+  url=… title=… >}}`` too),
   ``{{< github repo=… >}}`` (a link to the repository);
 - Docsy, Hextra and their kin: ``{{< tab name=… >}}`` (its title in bold above it);
 - Hugo's privacy variants (``twitter_simple``, ``vimeo_simple``…): the shortcode they are
@@ -78,9 +79,11 @@ def quote(sc: Shortcode) -> str:
 
 
 def button(sc: Shortcode) -> str:
-    """Blowfish's and Congo's ``button``: a link with the button's text."""
-    text = (sc.inner or "").strip() or sc.get("href")
-    return f"[{text}](<{sc.get('href')}>)"
+    """Blowfish's and Congo's ``button``, the ``link`` of others (``url=… title=…``): a link
+    with the button's text (its title, else its address)."""
+    href = sc.get("href") or sc.get("url")
+    text = (sc.inner or "").strip() or sc.get("title") or sc.get("text") or href
+    return f"[{text}](<{href}>)"
 
 
 def repository(sc: Shortcode, name: str) -> str | None:
@@ -113,7 +116,7 @@ def theme_shortcode(sc: Shortcode, name: str) -> tuple[str, bool] | None:
     if name in REPOSITORY_HOSTS:
         link = repository(sc, name)
         return (link, True) if link else None
-    if name == "button" and sc.get("href"):
+    if name in ("button", "link") and (sc.get("href") or sc.get("url")):
         return button(sc), False
     if name == "person" and (sc.get("name", 1) or sc.get("nick")):
         return person(sc), False
