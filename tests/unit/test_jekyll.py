@@ -408,3 +408,17 @@ def test_a_figure_include_in_a_table_cell_stays_in_its_cell() -> None:
     )
     content = mapped(body).payload.content
     assert '<td><figure><img src="assets/x.png" alt=""></figure></td>' in content
+
+
+def test_the_twitter_tag_is_the_posts_url_an_embed() -> None:
+    # al-folio's sample post (jekyll-twitter-plugin): the tweet was removed with a warning.
+    text, warnings = jekyll(
+        "Tweet:\n{% twitter https://twitter.com/rubygems/status/518821243320287232 %}\n"
+        "{% twitter https://twitter.com/jekyllrb maxwidth=500 limit=3 %}\n"
+    )
+    assert [line for line in text.split("\n") if line] == [
+        "Tweet:",
+        "https://twitter.com/rubygems/status/518821243320287232",
+        "<https://twitter.com/jekyllrb>",
+    ]
+    assert warnings == []

@@ -25,6 +25,7 @@ site-root paths (``/about/``,          the file Jekyll built that URL from, rela
                                        (``path=``), any include given an image file
 ``{% include video id=… provider=… %}``  the video's URL alone in its paragraph (an
                                        embed block): ``youtube``/``vimeo`` includes too
+``{% twitter https://…/status/1 %}``   the post's URL alone in its paragraph (an embed)
 ``{% include x.html %}``               removed, one warning per file (with the line)
 any other tag (``{% if %}``…)          the tag removed (what it encloses kept), one
                                        warning per tag name and file
@@ -343,6 +344,10 @@ def _tag(found: re.Match[str], ctx: _Context) -> str:
         post = args.split()[0] if args else ""
         if post and "{{" not in post:
             return relative_url(ctx.rel, _post_file(post, ctx.exists))
+    elif name == "twitter":  # jekyll-twitter-plugin: {% twitter [oembed] URL options %}
+        url = next((a for a in args.split() if a.startswith(("https://", "http://"))), "")
+        if url and "{{" not in url:
+            return _as_block(url if "/status/" in url else f"<{url}>", found.start(), ctx)
     elif name == "gist":
         gist = args.split()[0].strip("'\"") if args else ""
         if gist and "{{" not in gist:
