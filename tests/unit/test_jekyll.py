@@ -422,3 +422,10 @@ def test_the_twitter_tag_is_the_posts_url_an_embed() -> None:
         "<https://twitter.com/jekyllrb>",
     ]
     assert warnings == []
+
+
+def test_al_folios_thumbnail_is_the_featured_image() -> None:
+    mapping = mapped("x\n", thumbnail="assets/x.png", related_posts=False)
+    featured = mapping.payload.featured_image
+    assert featured is not None and featured.rel == "assets/x.png"
+    assert not any("thumbnail" in w for w in mapping.warnings)

@@ -575,6 +575,23 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "comments",
             "math",
             "authors",
+            # the themes' own (themes.py reads thumbnail): LoveIt, FixIt, PaperMod, Stack
+            "thumbnail",
+            "featuredimagepreview",
+            "subtitle",
+            "authorlink",
+            "lightgallery",
+            "hiddenfromhomepage",
+            "hiddenfromsearch",
+            "showreadingtime",
+            "showbreadcrumbs",
+            "showpostnavlinks",
+            "showwordcount",
+            "disablehljs",
+            "disableshare",
+            "hidesummary",
+            "searchhidden",
+            "usehugotoc",
         ]
     ),
     "jekyll": frozenset(
@@ -600,6 +617,19 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "collection",
             "media_subpath",
             "img_path",
+            # the themes' own (themes.py reads thumbnail): Minimal Mistakes, al-folio, Chirpy
+            "thumbnail",
+            "related_posts",
+            "related",
+            "author_profile",
+            "read_time",
+            "show_date",
+            "toc_label",
+            "toc_icon",
+            "toc_sticky",
+            "giscus_comments",
+            "featured",
+            "mermaid",
         ]
     ),
 }

@@ -7,6 +7,8 @@ them expects the picture at the top of the post to stay its picture:
 - Minimal Mistakes (Jekyll) and its kin: ``header: {image: …}``, else
   ``header: {overlay_image: …}`` (the hero behind the title), else ``header: {teaser: …}``
   (the thumbnail of the archive pages);
+- al-folio (Jekyll): ``thumbnail: assets/img/9.jpg`` (the picture of the blog's list, a
+  path from the site's root);
 - LoveIt, DoIt and FixIt (Hugo): the page resource named ``featured-image``
   (``resources: [{name: featured-image, src: images/cover.png}]``).
 
@@ -35,6 +37,10 @@ def featured_candidates(front_matter: Mapping[str, Any]) -> list[str]:
     header = front_matter.get("header")
     if isinstance(header, Mapping):
         out += [header[k] for k in _HEADER_KEYS if isinstance(header.get(k), str)]
+    thumbnail = front_matter.get("thumbnail")
+    if isinstance(thumbnail, str) and thumbnail.strip():
+        # al-folio shows it through relative_url: a path from the site's root
+        out.append(thumbnail if _ABSOLUTE.match(thumbnail) else f"/{thumbnail}")
     resources = front_matter.get("resources")
     for resource in resources if isinstance(resources, list) else ():
         if (
