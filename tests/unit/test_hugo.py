@@ -470,3 +470,13 @@ def test_a_figure_in_a_table_cell_stays_in_its_cell() -> None:
     html = mapped(body).payload.content
     assert '<td><figure><img src="posts/trip/images/a.png" alt=""></figure></td>' in html
     assert html.count("<figure>") == 2 and "|" not in html
+
+
+@pytest.mark.parametrize("cover", [{"image": "", "alt": "x"}, {"image": "<image path/url>"}, ""])
+def test_papermods_empty_or_placeholder_cover_is_no_featured_image(cover: object) -> None:
+    # PaperMod's archetype: 'cover: {image: "<image path/url>", alt: "<alt text>"…}', or
+    # the image emptied: the file failed ("must be the path of a local image, not ''") or
+    # named the image 'posts/trip/<image path/url>', which fails the sync.
+    mapping = mapped("x\n", cover=cover)
+    assert mapping.payload.featured_image is None
+    assert mapping.warnings == ()

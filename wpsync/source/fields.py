@@ -417,16 +417,20 @@ class UnsupportedValue:
     reason: str
 
 
-def _clean_featured_image(value: object, ctx: FieldContext) -> MediaRef | UnsupportedValue:
+def _clean_featured_image(value: object, ctx: FieldContext) -> MediaRef | UnsupportedValue | None:
     alt = title = ""
     if isinstance(value, Mapping):
         source = next((value[k] for k in ("image", "src", "path", "url") if k in value), None)
         if source is None:
             raise InvalidValue("needs an 'image' (the file's path) when given as a mapping")
+        if _unset_image(source):
+            return None  # PaperMod's archetype: cover: {image: "" or "<image path/url>"}
         alt = _text(value.get("alt", "") or "").strip()
         title = _text(value.get("title", value.get("caption", "")) or "").strip()
         value = source
-    if not isinstance(value, str) or not value.strip():
+    if _unset_image(value):
+        return None  # 'image: ""', as a theme's archetype leaves it
+    if not isinstance(value, str):
         raise InvalidValue(f"must be the path of a local image, not {_describe(value)}")
     ref = value.strip()
     if not is_local_ref(ref):
@@ -458,6 +462,12 @@ def _clean_taxonomies(value: object, ctx: FieldContext) -> tuple[tuple[str, tupl
         except InvalidValue as exc:
             raise InvalidValue(f"{key!r} {exc.message}", exc.hint) from None
     return tuple(out)
+
+
+def _unset_image(value: object) -> bool:
+    """An image left empty or as a template's placeholder (``"<image path/url>"``)."""
+    text = value.strip() if isinstance(value, str) else None
+    return text is not None and (not text or (text[0] == "<" and text[-1] == ">"))
 
 
 #: a cleaning function: the raw value and the document → the clean value
