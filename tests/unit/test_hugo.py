@@ -373,6 +373,9 @@ def test_an_author_given_as_a_mapping_is_its_name() -> None:
     author = {"name": "uyaki", "link": "https://github.com/uyaki", "avatar": "/a.png"}
     assert mapped("x\n", author=author).payload.author == "uyaki"
     assert mapped("x\n", author={"link": "https://x.org"}).payload.author is None
+    # PaperMod's 'author: ["Me", "You"]' (multiple authors) failed the file too: the first
+    assert mapped("x\n", author=["Spring", "You"]).payload.author == "Spring"
+    assert mapped("x\n", author=[]).payload.author is None
 
 
 def test_loveits_featured_image_resource_and_param_are_the_featured_image() -> None:

@@ -397,6 +397,10 @@ def _clean_parent(value: object, ctx: FieldContext) -> str:
 
 
 def _clean_author(value: object, ctx: FieldContext) -> str | None:
+    if isinstance(value, list):  # PaperMod's 'author: ["Me", "You"]': WordPress has one
+        value = next((item for item in value if item), None)
+        if value is None:
+            return None
     if isinstance(value, Mapping):  # FixIt's and Jekyll themes' {name: …, link: …, avatar: …}
         value = next((value[k] for k in ("login", "username", "name") if value.get(k)), None)
         if value is None:
