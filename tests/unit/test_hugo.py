@@ -483,3 +483,9 @@ def test_papermods_empty_or_placeholder_cover_is_no_featured_image(cover: object
     mapping = mapped("x\n", cover=cover)
     assert mapping.payload.featured_image is None
     assert mapping.warnings == ()
+
+
+def test_hugo_books_expand_is_a_details_element_with_its_title() -> None:
+    # '{{< expand "Output">}}Hello, world!{{< /expand >}}': the title 'Output' was lost.
+    html = mapped('{{< expand "Output">}}\nHello, *world*!\n{{< /expand >}}\n').payload.content
+    assert "<summary>Output</summary>" in html and "<em>world</em>" in html

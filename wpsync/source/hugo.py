@@ -22,7 +22,8 @@ mermaid             diagram's source, a ``mermaid`` code block)
 tab                 its title (``name``, ``header``, ``title``) in bold above its content
 ref, relref         the path of the Markdown file they name, so wpsync's link
                     resolution makes it that post's permalink (with the anchor)
-details             ``<details>`` (``open``) with its ``<summary>``, the inner Markdown
+details, expand     ``<details>`` (``open``) with its ``<summary>`` (``expand``: its first
+                    argument, hugo-book), the inner Markdown
 param              the front-matter value (``params.key`` or ``key``)
 person              the person's name linked to their ``url`` (LoveIt, FixIt)
 quote               a quotation, ``— author, *source*`` under it (Stack)
@@ -354,7 +355,7 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
         return _code(sc, indent)
     if name in ("ref", "relref"):
         return _ref(sc, ctx, pos)
-    if name == "details":
+    if name == "details" or (name == "expand" and sc.inner is not None):
         return _details(sc, indent)
     if name == "param":
         return _param(sc, ctx, pos)
@@ -524,7 +525,9 @@ def _ends_with(path: str, tail: str) -> bool:
 
 
 def _details(sc: Shortcode, indent: str | None) -> str:
-    summary = _inline(sc.get("summary", default="Details"))
+    # hugo-book's {{< expand "Output" >}}: the summary is its first argument
+    label = sc.get("summary", 0 if sc.name.lower() == "expand" else None, "Details")
+    summary = _inline(label or "Details")
     is_open = sc.get("open").strip().lower() in ("true", "1", "yes", "open")
     attrs = " open" if is_open else ""
     for key in ("class", "name", "title"):
