@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from wpsync.model import Document
 from wpsync.source.blocks import to_blocks
 from wpsync.source.content import read_document
@@ -429,3 +431,20 @@ def test_al_folios_thumbnail_is_the_featured_image() -> None:
     featured = mapping.payload.featured_image
     assert featured is not None and featured.rel == "assets/x.png"
     assert not any("thumbnail" in w for w in mapping.warnings)
+
+
+@pytest.mark.parametrize(
+    ("written", "date_gmt"),
+    [
+        ("2022-02-26 8:00:00 -0500", "2022-02-26T13:00:00"),  # Techno Tim's Chirpy blog
+        ("2024-7-16 15:00:00 +0800", "2024-07-16T07:00:00"),
+    ],
+)
+def test_a_date_with_unpadded_digits_is_read_as_jekyll_reads_it(
+    written: str, date_gmt: str
+) -> None:
+    # 'date: 2022-02-26 8:00:00 -0500' was "not a date": the time and its zone were lost
+    # and the post dated from its file name at midnight.
+    mapping = mapped("x\n", date=written)
+    assert mapping.payload.date_gmt == date_gmt
+    assert mapping.warnings == ()

@@ -285,8 +285,25 @@ _DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)")
 _SPACED_OFFSET = re.compile(r"\s+(Z|[+-]\d{2}:?\d{2})$")
 
 
+_UNPADDED = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:([T ])(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?(?=$|[^\d:])"
+)
+
+
+def _padded(found: re.Match[str]) -> str:
+    """``2024-7-16 8:00`` as ``2024-07-16 08:00``: Jekyll (Ruby's Time.parse) reads the
+    digits unpadded, Python's ISO parser does not."""
+    year, month, day, sep, hour, minute, second = found.groups()
+    out = f"{year}-{int(month):02d}-{int(day):02d}"
+    if sep is not None:
+        out += f"{sep}{int(hour):02d}:{int(minute):02d}"
+        out += f":{int(second):02d}" if second is not None else ""
+    return out
+
+
 def _parse_date(text: str) -> datetime:
     cleaned = _SPACED_OFFSET.sub(r"\1", text.strip())  # Jekyll: "2024-05-01 09:30:00 +0200"
+    cleaned = _UNPADDED.sub(_padded, cleaned, count=1)
     if cleaned.endswith(("z", "Z")):
         cleaned = cleaned[:-1] + "+00:00"
     try:
