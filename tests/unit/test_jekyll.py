@@ -448,3 +448,24 @@ def test_a_date_with_unpadded_digits_is_read_as_jekyll_reads_it(
     mapping = mapped("x\n", date=written)
     assert mapping.payload.date_gmt == date_gmt
     assert mapping.warnings == ()
+
+
+def test_a_minimal_mistakes_gallery_shows_the_front_matters_images() -> None:
+    # '{% include gallery caption=… %}' was removed with a warning: every image lost.
+    gallery = [
+        {"url": "/assets/x.png", "image_path": "/assets/x-th.png", "alt": "A", "title": "One"},
+        {"image_path": "/assets/x.png", "alt": "B"},
+    ]
+    remote = [{"url": "https://flic.kr/p/1", "image_path": "https://x.org/t.jpg", "alt": "C"}]
+    body = (
+        '{% include gallery caption="Sample **gallery**." %}\n\n'
+        '{% include gallery id="gallery2" %}\n\n{% include gallery id="none" %}\n'
+    )
+    text, warnings = jekyll(body, gallery=gallery, gallery2=remote)
+    assert text.count("<figure>") == 3
+    assert '<img src="../assets/x.png" alt="A"><figcaption>One</figcaption>' in text
+    assert '<a href="https://flic.kr/p/1"><img src="https://x.org/t.jpg" alt="C"></a>' in text
+    assert "Sample **gallery**." in text
+    assert len(warnings) == 1 and "include gallery id=" in warnings[0]
+    mapping = mapped(body, gallery=gallery, gallery2=remote)
+    assert [ref.rel for ref in mapping.payload.images] == ["assets/x.png"]

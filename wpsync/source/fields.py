@@ -661,6 +661,7 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "giscus_comments",
             "featured",
             "mermaid",
+            "gallery",  # Minimal Mistakes' {% include gallery %} reads it (jekyll.py)
         ]
     ),
 }

@@ -23,6 +23,8 @@ site-root paths (``/about/``,          the file Jekyll built that URL from, rela
 ``{% include figure image_path=… %}``  an image (``<figure>``, its caption): Minimal
                                        Mistakes' ``figure``, al-folio's ``figure.liquid``
                                        (``path=``), any include given an image file
+``{% include gallery id=… %}``         the front matter's ``gallery`` (or ``id``) images,
+                                       each a figure with its title; the caption under
 ``{% include video id=… provider=… %}``  the video's URL alone in its paragraph (an
                                        embed block): ``youtube``/``vimeo`` includes too
 ``{% twitter https://…/status/1 %}``   the post's URL alone in its paragraph (an embed)
@@ -421,6 +423,8 @@ def _include(found: re.Match[str], args: str, ctx: _Context) -> str | None:
     )
     if image is not None:
         return _figure(image, params, found.start(), ctx)
+    if stem == "gallery":
+        return _gallery(params, found.start(), ctx)
     provider = params.get("provider", "").lower() or next(
         (p for p in _VIDEO_PAGES if p in stem), ""
     )
@@ -441,14 +445,47 @@ def _include(found: re.Match[str], args: str, ctx: _Context) -> str | None:
 
 def _figure(src: str, params: Mapping[str, str], pos: int, ctx: _Context) -> str:
     """``<figure><img></figure>`` with the caption, as the figure includes show it."""
+    return _as_block(_figure_html(src, params), pos, ctx)
+
+
+def _figure_html(src: str, params: Mapping[str, str], link: str = "") -> str:
     if not re.match(r"^(?:[a-z][\w+.-]*:|/)", src, re.IGNORECASE):
         src = "/" + src  # relative_url: a path from the site's root
     attrs = [f'src="{html.escape(src)}"', f'alt="{html.escape(params.get("alt", ""))}"']
     if params.get("title"):
         attrs.append(f'title="{html.escape(params["title"])}"')
+    image = f"<img {' '.join(attrs)}>"
+    if link:
+        image = f'<a href="{html.escape(link)}">{image}</a>'
     caption = params.get("caption") or params.get("description") or ""
     figcaption = f"<figcaption>{_inline(caption)}</figcaption>" if caption.strip() else ""
-    return _as_block(f"<figure><img {' '.join(attrs)}>{figcaption}</figure>", pos, ctx)
+    return f"<figure>{image}{figcaption}</figure>"
+
+
+def _gallery(params: Mapping[str, str], pos: int, ctx: _Context) -> str | None:
+    """Minimal Mistakes' ``{% include gallery id="gallery2" caption="…" %}``: the images
+    the front matter lists under that id (``gallery`` by default), each a figure with its
+    title, then the gallery's caption.  A local image is shown at its full size (``url``);
+    a remote one as the thumbnail linking to it, as the theme shows it."""
+    items = ctx.front_matter.get(params.get("id") or "gallery")
+    if not isinstance(items, list):
+        return None
+    figures: list[str] = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        url, thumb = str(item.get("url") or ""), str(item.get("image_path") or "")
+        local = bool(url) and not re.match(r"^[a-z][\w+.-]*:|//", url, re.IGNORECASE)
+        src = url if local and _IMAGE_FILE.search(url) else thumb or url
+        if not src:
+            continue
+        meta = {"alt": str(item.get("alt") or ""), "caption": str(item.get("title") or "")}
+        figures.append(_figure_html(src, meta, "" if local else url))
+    if not figures:
+        return None
+    caption = params.get("caption", "").strip()
+    body = "\n\n".join(figures) + (f"\n\n{caption}" if caption else "")
+    return _as_block(body, pos, ctx)
 
 
 def _as_block(content: str, pos: int, ctx: _Context) -> str:
