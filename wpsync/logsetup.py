@@ -74,9 +74,14 @@ def scrub(text: str) -> str:
 
 
 def _credential(match: re.Match[str]) -> str:
-    # "Basic authentication" is prose, not a credential: a token is not all lower-case
-    # letters; nor does it hold a space (a note's link to "Basic%20formatting%20syntax.md")
-    if (match.group(3).isalpha() and match.group(3).islower()) or "%20" in match.group(3):
+    # "Basic authentication", "A basic message.", "Basic Concepts" are prose, not a
+    # credential: a token is not one word of letters (lower-case or capitalised) with at
+    # most its sentence's punctuation after it; nor does it hold a space (a note's link
+    # to "Basic%20formatting%20syntax.md").
+    word = match.group(3).rstrip(".,;:!?")
+    if "%20" in match.group(3) or (
+        word.isalpha() and (word.islower() or (word[0].isupper() and word[1:].islower()))
+    ):
         return match.group(0)
     return f"{match.group(1)} {MASK}"
 

@@ -164,7 +164,8 @@ def test_a_hugo_site_publishes_with_its_shortcodes_translated(
 
     warnings = "\n".join(report["warnings"])
     assert "unknown Hugo shortcode 'gallery'" in warnings
-    assert "unknown Hugo shortcode 'tabs'" in warnings
+    assert "unknown Hugo shortcode 'tabs'" not in warnings  # the set of tabs: silent
+    assert "Menus are set in" in by_slug["configure"]["content"]["raw"]
     assert "Hugo's content type" in warnings  # type: docs, a warning and not an abort
     assert "did you mean" not in warnings
 
@@ -194,7 +195,7 @@ def test_a_jekyll_blog_publishes_with_its_liquid_translated(
 
     code, report = site.sync_json()
     assert code == 0, report
-    posts = check_published(site, folder, report, images=2)
+    posts = check_published(site, folder, report, images=3)
     by_slug = {p["slug"]: p for p in posts}
 
     assert by_slug["about"]["type"] == "page"
@@ -208,6 +209,22 @@ def test_a_jekyll_blog_publishes_with_its_liquid_translated(
     assert links.count(by_slug["welcome-to-jekyll"]["link"]) == 2  # post_url and the old URL
     assert by_slug["about"]["link"] in links
     assert by_slug["images-and-links"]["featured_media"] in {m["id"] for m in media(wp)}
+
+    figures = by_slug["figures-and-notices"]
+    raw = figures["content"]["raw"]
+    uploaded = {m["source_url"].rsplit("/", 1)[-1]: m for m in media(wp)}
+    assert "<!-- wp:image" in raw and uploaded["chart.png"]["source_url"] in raw
+    assert "High water at <em>dawn</em>." in raw
+    shown = figures["content"]["rendered"]
+    assert uploaded["diagram.png"]["source_url"] in shown and "&lt;/div&gt;" not in shown
+    assert '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=0RKpf3rK57I"' in raw
+    assert "<li>Log the tide times</li>" in shown
+    assert figures["featured_media"] == uploaded["photo.png"]["id"]
+    with admin(wp) as client:
+        [category] = client.get(
+            "/wp/v2/categories", params={"include": figures["categories"][0]}
+        ).json()
+    assert figures["categories"] == [category["id"]] and category["name"] == "harbour life"
 
     warnings = "\n".join(report["warnings"])
     assert "includes a template wpsync cannot render" in warnings

@@ -18,8 +18,50 @@ def html(markdown: str) -> str:
 
 
 def test_a_block_attribute_list_is_dropped_and_ends_its_block() -> None:
-    out = html("A paragraph.\n{: .notice--info}\n\n> quoted\n{: .q}\n")
+    out = html("A paragraph.\n{: .lead}\n\n> quoted\n{: .q}\n")
     assert out == "<p>A paragraph.</p>\n<blockquote>\n<p>quoted</p>\n</blockquote>"
+
+
+def test_a_themes_notice_class_makes_its_block_a_callout() -> None:
+    # Minimal Mistakes' notices and Chirpy's prompts: the box was lost, the class dropped.
+    out = html(
+        "**Note:** This is a notice box\n{: .notice--info}\n\n"
+        "Careful, *hot*.\nSecond line.\n{: .notice--danger}\n\n"
+        "<!-- prettier-ignore -->\n> [Problem](https://x.org)\n{: .prompt-tip }\n\n"
+        "> Warned.\n{: .prompt-warning .small}\n"
+    )
+    assert out == (
+        '<div class="wpsync-callout wpsync-callout-note">\n'
+        '<p class="wpsync-callout-title">Note</p>\n'
+        "<p><strong>Note:</strong> This is a notice box</p>\n</div>\n"
+        '<div class="wpsync-callout wpsync-callout-caution">\n'
+        '<p class="wpsync-callout-title">Caution</p>\n'
+        "<p>Careful, <em>hot</em>. Second line.</p>\n</div>\n"
+        "<!-- prettier-ignore -->\n"
+        '<div class="wpsync-callout wpsync-callout-tip">\n'
+        '<p class="wpsync-callout-title">Tip</p>\n'
+        '<p><a href="https://x.org">Problem</a></p>\n</div>\n'
+        '<div class="wpsync-callout wpsync-callout-warning">\n'
+        '<p class="wpsync-callout-title">Warning</p>\n<p>Warned.</p>\n</div>'
+    )
+
+
+def test_a_notice_class_under_code_is_only_dropped() -> None:
+    out = html("```sh\nmake\n```\n{: .notice}\n")
+    assert out == '<pre><code class="language-sh">make</code></pre>'
+
+
+def test_markdown_inside_an_html_element_marked_markdown_1_is_rendered() -> None:
+    # kramdown's <div markdown="1">: '**Primary Notice**' and '[link](#)' were published raw.
+    out = html(
+        '<div class="notice--primary" markdown="1">\n**Primary** [link](#).\n\n'
+        "```html\n<b>x</b>\n```\n<div>inner</div>\n</div>\n\nAfter.\n"
+    )
+    assert out == (
+        '<div class="notice--primary">\n<p><strong>Primary</strong> <a href="#">link</a>.</p>\n'
+        '<pre><code class="language-html">&lt;b&gt;x&lt;/b&gt;</code></pre>\n'
+        "<div>inner</div>\n</div>\n<p>After.</p>"
+    )
 
 
 def test_a_table_does_not_get_the_attribute_list_as_a_row() -> None:

@@ -164,13 +164,13 @@ def test_markdown_shortcodes_render_their_inner_markdown_and_notices_become_call
 def test_an_unknown_shortcode_keeps_its_inner_content_and_warns_once_per_name() -> None:
     body = (
         '{{< gallery dir="x" >}}\nKept **text**.\n{{< /gallery >}}\n\n{{< gallery >}}\n\n'
-        "{{% tabs %}}Tab text{{% /tabs %}}\n"
+        "{{% columns %}}Column text{{% /columns %}}\n"
     )
     text, warnings = hugo(body)
-    assert "Kept **text**." in text and "Tab text" in text and "{{" not in text
+    assert "Kept **text**." in text and "Column text" in text and "{{" not in text
     assert warnings == [
         "line 1: unknown Hugo shortcode 'gallery' removed, its inner content kept",
-        "line 7: unknown Hugo shortcode 'tabs' removed, its inner content kept",
+        "line 7: unknown Hugo shortcode 'columns' removed, its inner content kept",
     ]
 
 
@@ -337,3 +337,155 @@ def test_block_shortcodes_stay_inside_list_items_and_quotes() -> None:
 
 def test_published_false_is_still_a_draft_in_hugo() -> None:
     assert mapped("Body.\n", rel="posts/hello.md", published=False).payload.status == "draft"
+
+
+def test_a_figure_inside_an_html_block_stays_in_it() -> None:
+    # In a <div> the blank lines around the figure ended the HTML block: the figure and
+    # the indented '</div>' below it were published as a code block, tags and all.
+    body = (
+        '<div class="row">\n    <div class="col">\n'
+        '        {{< figure src="images/a.png" caption="Cap" >}}\n'
+        "    </div>\n</div>\n"
+    )
+    text, warnings = hugo(body)
+    assert text == body.replace(
+        '{{< figure src="images/a.png" caption="Cap" >}}',
+        '<figure><img src="images/a.png" alt=""><figcaption>Cap</figcaption></figure>',
+    )
+    assert warnings == []
+    content = mapped(body).payload.content
+    assert "<pre>" not in content and "&lt;figure" not in content
+
+
+def test_an_admonitions_title_is_its_second_argument() -> None:
+    # LoveIt/DoIt/FixIt: {{< admonition type title open >}}; the title was dropped.
+    html = mapped(
+        '{{< admonition warning "Error" >}}\nNo matching key exchange.\n{{< /admonition >}}\n\n'
+        '{{< admonition tip "Problem I solved:" true >}}\nSee *this*.\n{{< /admonition >}}\n'
+    ).payload.content
+    assert "wpsync-callout-warning" in html and "<strong>Error</strong>" in html
+    assert "<strong>Problem I solved:</strong>" in html and "<em>this</em>" in html
+    assert "true" not in html
+
+
+def test_an_author_given_as_a_mapping_is_its_name() -> None:
+    # FixIt's archetype writes 'author: {name: …, link: …, avatar: …}'; the file failed.
+    author = {"name": "uyaki", "link": "https://github.com/uyaki", "avatar": "/a.png"}
+    assert mapped("x\n", author=author).payload.author == "uyaki"
+    assert mapped("x\n", author={"link": "https://x.org"}).payload.author is None
+    # PaperMod's 'author: ["Me", "You"]' (multiple authors) failed the file too: the first
+    assert mapped("x\n", author=["Spring", "You"]).payload.author == "Spring"
+    assert mapped("x\n", author=[]).payload.author is None
+
+
+def test_loveits_featured_image_resource_and_param_are_the_featured_image() -> None:
+    # LoveIt/DoIt/FixIt: 'resources: [{name: featured-image, src: …}]' or 'featuredImage:'.
+    resources = [
+        {"name": "gallery", "src": "x.jpg"},
+        {"name": "featured-image", "src": "images/a.png"},
+    ]
+    featured = mapped("x\n", rel="posts/trip/index.md", resources=resources).payload.featured_image
+    assert featured is not None and featured.rel == "posts/trip/images/a.png"
+    featured = mapped("x\n", featuredImage="/img/logo.png").payload.featured_image
+    assert featured is not None and featured.rel == "static/img/logo.png"
+
+
+def test_mermaid_is_its_diagrams_source_and_tabs_keep_their_titles() -> None:
+    # The diagram was published as one paragraph ('graph LR a(local machine) b--&gt;c'),
+    # and each tab's title was lost with its tags.
+    body = (
+        "{{< mermaid >}}\ngraph LR\na(local machine)\nb-->c\n{{< /mermaid >}}\n\n"
+        '{{< tabs >}}\n{{% tab name="Java" %}}\n```java\nclass A {}\n```\n{{% /tab %}}\n'
+        '{{< tab header="Go" >}}\nGo *code*.\n{{< /tab >}}\n{{< /tabs >}}\n'
+    )
+    assert hugo(body)[1] == []
+    html = mapped(body).payload.content
+    assert '<pre><code class="language-mermaid">graph LR\na(local machine)\nb--&gt;c</code>' in html
+    assert '<p><strong>Java</strong></p>\n<pre><code class="language-java">' in html
+    assert "<p><strong>Go</strong></p>\n<p>Go <em>code</em>.</p>" in html
+
+
+def test_loveits_icons_go_and_a_person_is_their_linked_name() -> None:
+    # Real LoveIt/FixIt posts: ':(fas fa-lightbulb): Kalau…' was published as written, and
+    # 'Box author | {{< person url=… name="ch4p" … >}}' lost the name.
+    text, warnings = hugo(
+        ":(fas fa-lightbulb): Tip. Here :(far fa-hand-point-down fa-fw)::\n"
+        "`:(fas fa-x):` stays in code.\n\n"
+        'Box author | {{< person url="https://x.org/u/1" name="ch4p" picture="a.png" >}}\n'
+    )
+    assert text == (
+        " Tip. Here :\n`:(fas fa-x):` stays in code.\n\nBox author | [ch4p](<https://x.org/u/1>)\n"
+    )
+    assert warnings == []
+
+
+def test_privacy_variants_theme_embeds_quotes_and_inline_shortcodes() -> None:
+    # Stack's example post: the _simple embeds, bilibili and gitlab were removed whole,
+    # a quote lost its author and source, and an inline shortcode's Go template
+    # ('{{ if or .Page.Params.math … }}') was published.
+    text, warnings = hugo(
+        '{{< twitter_simple user="DesignReviewed" id="1085870671291310081" >}}\n\n'
+        "{{< vimeo_simple 48912912 >}}\n\n{{< bilibili av498363026 >}}\n\n"
+        '{{< quote author="A famous person" source="The book" url="https://x.org/b">}}\n'
+        "Lorem ipsum.\n{{< /quote >}}\n\n"
+        "{{< math.inline >}}\n{{ if .Page.Params.math }}<script></script>{{ end }}\n"
+        "{{</ math.inline >}}\nEnd.\n"
+    )
+    assert "https://twitter.com/DesignReviewed/status/1085870671291310081" in text
+    assert "https://vimeo.com/48912912" in text
+    assert "<https://www.bilibili.com/video/av498363026/>" in text
+    assert "> Lorem ipsum.\n>\n> — A famous person, *[The book](<https://x.org/b>)*" in text
+    assert "{{" not in text and "script" not in text and "End." in text
+    assert warnings == [
+        "line 11: the inline shortcode 'math.inline' is a template wpsync cannot run; "
+        "removed with what it holds"
+    ]
+
+
+def test_blowfish_buttons_and_repository_cards_are_links_and_cover_image_is_featured() -> None:
+    # Blowfish posts: '{{< button href=… >}}Chrome Web Store{{< /button >}}' kept the
+    # text and lost the link; '{{< github repo=… >}}' was removed whole; 'coverImage:'
+    # (wordpress-export-to-markdown's key) was an unknown key, the picture lost.
+    text, warnings = hugo(
+        '{{< button href="https://x.org/store" target="_blank" >}}Web Store{{< /button >}}\n\n'
+        '{{< github repo="adlerzei/old-wiki" showThumbnail=false >}}\n'
+    )
+    assert "[Web Store](<https://x.org/store>)" in text
+    # another theme's link: '{{< link title="report" url=… >}}' lost its word mid-sentence
+    assert hugo('A 2018 {{< link title="report" url="https://x.org/r.pdf" >}} by…\n')[0] == (
+        "A 2018 [report](<https://x.org/r.pdf>) by…\n"
+    )
+    assert "<https://github.com/adlerzei/old-wiki>" in text
+    assert warnings == []
+    mapping = mapped("x\n", coverImage="images/a.png")
+    featured = mapping.payload.featured_image
+    assert featured is not None and featured.rel == "posts/trip/images/a.png"
+    assert mapping.warnings == ()
+
+
+def test_a_figure_in_a_table_cell_stays_in_its_cell() -> None:
+    # A real post: '|{{< figure src="/images/2026/yes.jpg" >}}|{{< figure … >}}|' under a
+    # header row; the figures were moved out under the table, the cells left empty.
+    body = (
+        "|Blending In|Standing Out|\n|---|---|\n"
+        '|{{< figure src="images/a.png" align=center >}}|{{< figure src="/img/logo.png" >}}|\n'
+    )
+    html = mapped(body).payload.content
+    assert '<td><figure><img src="posts/trip/images/a.png" alt=""></figure></td>' in html
+    assert html.count("<figure>") == 2 and "|" not in html
+
+
+@pytest.mark.parametrize("cover", [{"image": "", "alt": "x"}, {"image": "<image path/url>"}, ""])
+def test_papermods_empty_or_placeholder_cover_is_no_featured_image(cover: object) -> None:
+    # PaperMod's archetype: 'cover: {image: "<image path/url>", alt: "<alt text>"…}', or
+    # the image emptied: the file failed ("must be the path of a local image, not ''") or
+    # named the image 'posts/trip/<image path/url>', which fails the sync.
+    mapping = mapped("x\n", cover=cover)
+    assert mapping.payload.featured_image is None
+    assert mapping.warnings == ()
+
+
+def test_hugo_books_expand_is_a_details_element_with_its_title() -> None:
+    # '{{< expand "Output">}}Hello, world!{{< /expand >}}': the title 'Output' was lost.
+    html = mapped('{{< expand "Output">}}\nHello, *world*!\n{{< /expand >}}\n').payload.content
+    assert "<summary>Output</summary>" in html and "<em>world</em>" in html

@@ -21,6 +21,15 @@ def test_an_application_password_is_masked_spaced_and_unspaced() -> None:
     assert text == "a ******** b ******** c"
 
 
+def test_prose_after_basic_or_bearer_is_not_masked() -> None:
+    # A Minimal Mistakes post's notice ("<p>A basic message.</p>") printed by
+    # ``wpsync render`` read "A basic ********".
+    prose = "A basic message. Basic Concepts, bearer instruments; Basic authentication!"
+    assert scrub(prose) == prose
+    assert scrub("Basic dXNlcjpwYXNzd29yZA==") == "Basic ********"
+    assert scrub("Bearer abcdefghIJKLmnop") == "Bearer ********"
+
+
 def test_any_basic_or_bearer_credential_and_any_jwt_is_masked() -> None:
     text = mask(
         "Authorization: Basic dXNlcjpwYXNzd29yZA== / bearer eyJhbGciOiJI.eyJzdWIi.c2ln "

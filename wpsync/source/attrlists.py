@@ -22,7 +22,11 @@ GFM reads a ``{: .table}`` line under a table as one more row.  So, before the
 - with ``braces`` (a docs folder: MkDocs reads its pages with ``attr_list``, whose colon is
   optional), the same without the colon — ``{ .annotate }`` under a paragraph,
   ``:material-check:{ .pg-green }`` — when the braces hold nothing but ``#id``,
-  ``.class`` and ``key=value`` items (``{1,3}`` or a code's ``{}`` are no attribute list).
+  ``.class`` and ``key=value`` items (``{1,3}`` or a code's ``{}`` are no attribute list);
+- a theme's notice class under a paragraph or a quote (Minimal Mistakes' ``{: .notice}``,
+  ``{: .notice--warning}``…, Chirpy's ``{: .prompt-tip }``…) makes that block a callout
+  (GitHub's alert: ``> [!WARNING]``, rendered by ``alerts.py``), the box those themes
+  draw; any other class is dropped with its list.
 
 Nothing in fenced code or code spans is touched.
 """
@@ -61,10 +65,17 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 def drop_attribute_lists(text: str, *, braces: bool = False) -> str:
     """``text`` without the marks listed in the module docstring (``braces``: the
     colon-less ``{ .class }`` too)."""
-    if "{:" not in text and "*[" not in text and not (braces and "{" in text):
+    if (
+        "{:" not in text
+        and "*[" not in text
+        and "markdown=" not in text
+        and not (braces and "{" in text)
+    ):
         return text
     p = _patterns()
     lines = text.split("\n")
+    if "markdown=" in text:
+        lines = _markdown_in_html(lines)
     out: list[str] = []
     code = FenceTracker()
     for line in lines:
@@ -80,7 +91,10 @@ def drop_attribute_lists(text: str, *, braces: bool = False) -> str:
         if attrs and out and p["heading"].match(out[-1]):
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"  # the heading's (headings.py)
             out.append("")
-        elif attrs or p["options"].match(line) or p["abbr"].match(line):
+        elif attrs:
+            _callout(out, line)  # a notice class makes the block above a callout
+            out.append("")
+        elif p["options"].match(line) or p["abbr"].match(line):
             out.append("")
         elif "{:" in line or (braces and "{" in line):
             line = _outside_code_spans(line, p["span"]) if "{:" in line else line
@@ -88,6 +102,73 @@ def drop_attribute_lists(text: str, *, braces: bool = False) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+_MARKDOWN_OPEN = re.compile(
+    r"""^(?P<indent> {0,3})<(?P<tag>[A-Za-z][\w-]*)(?P<before>[^>]*?)\s+markdown\s*=\s*"""
+    r"""(?P<q>["']?)(?:1|block)(?P=q)(?P<after>[^>]*)>[ \t]*$"""
+)
+
+
+def _markdown_in_html(lines: list[str]) -> list[str]:
+    """kramdown's ``<div class="notice" markdown="1">`` (Python-Markdown's ``md_in_html``):
+    what the element holds is Markdown.  For CommonMark, the opening tag alone on its line
+    and its closing tag alone on its own become HTML blocks of their own (a blank line
+    after the one, before the other), so what lies between is read as Markdown."""
+    out = list(lines)
+    code = FenceTracker()
+    inside = [code.in_code(line) for line in lines]
+    for i in range(len(out) - 1, -1, -1):
+        found = None if inside[i] else _MARKDOWN_OPEN.match(out[i])
+        if found is None:
+            continue
+        tag = found.group("tag")
+        opening, closing = re.compile(rf"<{tag}\b", re.I), re.compile(rf"</{tag}\s*>", re.I)
+        depth = 0
+        for j in range(i + 1, len(out)):
+            if inside[j]:
+                continue
+            depth += len(opening.findall(out[j])) - len(closing.findall(out[j]))
+            if depth < 0:
+                if closing.fullmatch(out[j].strip()):
+                    out[j:j] = [""]
+                break
+        attrs = found.group("before") + found.group("after")
+        out[i : i + 1] = [f"{found.group('indent')}<{tag}{attrs}>", ""]
+    return out
+
+
+#: the themes' notice classes → the callout kind (Minimal Mistakes, Chirpy)
+_NOTICES = {
+    "notice": "NOTE",
+    "notice--primary": "NOTE",
+    "notice--info": "NOTE",
+    "notice--success": "TIP",
+    "notice--warning": "WARNING",
+    "notice--danger": "CAUTION",
+    "prompt-info": "NOTE",
+    "prompt-tip": "TIP",
+    "prompt-warning": "WARNING",
+    "prompt-danger": "CAUTION",
+}
+
+
+def _callout(out: list[str], line: str) -> bool:
+    """Make the block ending ``out`` a callout when ``line``'s attribute list gives it a
+    notice class; whether it did (a block with a fence in it is left as it is)."""
+    kinds = [_NOTICES[c] for c in re.findall(r"\.([\w-]+)", line) if c in _NOTICES]
+    start = len(out)
+    while start > 0 and out[start - 1].strip():
+        start -= 1
+    while start < len(out) and re.fullmatch(r"\s*<!--.*-->\s*", out[start]):
+        start += 1  # Chirpy's '<!-- prettier-ignore -->' above the quote stays above it
+    block = out[start:]
+    if not kinds or not block or any(re.match(r" {0,3}(?:`{3,}|~{3,})", b) for b in block):
+        return False
+    quoted = block[0].lstrip().startswith(">")
+    body = [b if quoted and b.lstrip().startswith(">") else f"> {b}" for b in block]
+    out[start:] = [f"> [!{kinds[0]}]", *body]
+    return True
 
 
 def _outside_code_spans(line: str, span: re.Pattern[str]) -> str:

@@ -285,8 +285,25 @@ _DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)")
 _SPACED_OFFSET = re.compile(r"\s+(Z|[+-]\d{2}:?\d{2})$")
 
 
+_UNPADDED = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:([T ])(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?(?=$|[^\d:])"
+)
+
+
+def _padded(found: re.Match[str]) -> str:
+    """``2024-7-16 8:00`` as ``2024-07-16 08:00``: Jekyll (Ruby's Time.parse) reads the
+    digits unpadded, Python's ISO parser does not."""
+    year, month, day, sep, hour, minute, second = found.groups()
+    out = f"{year}-{int(month):02d}-{int(day):02d}"
+    if sep is not None:
+        out += f"{sep}{int(hour):02d}:{int(minute):02d}"
+        out += f":{int(second):02d}" if second is not None else ""
+    return out
+
+
 def _parse_date(text: str) -> datetime:
     cleaned = _SPACED_OFFSET.sub(r"\1", text.strip())  # Jekyll: "2024-05-01 09:30:00 +0200"
+    cleaned = _UNPADDED.sub(_padded, cleaned, count=1)
     if cleaned.endswith(("z", "Z")):
         cleaned = cleaned[:-1] + "+00:00"
     try:
@@ -397,6 +414,14 @@ def _clean_parent(value: object, ctx: FieldContext) -> str:
 
 
 def _clean_author(value: object, ctx: FieldContext) -> str | None:
+    if isinstance(value, list):  # PaperMod's 'author: ["Me", "You"]': WordPress has one
+        value = next((item for item in value if item), None)
+        if value is None:
+            return None
+    if isinstance(value, Mapping):  # FixIt's and Jekyll themes' {name: …, link: …, avatar: …}
+        value = next((value[k] for k in ("login", "username", "name") if value.get(k)), None)
+        if value is None:
+            return None
     return _text(value, "a user login").strip() or None
 
 
@@ -413,16 +438,20 @@ class UnsupportedValue:
     reason: str
 
 
-def _clean_featured_image(value: object, ctx: FieldContext) -> MediaRef | UnsupportedValue:
+def _clean_featured_image(value: object, ctx: FieldContext) -> MediaRef | UnsupportedValue | None:
     alt = title = ""
     if isinstance(value, Mapping):
         source = next((value[k] for k in ("image", "src", "path", "url") if k in value), None)
         if source is None:
             raise InvalidValue("needs an 'image' (the file's path) when given as a mapping")
+        if _unset_image(source):
+            return None  # PaperMod's archetype: cover: {image: "" or "<image path/url>"}
         alt = _text(value.get("alt", "") or "").strip()
         title = _text(value.get("title", value.get("caption", "")) or "").strip()
         value = source
-    if not isinstance(value, str) or not value.strip():
+    if _unset_image(value):
+        return None  # 'image: ""', as a theme's archetype leaves it
+    if not isinstance(value, str):
         raise InvalidValue(f"must be the path of a local image, not {_describe(value)}")
     ref = value.strip()
     if not is_local_ref(ref):
@@ -454,6 +483,12 @@ def _clean_taxonomies(value: object, ctx: FieldContext) -> tuple[tuple[str, tupl
         except InvalidValue as exc:
             raise InvalidValue(f"{key!r} {exc.message}", exc.hint) from None
     return tuple(out)
+
+
+def _unset_image(value: object) -> bool:
+    """An image left empty or as a template's placeholder (``"<image path/url>"``)."""
+    text = value.strip() if isinstance(value, str) else None
+    return text is not None and (not text or (text[0] == "<" and text[-1] == ">"))
 
 
 #: a cleaning function: the raw value and the document → the clean value
@@ -497,6 +532,7 @@ ALIASES: Mapping[str, str] = {
     "image": "featured_image",
     "cover": "featured_image",
     "featured_media": "featured_image",
+    "coverimage": "featured_image",  # wordpress-export-to-markdown, some Hugo themes
     "comments_status": "comment_status",
 }
 
@@ -570,6 +606,23 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "comments",
             "math",
             "authors",
+            # the themes' own (themes.py reads thumbnail): LoveIt, FixIt, PaperMod, Stack
+            "thumbnail",
+            "featuredimagepreview",
+            "subtitle",
+            "authorlink",
+            "lightgallery",
+            "hiddenfromhomepage",
+            "hiddenfromsearch",
+            "showreadingtime",
+            "showbreadcrumbs",
+            "showpostnavlinks",
+            "showwordcount",
+            "disablehljs",
+            "disableshare",
+            "hidesummary",
+            "searchhidden",
+            "usehugotoc",
         ]
     ),
     "jekyll": frozenset(
@@ -593,6 +646,22 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
             "sidebar",
             "seo",
             "collection",
+            "media_subpath",
+            "img_path",
+            # the themes' own (themes.py reads thumbnail): Minimal Mistakes, al-folio, Chirpy
+            "thumbnail",
+            "related_posts",
+            "related",
+            "author_profile",
+            "read_time",
+            "show_date",
+            "toc_label",
+            "toc_icon",
+            "toc_sticky",
+            "giscus_comments",
+            "featured",
+            "mermaid",
+            "gallery",  # Minimal Mistakes' {% include gallery %} reads it (jekyll.py)
         ]
     ),
     # docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter,
@@ -642,7 +711,12 @@ DIALECT_IGNORED: Mapping[str, frozenset[str]] = {
 #: Keys that stand for a field only in one dialect (Hugo's publishDate is the post's
 #: date; its ``published`` is a date too, not Jekyll's published: false).
 DIALECT_ALIASES: Mapping[str, Mapping[str, str]] = {
-    "hugo": {"publishdate": "date", "pubdate": "date", "published": "date"},
+    "hugo": {
+        "publishdate": "date",
+        "pubdate": "date",
+        "published": "date",
+        "featuredimage": "featured_image",  # LoveIt, DoIt, FixIt
+    },
     # Docusaurus' place of a doc among its siblings (docusaurus.io/docs/sidebar/autogenerated)
     "docs": {"sidebar_position": "menu_order"},
 }

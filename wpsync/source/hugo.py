@@ -17,11 +17,20 @@ x, tweet
 instagram           a link to the post (WordPress has no Instagram embed without a token)
 gist                a link to the gist
 highlight,          a fenced code block, content byte for byte (``code-toggle``: the
-code-toggle         configuration as written, TOML/YAML/JSON)
+code-toggle,        configuration as written, TOML/YAML/JSON; ``mermaid``: the
+mermaid             diagram's source, a ``mermaid`` code block)
+tab                 its title (``name``, ``header``, ``title``) in bold above its content
 ref, relref         the path of the Markdown file they name, so wpsync's link
                     resolution makes it that post's permalink (with the anchor)
-details             ``<details>`` (``open``) with its ``<summary>``, the inner Markdown
+details, expand     ``<details>`` (``open``) with its ``<summary>`` (``expand``: its first
+                    argument, hugo-book), the inner Markdown
 param              the front-matter value (``params.key`` or ``key``)
+person              the person's name linked to their ``url`` (LoveIt, FixIt)
+quote               a quotation, ``— author, *source*`` under it (Stack)
+x_simple, …         Hugo's privacy variants: as the shortcode they are named after
+bilibili, gitlab    a link to the video or snippet
+button, github      a link (Blowfish, Congo)
+*.inline            removed with what it holds (a template), with a warning
 comment             removed with what it holds
 notice, alert,      a callout (the GitHub-alert markup): ``note``, ``tip``,
 hint, admonition,   ``important``, ``warning``, ``caution`` by the first argument or
@@ -47,10 +56,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wpsync.source.dialects import convert_template_tags
+from wpsync.source.hugothemes import EMBED_ALIASES, theme_shortcode, without_icons
 from wpsync.source.sitepaths import (
     CodeRegions,
     Translated,
     code_regions,
+    in_html_block,
+    in_table_row,
     line_of,
     relative_url,
     rewrite_site_links,
@@ -185,6 +197,8 @@ def translate(
 
     text = _COMMENTED.sub(keep, body) if "/*" in body else body
     text = convert_template_tags(text)  # line-alone {{< highlight >}} (dialects.py)
+    if ":(fa" in text:
+        text = without_icons(text)
     ctx = _Context(rel, front_matter or {}, exists, first_line, text, pages=pages)
     if "/" in text:  # first: expanding shortcodes adds lines, the warnings count lines
         text, missed = rewrite_site_links(text, rel, exists, prefixes=FILE_PREFIXES)
@@ -254,7 +268,7 @@ def _expand(text: str, code: CodeRegions, ctx: _Context) -> str:
         end = tag.end()
         if closing is not None:
             inner_raw = text[tag.end() : tags[closing].start()]
-            if name in ("highlight", "code-toggle", "comment"):
+            if name in ("highlight", "code-toggle", "comment", "mermaid"):
                 inner = inner_raw
             else:
                 inner = _expand_slice(text, tag.end(), tags[closing].start(), code, ctx)
@@ -319,15 +333,29 @@ def _block(content: str, indent: str | None) -> str:
 
 def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     name = sc.name.lower()
+    if name in EMBED_ALIASES:
+        sc = Shortcode(EMBED_ALIASES[name], sc.positional, sc.named, sc.markdown, sc.inner)
+        name = sc.name
+    if name.endswith(".inline"):
+        ctx.warn_once(
+            f"inline:{name}",
+            f"line {ctx.line(pos)}: the inline shortcode {sc.name!r} is a template wpsync "
+            "cannot run; removed with what it holds",
+        )
+        return ""
+    themed = theme_shortcode(sc, name)  # the themes' own (hugothemes.py)
+    if themed is not None:
+        text, block = themed
+        return _block(text, indent if indent is not None else "") if block else text
     if name == "figure":
-        return _figure(sc, ctx, indent)
+        return _figure(sc, ctx, pos, indent)
     if name in ("youtube", "vimeo", "x", "tweet", "instagram", "gist"):
         return _embed(sc, ctx, pos, indent)
-    if name in ("highlight", "code-toggle"):
+    if name in ("highlight", "code-toggle") or (name == "mermaid" and sc.inner is not None):
         return _code(sc, indent)
     if name in ("ref", "relref"):
         return _ref(sc, ctx, pos)
-    if name == "details":
+    if name == "details" or (name == "expand" and sc.inner is not None):
         return _details(sc, indent)
     if name == "param":
         return _param(sc, ctx, pos)
@@ -344,7 +372,7 @@ def _render(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     return inner
 
 
-def _figure(sc: Shortcode, ctx: _Context, indent: str | None) -> str:
+def _figure(sc: Shortcode, ctx: _Context, pos: int, indent: str | None) -> str:
     src = _local_src(sc.get("src", 0), ctx)
     attrs = [f'src="{_attr(src)}"', f'alt="{_attr(sc.get("alt"))}"']
     for key in ("width", "height"):
@@ -363,6 +391,8 @@ def _figure(sc: Shortcode, ctx: _Context, indent: str | None) -> str:
         parts.append(_inline(caption))
     figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
     figure = f"<figure>{image}{figcaption}</figure>"
+    if in_html_block(ctx.text, pos) or in_table_row(ctx.text, pos):
+        return figure  # in <div>…</div> or a table's cell: a blank line would end them
     return _block(figure, indent if indent is not None else "")
 
 
@@ -419,6 +449,8 @@ def _code(sc: Shortcode, indent: str | None) -> str:
             and not re.search(r"^\s*[\w.\"'-]+\s*=", content, re.M)
         ):
             language = "yaml"
+    elif sc.name.lower() == "mermaid":
+        language = "mermaid"  # the diagram's source, as WordPress has no Mermaid
     else:
         language = sc.get("lang", 0)
     ticks = "`" * max(3, _longest_run(content, "`") + 1)
@@ -493,7 +525,9 @@ def _ends_with(path: str, tail: str) -> bool:
 
 
 def _details(sc: Shortcode, indent: str | None) -> str:
-    summary = _inline(sc.get("summary", default="Details"))
+    # hugo-book's {{< expand "Output" >}}: the summary is its first argument
+    label = sc.get("summary", 0 if sc.name.lower() == "expand" else None, "Details")
+    summary = _inline(label or "Details")
     is_open = sc.get("open").strip().lower() in ("true", "1", "yes", "open")
     attrs = " open" if is_open else ""
     for key in ("class", "name", "title"):
@@ -530,7 +564,8 @@ def _callout(sc: Shortcode, indent: str | None) -> str:
     if kind not in _CALLOUTS and sc.name.lower() in _CALLOUTS:
         kind = sc.name.lower()
     label = _CALLOUTS.get(kind, "NOTE")
-    title = sc.get("title")
+    # LoveIt's, DoIt's and FixIt's admonition: {{< admonition type "title" open >}}
+    title = sc.get("title", 1 if sc.name.lower() == "admonition" else None)
     lines = [f"> [!{label}]"]
     if title:
         lines.append(f"> **{title}**")

@@ -27,7 +27,6 @@ from urllib.parse import quote
 from wpsync.config import Dialect
 from wpsync.errors import DocumentError
 from wpsync.model import Document, MediaRef, PostPayload
-from wpsync.source.dialects import convert_template_tags
 from wpsync.source.fields import (
     ALIASES,
     DIALECT_ALIASES,
@@ -52,6 +51,8 @@ from wpsync.source.render import (
 )
 from wpsync.source.site import Site
 from wpsync.source.slugs import slugify
+from wpsync.source.themes import media_subpath, under_subpath
+from wpsync.source.translation import translated
 
 if TYPE_CHECKING:  # an Obsidian vault's and a site-root path's modules: imported where used
     from wpsync.source.vault import VaultIndex
@@ -214,7 +215,14 @@ def map_document(doc: Document, defaults: MappingDefaults, site: Site | None = N
     title_from_name = False
     if dialect == "obsidian" and doc.front_matter.get("publish") is False and status != "draft":
         status = "draft"  # Obsidian Publish's "not this one": never public
-    body = _translated(doc, defaults, site, warnings)
+    body = translated(  # (translation.py)
+        doc,
+        site,
+        warnings,
+        dialect=defaults.dialect,
+        engine=defaults.markdown,
+        vault=defaults.vault,
+    )
     rendered = _render(doc, body, strip_title=title is None, defaults=defaults)
     if title is None:
         if rendered.title is not None and len(rendered.title) > MAX_TITLE:
@@ -290,70 +298,6 @@ def _by_folder(
     return rest_base
 
 
-def _translated(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:
-    """The body with its dialect's syntax translated (``hugo.py``, ``jekyll.py``,
-    ``obsidian.py``), then Python-Markdown's admonitions, whatever the dialect
-    (``admonitions.py``), and, for the ``commonmark`` engine, kramdown's and
-    Python-Markdown's attribute lists (``attrlists.py``)."""
-    from wpsync.source.admonitions import convert_admonitions
-
-    text = convert_admonitions(_in_dialect(doc, defaults, site, warnings), defaults.markdown)
-    if defaults.markdown == "commonmark":
-        from wpsync.source.attrlists import drop_attribute_lists
-
-        text = drop_attribute_lists(text, braces=defaults.dialect == "docs")
-    return text
-
-
-def _in_dialect(doc: Document, defaults: MappingDefaults, site: Site, warnings: list[str]) -> str:
-    dialect = defaults.dialect
-    if dialect == "obsidian":
-        return _obsidian(doc, convert_template_tags(doc.body), defaults, warnings)
-    if dialect == "hugo":
-        from wpsync.source import hugo
-
-        done = hugo.translate(
-            doc.body,
-            rel=doc.rel,
-            front_matter=doc.front_matter,
-            exists=site.exists,
-            first_line=doc.body_line,
-            pages=site.markdown_files,
-        )
-    elif dialect == "jekyll":
-        from wpsync.source import jekyll
-
-        done = jekyll.translate(
-            doc.body,
-            rel=doc.rel,
-            front_matter=doc.front_matter,
-            site=site.config(),
-            exists=site.exists,
-            first_line=doc.body_line,
-        )
-    elif dialect == "docs":  # MDX, GitBook, Material, VitePress (docsite.py)
-        from wpsync.source.docsite import translate_docs
-
-        done = translate_docs(
-            convert_template_tags(doc.body),
-            rel=doc.rel,
-            exists=site.exists,
-            first_line=doc.body_line,
-            engine=defaults.markdown,
-            front_matter=doc.front_matter,
-        )
-    elif doc.rel.lower().endswith(".mdx"):  # an MDX file is MDX in a plain folder too
-        from wpsync.source.mdx import translate_mdx
-
-        done = translate_mdx(
-            convert_template_tags(doc.body), first_line=doc.body_line, engine=defaults.markdown
-        )
-    else:  # Jekyll's and Hugo's highlight tags, whatever the dialect (dialects.py)
-        return convert_template_tags(doc.body)
-    warnings.extend(done.warnings)
-    return done.text
-
-
 def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDefaults) -> Rendered:
     """``render_markdown``, its ``DocumentError`` (Markdown too deep to render) naming the file."""
     # A single line break is one in an Obsidian vault, unless its Strict line breaks is on.
@@ -380,19 +324,6 @@ def _render(doc: Document, body: str, *, strip_title: bool, defaults: MappingDef
     return rendered
 
 
-def _obsidian(doc: Document, body: str, defaults: MappingDefaults, warnings: list[str]) -> str:
-    """The note's body with Obsidian's syntax translated (:mod:`wpsync.source.obsidian`)."""
-    from wpsync.source import obsidian
-    from wpsync.source.vault import VaultIndex
-
-    vault = defaults.vault or VaultIndex()
-    translated = obsidian.translate(
-        body, doc.rel, vault, first_line=doc.body_line, engine=defaults.markdown
-    )
-    warnings.extend(translated.warnings)
-    return translated.text
-
-
 def _front_matter(
     doc: Document,
     ctx: FieldContext,
@@ -410,6 +341,7 @@ def _front_matter(
     extra = DIALECT_ALIASES.get(dialect, {})
     order.update({alias: len(ALIASES) + i + 1 for i, alias in enumerate(extra)})
     ignored = DIALECT_IGNORED.get(dialect, frozenset())
+    subpath = media_subpath(doc.front_matter)
     for key in doc.front_matter:
         lowered = key.strip().lower()
         if lowered in extra and not isinstance(doc.front_matter[key], bool):
@@ -448,7 +380,9 @@ def _front_matter(
             )
             continue
         if dialect != "plain" and canonical == "featured_image" and site is not None:
-            raw = _site_image(raw, doc.rel, site)
+            raw = _site_image(raw, doc.rel, site, subpath if dialect == "jekyll" else None)
+        if ctx.jekyll and key.strip().lower() in ("category", "tag") and isinstance(raw, str):
+            raw = [raw]  # Jekyll splits only the plural keys: 'category: applied ai' is one
         try:
             cleaned = FIELDS[canonical](raw, ctx)
         except InvalidValue as exc:
@@ -479,7 +413,29 @@ def _front_matter(
             cleaned = tuple(dict.fromkeys(word for word in words if word))
         if cleaned is not None:
             given[canonical] = _Given(key, cleaned)
+    if dialect in ("jekyll", "hugo") and "featured_image" not in given:
+        header = _theme_image(doc, ctx, site)
+        if header is not None:
+            given["featured_image"] = header
     return given
+
+
+def _theme_image(doc: Document, ctx: FieldContext, site: Site | None) -> _Given | None:
+    """A theme's featured image (``themes.py``): the first local one, else a remote one."""
+    from wpsync.source.themes import featured_candidates
+
+    found: _Given | None = None
+    for raw in featured_candidates(doc.front_matter):
+        try:
+            cleaned = FIELDS["featured_image"](
+                _site_image(raw, doc.rel, site) if site else raw, ctx
+            )
+        except InvalidValue:
+            continue
+        if not isinstance(cleaned, UnsupportedValue):
+            return _Given("header", cleaned)
+        found = found or _Given("header", cleaned)
+    return found
 
 
 #: what a ``type`` that is neither post nor page means in a dialect: not a WordPress type
@@ -495,9 +451,13 @@ def _wordpress_type(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip().lower() in ("post", "posts", "page", "pages")
 
 
-def _site_image(raw: object, rel: str, site: Site) -> object:
-    """A featured image given as a site-root path (``image: /assets/x.png``), relative to
-    the document when it names a file of the folder."""
+def _site_image(raw: object, rel: str, site: Site, subpath: str | None = None) -> object:
+    """A featured image given as a site-root path (``/assets/x.png``, ``{path: …, alt: …}``,
+    after Chirpy's ``media_subpath``) made relative to the document: a file of the folder."""
+    if isinstance(raw, Mapping):
+        key = next((k for k in ("image", "src", "path", "url") if k in raw), None)
+        return {**raw, key: _site_image(raw[key], rel, site, subpath)} if key else raw
+    raw = under_subpath(raw, subpath) if isinstance(raw, str) else raw
     if isinstance(raw, str) and raw.startswith("/") and not raw.startswith("//"):
         from wpsync.source.sitepaths import relative_url, site_target
 

@@ -4,7 +4,8 @@ Hugo's ``ref`` and site-root links, Jekyll's ``post_url`` and ``{{ site.baseurl 
 paths name *other* files of the site; a translation picks among the few files such a name
 can stand for (``section/page.md``, ``section/page/index.md``…) by asking :meth:`Site.exists`.
 Jekyll's ``excerpt_separator`` and ``{{ site.title }}`` come from the site's
-``_config.yml`` (:meth:`Site.config`).
+``_config.yml`` (:meth:`Site.config`); a Jekyll page's own URL (``permalink: /about/`` in
+``_pages/about.md``) from the front matter of the folder's files (:meth:`Site.permalinks`).
 
 :class:`Site` is the one place these questions reach the disk; the translations themselves
 stay pure (a test gives a ``Site`` built from a set of paths and a mapping).
@@ -16,13 +17,14 @@ import functools
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Site"]
+__all__ = ["Site", "permalink_key"]
 
 #: the site configuration files read for ``{{ site.x }}`` and ``excerpt_separator``
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
@@ -47,6 +49,7 @@ class Site:
         self._files = files
         self._config = config
         self._markdown: tuple[str, ...] | None = None
+        self._permalinks: Mapping[str, str] | None = None
 
     def exists(self, rel: str) -> bool:
         """Whether ``rel`` (relative to the content folder, POSIX) is a file of it."""
@@ -73,6 +76,20 @@ class Site:
             self._markdown = tuple(sorted(found))
         return self._markdown
 
+    def permalinks(self) -> Mapping[str, str]:
+        """The site-root URL each Markdown file sets with ``permalink:`` (without its
+        trailing slash or ``.html``) → that file.  Read once, and only when a site-root
+        link names no file by its path; a permalink with ``:placeholders`` is left out."""
+        if self._permalinks is None:
+            found: dict[str, str] = {}
+            root = self._root
+            for rel in self.markdown_files():
+                url = _front_permalink(root / rel) if root is not None else None
+                if url is not None:
+                    found.setdefault(url, rel)
+            self._permalinks = found
+        return self._permalinks
+
     def config(self) -> Mapping[str, Any]:
         """The site's ``_config.yml`` (Jekyll) as a mapping; empty when there is none or
         it cannot be read (a translation then uses Jekyll's defaults)."""
@@ -88,6 +105,32 @@ class Site:
                 continue
             return _read_config(str(path), st.st_mtime_ns, st.st_size)
         return {}
+
+
+_PERMALINK = re.compile(r"""^permalink:[ \t]*["']?(/[^"'\s#]*)["']?[ \t]*$""", re.MULTILINE)
+
+
+def _front_permalink(path: Path) -> str | None:
+    """The ``permalink:`` of the file's front matter, normalised (``/docs/themes``)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return None
+    if not head.startswith("---"):
+        return None
+    end = head.find("\n---", 3)
+    found = _PERMALINK.search(head, 0, end if end > 0 else len(head))
+    if found is None or ":" in found.group(1):
+        return None
+    return permalink_key(found.group(1))
+
+
+def permalink_key(url: str) -> str:
+    """A site-root URL as the permalink index keys it: no trailing slash, no ``.html``."""
+    url = url.split("#", 1)[0].split("?", 1)[0]
+    url = re.sub(r"(?:/index)?\.html?$", "", url)
+    return "/" + url.strip("/")
 
 
 def _list_markdown(root: Path) -> list[str]:

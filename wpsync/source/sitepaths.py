@@ -24,6 +24,8 @@ __all__ = [
     "CodeRegions",
     "Translated",
     "code_regions",
+    "in_html_block",
+    "in_table_row",
     "line_of",
     "relative_url",
     "rewrite_site_links",
@@ -110,6 +112,41 @@ def line_of(text: str, pos: int, first_line: int = 1) -> int:
     return first_line + text.count("\n", 0, pos)
 
 
+#: a line that opens a raw HTML block (CommonMark's kinds 2 and 6/7: a comment, a tag)
+_HTML_BLOCK_START = re.compile(r" {0,3}<(?:!--|/?[A-Za-z][\w-]*(?:[\s/>]|$))")
+
+
+def in_html_block(text: str, pos: int) -> bool:
+    """Whether the line of ``pos`` continues a raw HTML block: the run of non-blank lines
+    it ends opens with an HTML tag (``<div class="row">`` above an indented line).  There
+    Markdown is not read and a blank line would end the block (what follows, indented,
+    would become code): what replaces a template tag must be HTML on its own line."""
+    start = text.rfind("\n", 0, pos) + 1
+    first: int | None = None
+    while start > 0:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if not text[previous : start - 1].strip():
+            break
+        first = previous
+        start = previous
+    if first is None:
+        return False  # the first line of its run: it opens a block of its own
+    end = text.find("\n", first)
+    line = text[first : end if end >= 0 else len(text)]
+    if _HTML_BLOCK_START.match(line) is None:
+        return False
+    if line.lstrip().startswith("<!--"):  # a comment's block ends on the line closing it
+        return "-->" not in text[first : text.rfind("\n", 0, pos)]
+    return True
+
+
+def in_table_row(text: str, pos: int) -> bool:
+    """Whether ``pos`` is in a table row (its line starts with ``|``): a figure or a video
+    there must stay in its cell, on the row's line."""
+    start = text.rfind("\n", 0, pos) + 1
+    return text[start:pos].lstrip(" \t>").startswith("|")
+
+
 # --------------------------------------------------------------------------- paths
 
 #: what a site-root path to a page may have been built from, after its own name
@@ -178,10 +215,13 @@ def rewrite_site_links(
     *,
     prefixes: Sequence[str] = ("",),
     regions: CodeRegions | None = None,
+    permalink: Callable[[str], str | None] | None = None,
 ) -> tuple[str, list[tuple[int, str]]]:
     """Site-root link and image destinations that name a file of the folder, made
     relative to ``doc_rel``; returns the text and the ``(line index, path)`` of those
-    that name none (left as written; the index counts from the text's first line, 0)."""
+    that name none (left as written; the index counts from the text's first line, 0).
+    ``permalink``: the file a page's own URL names (Jekyll's ``permalink:``), when its
+    path does not."""
     code = regions if regions is not None else code_regions(text)
     missed: list[tuple[int, str]] = []
 
@@ -193,6 +233,8 @@ def rewrite_site_links(
         if not path.strip("/"):
             return found.group(0)  # the site's home: left to the site
         target = site_target(path.partition("?")[0], exists, prefixes=prefixes)
+        if target is None and permalink is not None:
+            target = permalink(path.partition("?")[0])
         if target is None:
             missed.append((found.string.count("\n", 0, found.start()), url))
             return found.group(0)

@@ -71,7 +71,7 @@ def renderer_version(engine: str) -> str:
 #: the revision of each dialect's translation (``hugo.py``, ``jekyll.py``…), recorded with
 #: each post of a folder in that dialect (``opt:renderer``): bumped when a translation's
 #: output changes, so a sync re-reads the posts once
-DIALECT_REVISIONS: dict[str, str] = {"hugo": "1", "jekyll": "1", "obsidian": "2", "docs": "2"}
+DIALECT_REVISIONS: dict[str, str] = {"hugo": "2", "jekyll": "2", "obsidian": "2", "docs": "2"}
 
 
 def dialect_revision(dialect: str) -> str:
