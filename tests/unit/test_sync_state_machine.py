@@ -245,3 +245,32 @@ SyncMachine.TestCase.settings = settings(
     deadline=None,
 )
 TestSyncMachine = SyncMachine.TestCase
+
+
+class _Drawn:
+    """``data.draw`` answering one given value (a machine's steps replayed by hand)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def draw(self, strategy: object) -> object:
+        return self.value
+
+
+def test_a_move_whose_update_lost_its_answer_twice_converges() -> None:
+    # Found by the machine: a file moved (found by the scan), its update (the rename) lost
+    # its answer in two runs in a row; the second run's settled entry kept the old name,
+    # so the next run trashed the post as the old file's and called the new file's create
+    # a conflict with that very post.
+    machine = SyncMachine()
+    try:
+        machine.start(batch=False)
+        machine.create(folder="", image=None, tags=())
+        machine.create(folder="", image=None, tags=())
+        machine.sync_clean()
+        machine.move(data=_Drawn("n1.md"), folder="", seen=False)  # type: ignore[arg-type]
+        machine.sync_losing_an_answer(fault=Fault.LOSE_ANSWER, nth=1)
+        machine.sync_losing_an_answer(fault=Fault.LOSE_ANSWER, nth=1)
+        machine.sync_clean()  # converged: one post per file, no conflict, nothing trashed
+    finally:
+        machine.teardown()

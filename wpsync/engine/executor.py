@@ -722,8 +722,12 @@ class _Run:
                 elif isinstance(action, Update):
                     if action.reason == LOST_UPDATE:
                         # Our own earlier update, found in WordPress: recorded as such
-                        # before this one's journal replaces its own (recovery.py).
-                        self.state.put(settled(action.entry))
+                        # before this one's journal replaces its own (recovery.py) —
+                        # under the file's name now when that update was a move's (the
+                        # post already has the new name; the old file is gone).
+                        if action.renamed_from:
+                            self.state.remove(action.renamed_from)
+                        self.state.put(settled(action.entry, action.rel))
                     # Journal the update too: a lost answer is not a remote edit.
                     self.state.mark_pushing(action.rel, action.entry.post_id, pushed_fields(body))
                 actions.append(action)

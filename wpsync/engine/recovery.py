@@ -110,14 +110,20 @@ def _settle(
     )
 
 
-def settled(entry: Entry) -> Entry:
+def settled(entry: Entry, rel: str | None = None) -> Entry:
     """The state's entry once a lost update is settled (the planner's ``Update`` with
     :data:`LOST_UPDATE`), recorded before the update that follows it leaves: WordPress's
     ``modified_gmt`` is then ours, and the bytes it was made from unknown (the journal
     kept the fields sent, not the file) — so a run killed before that update is recorded
     neither calls our own earlier update an edit made in WordPress (its journal is
-    replaced by the new update's), nor takes a file put back as it was for published."""
-    return dataclasses.replace(entry, source_hash="", payload_hash="", size=-1, mtime_ns=-1)
+    replaced by the new update's), nor takes a file put back as it was for published.
+    ``rel``: the file's name now, when the lost update was its move's (the entry is then
+    found under it: with no bytes of its own, the old name's entry would match no file,
+    and the next run would trash the post as the old file's and call the new one's
+    create a conflict)."""
+    return dataclasses.replace(
+        entry, rel=rel or entry.rel, source_hash="", payload_hash="", size=-1, mtime_ns=-1
+    )
 
 
 @dataclasses.dataclass(frozen=True)
