@@ -88,3 +88,20 @@ def test_a_url_after_a_less_than_sign_stays_text() -> None:
     """CommonMark's example 604, kept as the spec has it (GitHub links the URL in it)."""
     assert html("<https://foo.bar/baz bim>") == "<p>&lt;https://foo.bar/baz bim&gt;</p>"
     assert html("<https://foo.bar/baz>") == f"<p>{link('https://foo.bar/baz')}</p>"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://en.wikipedia.org/wiki/Caf%C3%A9",  # was shown as …/Café
+        "https://x.org/a%20b",  # was shown as …/a b
+        "https://xn--80a.org",  # was shown as https://а.org (Cyrillic)
+    ],
+)
+def test_an_autolinks_text_is_the_url_as_written(url: str) -> None:
+    assert html(f"see {url} ok") == f"<p>see {link(url)} ok</p>"
+    assert html(f"<{url}>") == f"<p>{link(url)}</p>"
+    assert (
+        html("www.x.org/%E4%B8%AD")
+        == f"<p>{link('http://www.x.org/%E4%B8%AD', 'www.x.org/%E4%B8%AD')}</p>"
+    )

@@ -153,6 +153,13 @@ def _list_item_open(
     return out
 
 
+def _link_text_as_written(url: str) -> str:
+    """An autolink's text (``<https://…>``, a bare URL or address) as the writer wrote it,
+    as GitHub shows it: markdown-it decoded it (``https://x.org/Caf%C3%A9`` showed
+    ``https://x.org/Café``, ``https://xn--80a.org`` showed ``https://а.org``)."""
+    return url
+
+
 def _heading_ids(state: StateCore) -> None:
     """``id`` on every heading, as Python-Markdown's ``toc`` extension makes it."""
     tokens = state.tokens
@@ -368,6 +375,7 @@ def build(*, wpsync: bool = True) -> MarkdownIt:
     md.options["strikethrough_single_tilde"] = True
     md.use(gfm_autolink_plugin)
     md.use(autolinks_plugin)
+    md.normalizeLinkText = _link_text_as_written  # type: ignore[method-assign,assignment]
     md.use(footnote_plugin, inline=False)
     md.use(deflist_plugin)
     md.use(alerts_plugin)
