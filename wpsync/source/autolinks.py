@@ -30,6 +30,7 @@ matched by the plugin's own helpers, so a URL ends where it ended before.
 from __future__ import annotations
 
 import unicodedata
+import weakref
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -54,18 +55,45 @@ def autolinks_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.at("gfm_autolink_email", _email_rule)
 
 
+#: how far each paragraph was read for brackets: the tokens read and the depth after them,
+#: then the length of the pending text read after those and the depth after it
+_BRACKETS: weakref.WeakKeyDictionary[StateInline, tuple[int, int, int, int]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _in_brackets(state: StateInline) -> bool:
     """True after a ``[`` of this paragraph's text that no ``]`` has closed (cmark-gfm
     links no URL while its bracket stack holds one).  Code spans, escapes and links made
-    are tokens of their own, so only the text's brackets count."""
-    depth = 0
-    for text in [t.content for t in state.tokens if t.type == "text"] + [state.pending]:
-        for ch in text:
-            if ch == "[":
-                depth += 1
-            elif ch == "]" and depth:
-                depth -= 1
-    return depth > 0
+    are tokens of their own, so only the text's brackets count.  While a paragraph is read
+    its tokens are only added to and its pending text only grows until it becomes a token
+    (or loses trailing spaces): each is read once, so a paragraph of thousands of URLs, or
+    of ``[`` never closed, costs no more than one of a few."""
+    read, depth, pending_read, pending_depth = _BRACKETS.get(state, (0, 0, 0, 0))
+    tokens = state.tokens
+    pending = state.pending
+    if read != len(tokens):
+        for token in tokens[read:]:
+            if token.type == "text":
+                depth = _depth(token.content, depth)
+        pending_read, pending_depth = 0, depth
+    if len(pending) < pending_read:  # trimmed: read it again
+        pending_read, pending_depth = 0, depth
+    pending_depth = _depth(pending[pending_read:], pending_depth)
+    _BRACKETS[state] = (len(tokens), depth, len(pending), pending_depth)
+    return pending_depth > 0
+
+
+def _depth(text: str, depth: int) -> int:
+    """``depth`` after the brackets of ``text`` (a ``]`` with none open is text)."""
+    if "[" not in text and "]" not in text:
+        return depth
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+    return depth
 
 
 def _www_rule(state: StateInline, silent: bool) -> bool:
