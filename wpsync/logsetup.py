@@ -4,8 +4,9 @@ Only entry points call :func:`configure`.  Code that learns a secret (a password
 the environment, a token fetched from WordPress) calls :func:`register_secret`.  From then
 on :func:`mask` replaces it wherever it appears — in its spaced and unspaced forms (an
 application password is shown in groups of four), JSON- and URL-escaped — as well as any
-``Basic …`` / ``Bearer …`` credential and anything shaped like a JWT, so a server echoing
-the Authorization header is masked too.  :func:`configure` applies it to every log record
+``Basic …`` credential (the base64 of ``user:password``, so the prose of a rendered post,
+"basic HTTP/1.1 client", stays readable), any ``Bearer …`` token and anything shaped like
+a JWT, so a server echoing the Authorization header is masked too.  :func:`configure` applies it to every log record
 and to everything written to stdout and stderr (error lines, ``--json``, doctor…).
 
 :func:`escape_controls` makes text from outside (file names, titles, server messages)
@@ -15,13 +16,15 @@ drive the terminal.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import re
 import sys
 import threading
 from typing import Any, TextIO
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
@@ -83,7 +86,24 @@ def _credential(match: re.Match[str]) -> str:
         word.isalpha() and (word.islower() or (word[0].isupper() and word[1:].islower()))
     ):
         return match.group(0)
+    if match.group(1).lower() == "basic" and not _basic_pair(match.group(3)):
+        return match.group(0)  # "basic HTTP/1.1 client", "Basic Permissions.": prose
     return f"{match.group(1)} {MASK}"
+
+
+def _basic_pair(token: str) -> bool:
+    """True when ``token`` is HTTP Basic's base64 of ``user:password`` (RFC 7617), or the
+    start of one (cut, URL-escaped or unpadded): the word after "basic" in prose
+    (``MockAgent``, ``HTTP/1.1``, ``Permissions.``) is not, and stays readable."""
+    raw = unquote(token)
+    raw = raw[: len(raw) - len(raw) % 4] if raw.rstrip("=") == raw else raw
+    for altchars in (None, b"-_"):  # standard base64, or its URL-safe alphabet
+        try:
+            if b":" in base64.b64decode(raw, altchars=altchars, validate=True):
+                return True
+        except (binascii.Error, ValueError):
+            continue
+    return False
 
 
 def _escape(match: re.Match[str]) -> str:

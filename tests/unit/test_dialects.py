@@ -60,3 +60,23 @@ def test_elsewhere_a_name_with_a_space_stays_one_term() -> None:
 def test_a_highlight_tag_in_a_list_item_stays_in_the_item() -> None:
     text = "1. Step:\n\n   {% highlight sh %}\n   make\n   {% endhighlight %}\n2. Next\n"
     assert convert_template_tags(text) == "1. Step:\n\n   ```sh\n   make\n   ```\n2. Next\n"
+
+
+def test_raw_markers_inside_a_highlight_block_are_read_as_jekyll_reads_them() -> None:
+    """jekyll/jekyll's docs/_posts/2016-10-06-jekyll-3-3-is-here.md: the code showed the
+    ``{% raw %}`` and ``{% endraw %}`` lines Liquid takes out."""
+    text = (
+        "{% highlight liquid %}\n{% raw %}\n"
+        '{{ "/docs/assets/" | relative_url }} => /docs/assets\n'
+        "{% endraw %}\n{% endhighlight %}\n\n"
+        "{% highlight liquid %}\n{% raw %}{{ x }}{% endraw %} and {{ y }}\n{% endhighlight %}\n"
+    )
+    assert convert_template_tags(text) == (
+        '```liquid\n{{ "/docs/assets/" | relative_url }} => /docs/assets\n```\n\n'
+        "```liquid\n{{ x }} and {{ y }}\n```\n"
+    )
+
+
+def test_a_highlight_block_loses_its_first_and_last_blank_lines_only() -> None:
+    text = "{% highlight sh %}\n\nmake\n\nmake install\n\n{% endhighlight %}\n"
+    assert convert_template_tags(text) == "```sh\nmake\n\nmake install\n```\n"

@@ -469,3 +469,19 @@ def test_a_minimal_mistakes_gallery_shows_the_front_matters_images() -> None:
     assert len(warnings) == 1 and "include gallery id=" in warnings[0]
     mapping = mapped(body, gallery=gallery, gallery2=remote)
     assert [ref.rel for ref in mapping.payload.images] == ["assets/x.png"]
+
+
+def test_raw_in_a_highlight_block_leaves_no_blank_first_or_last_line() -> None:
+    """jekyll/jekyll's docs/_posts/2016-10-06-jekyll-3-3-is-here.md: {% raw %} on its own
+    lines in a highlight block left a blank line at the top and bottom of the code."""
+    body = (
+        "{% highlight liquid %}\n{% raw %}\n"
+        '{{ "/docs/assets/" | relative_url }} => /docs/assets\n'
+        "{% endraw %}\n{% endhighlight %}\n\nPara\n{% raw %}\n{{ x }}\n{% endraw %}\nMore\n"
+    )
+    text, warnings = jekyll(body)
+    assert text == (
+        '```liquid\n{{ "/docs/assets/" | relative_url }} => /docs/assets\n```\n\n'
+        "Para\n\n{{ x }}\n\nMore\n"
+    )
+    assert warnings == []

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from wpsync.errors import RemoteError
-from wpsync.logsetup import MaskingStream, escape_controls, mask, register_secret, scrub
+from wpsync.logsetup import MASK, MaskingStream, escape_controls, mask, register_secret, scrub
 from wpsync.wordpress.bounded import AnswerTooLarge, BoundedTransport
 from wpsync.wordpress.rest import pages_allowed
 
@@ -37,6 +37,38 @@ def test_any_basic_or_bearer_credential_and_any_jwt_is_masked() -> None:
     )
     assert "dXNlcjpw" not in text and "eyJ" not in text
     assert "HTTP Basic authentication" in text
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        # `wpsync render` of undici's, npm's and pip's docs printed "basic ********"
+        "Example - Basic MockAgent instantiation",
+        "A basic HTTP/1.1 client, mapped on top a single TCP/TLS connection.",
+        "a pretty basic package.json file",
+        "pip supports basic HTTP-based authentication credentials",
+        "2. Basic Permissions.",
+        "Example - Basic RetryHandler with defaults",
+    ],
+)
+def test_prose_after_basic_is_no_credential(prose: str) -> None:
+    assert mask(prose) == prose
+
+
+@pytest.mark.parametrize(
+    "credential",
+    [
+        "Basic dXNlcjpwYXNzd29yZA==",  # user:password
+        "Basic%20dXNlcjpwYXNzd29yZA%3D%3D",  # URL-escaped
+        "basic dXNlcjpwYXNzd29yZA",  # unpadded
+        "Basic dXNlcjpwYX",  # cut short
+        "Basic YWRtaW46c2VjcmV0",  # admin:secret
+        "Basic YWRtaW46P3g_fn4-",  # admin:?x?~~> in the URL-safe alphabet
+    ],
+)
+def test_a_basic_credential_is_masked_in_every_form(credential: str) -> None:
+    assert MASK in mask(f"Authorization: {credential}")
+    assert "dXNl" not in mask(credential) and "YWRt" not in mask(credential)
 
 
 def test_control_characters_are_escaped() -> None:

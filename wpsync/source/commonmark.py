@@ -5,7 +5,8 @@ references, the checks on hostile input).  The parser is markdown-it-py's ``comm
 preset with raw HTML on, plus:
 
 - GFM: tables, strikethrough (``~one~`` and ``~~two~~``, as ``<del>``), extended autolinks
-  (mdit-py-plugins' ``gfm_autolink``: ``www.x.org``, ``https://…``, ``a@b.org``), task
+  (mdit-py-plugins' ``gfm_autolink``: ``www.x.org``, ``https://…``, ``a@b.org``, with
+  GitHub's rules for what may come before and end them: :mod:`wpsync.source.autolinks`), task
   lists (``<li class="task-list-item"><input … disabled type="checkbox">``);
 - footnotes and definition lists (mdit-py-plugins), footnotes in Python-Markdown's markup
   (``<sup id="fnref:x">``, ``<div class="footnote">``, ids ``fn:label``) so both engines
@@ -46,6 +47,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from wpsync.source.alerts import alerts_plugin
+from wpsync.source.autolinks import autolinks_plugin
 from wpsync.source.fences import parse_info
 from wpsync.source.headings import HeadingIds, heading_text, split_heading_attrs
 
@@ -149,6 +151,13 @@ def _list_item_open(
         checked = ' checked=""' if token.meta["checked"] else ""
         out += f'<input disabled="" type="checkbox"{checked}> '
     return out
+
+
+def _link_text_as_written(url: str) -> str:
+    """An autolink's text (``<https://…>``, a bare URL or address) as the writer wrote it,
+    as GitHub shows it: markdown-it decoded it (``https://x.org/Caf%C3%A9`` showed
+    ``https://x.org/Café``, ``https://xn--80a.org`` showed ``https://а.org``)."""
+    return url
 
 
 def _heading_ids(state: StateCore) -> None:
@@ -365,6 +374,8 @@ def build(*, wpsync: bool = True) -> MarkdownIt:
     md.options["tasklists_editable"] = False
     md.options["strikethrough_single_tilde"] = True
     md.use(gfm_autolink_plugin)
+    md.use(autolinks_plugin)
+    md.normalizeLinkText = _link_text_as_written  # type: ignore[method-assign,assignment]
     md.use(footnote_plugin, inline=False)
     md.use(deflist_plugin)
     md.use(alerts_plugin)

@@ -4,7 +4,9 @@ Writers moving an archive from Jekyll or Hugo bring their code-highlighting tags
 ``{% highlight ruby linenos %}…{% endhighlight %}`` (Jekyll/Liquid) and
 ``{{< highlight go "linenos=table" >}}…{{< /highlight >}}`` (Hugo).  Both become
 ordinary fenced code, so the code is shown as code, not as text with template tags.
-Jekyll's ``{% raw %}``/``{% endraw %}`` markers are dropped (their content is kept).
+Jekyll's ``{% raw %}``/``{% endraw %}`` markers are dropped (their content is kept), in
+a highlight block too; the code of a highlight block loses its first and last blank lines,
+as Jekyll's and Hugo's highlight trim them.
 """
 
 from __future__ import annotations
@@ -32,21 +34,42 @@ def convert_template_tags(text: str) -> str:
     out: list[str] = []
     close: re.Pattern[str] | None = None
     indent = ""
+    code: list[str] = []
     for line in text.split("\n"):
         if close is not None:
             if close.match(line):
+                out.extend(_highlighted(code, raw))
                 out.append(f"{indent}```")
                 close = None
             else:
-                out.append(line)
+                code.append(line)
             continue
         opened = jekyll_open.match(line) or hugo_open.match(line)
         if opened:
             close = jekyll_close if opened.re is jekyll_open else hugo_close
             indent = line[: len(line) - len(line.lstrip(" \t"))]  # in a list item: stays in it
             out.append(f"{indent}```{opened.group(1)}")
+            code = []
             continue
         out.append(raw.sub("", line) if "raw" in line else line)
     if close is not None:  # never closed: leave the text as the writer had it
         return text
     return "\n".join(out)
+
+
+def _highlighted(lines: list[str], raw: re.Pattern[str]) -> list[str]:
+    """The code of a highlight block as the generator shows it: ``{% raw %}`` markers gone
+    (a line that held only one with them: Liquid reads them inside the block too), and
+    no blank line first or last (Jekyll's and Hugo's highlight trim them)."""
+    code = []
+    for line in lines:
+        if "raw" in line and raw.search(line):
+            line = raw.sub("", line)
+            if not line.strip():
+                continue  # the marker's own line
+        code.append(line)
+    while code and not code[0].strip("\r"):
+        code.pop(0)
+    while code and not code[-1].strip("\r"):
+        code.pop()
+    return code

@@ -70,6 +70,9 @@ __all__ = ["Translated", "excerpt_separator", "translate"]
 MORE = "<!--more-->"
 
 _RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_HIGHLIGHT_BLOCK = re.compile(
+    r"^[ \t]*\{%-?\s*highlight\b.*?^[ \t]*\{%-?\s*endhighlight\s*-?%\}", re.DOTALL | re.MULTILINE
+)
 _COMMENT_BLOCK = re.compile(
     r"\{%-?\s*(?P<tag>comment|capture)\b(?P<args>[^%]*)-?%\}(?P<body>.*?)"
     r"\{%-?\s*end(?P=tag)\s*-?%\}",
@@ -107,6 +110,11 @@ class _Context:
             self.warnings.append(f"line {line_of(self.text, pos, self.first_line)}: {message}")
 
 
+def _highlight_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where ``text``'s ``{% highlight %}…{% endhighlight %}`` blocks are."""
+    return tuple(found.span() for found in _HIGHLIGHT_BLOCK.finditer(text))
+
+
 def excerpt_separator(front_matter: Mapping[str, Any], site: Mapping[str, Any]) -> str | None:
     """The separator in use (front matter first), or None for Jekyll's default."""
     for source in (front_matter, site):
@@ -133,8 +141,15 @@ def translate(
     config = site or {}
     saved: list[str] = []
 
+    highlighted = _highlight_spans(body) if "raw" in body else ()
+
     def keep(found: re.Match[str]) -> str:
-        saved.append(found.group(1))
+        content = found.group(1)
+        if any(start <= found.start() < end for start, end in highlighted):
+            # In a highlight block the markers' own line breaks go too: Jekyll's
+            # highlight trims the blank lines they leave first and last.
+            content = content.removeprefix("\n").removesuffix("\n")
+        saved.append(content)
         return _PLACEHOLDER.format(len(saved) - 1)
 
     # {% raw %} first (its content is never Liquid), then comments and captures (line
