@@ -10,30 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from wpsync.model import Document
+from tests.notekit import STRICT, html, note
 from wpsync.source.blocks import to_blocks
-from wpsync.source.mapping import Mapped, MappingDefaults, map_document
 from wpsync.source.render import MarkdownEngine
-from wpsync.source.vault import VaultIndex, scan_vault
-
-VAULT = VaultIndex(("Home.md", "Notes/Here.md", "Attachments/chart.png"), "Attachments")
-STRICT = VaultIndex(VAULT.files, VAULT.attachment_folder, strict_line_breaks=True)
-
-
-def note(
-    body: str,
-    vault: VaultIndex | None = VAULT,
-    engine: MarkdownEngine = "commonmark",
-    dialect: str = "obsidian",
-) -> Mapped:
-    doc = Document("Notes/Here.md", {}, body, "0" * 64, body_line=1)
-    defaults = MappingDefaults(dialect=dialect, vault=vault, markdown=engine)  # type: ignore[arg-type]
-    return map_document(doc, defaults)
-
-
-def html(body: str, vault: VaultIndex | None = VAULT, engine: MarkdownEngine = "commonmark") -> str:
-    return note(body, vault, engine).payload.content
-
+from wpsync.source.vault import scan_vault
 
 # ---------------------------------------------------------------------------- line breaks
 

@@ -23,6 +23,7 @@ The language is the first word (up to a space, a comma or a ``{``), and becomes 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["FenceInfo", "FenceTracker", "parse_info"]
@@ -139,3 +140,16 @@ class FenceTracker:
         if run[:1] == fence[0] and len(run) >= len(fence) and not line.strip().lstrip(fence[0]):
             self._fence = None  # its closing fence: the same character, as many or more
         return True
+
+
+def outside_code_spans(line: str, change: Callable[[str], str]) -> str:
+    """``line`` with ``change`` applied to its text outside code spans (a run of backticks
+    opens one, the next run of the same length closes it), the code spans as written."""
+    parts = re.split(r"(`+)", line)
+    ticks: str | None = None
+    for i, part in enumerate(parts):
+        if i % 2 == 1:  # a run of backticks: opens or closes a code span
+            ticks = part if ticks is None else (None if part == ticks else ticks)
+        elif ticks is None:
+            parts[i] = change(part)
+    return "".join(parts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from wpsync.source.fences import FenceTracker
+from wpsync.source.fences import FenceTracker, outside_code_spans
 
 __all__ = ["drop_icons"]
 
@@ -35,12 +35,5 @@ def drop_icons(text: str) -> str:
         if code.in_code(line) or ":" not in line:
             out.append(line)
             continue
-        parts = re.split(r"(`+)", line)
-        ticks: str | None = None
-        for i, part in enumerate(parts):
-            if i % 2 == 1:  # a run of backticks: opens or closes a code span
-                ticks = part if ticks is None else (None if part == ticks else ticks)
-            elif ticks is None:
-                parts[i] = _ICON.sub("", part)
-        out.append("".join(parts))
+        out.append(outside_code_spans(line, lambda part: _ICON.sub("", part)))
     return "\n".join(out)

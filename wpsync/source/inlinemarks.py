@@ -21,7 +21,7 @@ import functools
 import html
 import re
 
-from wpsync.source.fences import FenceTracker
+from wpsync.source.fences import FenceTracker, outside_code_spans
 
 __all__ = ["convert_inline_marks"]
 
@@ -84,14 +84,7 @@ def convert_inline_marks(text: str) -> str:
         if code.in_code(line) or ("==" not in line and "^^" not in line and "++" not in line):
             out.append(line)
             continue
-        parts = re.split(r"(`+)", line)
-        ticks: str | None = None
-        for i, part in enumerate(parts):
-            if i % 2 == 1:  # a run of backticks: opens or closes a code span
-                ticks = part if ticks is None else (None if part == ticks else ticks)
-            elif ticks is None:
-                parts[i] = _marks(part)
-        out.append("".join(parts))
+        out.append(outside_code_spans(line, _marks))
     return "\n".join(out)
 
 
