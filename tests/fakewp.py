@@ -1042,14 +1042,17 @@ class Folder:
         force: bool = False,
         client: FakeClient | None = None,
         offline: bool = False,
+        dry_run: bool = False,
     ) -> SyncReport:
-        """One ``wpsync sync`` against ``wp`` (a new client, unless one is lent)."""
+        """One ``wpsync sync`` against ``wp`` (a new client, unless one is lent);
+        ``dry_run``: ``wpsync plan``."""
         from wpsync.engine.run import SyncRequest, run_sync
 
         request = SyncRequest(
             paths=tuple(paths) if paths is not None else None,
             force=force,
             offline=offline,
+            dry_run=dry_run,
             renames=tuple(renames),
             lock_timeout=5.0,
         )

@@ -272,3 +272,16 @@ def test_a_run_over_a_few_files_forgets_a_moved_file_s_record_without_reading_th
         assert state.get("c.md") is not None and state.get("a.md") is None
         assert state.get_pushed("c.md") is not None
         assert state.get_pushed("a.md") is None
+
+
+def test_plan_offline_asks_nothing_even_with_files_to_send(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    # `wpsync plan --offline` promises no request at all: neither the rights (users/me)
+    # nor an author's look-up, whatever the plan holds
+    folder.write("n1.md", "---\ntitle: Note 1\ntags: [a]\n---\nEdited.\n")
+    folder.write("new.md", "---\ntitle: New\nauthor: someone\ncategories: [x]\n---\nNew.\n")
+    mark = wp.request_count
+    report = folder.sync(wp, offline=True, dry_run=True)
+    assert wp.requests[mark:] == []
+    assert (report.count("created"), report.count("updated")) == (1, 1), report.to_json()

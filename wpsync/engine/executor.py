@@ -333,9 +333,15 @@ class _Run:
             self._ahead.shutdown(wait=True)
             self._ahead = None
 
+    @property
+    def _asks(self) -> bool:
+        """Whether this run may ask WordPress anything: all but ``plan --offline``."""
+        return not (self.request.offline and self.request.dry_run)
+
     def _gate(self, actions: Sequence[Action]) -> Gated:
-        """Refused writes → failures naming the capability; the authors resolved."""
-        if not any(isinstance(a, Create | Update) for a in actions):
+        """Refused writes → failures naming the capability; the authors resolved.  Not by
+        ``plan --offline``, which asks nothing: its plan says what would be sent."""
+        if not self._asks or not any(isinstance(a, Create | Update) for a in actions):
             return Gated(tuple(actions))
 
         def uploaded(rel: str) -> bool:
@@ -398,7 +404,7 @@ class _Run:
                 if rel not in flagged_rels
             }
         )
-        asks = not (self.request.offline and self.request.dry_run)  # plan --offline asks nothing
+        asks = self._asks  # plan --offline asks nothing
         # Files no entry links whose post was sent from these very bytes: linked before
         # reading, so they are not rendered (recognised.py); the rest is adoption.py's.
         unread = Unread()
@@ -492,7 +498,7 @@ class _Run:
         local = [i for i in items if not isinstance(i, Broken)]
         refused: list[Action] = []
         query = planner.needs_remote(local, plannable, options)
-        if query:
+        if query and asks:
             # A type the user may not edit at all (an Author's pages): its files fail
             # here, and WordPress is not asked about them.
             rights = self._user_rights()
@@ -500,7 +506,7 @@ class _Run:
                 local, plannable, refused = set_aside(local, plannable, rights.type_refusal, rights)
                 query = planner.needs_remote(local, plannable, options)
         got: Found | None = None
-        if self.request.offline and self.request.dry_run:
+        if not asks:
             remote = RemoteFacts()  # plan --offline: not a single request
         else:
             remote, got = self._remote_facts(adoption.narrow(query), found)
