@@ -193,3 +193,59 @@ def test_the_password_can_go_to_the_keyring_and_is_read_from_there(
             resolve_password(config.site, env={})
     finally:
         keyring.set_keyring(before)
+
+
+def _init(config: Path, *extra: str) -> tuple[int, str]:
+    done = CliRunner().invoke(
+        main,
+        [
+            "--config",
+            str(config),
+            "init",
+            "--no-doctor",
+            "--url",
+            "https://blog.example.com",
+            "--username",
+            "editor",
+            *extra,
+        ],
+    )
+    return done.exit_code, done.output
+
+
+@pytest.mark.parametrize(
+    ("marker", "dialect"),
+    [("hugo.toml", "hugo"), ("_config.yml", "jekyll"), ("mkdocs.yml", "docs")],
+)
+def test_a_site_s_root_is_its_own_content_folder(tmp_path: Path, marker: str, dialect: str) -> None:
+    # read from the root, as "Coming from another tool" says: Hugo's static/ images found
+    (tmp_path / marker).write_text("title: x\n")
+    code, output = _init(tmp_path / "config.toml")
+    assert code == 0, output
+    assert f"content folder: this one ({dialect}: found" in output
+    config = load_config(tmp_path / "config.toml", env={})
+    assert config.content.dir == tmp_path.resolve()
+    assert not (tmp_path / "content").exists()
+
+
+def test_a_plain_folder_gets_a_content_folder(tmp_path: Path) -> None:
+    code, output = _init(tmp_path / "config.toml")
+    assert code == 0, output
+    assert (
+        load_config(tmp_path / "config.toml", env={}).content.dir
+        == (tmp_path / "content").resolve()
+    )
+    assert "content folder: this one" not in output
+
+
+def test_hugo_s_own_config_toml_is_never_replaced_even_with_force(tmp_path: Path) -> None:
+    hugo = 'baseURL = "https://example.org/"\ntitle = "My blog"\n'
+    (tmp_path / "config.toml").write_text(hugo)
+    code, output = _init(tmp_path / "config.toml", "--force")
+    assert code == 2, output
+    assert "is Hugo's configuration, not wpsync's: never replaced" in output
+    assert "wpsync --config wpsync.toml init" in output
+    assert (tmp_path / "config.toml").read_text() == hugo
+    code, output = _init(tmp_path / "wpsync.toml")
+    assert code == 0, output
+    assert "content folder: this one (hugo: found Hugo's" in output

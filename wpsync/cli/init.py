@@ -38,12 +38,33 @@ def _target(g: Globals, force: bool) -> Path:
                 hint="run wpsync here as it is (it finds that file), or "
                 "`wpsync init --force` to start a separate project in this folder",
             )
+    from wpsync.source.dialect import is_hugo_config
+
+    if target.is_file() and is_hugo_config(target):  # even with --force: it is not ours
+        raise ConfigError(
+            f"{target} is Hugo's configuration, not wpsync's: never replaced",
+            hint="keep wpsync's beside it: `wpsync --config wpsync.toml init`, then "
+            "`wpsync --config wpsync.toml sync`",
+        )
     if target.exists() and not force:
         raise ConfigError(
             f"{target} already exists; not overwritten",
             hint="`wpsync doctor` checks it; `wpsync init --force` replaces it",
         )
     return target
+
+
+def _content_dir(target: Path) -> tuple[str, str | None]:
+    """The content folder to write when --content-dir is not given, and why: the
+    config's own folder when it is a Hugo or Jekyll site's root, a vault or a docs folder
+    (read from there, as the README's "Coming from another tool" says), else
+    ``content``."""
+    from wpsync.source.dialect import found_in
+
+    found = found_in(target.resolve().parent)
+    if found is None:
+        return "content", None
+    return ".", f"{found.dialect}: {found.reason}"
 
 
 def _ask_url() -> tuple[str, SiteFacts]:
@@ -120,7 +141,12 @@ def _password_step(url: str, username: str, auth: str) -> bool:
     help="JWT plugin or core application password. Default: what the site offers "
     "(asked at a terminal), else jwt.",
 )
-@click.option("--content-dir", default="content", show_default=True, help="The Markdown folder.")
+@click.option(
+    "--content-dir",
+    default=None,
+    help="The Markdown folder.  Default: this folder when it is a Hugo or Jekyll site, an "
+    "Obsidian vault or a docs folder (read from its root), else content.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing configuration file.")
 @click.option("--no-doctor", is_flag=True, help="Do not run `wpsync doctor` afterwards.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (and doctor's).")
@@ -130,7 +156,7 @@ def init(
     url: str | None,
     username: str | None,
     auth: str | None,
-    content_dir: str,
+    content_dir: str | None,
     force: bool,
     no_doctor: bool,
     as_json: bool,
@@ -182,6 +208,9 @@ def init(
         if username is None:
             username = _ask_username(facts)
         auth = auth or "jwt"
+        why = None
+        if content_dir is None:
+            content_dir, why = _content_dir(target)
         in_keyring = asking and _password_step(str(url), str(username), auth)
         result, _ = run_init(
             target,
@@ -195,6 +224,8 @@ def init(
         out["init"] = result.to_json()
         if not as_json and g.verbosity >= 0:
             click.echo(f"wrote {result.config_path}")
+            if why is not None:
+                click.echo(f"content folder: this one ({why})")
             if result.created_content_dir:
                 click.echo(f"created {result.content_dir}/")
             if result.gitignore is not None:

@@ -27,7 +27,15 @@ from pathlib import Path
 
 from wpsync.config import DIALECTS, Dialect, DialectSetting
 
-__all__ = ["DIALECTS", "Detected", "Dialect", "choose_dialect", "detect_dialect"]
+__all__ = [
+    "DIALECTS",
+    "Detected",
+    "Dialect",
+    "choose_dialect",
+    "detect_dialect",
+    "found_in",
+    "is_hugo_config",
+]
 
 #: the files a docs tool leaves beside its pages: mdBook, MkDocs, GitBook, Docusaurus
 _DOCS_MARKERS = (
@@ -72,6 +80,12 @@ def detect_dialect(content_dir: Path, project: Path) -> Detected:
     return Detected("plain", "no other tool's files found")
 
 
+def found_in(folder: Path) -> Detected | None:
+    """The tool whose files lie in ``folder`` itself (a Hugo or Jekyll site's root, a
+    vault, a docs folder), or None (``wpsync init`` reads such a folder from its root)."""
+    return _in_folder(folder, is_project=True)
+
+
 def _in_folder(folder: Path, *, is_project: bool) -> Detected | None:
     if (folder / ".obsidian").is_dir():
         return Detected("obsidian", f"found {_show(folder, '.obsidian/')}")
@@ -80,7 +94,7 @@ def _in_folder(folder: Path, *, is_project: bool) -> Detected | None:
             return Detected("hugo", f"found {_show(folder, name)}")
     for name in ("config.toml", "config.yaml", "config.yml"):
         path = folder / name
-        if path.is_file() and _is_hugo_config(path):
+        if path.is_file() and is_hugo_config(path):
             return Detected("hugo", f"found Hugo's {_show(folder, name)}")
     for name in ("_config.yml", "_config.yaml"):
         if (folder / name).is_file():
@@ -96,7 +110,7 @@ def _in_folder(folder: Path, *, is_project: bool) -> Detected | None:
     return None
 
 
-def _is_hugo_config(path: Path) -> bool:
+def is_hugo_config(path: Path) -> bool:
     """A ``config.toml`` that is Hugo's, not wpsync's own (which has a ``[site]`` table)."""
     try:
         with path.open("rb") as handle:
