@@ -80,3 +80,21 @@ def test_raw_markers_inside_a_highlight_block_are_read_as_jekyll_reads_them() ->
 def test_a_highlight_block_loses_its_first_and_last_blank_lines_only() -> None:
     text = "{% highlight sh %}\n\nmake\n\nmake install\n\n{% endhighlight %}\n"
     assert convert_template_tags(text) == "```sh\nmake\n\nmake install\n```\n"
+
+
+def test_code_shows_the_template_tags_as_written() -> None:
+    # a README documenting Jekyll: its code spans and fenced code keep the tags, byte for byte
+    text = (
+        "Use `{% raw %}…{% endraw %}` to keep it.\n"
+        "\n"
+        "```markdown\n"
+        "{% highlight ruby %}\n"
+        "{% raw %}{{ y }}{% endraw %}\n"
+        "{% endhighlight %}\n"
+        "```\n"
+        "\n"
+        "{% raw %}{{ x }}{% endraw %}\n"
+    )
+    assert convert_template_tags(text) == text.replace(
+        "\n{% raw %}{{ x }}{% endraw %}\n", "\n{{ x }}\n"
+    )

@@ -6,13 +6,17 @@ Writers moving an archive from Jekyll or Hugo bring their code-highlighting tags
 ordinary fenced code, so the code is shown as code, not as text with template tags.
 Jekyll's ``{% raw %}``/``{% endraw %}`` markers are dropped (their content is kept), in
 a highlight block too; the code of a highlight block loses its first and last blank lines,
-as Jekyll's and Hugo's highlight trim them.
+as Jekyll's and Hugo's highlight trim them.  Fenced code and code spans are left as
+written (a README that shows these tags as code keeps them; the Jekyll dialect, where
+Liquid reads code too, removes ``{% raw %}`` itself: ``jekyll.py``).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+
+from wpsync.source.fences import FenceTracker, outside_code_spans
 
 
 @functools.cache
@@ -35,6 +39,7 @@ def convert_template_tags(text: str) -> str:
     close: re.Pattern[str] | None = None
     indent = ""
     code: list[str] = []
+    fenced = FenceTracker()
     for line in text.split("\n"):
         if close is not None:
             if close.match(line):
@@ -44,6 +49,9 @@ def convert_template_tags(text: str) -> str:
             else:
                 code.append(line)
             continue
+        if fenced.in_code(line):
+            out.append(line)
+            continue
         opened = jekyll_open.match(line) or hugo_open.match(line)
         if opened:
             close = jekyll_close if opened.re is jekyll_open else hugo_close
@@ -51,7 +59,9 @@ def convert_template_tags(text: str) -> str:
             out.append(f"{indent}```{opened.group(1)}")
             code = []
             continue
-        out.append(raw.sub("", line) if "raw" in line else line)
+        out.append(
+            outside_code_spans(line, functools.partial(raw.sub, "")) if "raw" in line else line
+        )
     if close is not None:  # never closed: leave the text as the writer had it
         return text
     return "\n".join(out)
