@@ -45,7 +45,7 @@ def _files(root: Path) -> list[str]:
 
 def _records(name: str, root: Path, engine: str, dialect: str | None) -> Iterator[dict[str, Any]]:
     from wpsync.engine.fingerprint import fingerprinted
-    from wpsync.engine.plan import Changed, Stat, payload_hash
+    from wpsync.engine.items import Changed, Stat, payload_hash
     from wpsync.engine.readpool import ReadSettings, ReadTask, load
     from wpsync.model import scalar_body
     from wpsync.source.blocks import to_blocks

@@ -8,7 +8,7 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpsync.engine.plan import payload_hash
+from wpsync.engine.items import payload_hash
 from wpsync.model import MediaRef, PostPayload, stable_hash
 
 PAYLOAD = PostPayload(

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakewp import FakeClient, FakeWordPress, Folder
+from wpsync.engine.items import Changed, Stat
 from wpsync.engine.permissions import category_paths, gate, set_aside
-from wpsync.engine.plan import Action, Changed, Create, Fail, Stat
+from wpsync.engine.plan import Action, Create, Fail
 from wpsync.errors import PermissionDenied, RemoteError, TransportError
 from wpsync.model import Entry, MediaRef, PostPayload
 from wpsync.wordpress.records import RemotePost

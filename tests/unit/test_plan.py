@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wpsync.engine.items import Broken, Changed, RemotePostFacts, Stat, Unchanged, payload_hash
 from wpsync.engine.plan import (
-    Broken,
-    Changed,
     Conflict,
     Create,
     Delete,
@@ -16,12 +15,8 @@ from wpsync.engine.plan import (
     Keep,
     Options,
     RemoteFacts,
-    RemotePostFacts,
-    Stat,
-    Unchanged,
     Update,
     needs_remote,
-    payload_hash,
     plan,
 )
 from wpsync.errors import DocumentError, SafetyError

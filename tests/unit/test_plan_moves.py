@@ -6,17 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from tests.unit.test_plan import changed, entry_for
-from wpsync.engine.plan import (
-    Changed,
-    Conflict,
-    Options,
-    RemoteFacts,
-    RemotePostFacts,
-    Update,
-    needs_remote,
-    payload_hash,
-    plan,
-)
+from wpsync.engine.items import Changed, RemotePostFacts, payload_hash
+from wpsync.engine.plan import Conflict, Options, RemoteFacts, Update, needs_remote, plan
 
 MODIFIED = "2026-01-01T00:00:00"
 

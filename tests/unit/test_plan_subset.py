@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.test_plan import changed, entry_for
-from wpsync.engine.plan import Create, Delete, Options, RemoteFacts, RemotePostFacts, Update, plan
+from wpsync.engine.items import RemotePostFacts
+from wpsync.engine.plan import Create, Delete, Options, RemoteFacts, Update, plan
 from wpsync.errors import SafetyError
 from wpsync.model import Entry
 

@@ -3,7 +3,8 @@ we would send with the post WordPress holds."""
 
 from __future__ import annotations
 
-from wpsync.engine.plan import Conflict, Create, Delete, Fail, Keep, RemotePostFacts, Stat, Update
+from wpsync.engine.items import RemotePostFacts, Stat
+from wpsync.engine.plan import Conflict, Create, Delete, Fail, Keep, Update
 from wpsync.engine.preview import (
     compare,
     content_diff,

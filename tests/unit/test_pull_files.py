@@ -15,7 +15,7 @@ import pytest
 
 from tests.fakewp import Folder
 from wpsync.adopt.pull import PullReport, run_pull
-from wpsync.engine.plan import Changed
+from wpsync.engine.items import Changed
 from wpsync.engine.reading import local_items
 from wpsync.store.state import StateStore
 

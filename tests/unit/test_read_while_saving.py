@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from wpsync.engine.plan import Broken, Changed, Stat
+from wpsync.engine.items import Broken, Changed, Stat
 from wpsync.engine.readpool import SAVING_PAUSES, ReadSettings, ReadTask, load
 
 

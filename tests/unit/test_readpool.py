@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from wpsync.engine import readpool
-from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged
+from wpsync.engine.items import Broken, Changed, LocalItem, Stat, Unchanged
 from wpsync.engine.readpool import MIN_FILES, ReadSettings, ReadTask, load, load_all, workers_for
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from wpsync.engine import references
+from wpsync.engine.items import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.media import ImageError, LocalImages
-from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.references import References
 from wpsync.errors import DocumentError
 from wpsync.model import Entry, Pushed

@@ -10,18 +10,8 @@ import pytest
 
 from tests.fakewp import FakeWordPress, Folder
 from tests.unit.test_plan import STAT, changed, entry_for
-from wpsync.engine.plan import (
-    Conflict,
-    Create,
-    Delete,
-    Keep,
-    Options,
-    RemoteFacts,
-    RemotePostFacts,
-    Unchanged,
-    Update,
-    plan,
-)
+from wpsync.engine.items import RemotePostFacts, Unchanged
+from wpsync.engine.plan import Conflict, Create, Delete, Keep, Options, RemoteFacts, Update, plan
 from wpsync.engine.remote import (
     Baseline,
     TypeCheck,

@@ -20,7 +20,7 @@ import wpsync.source.content
 import wpsync.source.mapping
 from tests.fakewp import FakeWordPress, Folder, Request, only_the_remote_check
 from wpsync.engine import references
-from wpsync.engine.plan import RENDERER, payload_hash
+from wpsync.engine.items import RENDERER, payload_hash
 from wpsync.engine.preview import run_plan
 from wpsync.engine.report import SyncReport
 from wpsync.model import PostPayload, Pushed

@@ -472,7 +472,7 @@ class _Pull:
     def _link(self, rel: str, rest_base: str, post: Mapping[str, Any], description: str) -> None:
         """Record one written file as ``sync`` would after publishing it: the hashes come
         from sync's own reading of the file (``reading.local_items``)."""
-        from wpsync.engine.plan import Changed
+        from wpsync.engine.items import Changed
         from wpsync.engine.reading import local_items
         from wpsync.model import Entry
 

@@ -45,7 +45,7 @@ from wpsync.config import Config
 from wpsync.engine.adoption import EDITED, raw_text, recognition
 from wpsync.engine.conflicts import describe_conflict, pushed_fields
 from wpsync.engine.fingerprint import strip_fingerprint
-from wpsync.engine.plan import Broken, Changed, LocalItem
+from wpsync.engine.items import Broken, Changed, LocalItem
 from wpsync.engine.terms import fetch_terms, term_path
 from wpsync.errors import AuthError, RemoteError
 from wpsync.model import Entry, MediaEntry, Pushed, RestBody, scalar_body

@@ -237,7 +237,7 @@ def remote_text(
 
 def record(config: Config, state: StateStore, rel: str, entry: Entry, post: dict[str, Any]) -> None:
     """Record the written file as in sync with ``post`` (hashes as ``sync`` makes them)."""
-    from wpsync.engine.plan import Changed
+    from wpsync.engine.items import Changed
     from wpsync.engine.reading import local_items
 
     [item] = local_items(config, state, [rel])

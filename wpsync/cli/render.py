@@ -19,7 +19,7 @@ from wpsync.errors import DocumentError, WpsyncError
 
 if TYPE_CHECKING:
     from wpsync.config import Config
-    from wpsync.engine.plan import Changed
+    from wpsync.engine.items import Changed
 
 Format = Literal["html", "blocks", "json"]
 
@@ -35,8 +35,8 @@ def kind_of(rest_base: str) -> str:
 def read_file(config: Config, path: Path) -> Changed:
     """``path`` (absolute or relative to the working directory, in the content folder)
     read and mapped as a sync reads it.  Raises DocumentError (file and line)."""
+    from wpsync.engine.items import Broken, Changed, Stat
     from wpsync.engine.paths import content_rel
-    from wpsync.engine.plan import Broken, Changed, Stat
     from wpsync.engine.reading import read_settings
     from wpsync.engine.readpool import ReadTask, load
 

@@ -250,14 +250,18 @@ class Progress:
 
     def on_plan(self, actions: Sequence[object]) -> None:
         """``run_sync``'s ``on_plan``: one result will follow per planned action."""
-        from wpsync.engine.plan import Keep
         from wpsync.engine.quiet import Kept
 
         self.total, self.done, self._next_update = len(actions), 0, 0.0
         if not self.enabled:
             return
-        # (a folder at rest: every file kept, said without making one Keep per file)
-        kept = isinstance(actions, Kept) or all(isinstance(a, Keep) for a in actions)
+        # (a folder at rest: every file kept, said without making one Keep per file — nor
+        # importing the planner)
+        kept = isinstance(actions, Kept)
+        if not kept:
+            from wpsync.engine.plan import Keep
+
+            kept = all(isinstance(a, Keep) for a in actions)
         if kept and not self.drawn:
             return
         with self._lock:

@@ -39,15 +39,8 @@ from urllib.parse import unquote
 
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.fingerprint import Fingerprint, read_fingerprint, sent_digest
-from wpsync.engine.plan import (
-    Action,
-    Changed,
-    Conflict,
-    LocalItem,
-    RemoteFacts,
-    RemotePostFacts,
-    RemoteQuery,
-)
+from wpsync.engine.items import Changed, LocalItem, RemotePostFacts
+from wpsync.engine.plan import Action, Conflict, RemoteFacts, RemoteQuery
 from wpsync.errors import RemoteError
 from wpsync.model import Entry, Pending, Pushed, RestBody
 

@@ -26,22 +26,18 @@ from wpsync.engine import plan as planner
 from wpsync.engine.adoption import Adoption, recognise
 from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
+from wpsync.engine.items import Broken, Changed, LocalItem, RemotePostFacts, Unchanged
 from wpsync.engine.paths import content_rel, under_any
 from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
 from wpsync.engine.plan import (
     Action,
-    Broken,
-    Changed,
     Conflict,
     Create,
     Delete,
     Fail,
     Keep,
-    LocalItem,
     Options,
     RemoteFacts,
-    RemotePostFacts,
-    Unchanged,
     Update,
     WriteAction,
 )

@@ -50,8 +50,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from wpsync.engine.plan import RENDERER
+from wpsync.engine.items import RENDERER
 from wpsync.model import stable_hash
+from wpsync.source.versions import FINGERPRINT_REVISION
 
 __all__ = [
     "FINGERPRINT",
@@ -72,9 +73,8 @@ __all__ = [
 #: the input (references.py) recording that a post was written with a fingerprint: a post
 #: pushed without one is read again once and updated, so it gets one
 FINGERPRINT = "opt:fingerprint"
-#: the revision of the fingerprint recorded as the input ``opt:fingerprint`` ("a post
-#: carries one"; revision 2 only adds fields, so a post carrying revision 1 is not sent again)
-REVISION = "1"
+#: the revision of the fingerprint recorded as the input ``opt:fingerprint`` (versions.py)
+REVISION = FINGERPRINT_REVISION
 #: the revision of the format written (``Fingerprint.value``) when the source is known
 FORMAT = "2"
 

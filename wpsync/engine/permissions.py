@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from wpsync.engine.plan import Action, Changed, Create, Fail, LocalItem, Update
+from wpsync.engine.items import Changed, LocalItem
+from wpsync.engine.plan import Action, Create, Fail, Update
 from wpsync.engine.references import media_refs
 from wpsync.errors import PermissionDenied, RemoteError, TransportError
 from wpsync.model import Entry, PostPayload

@@ -19,19 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wpsync.engine.conflicts import describe_conflict
-from wpsync.engine.plan import (
-    RENDERING_CHANGED,
-    Action,
-    Broken,
-    Changed,
-    Conflict,
-    Create,
-    Delete,
-    Fail,
-    Keep,
-    Stat,
-    Update,
-)
+from wpsync.engine.items import RENDERING_CHANGED, Broken, Changed, Stat
+from wpsync.engine.plan import Action, Conflict, Create, Delete, Fail, Keep, Update
 from wpsync.engine.terms import TermTable, fetch_terms, term_path
 from wpsync.errors import DocumentError, RemoteError, TransportError
 from wpsync.model import PostPayload

@@ -56,14 +56,13 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, overload
 
 from wpsync import __version__
-from wpsync.engine.fingerprint import REVISION as FINGERPRINT_REVISION
-from wpsync.engine.plan import Keep
-from wpsync.source.versions import BLOCKS_REVISION
+from wpsync.source.versions import BLOCKS_REVISION, FINGERPRINT_REVISION
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from wpsync.config import Config
+    from wpsync.engine.plan import Keep
     from wpsync.engine.reading import Scope
     from wpsync.model import Entry
     from wpsync.source.summary import Outline
@@ -133,7 +132,7 @@ def listing_digest(files: Sequence[tuple[str, tuple[int, int]]]) -> str:
     return digest.hexdigest()
 
 
-class Kept(Sequence[Keep]):
+class Kept(Sequence["Keep"]):
     """The plan of a folder at rest as ``on_plan`` sees a plan: a :class:`Keep` per file
     (``rels``, in order), each made when asked — a display that draws nothing only
     counts them, and the entries are read (from ``state``) only when one is asked."""
@@ -158,6 +157,8 @@ class Kept(Sequence[Keep]):
     def __getitem__(self, index: slice) -> Sequence[Keep]: ...
 
     def __getitem__(self, index: int | slice) -> Keep | Sequence[Keep]:
+        from wpsync.engine.plan import Keep  # (only when a caller looks at the plan)
+
         if isinstance(index, slice):
             return [Keep(rel, self._entry(rel)) for rel in self._rels[index]]
         rel = self._rels[index]

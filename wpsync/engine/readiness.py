@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from wpsync.engine.items import Changed
 from wpsync.engine.permissions import category_paths, gate, set_aside
-from wpsync.engine.plan import Action, Changed, Create, Fail
+from wpsync.engine.plan import Action, Create, Fail
 from wpsync.engine.reading import Reader
 from wpsync.engine.references import media_refs
 from wpsync.store.state import STATE_FILE, StateStore

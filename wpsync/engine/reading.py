@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wpsync.engine.items import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.paths import content_rel, rel_of
-from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.engine.report import Phase
 from wpsync.errors import DocumentError
 from wpsync.words import plural

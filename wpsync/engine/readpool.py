@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wpsync.config import Dialect, MarkdownEngine
-from wpsync.engine.plan import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
+from wpsync.engine.items import Broken, Changed, LocalItem, Stat, Unchanged, payload_hash
 from wpsync.errors import DocumentError
 
 if TYPE_CHECKING:

@@ -39,7 +39,7 @@ from urllib.parse import unquote
 from wpsync.engine.adoption import look_up, raw_text, recognition
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.fingerprint import read_fingerprint, source_digest
-from wpsync.engine.plan import Stat
+from wpsync.engine.items import Stat
 from wpsync.errors import RemoteError
 from wpsync.model import Entry, Pushed, RestBody
 

@@ -34,7 +34,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import describe_conflict
-from wpsync.engine.plan import Action, Changed, Conflict, LocalItem, Update
+from wpsync.engine.items import Changed, LocalItem
+from wpsync.engine.plan import Action, Conflict, Update
 from wpsync.errors import AuthError, RemoteError
 from wpsync.model import Entry, Pending, Pushing
 

@@ -53,9 +53,7 @@ from typing import TYPE_CHECKING
 
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.fingerprint import FINGERPRINT, REVISION, fingerprinted, inputs_digest
-from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
-from wpsync.engine.paths import under_any
-from wpsync.engine.plan import (
+from wpsync.engine.items import (
     RENDERER,
     RENDERING_CHANGED,
     Broken,
@@ -65,6 +63,8 @@ from wpsync.engine.plan import (
     Unchanged,
     payload_hash,
 )
+from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
+from wpsync.engine.paths import under_any
 from wpsync.engine.samename import Claim, SlugBook, claim_for, entry_scope, first_by_slug, with_slug
 from wpsync.errors import AuthError, DocumentError, RemoteError
 from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from wpsync.engine.plan import RemotePostFacts
+from wpsync.engine.items import RemotePostFacts
 from wpsync.engine.prefetch import look_up
 
 if TYPE_CHECKING:

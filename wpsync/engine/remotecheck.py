@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from wpsync.engine.plan import Action, Conflict, Create, Delete
 from wpsync.engine.prefetch import look_up
 from wpsync.engine.remote import (
     MARK,
@@ -31,6 +30,7 @@ from wpsync.engine.remote import (
 from wpsync.errors import AuthError, RemoteError
 
 if TYPE_CHECKING:
+    from wpsync.engine.plan import Action
     from wpsync.engine.report import FileResult
     from wpsync.model import Entry
     from wpsync.store.state import StateStore
@@ -161,6 +161,9 @@ class RemoteCheck:
         outcome: Mapping[str, str],
         written: Mapping[str, RemotePost],
     ) -> Baseline:
+        if actions:  # (a folder at rest has none: the planner is not imported)
+            from wpsync.engine.plan import Conflict, Create, Delete
+
         previous = self.baselines.get(rest_base)
         unresolved: list[str] = []
         republished = True

@@ -12,9 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from wpsync.engine.plan import Action, Conflict, Create, Delete, Fail, Keep, Update
-
 if TYPE_CHECKING:
+    from wpsync.engine.plan import Action
     from wpsync.source.discovery import Skipped
 
 #: what happened to a file in a run (a dry run: what would happen)
@@ -168,6 +167,8 @@ _path, _action, _id, _error, _detail, _link, _transient, _hint = (
 
 def planned_result(action: Action) -> FileResult:
     """A dry run's line for an action: what would be done."""
+    from wpsync.engine.plan import Conflict, Create, Delete, Fail, Keep, Update  # (not at rest)
+
     match action:
         case Create(rel=rel, republish=old) if old is not None:
             return FileResult(

@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from wpsync.engine import plan as planner
+from wpsync.engine.items import LocalItem, Stat
 from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibrary, UploadFailed
 from wpsync.engine.permissions import denied
-from wpsync.engine.plan import Create, LocalItem, Stat, Update, WriteAction
+from wpsync.engine.plan import Create, Update, WriteAction
 from wpsync.engine.references import LINK, References, Sent, media_refs
 from wpsync.engine.report import FileResult
 from wpsync.errors import DocumentError, RemoteError, TransportError

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from wpsync.engine.plan import Broken, Changed
+from wpsync.engine.items import Broken, Changed
 from wpsync.errors import DocumentError
 from wpsync.model import Entry, PostPayload, Pushed
 from wpsync.source.slugs import MAX_SLUG, slugify

@@ -85,6 +85,12 @@ def dialect_revision(dialect: str) -> str:
 #: editor; 2: tables, images, embeds, callouts as WordPress 6.1 saves them.
 BLOCKS_REVISION = "2"
 
+#: the revision of the fingerprint recorded as the input ``opt:fingerprint`` ("a post
+#: carries one"; revision 2 only adds fields, so a post carrying revision 1 is not sent
+#: again): ``engine/fingerprint.py``'s ``REVISION``, kept here for the at-rest mark
+#: (``quiet.py``), which must not import the fingerprint's module
+FINGERPRINT_REVISION = "1"
+
 
 @functools.cache
 def renderer_identity(engine: str) -> str:
