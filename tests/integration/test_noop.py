@@ -178,3 +178,29 @@ def test_a_folder_at_rest_is_told_without_planning_and_still_sees_wordpress(
     added = run_sync(config, SyncRequest(overwrite=True))
     actions = {f.path: f.action for f in added.files}
     assert actions["notes/new.md"] == "created" and actions["notes/n2.md"] == "updated"
+
+
+def test_a_folder_at_rest_imports_neither_the_pipeline_nor_the_planner(synced: Site) -> None:
+    """The second no-op in a row is answered at rest (quiet.py): neither the executor nor
+    the planner and its actions are imported (engine/items.py holds what the reader
+    needs), with or without the remote check."""
+    for args in (["--offline"], []):
+        synced.sync_json(*args)  # leaves the at-rest mark
+        done = subprocess.run(
+            [
+                *(sys.executable, "-X", "importtime", "-m", "wpsync.cli"),
+                *("--config", str(synced.config), "sync", "--json", *args),
+            ],
+            cwd=synced.root,
+            env=synced.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert json.loads(done.stdout)["unchanged"] == 6
+        imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+        assert "wpsync.engine.run" in imported  # the check saw the run's imports
+        pipeline = ("wpsync.engine.executor", "wpsync.engine.plan", "wpsync.engine.fingerprint")
+        assert sorted(m for m in pipeline if m in imported) == [], args
