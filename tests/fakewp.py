@@ -62,6 +62,7 @@ from wpsync.wordpress.rights import Rights
 
 if TYPE_CHECKING:
     from wpsync.config import Config
+    from wpsync.engine.lookahead import CheckedAhead
     from wpsync.engine.report import SyncReport
     from wpsync.wordpress.client import WordPressClient
 
@@ -1043,9 +1044,10 @@ class Folder:
         client: FakeClient | None = None,
         offline: bool = False,
         dry_run: bool = False,
+        checked: CheckedAhead | None = None,
     ) -> SyncReport:
         """One ``wpsync sync`` against ``wp`` (a new client, unless one is lent);
-        ``dry_run``: ``wpsync plan``."""
+        ``dry_run``: ``wpsync plan``; ``checked``: an edit check asked ahead."""
         from wpsync.engine.run import SyncRequest, run_sync
 
         request = SyncRequest(
@@ -1055,6 +1057,7 @@ class Folder:
             dry_run=dry_run,
             renames=tuple(renames),
             lock_timeout=5.0,
+            checked=checked,
         )
         return run_sync(
             self.config,

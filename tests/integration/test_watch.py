@@ -75,6 +75,35 @@ def test_each_save_in_place_or_by_rename_updates_the_post_exactly_once(site: Sit
     assert not list(site.content.glob("*~")) and not list(site.content.glob("*___jb_*"))
 
 
+def test_a_save_whose_post_was_edited_in_wordpress_is_a_conflict_though_checked_ahead(
+    site: Site,
+) -> None:
+    """The daemon asks a file's edit check before its quiet time ends (lookahead.py); a
+    post edited in WordPress before that is left alone all the same, and the save after
+    it (the post as the writer last left it) is one request: the update."""
+    path = site.write("shared.md", body(0))
+    mine = site.write("mine.md", body(0))
+    with WatchDaemon(site, "-vv") as daemon:
+        # (-vv: each line names its logger, "INFO wpsync.triggers.watch: created …")
+        daemon.wait_for(r"watch: created (shared|mine)\.md", count=2)
+        [line] = daemon.lines(r"watch: created shared\.md")
+        shared = post_id(line)
+        time.sleep(1.1)  # (WordPress's modified_gmt counts seconds: an edit in a later one)
+        with admin(site.wp) as client:
+            client.post(f"/wp/v2/posts/{shared}", json={"title": "Edited in WordPress"})
+        save_in_place = SAVES["in place"]
+        save_in_place(path, body(1))
+        daemon.wait_for(r"WARNING wpsync\.triggers\.watch: conflict shared\.md")
+        save_in_place(mine, body(1))
+        daemon.wait_for(r"watch: updated mine\.md")
+        assert daemon.count(r"edit check asked ahead: shared\.md") >= 1, daemon.log()
+        assert daemon.count(r"edit check asked ahead: mine\.md") >= 1, daemon.log()
+        assert daemon.count(r"the edit check asked ahead is this run's") == 2, daemon.log()
+    edited = post(site.wp, shared)
+    assert edited["title"]["raw"] == "Edited in WordPress"
+    assert "Version 0" in edited["content"]["raw"]
+
+
 def test_new_files_moves_new_subfolders_and_deletions_follow_the_folder(site: Site) -> None:
     with WatchDaemon(site) as daemon:
         site.write("first.md", "# First\n\nA new file.\n")

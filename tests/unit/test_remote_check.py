@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
 from tests.fakewp import FakeWordPress, Folder
 from tests.unit.test_plan import STAT, changed, entry_for
 from wpsync.engine.items import RemotePostFacts, Unchanged
+from wpsync.engine.lookahead import LEAD, MAX_AGE, CheckedAhead, ask_ahead, lead
 from wpsync.engine.plan import Conflict, Create, Delete, Keep, Options, RemoteFacts, Update, plan
 from wpsync.engine.remote import (
     Baseline,
@@ -24,7 +29,11 @@ from wpsync.engine.remote import (
 )
 from wpsync.engine.report import SyncReport
 from wpsync.errors import SafetyError
+from wpsync.store.state import StateStore
 from wpsync.wordpress.records import PostCount, RemotePost
+
+if TYPE_CHECKING:
+    from wpsync.wordpress.client import WordPressClient
 
 T0 = "2026-01-01T00:00:00"
 
@@ -293,3 +302,79 @@ def test_a_run_over_some_files_answers_as_before_though_its_look_up_runs_while_t
         "gone.md": "created",
     }
     assert "Edited here only." in wp.post(posts["here"].id).content  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def asked_ahead(folder: Folder, wp: FakeWordPress, rels: list[str]) -> Iterator[CheckedAhead]:
+    """The watch daemon's look-ahead (engine/lookahead.py) of ``rels``, answered."""
+    with (
+        StateStore.open(folder.config.state.path, folder.config.site.url) as state,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        checked = ask_ahead(state, cast("WordPressClient", wp.client()), rels, pool)
+        assert checked is not None
+        checked.answer.result()
+        yield checked
+
+
+def post_look_ups(wp: FakeWordPress, since: int) -> int:
+    return sum(1 for r in wp.requests[since:] if r.method == "GET" and r.route == "/wp/v2/posts")
+
+
+def test_a_run_given_the_edit_check_of_its_posts_asked_ahead_uses_its_answer(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """The daemon's check asked before the run: the run asks no look-up of its own, and
+    what the check saw (an edit made in WordPress) is a conflict all the same."""
+    for name in ("mine", "theirs"):
+        folder.write(f"{name}.md", f"Body {name}.\n")
+    folder.sync(wp)
+    posts = {p.slug: p for p in wp.posts()}
+    wp.edit(posts["theirs"].id, title="Edited there")
+    folder.write("mine.md", "Edited here.\n")
+    folder.write("theirs.md", "Edited here too.\n")
+    paths = [folder.content / "mine.md", folder.content / "theirs.md"]
+    with asked_ahead(folder, wp, ["mine.md", "theirs.md"]) as checked:
+        mark = len(wp.requests)
+        report = folder.sync(wp, paths=paths, checked=checked)
+    assert outcome(report) == {"mine.md": "updated", "theirs.md": "conflict"}
+    assert post_look_ups(wp, mark) == 0
+    assert wp.post(posts["theirs"].id).title == "Edited there"  # type: ignore[union-attr]
+
+
+def test_an_edit_check_asked_ahead_of_other_posts_is_not_used(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """Asked of one file, the run is of two (or its files' posts changed since — another
+    process synced them): the run asks its own check, and sees what happened since."""
+    for name in ("a", "b"):
+        folder.write(f"{name}.md", f"Body {name}.\n")
+    folder.sync(wp)
+    posts = {p.slug: p for p in wp.posts()}
+    paths = [folder.content / "a.md", folder.content / "b.md"]
+    with asked_ahead(folder, wp, ["a.md"]) as checked:
+        wp.edit(posts["a"].id, title="Edited after the look-ahead")
+        folder.write("a.md", "Edited here.\n")
+        mark = len(wp.requests)
+        report = folder.sync(wp, paths=paths, checked=checked)
+    assert outcome(report) == {"a.md": "conflict", "b.md": "unchanged"}
+    assert post_look_ups(wp, mark) == 1
+
+
+def test_a_new_file_has_nothing_to_ask_ahead(folder: Folder, wp: FakeWordPress) -> None:
+    folder.write("old.md", "Old.\n")
+    folder.sync(wp)
+    folder.write("new.md", "New.\n")
+    with (
+        StateStore.open(folder.config.state.path, folder.config.site.url) as state,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        mark = len(wp.requests)
+        assert ask_ahead(state, cast("WordPressClient", wp.client()), ["new.md"], pool) is None
+    assert len(wp.requests) == mark
+
+
+def test_the_look_ahead_is_at_most_half_the_debounce_and_goes_stale() -> None:
+    assert lead(0.3) == LEAD and lead(0.05) == 0.025 and lead(0.0) == 0.0
+    checked = CheckedAhead(frozenset(), Future(), asked_at=10.0)
+    assert checked.fresh(10.0 + MAX_AGE - 0.01) and not checked.fresh(10.0 + MAX_AGE + 0.01)

@@ -100,6 +100,24 @@ def test_a_burst_of_writes_is_one_sync_after_the_quiet_time() -> None:
     assert w.drain() == []
 
 
+def test_the_files_due_by_a_time_are_those_the_queue_then_gives() -> None:
+    """What the daemon asks ahead of (lookahead.py): the files due by the next deadline,
+    and after another save of one of them, only the others."""
+    w = World("a.md", "b.md", "c.md")
+    w.write("a.md")
+    w.after(0.1)
+    w.write("b.md")
+    deadline = w.queue.next_deadline()
+    assert deadline is not None and w.queue.due_by(deadline) == (w.p("a.md"),)
+    assert w.queue.due_by(deadline + 0.1) == (w.p("a.md"), w.p("b.md"))
+    assert w.after(0.1) is None
+    w.write("a.md")  # saved again: its quiet time starts over
+    deadline = w.queue.next_deadline()
+    assert deadline is not None and w.queue.due_by(deadline) == (w.p("b.md"),)
+    batch = w.after(deadline - w.now)
+    assert batch is not None and w.rel(batch) == (("b.md",), ())
+
+
 @pytest.mark.parametrize(
     "save",
     [

@@ -268,6 +268,27 @@ class _Run:
         started.wait(0.05)
         return asked
 
+    def _checked_ahead(self, entries: Mapping[str, Entry]) -> Future[Findings] | None:
+        """The edit check the caller asked before the run (the watch daemon's, as the
+        files' quiet time ended: lookahead.py), if it was of these very posts and recent;
+        its warnings become the run's.  (How recent: the caller's choice.)"""
+        ahead = self.request.checked
+        if ahead is None or not entries or not ahead.covers(entries):
+            return None
+        logger.debug("the edit check asked ahead is this run's")
+        answer: Future[Findings] = Future()
+
+        def done(asked: Future[Findings]) -> None:
+            self.warnings.extend(ahead.warnings)
+            error = asked.exception()
+            if error is not None:
+                answer.set_exception(error)
+            else:
+                answer.set_result(asked.result())
+
+        ahead.answer.add_done_callback(done)
+        return answer
+
     def _hint_terms(self, entries: Mapping[str, Entry], scope: Scope) -> None:
         """A run over some files whose edit check is on its way asks the terms of its
         changed files (tags, categories: by slug, one GET per taxonomy) beside it,
@@ -388,7 +409,8 @@ class _Run:
                     )
                 else:
                     self._ask_rights_ahead(entries, scope)
-                    checking = self._check_ahead(entries)  # answered while the files are read
+                    # (answered while the files are read; asked before the run: lookahead.py)
+                    checking = self._checked_ahead(entries) or self._check_ahead(entries)
                     self._hint_terms(entries, scope)
         flagged_rels = found.rels(entries)
         known = (

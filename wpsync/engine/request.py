@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from wpsync.engine.lookahead import CheckedAhead
     from wpsync.engine.reading import Reader, Scope
     from wpsync.engine.remote import Findings
     from wpsync.engine.remotecheck import RemoteCheck
@@ -36,6 +37,8 @@ class SyncRequest:
     cancel: threading.Event | None = field(default=None, compare=False)
     #: a path neither there nor synced fails (the CLI's PATHS; not a hook's deleted file)
     strict_paths: bool = False
+    #: the edit check of ``paths``' posts, asked before the run (engine/lookahead.py)
+    checked: CheckedAhead | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -881,6 +881,11 @@ class KeptStore:
         self._store.limit_cache(KEPT_CACHE_KIB)
         return self._store
 
+    def peek(self) -> StateStore | None:
+        """The store as the last run left it, if it is open (not refreshed: for a read
+        ahead of a run, outside the folder lock)."""
+        return self._store
+
     def release(self) -> None:
         """Let go of what the store read of the whole state (every entry and record, read
         by a full run): the next runs read their files' rows by key, as a hook's does.

@@ -94,6 +94,11 @@ class ChangeQueue:
     def next_deadline(self) -> float | None:
         return min((w.deadline for w in self._waiting.values()), default=None)
 
+    def due_by(self, at: float) -> tuple[str, ...]:
+        """The paths due by ``at``, as :meth:`take_due` would then take them if they are
+        all there and no other arrives (sorted)."""
+        return tuple(sorted(p for p, w in self._waiting.items() if w.deadline <= at))
+
     def requeue(self, batch: DueChanges, at: float, now: float) -> None:
         """Put back a batch that could not be sent; it is due at ``at``, without a new
         existence check (it was checked already)."""

@@ -42,10 +42,12 @@ import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +57,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from wpsync.config import Config
+from wpsync.engine.lookahead import CheckedAhead, ask_ahead, lead
+from wpsync.engine.paths import content_rel
 from wpsync.engine.reading import content_rules
 from wpsync.engine.report import FileResult, SyncReport
 from wpsync.engine.run import SyncRequest, run_sync
@@ -106,8 +110,16 @@ class _FullReconcile:
     """A full reconcile of the folder."""
 
 
-#: what the worker runs next: the changes due, or a full reconcile
-SyncJob = DueChanges | _FullReconcile
+@dataclass(frozen=True)
+class _LookAhead:
+    """Ask the edit check of the files due at ``deadline`` (engine/lookahead.py)."""
+
+    paths: tuple[str, ...]
+    deadline: float
+
+
+#: what the worker does next: sync the changes due, a full reconcile, or ask ahead
+SyncJob = DueChanges | _FullReconcile | _LookAhead
 
 
 @dataclass
@@ -137,6 +149,11 @@ class Daemon:
         self._native_observer = native_observer
         self._clock = clock
         self._queue = ChangeQueue(options.debounce)
+        #: how long before the files' quiet time ends their edit check is asked (0: not)
+        self._lead = lead(options.debounce)
+        self._ahead: CheckedAhead | None = None
+        self._ahead_of: _LookAhead | None = None
+        self._ahead_pool: ThreadPoolExecutor | None = None
         self._cond = threading.Condition()
         self._sync_lock = threading.Lock()  # one sync (or token renewal) at a time
         #: the state, open from one run to the next (only the worker thread uses it)
@@ -237,6 +254,8 @@ class Daemon:
             timers.stop()
             observer.stop()
             worker.join(self.options.shutdown_grace)
+            if self._ahead_pool is not None:
+                self._ahead_pool.shutdown(wait=False, cancel_futures=True)
             if worker.is_alive():
                 self.abandoned = True
                 logger.warning(
@@ -324,18 +343,32 @@ class Daemon:
                     return batch
                 deadline = self._queue.next_deadline()
                 timeout = None if deadline is None else max(0.0, deadline - now)
+                if deadline is not None and self._lead > 0 and not self._want_full:
+                    soon = deadline - self._lead
+                    ahead = _LookAhead(self._queue.due_by(deadline), deadline)
+                    if now < soon:
+                        timeout = soon - now
+                    elif ahead != self._ahead_of:
+                        self._ahead_of = ahead
+                        return ahead
                 if self._want_full:
                     timeout = 0.1 if timeout is None else min(timeout, 0.1)
                 self._cond.wait(timeout)
         return None
 
     def _run(self, job: SyncJob) -> None:
+        if isinstance(job, _LookAhead):
+            self._ask_ahead(job)
+            return
+        ahead, self._ahead, self._ahead_of = self._ahead, None, None
         if isinstance(job, DueChanges):
             request = SyncRequest(
                 paths=tuple(Path(p) for p in job.paths),
                 renames=tuple((Path(a), Path(b)) for a, b in job.renames),
                 lock_timeout=self.options.lock_timeout,
                 cancel=self._cancel,
+                # (the run checks that it asked about its very posts)
+                checked=ahead if ahead is not None and ahead.fresh(self._clock()) else None,
             )
             logger.debug("syncing %s", ", ".join(self._rel(p) for p in job.paths))
         else:
@@ -378,6 +411,29 @@ class Daemon:
             del report
             self._state.release()
             give_back()
+
+    def _ask_ahead(self, job: _LookAhead) -> None:
+        """Ask WordPress about the posts of the files about to be due, on a thread of
+        its own (engine/lookahead.py); the state is read as the daemon's last run left it
+        (not under the folder lock: a file another process synced since no longer has the
+        same post or entry, and its run asks again)."""
+        self._ahead = None
+        store, client = self._state.peek(), self._client
+        if store is None or client is None:
+            return  # (before the first run)
+        rels = [rel for p in job.paths if (rel := content_rel(Path(p), self.root)) is not None]
+        if self._ahead_pool is None:
+            self._ahead_pool = ThreadPoolExecutor(1, thread_name_prefix="wpsync-ahead")
+        try:
+            self._ahead = ask_ahead(store, client, rels, self._ahead_pool, self._clock)
+        except (sqlite3.Error, StateError) as exc:
+            logger.debug("no edit check ahead: %s", exc)
+            return
+        if self._ahead is not None:
+            logger.debug(
+                "edit check asked ahead: %s",
+                ", ".join(rel for rel, _, _ in sorted(self._ahead.posts)),
+            )
 
     def _note_failing(self, job: SyncJob, report: SyncReport) -> None:
         """Keep :attr:`failing` up to date; after a full reconcile, say in one line what
