@@ -86,6 +86,34 @@ def test_a_commit_updates_that_post_and_only_that_post(repo: Site) -> None:
     assert len(after) == 3
 
 
+def test_a_hooks_run_asks_each_question_once_and_still_sees_an_edit_made_in_wordpress(
+    repo: Site,
+) -> None:
+    """`sync --changed` asks its edit check, the user's rights and the files' terms as soon
+    as git has named the files, while the rest of wpsync is still being imported
+    (engine/lookahead.py): each once, and their answers are the run's."""
+    before = by_slug(repo.wp)
+    next_second()  # modified_gmt has a one-second resolution
+    with admin(repo.wp) as http:
+        http.post(
+            f"/wp/v2/posts/{before['beta']['id']}", json={"title": "Edited in WordPress"}
+        ).raise_for_status()
+    repo.write("beta.md", article("Beta", "Edited here too."))
+    repo.write("alpha.md", "---\ntitle: Alpha\ntags: [hooked]\n---\nEdited in a commit.\n")
+    git(repo, "commit", "-q", "-a", "-m", "edit alpha and beta")
+    code, report = repo.sync_json("--changed")
+    outcome = {f["path"]: f["action"] for f in report["files"]}
+    assert code == 1 and outcome == {"alpha.md": "updated", "beta.md": "conflict"}, report
+    # the edit check (one look-up by ID), the rights, the tag looked up then created, the
+    # conflicting post read for the report, and the update: a question asked twice (ahead
+    # and again by the run) would show here
+    assert report["requests"] == 6, report
+    after = by_slug(repo.wp)
+    assert after["beta"]["title"]["raw"] == "Edited in WordPress"
+    assert "Edited in a commit." in after["alpha"]["content"]["raw"]
+    assert len(after["alpha"]["tags"]) == 1
+
+
 def test_a_commit_that_moves_and_edits_keeps_the_post_and_one_that_deletes_trashes_it(
     repo: Site,
 ) -> None:

@@ -376,5 +376,26 @@ def test_a_new_file_has_nothing_to_ask_ahead(folder: Folder, wp: FakeWordPress) 
 
 def test_the_look_ahead_is_at_most_half_the_debounce_and_goes_stale() -> None:
     assert lead(0.3) == LEAD and lead(0.05) == 0.025 and lead(0.0) == 0.0
-    checked = CheckedAhead(frozenset(), Future(), asked_at=10.0)
-    assert checked.fresh(10.0 + MAX_AGE - 0.01) and not checked.fresh(10.0 + MAX_AGE + 0.01)
+    now = [10.0 + MAX_AGE - 0.01]
+    checked = CheckedAhead(frozenset(), Future(), asked_at=10.0, clock=lambda: now[0])
+    assert checked.fresh()
+    now[0] = 10.0 + MAX_AGE + 0.01
+    assert not checked.fresh()
+
+
+def test_an_edit_check_asked_ahead_too_long_ago_is_not_used(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """A run that started late (it waited for the folder lock, the file was saved again):
+    the check asked ahead is too old to stand for its own, which sees the edit made since."""
+    folder.write("a.md", "Body a.\n")
+    folder.sync(wp)
+    [post] = wp.posts()
+    with asked_ahead(folder, wp, ["a.md"]) as checked:
+        wp.edit(post.id, title="Edited after the look-ahead")
+        folder.write("a.md", "Edited here.\n")
+        late = dataclasses.replace(checked, clock=lambda: checked.asked_at + checked.max_age + 1)
+        mark = len(wp.requests)
+        report = folder.sync(wp, paths=[folder.content / "a.md"], checked=late)
+    assert outcome(report) == {"a.md": "conflict"}
+    assert post_look_ups(wp, mark) == 1

@@ -25,10 +25,13 @@ from wpsync.cli.terminal import shown
 from wpsync.errors import WpsyncError
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Executor, Future
 
+    from wpsync.config import Config
+    from wpsync.engine.lookahead import CheckedAhead
     from wpsync.engine.report import FileResult, SyncReport
     from wpsync.triggers.gitchanges import GitChanges
+    from wpsync.wordpress.client import WordPressClient
 
 
 def _print_result(result: FileResult, verbosity: int, ci: bool = False) -> None:
@@ -141,6 +144,7 @@ def sync(
         quiet=g.verbosity < 0, as_json=as_json, ci=g.ci
     ).begin()  # before the imports
     overwrite, allow_mass_delete = deprecated_force(force, overwrite, allow_mass_delete)
+    early: _Early | None = None
     try:
         config = load(g)
         asked: Future[GitChanges] | None = None
@@ -148,6 +152,10 @@ def sync(
             if paths:
                 raise click.UsageError("give PATHS or --changed, not both")
             asked = _ask_git(config.content.dir, changed or None)
+        if (paths or changed is not None) and not (dry_run or offline):
+            # A hook's run (or one over some files): what it asks WordPress before it
+            # writes is asked as soon as its files are known, answered meanwhile.
+            early = _ask_early(config, paths, asked)
         from wpsync.engine.report import SyncReport
         from wpsync.engine.run import SyncRequest, import_pipeline, run_sync
 
@@ -177,12 +185,14 @@ def sync(
             lock_timeout=lock_timeout,
             renames=renames,
             strict_paths=changed is None,  # a mistyped PATH fails; a hook's deleted one not
+            checked=early.checked if early is not None else None,
         )
         printer = None if as_json else (lambda r: _print_result(r, g.verbosity, g.ci))
         with bar:
             report = run_sync(
                 config,
                 request,
+                client=early.client if early is not None else None,
                 on_result=bar.wrap(printer),
                 on_plan=bar.on_plan,
                 on_phase=bar.on_phase,
@@ -195,6 +205,8 @@ def sync(
         fail(exc, as_json)
     finally:
         bar.finish()  # idempotent: the line is erased whatever ends the run
+        if early is not None:
+            early.close()
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=None))
     elif g.verbosity >= 0 and (
@@ -228,6 +240,53 @@ def _ask_git(content_dir: Path, rev_range: str | None) -> Future[GitChanges]:
         return pool.submit(ask)
     finally:
         pool.shutdown(wait=False)  # the thread ends with its one job
+
+
+class _Early:
+    """What a run over some files asked before it started (engine/lookahead.py): the
+    client that asked, lent to the run, and the pool its answers come on."""
+
+    def __init__(self, client: WordPressClient, checked: CheckedAhead, pool: Executor) -> None:
+        self.client = client
+        self.checked = checked
+        self._pool = pool
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)  # nothing in flight when the client closes
+        self.client.close()
+
+
+def _ask_early(
+    config: Config, paths: tuple[Path, ...], asked: Future[GitChanges] | None
+) -> _Early | None:
+    """Ask what the run over ``paths`` (or the files git names) will ask WordPress first:
+    its edit check, the user's rights, the files' terms — answered while the rest of the
+    pipeline is imported, instead of after."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import wpsync.wordpress.client  # noqa: F401  (httpx: imported while git answers)
+
+    if asked is not None:
+        try:
+            paths = asked.result().paths
+        except Exception:  # (the run says what went wrong: asked.result() again)
+            return None
+    if not paths:
+        return None
+    from wpsync.engine.lookahead import ask_before_run
+    from wpsync.wordpress.connect import open_client
+
+    pool = ThreadPoolExecutor(max_workers=6, thread_name_prefix="wpsync-early")
+    try:
+        got = ask_before_run(config, paths, open_client, pool)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if got is None:
+        pool.shutdown(wait=False)
+        return None
+    client, checked = got
+    return _Early(client, checked, pool)
 
 
 def _changed(report: SyncReport) -> bool:

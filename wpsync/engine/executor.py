@@ -242,7 +242,11 @@ class _Run:
         client = self.client  # opened here, on the run's thread
         if self._ahead is None:
             self._ahead = _ahead_pool()
-        self._rights_ahead = self._ahead.submit(client.rights)
+        before = self.request.checked  # (a hook's: asked before the run, lookahead.py)
+        if before is not None and before.rights is not None:
+            self._rights_ahead = before.rights  # (by this same client: lent to the run)
+        else:
+            self._rights_ahead = self._ahead.submit(client.rights)
         # … and while both answers are on their way, the reading's imports (readpool.warm)
         content = self.config.content
         self._ahead.submit(warm, content.markdown, content.block_editor)
@@ -271,9 +275,9 @@ class _Run:
     def _checked_ahead(self, entries: Mapping[str, Entry]) -> Future[Findings] | None:
         """The edit check the caller asked before the run (the watch daemon's, as the
         files' quiet time ended: lookahead.py), if it was of these very posts and recent;
-        its warnings become the run's.  (How recent: the caller's choice.)"""
+        its warnings become the run's."""
         ahead = self.request.checked
-        if ahead is None or not entries or not ahead.covers(entries):
+        if ahead is None or not entries or not ahead.covers(entries) or not ahead.fresh():
             return None
         logger.debug("the edit check asked ahead is this run's")
         answer: Future[Findings] = Future()
@@ -307,6 +311,10 @@ class _Run:
         ]
         if not changed or len(changed) > HINTED_FILES:
             return  # (many files: their terms are asked when they are read)
+        before = self.request.checked  # (a hook's: asked before the run, lookahead.py)
+        if before is not None and before.terms is not None:
+            self._terms_hinted = before.terms
+            return
         client, settings, pool = self.client, self.reader.settings, self._ahead
 
         def hint() -> TermsAsked:

@@ -80,13 +80,16 @@ class Scope:
         )
 
 
-def read_settings(content: ContentConfig) -> ReadSettings:
-    """What reading and mapping a file needs from the configuration (picklable)."""
+def read_settings(content: ContentConfig, *, vault_links: bool = True) -> ReadSettings:
+    """What reading and mapping a file needs from the configuration (picklable); without
+    ``vault_links``, an Obsidian vault is not listed (front matter alone is read)."""
     from wpsync.engine.readpool import ReadSettings
 
     dialect = content_dialect(content).dialect
     vault = None
-    if dialect == "obsidian":  # links name files anywhere in the vault: list them once
+    if (
+        dialect == "obsidian" and vault_links
+    ):  # links name files anywhere in the vault: list them once
         from wpsync.source.vault import scan_vault
 
         vault = scan_vault(content.dir, content.project)

@@ -122,14 +122,7 @@ class RemoteCheck:
         return merge(out)
 
     def _subset(self, client: WordPressClient, entries: Mapping[str, Entry]) -> Findings:
-        out: list[Findings] = []
-        for rest_base in sorted({e.rest_base for e in entries.values()}):
-            mine = [e for e in entries.values() if e.rest_base == rest_base]
-            found = look_up(client, {rest_base: [e.post_id for e in mine]}, {}, self.concurrency)
-            if rest_base in found.forbidden:  # not listed to us is not deleted
-                raise found.forbidden[rest_base]
-            out.append(looked_up_findings(mine, found.by_id.values()))
-        return merge(out)
+        return subset_findings(client, entries, self.concurrency)
 
     # ------------------------------------------------------------ after a full sync
     def settle(
@@ -212,3 +205,17 @@ class RemoteCheck:
             - len(hard)
         )
         return Baseline(since, total, check.count.top_id)
+
+
+def subset_findings(
+    client: WordPressClient, entries: Mapping[str, Entry], concurrency: int = 1
+) -> Findings:
+    """The check of a run over some files: their posts looked up by ID."""
+    out: list[Findings] = []
+    for rest_base in sorted({e.rest_base for e in entries.values()}):
+        mine = [e for e in entries.values() if e.rest_base == rest_base]
+        found = look_up(client, {rest_base: [e.post_id for e in mine]}, {}, concurrency)
+        if rest_base in found.forbidden:  # not listed to us is not deleted
+            raise found.forbidden[rest_base]
+        out.append(looked_up_findings(mine, found.by_id.values()))
+    return merge(out)

@@ -838,6 +838,33 @@ class _JSONObject(Mapping[str, JSONValue]):
         return repr(self._data())
 
 
+def peek_entries(state_dir: Path, site_url: str, rels: Iterable[str]) -> dict[str, Entry]:
+    """The entries of ``rels`` as the state file holds them now, read without opening
+    the store (no lock, no check, no migration, nothing written: a read ahead of a run
+    that opens it properly).  Empty when there is no state file, or it is another site's;
+    sqlite3.Error when it cannot be read."""
+    path = state_dir / STATE_FILE
+    wanted = sorted(set(rels))
+    if not wanted or not path.is_file() or path.is_symlink():
+        return {}
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'site_url'").fetchone()
+        if row is None or str(row[0]).rstrip("/") != site_url.rstrip("/"):
+            return {}
+        found: dict[str, Entry] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for entry_row in conn.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE rel IN ({marks})", chunk
+            ):
+                found[entry_row[0]] = Entry(*entry_row)
+        return found
+    finally:
+        conn.close()
+
+
 def integrity_problem(row: tuple[object, ...] | None) -> str:
     """SQLite's integrity report is many lines: the first real one (messages are one line)."""
     lines = [ln.strip() for ln in str(row[0] if row else "no answer").splitlines()]

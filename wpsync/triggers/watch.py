@@ -367,8 +367,8 @@ class Daemon:
                 renames=tuple((Path(a), Path(b)) for a, b in job.renames),
                 lock_timeout=self.options.lock_timeout,
                 cancel=self._cancel,
-                # (the run checks that it asked about its very posts)
-                checked=ahead if ahead is not None and ahead.fresh(self._clock()) else None,
+                # (the run checks that it was asked of its very posts, and lately)
+                checked=ahead,
             )
             logger.debug("syncing %s", ", ".join(self._rel(p) for p in job.paths))
         else:
@@ -432,7 +432,7 @@ class Daemon:
         if self._ahead is not None:
             logger.debug(
                 "edit check asked ahead: %s",
-                ", ".join(rel for rel, _, _ in sorted(self._ahead.posts)),
+                ", ".join(rel for rel, *_ in sorted(self._ahead.posts)),
             )
 
     def _note_failing(self, job: SyncJob, report: SyncReport) -> None:
