@@ -399,3 +399,50 @@ def test_an_edit_check_asked_ahead_too_long_ago_is_not_used(
         report = folder.sync(wp, paths=[folder.content / "a.md"], checked=late)
     assert outcome(report) == {"a.md": "conflict"}
     assert post_look_ups(wp, mark) == 1
+
+
+def test_a_folder_at_rest_last_time_asks_its_two_questions_before_it_scans(
+    folder: Folder, wp: FakeWordPress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The remote check's round trip passes while the folder is scanned (run.first_look):
+    asked before the scan, taken by the check, asked once."""
+    from wpsync.engine import remotecheck
+    from wpsync.engine.reading import Reader
+    from wpsync.engine.remotecheck import RemoteCheck
+
+    for n in range(3):
+        folder.write(f"n{n}.md", f"Note {n}.\n")
+    folder.sync(wp)
+    folder.sync(wp)  # at rest from now on
+    events: list[str] = []
+    ask_early, scope = RemoteCheck.ask_early, Reader.scope
+
+    def asking(check: RemoteCheck, client: object, types: object) -> None:
+        events.append("ask")
+        ask_early(check, client, types)  # type: ignore[arg-type]
+
+    def scanning(reader: Reader, paths: object) -> object:
+        events.append("scan")
+        return scope(reader, paths)  # type: ignore[arg-type]
+
+    asked = remotecheck.ask_type
+
+    def questions(*args: object) -> object:
+        events.append("questions")
+        return asked(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RemoteCheck, "ask_early", asking)
+    monkeypatch.setattr(Reader, "scope", scanning)
+    monkeypatch.setattr(remotecheck, "ask_type", questions)
+    report = folder.sync(wp)
+    assert events in (["ask", "questions", "scan"], ["ask", "scan", "questions"])
+    assert report.requests == 2 and set(outcome(report).values()) == {"unchanged"}
+    # not at rest (a file changed): the full run takes the same answers
+    folder.write("n1.md", "Edited.\n")
+    events.clear()
+    report = folder.sync(wp)
+    assert events in (["ask", "questions", "scan"], ["ask", "scan", "questions"])
+    assert outcome(report)["n1.md"] == "updated"
+    # offline: nothing asked
+    events.clear()
+    assert folder.sync(wp, offline=True).requests == 0 and events == ["scan"]

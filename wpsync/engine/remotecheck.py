@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from wpsync.engine.prefetch import look_up
@@ -19,7 +20,6 @@ from wpsync.engine.remote import (
     Findings,
     TypeCheck,
     ask_type,
-    check_type,
     count_agrees,
     look_up_type,
     looked_up_findings,
@@ -49,6 +49,33 @@ class RemoteCheck:
         self.checks: dict[str, TypeCheck] = {}
         self.baselines: dict[str, Baseline | None] = {}
         self.findings = Findings()
+        #: the questions asked before the scan (:meth:`ask_early`), with their baseline
+        self._early: dict[str, tuple[Baseline | None, Future[TypeCheck]]] = {}
+
+    def ask_early(self, client: WordPressClient, types: Iterable[str]) -> None:
+        """Send the two questions of each of ``types`` now, on threads of their own: a
+        whole-folder run whose folder was at rest last time asks them before it scans
+        the folder, so that their round trip passes while it scans.  Taken by the run's
+        check of a type (at rest or not) whose baseline is still the one they were asked
+        with; an answer not taken is dropped."""
+        wanted = sorted(set(types))
+        if not wanted:
+            return
+        pool = ThreadPoolExecutor(max_workers=len(wanted), thread_name_prefix="wpsync-check")
+        try:
+            for rest_base in wanted:
+                baseline = Baseline.load(self.state.mark(MARK + rest_base))
+                asked = pool.submit(ask_type, client, rest_base, baseline, self.concurrency)
+                self._early[rest_base] = (baseline, asked)
+        finally:
+            pool.shutdown(wait=False)  # each thread ends with its one question
+
+    def _ask(self, client: WordPressClient, rest_base: str, baseline: Baseline | None) -> TypeCheck:
+        """:func:`ask_type`, or its answer asked early with this baseline."""
+        early = self._early.pop(rest_base, None)
+        if early is not None and early[0] == baseline:
+            return early[1].result()
+        return ask_type(client, rest_base, baseline, self.concurrency)
 
     def run(
         self,
@@ -96,7 +123,7 @@ class RemoteCheck:
         out: list[Findings] = []
         for rest_base in types:
             baseline = Baseline.load(self.state.mark(MARK + rest_base))
-            asked = ask_type(client, rest_base, baseline, self.concurrency)
+            asked = self._ask(client, rest_base, baseline)
             mine: Iterable[Entry]
             if count_agrees(baseline, asked):
                 listed = (p.id for p in asked.modified if p.rest_base == rest_base)
@@ -113,8 +140,12 @@ class RemoteCheck:
         out: list[Findings] = []
         for rest_base in sorted({e.rest_base for e in entries.values()}):
             baseline = Baseline.load(self.state.mark(MARK + rest_base))
-            check, found = check_type(
-                client, rest_base, entries.values(), baseline, self.concurrency
+            check, found = look_up_type(
+                client,
+                self._ask(client, rest_base, baseline),
+                baseline,
+                entries.values(),
+                self.concurrency,
             )
             self.checks[rest_base] = check
             self.baselines[rest_base] = baseline

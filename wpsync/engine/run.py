@@ -94,7 +94,9 @@ def _run(
     config: Config, request: SyncRequest, state: StateStore, client: RunClient, tell: _Tell
 ) -> SyncReport:
     try:
-        look = first_look(config, request, state, tell.on_phase)
+        look = first_look(
+            config, request, state, tell.on_phase, client=None if request.offline else client.get
+        )
         if look.context:
             # A whole folder unchanged since a run that found nothing to do (quiet.py): no
             # entry or file is read, settled or planned, unless the remote check finds
@@ -134,18 +136,25 @@ def first_look(
     request: SyncRequest,
     state: StateStore,
     on_phase: Callable[[Phase], None] = lambda _: None,
+    *,
+    client: Callable[[], WordPressClient] | None = None,
 ) -> FirstLook:
     """What every run looks at first: what is content, the book's outline, the scan of
     the run's scope; and, for a whole-folder run that is not a dry one (it leaves an
-    at-rest mark, or drops it), the mark's context."""
+    at-rest mark, or drops it), the mark's context.  With a ``client``, such a run whose
+    folder was at rest last time sends the remote check's questions before the scan
+    (:meth:`RemoteCheck.ask_early`): their round trip passes while it scans."""
     warnings: list[str] = []
     reader = Reader(config.content, warn=warnings.append, on_phase=on_phase)
     outline = reader.outline()
     context = ""
+    remote = RemoteCheck(state, config.sync.concurrency)
     if request.paths is None and not request.dry_run:
         context = rest_context(config, reader, outline)
+        mark = quiet.Rest.load(state.mark(quiet.MARK)) if client is not None else None
+        if client is not None and mark is not None:
+            remote.ask_early(client(), mark.types)
     scope = reader.scope(request.paths)
-    remote = RemoteCheck(state, config.sync.concurrency)
     return FirstLook(reader, scope, outline, remote, warnings, context)
 
 

@@ -13,6 +13,7 @@ holds that choice for one operation.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -51,11 +52,14 @@ class RunClient:
         self._factory = factory
         self._client = lent
         self._owned = lent is None
+        self._opening = threading.Lock()
 
     def get(self) -> WordPressClient:
-        """The client, opened now if it was not yet."""
+        """The client, opened now if it was not yet (once, whichever thread asks)."""
         if self._client is None:
-            self._client = self._factory(self._config)
+            with self._opening:
+                if self._client is None:
+                    self._client = self._factory(self._config)
         return self._client
 
     @property
