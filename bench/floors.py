@@ -130,10 +130,15 @@ print(same)
 """
 
 
-def scan_floor(content: Path, state: Path, env: dict[str, str], runs: int = 5) -> float:
+def scan_floor(
+    content: Path, state: Path, env: dict[str, str], runs: int = 5, *, http: bool = False
+) -> float:
     """Median wall seconds of a process that stats the tree and reads each file's row
-    (size, mtime, hash) from the state file: what a no-op cannot skip."""
-    cmd = [sys.executable, "-c", _SCAN, str(content), str(state)]
+    (size, mtime, hash) from the state file: what a no-op cannot skip; with ``http``, it
+    also imports the HTTP client (httpx, as wpsync's commands import it) — what a no-op
+    that asks WordPress anything cannot skip either."""
+    script = (LEAVE_OUT + "import httpx\n" if http else "") + _SCAN
+    cmd = [sys.executable, "-c", script, str(content), str(state)]
     _wall(cmd, env, content)
     return statistics.median(_wall(cmd, env, content) for _ in range(runs))
 

@@ -592,7 +592,9 @@ def bench_tree(
     # wpsync has it (then the plain no-op asks WordPress whether anything changed there).
     offline = has_offline(site)
     sync_json(site)  # the first run after a publish looks this folder's posts up once
-    scan = floors.scan_floor(site.content, site.root / ".wpsync" / "state.sqlite", clean_env())
+    state_file = site.root / ".wpsync" / "state.sqlite"
+    scan = floors.scan_floor(site.content, state_file, clean_env())
+    scan_http = floors.scan_floor(site.content, state_file, clean_env(), http=True)
     rtt = round_trip(wp)
     for args in ([], ["--offline"]) if offline else ([],):
         _, again = sync_json(site, *args)
@@ -609,7 +611,11 @@ def bench_tree(
                 f"no-op `wpsync sync{' ' + ' '.join(args) if args else ''}` on {n} files {what}".rstrip(),
                 f"median {ms(median)}, best {ms(min(t.wall for t in mine))} over {len(mine)} runs (CPU median {ms(statistics.median(t.cpu for t in mine))}); {requests} HTTP requests",
                 f"`python3 -c pass`, same runs (ABBA): median {ms(base)}; floor: a process that only stats the {n} files and reads their rows from the state: {ms(scan)}"
-                + ("" if quiet else f", + {most} round trips: {ms(scan + most * rtt)}"),
+                + (
+                    ""
+                    if quiet
+                    else f"; that and `import httpx`: {ms(scan_http)}, + {most} round trips: {ms(scan_http + most * rtt)}"
+                ),
                 "≤ 6 × baseline" + (", 0 requests" if quiet else f", ≤ {most} requests"),
                 met,
                 f"{median / base:.1f} ×",
