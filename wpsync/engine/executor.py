@@ -27,6 +27,7 @@ from wpsync.engine.adoption import Adoption, recognise
 from wpsync.engine.batch import PostWrite, PostWriter, groups, waves
 from wpsync.engine.conflicts import pushed_fields
 from wpsync.engine.items import Broken, Changed, LocalItem, RemotePostFacts, Unchanged
+from wpsync.engine.lookahead import HINTED_FILES
 from wpsync.engine.paths import content_rel, under_any
 from wpsync.engine.permissions import Gated, category_paths, gate, set_aside
 from wpsync.engine.plan import (
@@ -111,10 +112,6 @@ def execute(
     finally:
         if run is not None:
             run.settle_ahead()  # no request of this run still in flight
-
-
-#: A run over at most this many changed files reads their terms ahead (:meth:`_Run._hint_terms`).
-HINTED_FILES = 16
 
 
 def _ahead_pool() -> ThreadPoolExecutor:

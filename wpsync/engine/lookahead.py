@@ -40,10 +40,22 @@ if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
     from wpsync.wordpress.rights import Rights
 
-__all__ = ["LEAD", "MAX_AGE", "CheckedAhead", "ask_ahead", "ask_before_run", "lead"]
+__all__ = [
+    "HINTED_FILES",
+    "LEAD",
+    "MAX_AGE",
+    "CheckedAhead",
+    "ask_ahead",
+    "ask_before_run",
+    "lead",
+]
 
 logger = logging.getLogger(__name__)
 
+#: a run over at most this many changed files reads their terms ahead, from their front
+#: matter alone (here, or :meth:`wpsync.engine.executor._Run._hint_terms`); more are
+#: looked up once read
+HINTED_FILES = 16
 #: how long before a file's quiet time ends its posts are asked about (a local round trip
 #: is 10–40 ms: the answer is there when the run starts)
 LEAD = 0.06
@@ -90,10 +102,12 @@ class CheckedAhead:
         return self.clock() - self.asked_at <= self.max_age
 
 
-def _check(entries: Mapping[str, Entry], client: WordPressClient, warnings: list[str]) -> Findings:
+def _check(
+    entries: Mapping[str, Entry], client: WordPressClient, warnings: list[str], concurrency: int
+) -> Findings:
     """:meth:`RemoteCheck.run` of a run over some files."""
     try:
-        return subset_findings(client, entries)
+        return subset_findings(client, entries, concurrency)
     except AuthError:
         raise
     except RemoteError as exc:
@@ -108,6 +122,7 @@ def ask_ahead(
     rels: Iterable[str],
     pool: Executor,
     clock: Callable[[], float] = time.monotonic,
+    concurrency: int = 1,
 ) -> CheckedAhead | None:
     """The watch daemon's: ask about the posts of ``rels`` (content-relative) on
     ``pool``; None when none of them has a post yet (a new file: nothing to check)."""
@@ -115,7 +130,7 @@ def ask_ahead(
     if not entries:
         return None
     warnings: list[str] = []
-    answer = pool.submit(_check, entries, client, warnings)
+    answer = pool.submit(_check, entries, client, warnings, concurrency)
     return CheckedAhead(_posts(entries), answer, clock(), warnings, clock=clock)
 
 
@@ -146,15 +161,17 @@ def ask_before_run(
         return None
     client = open_client(config)
     warnings: list[str] = []
-    answer = pool.submit(_check, entries, client, warnings)
+    answer = pool.submit(_check, entries, client, warnings, config.sync.concurrency)
     rights = pool.submit(client.rights)
     # the terms: the front matter read here (the run's reading needs these imports too),
     # the look-ups sent on the pool
-    terms: Future[TermsAsked] = Future()
-    try:
-        terms.set_result(_terms(config, sorted(rels), client, pool))
-    except Exception as exc:  # a hint: the run asks what its files name
-        terms.set_exception(exc)
+    terms: Future[TermsAsked] | None = None
+    if len(rels) <= HINTED_FILES:
+        terms = Future()
+        try:
+            terms.set_result(_terms(config, sorted(rels), client, pool))
+        except Exception as exc:  # a hint: the run asks what its files name
+            terms.set_exception(exc)
     checked = CheckedAhead(
         _posts(entries), answer, time.monotonic(), warnings, rights, terms, MAX_AGE_BEFORE_RUN
     )

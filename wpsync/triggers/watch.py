@@ -425,7 +425,14 @@ class Daemon:
         if self._ahead_pool is None:
             self._ahead_pool = ThreadPoolExecutor(1, thread_name_prefix="wpsync-ahead")
         try:
-            self._ahead = ask_ahead(store, client, rels, self._ahead_pool, self._clock)
+            self._ahead = ask_ahead(
+                store,
+                client,
+                rels,
+                self._ahead_pool,
+                self._clock,
+                self.config.sync.concurrency,
+            )
         except (sqlite3.Error, StateError) as exc:
             logger.debug("no edit check ahead: %s", exc)
             return
