@@ -37,8 +37,9 @@ from tests.wordpress import WordPressInstance
 
 T = TypeVar("T")
 
-#: what every writing sync needs, whatever its code: the floor of a hook's start-up
-NEEDED_IMPORTS = "import httpx, markdown_it, sqlite3, click, tomllib, json, hashlib"
+#: what every writing sync needs, whatever its code: the floor of a hook's start-up (an
+#: HTTP client, a Markdown renderer, a YAML parser for the front matter, a state, a CLI)
+NEEDED_IMPORTS = "import httpx, markdown_it, yaml, sqlite3, click, tomllib, json, hashlib"
 #: … run as wpsync's commands run: without the HTTP stack's unused optional imports
 #: (wpsync/wordpress/unused.py), so an installed trio weighs on neither side
 LEAVE_OUT = (
