@@ -92,6 +92,18 @@ def _cpu_times() -> tuple[int, int]:
     return idle, sum(fields[:8])
 
 
+def settle(idle: float = 0.85, longest: float = 60.0) -> float:
+    """Wait until the machine is idle again (a share ``idle`` of its CPU over a second),
+    at most ``longest`` seconds — after a big write (the database still flushing it), so
+    that what follows is not measured beside it; the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < longest:
+        _, spare = idle_share(lambda: time.sleep(1.0))
+        if spare >= idle:
+            break
+    return time.perf_counter() - started
+
+
 def idle_share(call: Callable[[], T]) -> tuple[T, float]:
     """``call()``'s result and the share (0–1) of the machine's CPU left idle meanwhile."""
     idle0, total0 = _cpu_times()

@@ -592,6 +592,10 @@ def bench_tree(
     # wpsync has it (then the plain no-op asks WordPress whether anything changed there).
     offline = has_offline(site)
     sync_json(site)  # the first run after a publish looks this folder's posts up once
+    waited = floors.settle(longest=5.0 if report.quick else 60.0)  # (MariaDB still writing)
+    report.notes.append(
+        f"after seeding the tree, the machine was idle again {waited:.0f} s later; the tree's figures follow"
+    )
     state_file = site.root / ".wpsync" / "state.sqlite"
     scan = floors.scan_floor(site.content, state_file, clean_env())
     scan_http = floors.scan_floor(site.content, state_file, clean_env(), http=True)
