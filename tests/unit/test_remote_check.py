@@ -446,3 +446,25 @@ def test_a_folder_at_rest_last_time_asks_its_two_questions_before_it_scans(
     # offline: nothing asked
     events.clear()
     assert folder.sync(wp, offline=True).requests == 0 and events == ["scan"]
+
+
+def test_an_edit_check_asked_ahead_that_failed_is_the_runs_warning_as_its_own_would_be(
+    folder: Folder, wp: FakeWordPress
+) -> None:
+    """WordPress down for the look-ahead's one request: the run goes on without the
+    check, and says so — what it does when its own check fails."""
+    from tests.fakewp import Fault, Request
+
+    folder.write("a.md", "Body a.\n")
+    folder.sync(wp)
+    folder.write("a.md", "Edited here.\n")
+
+    def look_up(request: Request) -> bool:
+        return request.method == "GET" and request.route == "/wp/v2/posts"
+
+    wp.inject(Fault.DOWN, match=look_up)
+    with asked_ahead(folder, wp, ["a.md"]) as checked:
+        report = folder.sync(wp, paths=[folder.content / "a.md"], checked=checked)
+    assert outcome(report) == {"a.md": "updated"}
+    assert any("could not be checked" in w for w in report.warnings), report.warnings
+    assert wp.faults_met()
