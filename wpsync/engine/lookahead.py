@@ -4,13 +4,14 @@ hook's run the user's rights and the changed files' terms too.
 - The watch daemon asks the edit check of the files whose quiet time (the debounce) is
   about to end (:func:`ask_ahead`), so that when their run starts the answer is there,
   and a save waits for one round trip (the write) where it waited for two.
-- ``wpsync sync --changed`` (a git hook) asks, as soon as git has named the files, all
-  that its run would ask before writing (:func:`ask_before_run`): sent while the process
-  is still importing the rest of wpsync, instead of after.
+- ``wpsync sync --changed`` (a git hook) and ``wpsync sync FILE`` ask, as soon as the
+  files are known, all that their run would ask before writing (:func:`ask_before_run`):
+  sent while the process is still importing the rest of wpsync, instead of after.
 
 The edit check stands in for the run's own only for that run: the same files with the
-same posts as its state says (:meth:`CheckedAhead.covers`), and — the daemon's —
-asked at most :data:`MAX_AGE` before the run began; else the run asks, as any run does.
+same posts as its state says (:meth:`CheckedAhead.covers`), asked at most ``max_age``
+before the run uses it (the daemon's :data:`MAX_AGE`, a hook's
+:data:`MAX_AGE_BEFORE_RUN`); else the run asks, as any run does.
 What it costs: the check is that much older when the post is written (a post edited in
 WordPress in those last moments is overwritten, as it would be in the round trip between
 a check and its write).  The rights and the terms are the run's hints: a term they did
@@ -44,6 +45,7 @@ __all__ = [
     "HINTED_FILES",
     "LEAD",
     "MAX_AGE",
+    "MAX_AGE_BEFORE_RUN",
     "CheckedAhead",
     "ask_ahead",
     "ask_before_run",
