@@ -68,6 +68,35 @@ def test_a_damaged_state_file_is_an_error_never_empty(tmp_path: Path, damage: ob
         StateStore.open(tmp_path, URL)
 
 
+def test_a_damaged_file_checked_later_is_an_error_before_any_write(tmp_path: Path) -> None:
+    """``verify_later`` (a run's: the check runs beside its scan): a file whose tables'
+    pages are damaged opens, then :meth:`verify` says so — and no write goes into it
+    before that."""
+    with StateStore.open(tmp_path, URL) as store:
+        for n in range(400):
+            store.put(entry(f"p{n}.md", n + 1))
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / (STATE_FILE + suffix)).unlink(missing_ok=True)
+    path = tmp_path / STATE_FILE
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big") or 65536
+    last = len(data) - page  # an entries leaf: the meta the open reads stays whole
+    data[last : last + 12] = b"\xff" * 12
+    path.write_bytes(bytes(data))
+    damaged = path.read_bytes()
+    store = StateStore.open(tmp_path, URL, verify_later=True)
+    try:
+        with pytest.raises(StateError, match="unreadable"):
+            store.put(entry("new.md", 999))  # the write waits for the check
+        with pytest.raises(StateError, match="unreadable"):
+            store.verify()  # and says so again: no later write goes in either
+    finally:
+        store.close()
+    assert path.read_bytes() == damaged
+    with pytest.raises(StateError, match="unreadable"):
+        StateStore.open(tmp_path, URL)  # checked at once, as before
+
+
 def test_a_state_file_of_another_site_is_refused(tmp_path: Path) -> None:
     StateStore.open(tmp_path, URL).close()
     with pytest.raises(StateError, match="belongs to"):

@@ -68,7 +68,8 @@ def run_sync(
     lock.acquire(request.lock_timeout, on_wait=lambda what: phase(Phase(what, waiting=True)))
     try:
         if keep is None:
-            with StateStore.open(config.state.path, config.site.url) as state:
+            # (its integrity check runs beside the scan: verified in _run before the rest)
+            with StateStore.open(config.state.path, config.site.url, verify_later=True) as state:
                 return _run(config, request, state, run_client, tell)
         try:
             state = keep.get(config.state.path, config.site.url)
@@ -97,6 +98,7 @@ def _run(
         look = first_look(
             config, request, state, tell.on_phase, client=None if request.offline else client.get
         )
+        state.verify()  # the state file's check, begun at open, before anything reads more
         if look.context:
             # A whole folder unchanged since a run that found nothing to do (quiet.py): no
             # entry or file is read, settled or planned, unless the remote check finds

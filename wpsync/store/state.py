@@ -30,6 +30,7 @@ import logging
 import os
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -80,10 +81,19 @@ class StateStore:
         self._displaced: set[str] = set()
         self._identity = _identity(path)
         self._data_version: int | None = None
+        #: the integrity check begun at open with ``verify_later`` (:meth:`verify`)
+        self._checking: _QuickCheck | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, state_dir: Path, site_url: str, *, create: bool = True) -> StateStore:
+    def open(
+        cls, state_dir: Path, site_url: str, *, create: bool = True, verify_later: bool = False
+    ) -> StateStore:
+        """The state of ``site_url`` in ``state_dir`` (made with ``create``), its file
+        checked for damage (SQLite's ``quick_check``, which reads every page: ~1 ms a MB).
+        With ``verify_later`` that check runs on a thread of its own while the caller goes
+        on (a run scans its folder meanwhile); :meth:`verify` waits for it, and the store
+        itself before any write."""
         path = state_dir / STATE_FILE
         # SQLite writes beside the file too (-wal, -shm, -journal): no link among them
         for name in (STATE_FILE, *(STATE_FILE + s for s in ("-wal", "-shm", "-journal"))):
@@ -113,7 +123,7 @@ class StateStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             if exists:
-                store._check(site_url)
+                store._check(site_url, later=verify_later)
             else:
                 store._create(site_url)
             store._identity = _identity(path)
@@ -138,10 +148,9 @@ class StateStore:
             )
         os.chmod(self.path, 0o600)
 
-    def _check(self, site_url: str) -> None:
-        row = self._conn.execute("PRAGMA quick_check").fetchone()
-        if not row or row[0] != "ok":
-            raise _corrupt(self.path, f"integrity check failed: {integrity_problem(row)}")
+    def _check(self, site_url: str, *, later: bool = False) -> None:
+        if not later:
+            self._quick_check()
         tables = {
             r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
@@ -159,7 +168,11 @@ class StateStore:
         if not TABLES.get(version, TABLES[1]) <= tables:
             raise _corrupt(self.path, "tables are missing")
         if version < SCHEMA_VERSION:
+            if later:
+                self._quick_check()  # (before the migration writes)
             self._migrate(version)
+        elif later:
+            self._checking = _QuickCheck(self.path)
         stored_url = meta.get("site_url", "")
         if stored_url and stored_url.rstrip("/") != site_url.rstrip("/"):
             raise StateError(
@@ -184,7 +197,21 @@ class StateStore:
             "state file %s upgraded from schema %d to %d", self.path, version, SCHEMA_VERSION
         )
 
+    def _quick_check(self) -> None:
+        row = self._conn.execute("PRAGMA quick_check").fetchone()
+        if not row or row[0] != "ok":
+            raise _corrupt(self.path, f"integrity check failed: {integrity_problem(row)}")
+
+    def verify(self) -> None:
+        """Wait for the check begun at open (``verify_later``): StateError if it found the
+        file damaged (then at every call: no write ever goes into it)."""
+        if self._checking is not None and (problem := self._checking.problem()) is not None:
+            raise _corrupt(self.path, problem)
+        self._checking = None
+
     def close(self) -> None:
+        if self._checking is not None:
+            self._checking.problem()  # (its thread done before the file is let go)
         self._conn.close()
 
     def _version(self) -> int:
@@ -219,7 +246,9 @@ class StateStore:
     @contextlib.contextmanager
     def _tx(self) -> Iterator[None]:
         """One exclusive transaction; a disk that refuses the write (read-only, full)
-        is a :class:`StateError` naming the file, not SQLite's own exception."""
+        is a :class:`StateError` naming the file, not SQLite's own exception.  Never into
+        a file whose check (:meth:`verify`) has not passed."""
+        self.verify()
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -863,6 +892,36 @@ def peek_entries(state_dir: Path, site_url: str, rels: Iterable[str]) -> dict[st
         return found
     finally:
         conn.close()
+
+
+class _QuickCheck:
+    """``PRAGMA quick_check`` on a read-only connection of its own, on a thread: SQLite
+    lets go of the interpreter while it reads the file, so the check runs beside the
+    caller's Python (a run's scan of its folder) on another core."""
+
+    def __init__(self, path: Path) -> None:
+        self._problem: str | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path,), name="wpsync-state-check", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+            try:
+                row = conn.execute("PRAGMA quick_check").fetchone()
+            finally:
+                conn.close()
+            if not row or row[0] != "ok":
+                self._problem = f"integrity check failed: {integrity_problem(row)}"
+        except sqlite3.Error as exc:
+            self._problem = str(exc)
+
+    def problem(self) -> str | None:
+        """What the check found wrong (None: nothing), once it is done."""
+        self._thread.join()
+        return self._problem
 
 
 def integrity_problem(row: tuple[object, ...] | None) -> str:
