@@ -270,9 +270,9 @@ class _Run:
         return asked
 
     def _checked_ahead(self, entries: Mapping[str, Entry]) -> Future[Findings] | None:
-        """The edit check the caller asked before the run (the watch daemon's, as the
-        files' quiet time ended: lookahead.py), if it was of these very posts and recent;
-        its warnings become the run's."""
+        """The edit check the caller asked before the run (lookahead.py: the watch
+        daemon's as the files' quiet time ended, a hook's as its process started), if it
+        was of these very posts and is recent enough; its warnings become the run's."""
         ahead = self.request.checked
         if ahead is None or not entries or not ahead.covers(entries) or not ahead.fresh():
             return None
