@@ -28,12 +28,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
 from tests.wordpress import WordPressInstance
+from wpsync.wordpress.records import POST_FIELDS
 
 T = TypeVar("T")
 
@@ -178,4 +180,41 @@ def update_floor(wp: WordPressInstance, bearer: str, post_id: int, runs: int = 2
             ).raise_for_status()
             times.append(time.perf_counter() - started)
         client.post(route, json={"content": content}).raise_for_status()
+    return statistics.median(times)
+
+
+def check_floor(wp: WordPressInstance, bearer: str, types: list[str], runs: int = 9) -> float:
+    """Median seconds WordPress takes to answer the remote-change check's own questions,
+    sent raw as a no-op sends them: per post type, the count (one item by ID) and the
+    posts modified after the newest modification, all at once.  The listing filters on
+    ``post_modified_gmt``, which wp_posts does not index: MySQL reads every row of the
+    type, so this is a floor the site's size sets, not a round trip."""
+    statuses = {"status": "any,trash", "context": "edit"}
+    with httpx.Client(
+        base_url=f"{wp.url}/wp-json", headers={"Authorization": f"Bearer {bearer}"}, timeout=60
+    ) as client:
+        questions: list[tuple[str, dict[str, Any]]] = []
+        for rest_base in types:
+            route = f"/wp/v2/{rest_base}"
+            newest = client.get(
+                route,
+                params={**statuses, "per_page": 1, "orderby": "modified", "order": "desc"},
+            ).json()
+            since = newest[0]["modified_gmt"] if newest else "2000-01-01T00:00:00"
+            count = {**statuses, "per_page": 1, "orderby": "id", "order": "desc"}
+            listing = {**statuses, "per_page": 100, "orderby": "modified", "order": "desc"}
+            questions.append((route, {**count, "_fields": "id,modified_gmt"}))
+            questions.append(
+                (route, {**listing, "_fields": POST_FIELDS, "modified_after": f"{since}Z"})
+            )
+
+        def ask(question: tuple[str, dict[str, Any]]) -> None:
+            client.get(question[0], params=question[1]).raise_for_status()
+
+        times = []
+        with ThreadPoolExecutor(max_workers=len(questions)) as pool:
+            for _ in range(runs):
+                started = time.perf_counter()
+                list(pool.map(ask, questions))
+                times.append(time.perf_counter() - started)
     return statistics.median(times)

@@ -27,8 +27,11 @@ from typing import Any
 import httpx
 
 from tests.wordpress import WordPressInstance
+from wpsync.wordpress.records import CHECKED_FIELDS
 
-FIELDS = "id,slug,status,modified_gmt,link,type"
+#: what each write asks back: what wpsync's writes ask (the post's fields for the state,
+#: its raw texts for the edit check's digest)
+FIELDS = CHECKED_FIELDS
 MAX_BATCH = 25  # WordPress's default rest_get_max_batch_size
 
 

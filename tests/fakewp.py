@@ -195,9 +195,11 @@ class FakePost:
         key = "page_id" if self.rest_base == "pages" else "p"
         return f"{URL}/?{key}={self.id}"
 
-    def answer(self) -> dict[str, Any]:
-        """What a write or a look-up asks back (``_fields=id,slug,status,modified_gmt,link,type``)."""
-        return {
+    def answer(self, stored: bool = False) -> dict[str, Any]:
+        """What a look-up asks back (``_fields=id,slug,status,modified_gmt,link,type``);
+        ``stored``: and the raw texts, as a write or an edit check asks them
+        (``records.CHECKED_FIELDS``)."""
+        out: dict[str, Any] = {
             "id": self.id,
             "slug": self.slug,
             "status": self.status,
@@ -205,9 +207,13 @@ class FakePost:
             "link": self.link,
             "type": self.type,
         }
+        if stored:
+            for key in ("title", "content", "excerpt"):
+                out[key] = {"raw": str(self.fields.get(key) or "")}
+        return out
 
-    def remote(self) -> RemotePost:
-        return RemotePost.from_json(self.rest_base, self.answer())
+    def remote(self, stored: bool = False) -> RemotePost:
+        return RemotePost.from_json(self.rest_base, self.answer(stored))
 
     def raw(self) -> dict[str, Any]:
         """The whole post, ``context=edit``."""
@@ -422,6 +428,16 @@ class FakeWordPress:
         """An edit made in WordPress by someone (not a request of ours)."""
         with self._lock:
             return self._update(self._posts[post_id], fields)
+
+    def edit_same_second(self, post_id: int, **fields: Any) -> FakePost:
+        """An edit saved in the same second as the post's last write: its
+        ``modified_gmt`` does not move (WordPress keeps whole seconds)."""
+        with self._lock:
+            post = self._posts[post_id]
+            before = post.modified_gmt
+            self._update(post, fields)
+            post.modified_gmt = before
+            return post
 
     def add_post(self, rest_base: str, slug: str, **fields: Any) -> FakePost:
         """A post this folder did not create (not a request of ours)."""
@@ -658,8 +674,8 @@ class FakeWordPress:
                     )
                 return BatchResponse(201, {"id": term_id})
             if post_id is None:
-                return BatchResponse(201, self.do_create(base, body).answer())
-            return BatchResponse(200, self.do_update(base, post_id, body).answer())
+                return BatchResponse(201, self.do_create(base, body).answer(stored=True))
+            return BatchResponse(200, self.do_update(base, post_id, body).answer(stored=True))
         except RemoteError as exc:
             status = exc.status or 500
             return BatchResponse(
@@ -778,7 +794,9 @@ class FakeClient:
 
         return self._send("GET", f"/wp/v2/{rest_base}", carry_out)
 
-    def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
+    def posts_by_ids(
+        self, rest_base: str, ids: Sequence[int], *, stored: bool = False
+    ) -> dict[int, RemotePost]:
         """Any status, trash included; a missing ID costs the real client's second look."""
         found: dict[int, RemotePost] = {}
         unique = sorted(set(ids))
@@ -786,7 +804,7 @@ class FakeClient:
             posts = self._send(
                 "GET", f"/wp/v2/{rest_base}", partial(self.site.do_find_ids, rest_base, chunk)
             )
-            found.update((p.id, p.remote()) for p in posts)
+            found.update((p.id, p.remote(stored)) for p in posts)
         missing = [i for i in unique if i not in found]
         for _ in _chunks(missing, PER_PAGE):  # asked again in the public view: not there
             self._send("GET", f"/wp/v2/{rest_base}", lambda: None)
@@ -816,7 +834,9 @@ class FakeClient:
             raise ValueError("create_post() needs an explicit slug in the body")
         payload = dict(body)
         return self._send(
-            "POST", f"/wp/v2/{rest_base}", lambda: self.site.do_create(rest_base, payload).remote()
+            "POST",
+            f"/wp/v2/{rest_base}",
+            lambda: self.site.do_create(rest_base, payload).remote(stored=True),
         )
 
     def update_post(self, rest_base: str, post_id: int, body: Mapping[str, Any]) -> RemotePost:
@@ -824,7 +844,7 @@ class FakeClient:
         return self._send(
             "POST",
             f"/wp/v2/{rest_base}/{post_id}",
-            lambda: self.site.do_update(rest_base, post_id, payload).remote(),
+            lambda: self.site.do_update(rest_base, post_id, payload).remote(stored=True),
         )
 
     def delete_post(self, rest_base: str, post_id: int, *, force: bool = False) -> None:

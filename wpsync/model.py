@@ -132,6 +132,10 @@ class Entry:
     link: str = ""
     size: int = -1
     mtime_ns: int = -1
+    #: the digest of the post's raw texts as WordPress stored them at that push
+    #: (``records.stored_digest``; "" if unknown): an edit in the same second as the push
+    #: has our ``modified_gmt`` but not this (:func:`edited_since`)
+    stored: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,3 +254,13 @@ def scalar_body(payload: PostPayload) -> RestBody:
 def with_taxonomy(body: RestBody, rest_base: str, term_ids: list[int]) -> None:
     """Put a custom taxonomy's term IDs into ``body`` under its REST base."""
     cast("dict[str, object]", body)[rest_base] = term_ids
+
+
+def edited_since(entry: Entry, modified_gmt: str, stored: str) -> bool:
+    """Whether WordPress's copy of ``entry``'s post, now modified at ``modified_gmt`` with
+    the raw texts digested as ``stored``, was edited since our last push.  WordPress keeps
+    the modification time to the second: an edit in the second of our push is told by
+    the texts' digest, where both sides know it."""
+    if modified_gmt != entry.modified_gmt:
+        return True
+    return bool(stored and entry.stored and stored != entry.stored)

@@ -227,6 +227,48 @@ def test_an_edit_made_in_wordpress_is_a_conflict_that_says_what_changed(site: Si
     assert forced["title"]["raw"] == "Original title"
 
 
+def test_an_edit_saved_in_the_second_of_our_write_is_still_a_conflict(
+    tmp_path: Path, wp: WordPressInstance
+) -> None:
+    """WordPress keeps ``modified_gmt`` to the second: an edit saved right after wpsync's
+    write (a script, an editor quick on the button) has wpsync's modification time.  It
+    is told by the digest of the raw texts each write and each edit check asks back."""
+    for attempt in range(5):
+        site = make_site(tmp_path / f"blog-{attempt}", wp)
+        slug = f"quick-{attempt}"
+        site.write(f"{slug}.md", "---\ntitle: Mine\n---\nMine.\n")
+        code, report = site.sync_json()
+        assert code == 0, report
+        with admin(wp) as client:
+            [post] = client.get(
+                "/wp/v2/posts", params={"slug": slug, "context": "edit", "status": "any"}
+            ).json()
+            edited = client.post(
+                f"/wp/v2/posts/{post['id']}", json={"content": "<p>Edited at once.</p>"}
+            )
+            edited.raise_for_status()
+        if edited.json()["modified_gmt"] == post["modified_gmt"]:
+            break
+    else:
+        pytest.fail("five edits in a row fell in a later second than wpsync's write")
+    site.write(f"{slug}.md", "---\ntitle: Mine\n---\nMine, edited.\n")
+    for args in ([str(site.content / f"{slug}.md")], []):  # a hook's run, a whole folder's
+        code, report = site.sync_json(*args)
+        assert code == 1, report
+        [result] = report["files"]
+        assert result["action"] == "conflict", result
+        assert "in the second of the last sync" in result["error"]
+        assert result["detail"] == "changed in WordPress: content"
+    with admin(wp) as client:
+        kept = client.get(f"/wp/v2/posts/{post['id']}", params={"context": "edit"}).json()
+    assert kept["content"]["raw"] == "<p>Edited at once.</p>"
+    code, report = site.sync_json("--overwrite")
+    assert code == 0 and report["updated"] == 1
+    site.write(f"{slug}.md", "---\ntitle: Mine\n---\nMine, edited twice.\n")
+    code, report = site.sync_json()  # our own write again: not a conflict
+    assert code == 0 and report["updated"] == 1, report
+
+
 # ---------------------------------------------------------------------------- blocks
 
 

@@ -4,6 +4,7 @@ duplicate within a bounded number of requests."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -30,7 +31,7 @@ from wpsync.config import Secret, SiteConfig
 from wpsync.errors import RemoteError, TransportError, UploadRefused
 from wpsync.wordpress.batch_route import BatchUnsupported
 from wpsync.wordpress.client import WordPressClient
-from wpsync.wordpress.records import BatchRequest, RemotePost
+from wpsync.wordpress.records import BatchRequest, RemotePost, stored_digest
 
 pytestmark = pytest.mark.integration
 
@@ -81,6 +82,11 @@ def draft(slug: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def listed(post: RemotePost) -> RemotePost:
+    """``post`` as a look-up without the texts' digest answers it."""
+    return dataclasses.replace(post, stored="")
+
+
 def slugs_in_wordpress(wp: WordPressInstance) -> list[str]:
     return sorted(p["slug"] for p in all_posts(wp))
 
@@ -123,9 +129,12 @@ def test_create_read_update_a_post(client: WordPressClient, wp: WordPressInstanc
     created = client.create_post("posts", draft("first-post"))
     assert (created.slug, created.status, created.rest_base) == ("first-post", "draft", "posts")
     assert created.modified_gmt and created.link
-    assert client.get_post("posts", created.id) == created
+    assert client.get_post("posts", created.id) == listed(created)
     raw = client.get_post_raw("posts", created.id)
     assert raw["title"]["raw"] == "Title of first-post" and raw["content"]["raw"] == "Body."
+    # a write asks back the texts as WordPress stored them: their digest is the post's
+    assert created.stored == stored_digest(raw) != ""
+    assert client.posts_by_ids("posts", [created.id], stored=True) == {created.id: created}
     next_second()  # modified_gmt has one-second resolution
     updated = client.update_post("posts", created.id, {"title": "New title", "status": "publish"})
     assert updated.id == created.id and updated.status == "publish"
@@ -136,8 +145,8 @@ def test_create_read_update_a_post(client: WordPressClient, wp: WordPressInstanc
 def test_pages_and_custom_types_use_their_rest_base(client: WordPressClient) -> None:
     page = client.create_post("pages", draft("about", menu_order=3))
     book = client.create_post("books", draft("a-book"))
-    assert client.posts_by_slugs("pages", ["about"]) == {"about": page}
-    assert client.posts_by_slugs("books", ["a-book"]) == {"a-book": book}
+    assert client.posts_by_slugs("pages", ["about"]) == {"about": listed(page)}
+    assert client.posts_by_slugs("books", ["a-book"]) == {"a-book": listed(book)}
     assert page.type == "page" and book.type == "book"
 
 
@@ -171,7 +180,7 @@ def test_lookups_batch_a_hundred_per_request_and_paginate(client: WordPressClien
 
 def test_slugs_with_non_ascii_letters_are_found(client: WordPressClient) -> None:
     created = client.create_post("posts", draft("café-crème"))
-    assert client.posts_by_slugs("posts", ["café-crème"]) == {"café-crème": created}
+    assert client.posts_by_slugs("posts", ["café-crème"]) == {"café-crème": listed(created)}
 
 
 def test_delete_trash_then_for_good_and_again(client: WordPressClient) -> None:
@@ -331,7 +340,7 @@ def test_reads_are_retried_through_resets_and_5xx(
     created = via_proxy.create_post("posts", draft("read-me"))
     proxy.plan(route("GET", "/wp/v2/posts"), [reset, status(502), close])
     before = via_proxy.request_count
-    assert via_proxy.posts_by_slugs("posts", ["read-me"]) == {"read-me": created}
+    assert via_proxy.posts_by_slugs("posts", ["read-me"]) == {"read-me": listed(created)}
     assert via_proxy.request_count - before == 4
 
 
@@ -585,7 +594,7 @@ def test_plain_permalinks_switch_to_rest_route(wp: WordPressInstance, proxy: Fau
     with client_for(wp, proxy.url) as client:
         post = client.create_post("posts", draft("plain"))
         assert client.api_root.endswith("/?rest_route=")
-        assert client.posts_by_slugs("posts", ["plain"]) == {"plain": post}
+        assert client.posts_by_slugs("posts", ["plain"]) == {"plain": listed(post)}
         assert client.index()["namespaces"]
     assert slugs_in_wordpress(wp) == ["plain"]
     assert all("/wp-json/" not in e.path for e in proxy.log[2:])  # the probe, then rest_route only

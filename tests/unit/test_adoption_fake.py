@@ -73,6 +73,20 @@ def test_a_clone_without_state_sends_nothing_and_then_runs_as_a_no_op(
         assert set(state.entries()) == {"a.md", "b.md", "docs.md", "docs/child.md", "draft.md"}
 
 
+def test_a_clone_records_the_texts_it_adopted_an_edit_in_that_second_is_a_conflict(
+    laptop: Folder, wp: FakeWordPress, tmp_path: Path
+) -> None:
+    ci = clone(laptop, tmp_path / "ci")
+    assert set(actions(ci.sync(wp)).values()) == {"unchanged"}
+    with StateStore.open(ci.config.state.path, ci.config.site.url) as state:
+        assert all(e.stored for e in state.entries().values())
+    [post] = [p for p in wp.posts() if p.slug == "b"]
+    wp.edit_same_second(post.id, title="B, by hand")
+    ci.write("b.md", "---\ntitle: B\ncategories: [Guides]\n---\nBack to [a](a.md), now.\n")
+    assert actions(ci.sync(wp))["b.md"] == "conflict"
+    assert post.title == "B, by hand"
+
+
 def test_a_file_changed_in_the_clone_is_one_update_and_its_image_is_not_uploaded_again(
     laptop: Folder, wp: FakeWordPress, tmp_path: Path
 ) -> None:
@@ -162,8 +176,8 @@ def test_posts_published_without_a_fingerprint_get_one_on_the_next_sync_once(
         for pushed in state.pushed().values():
             inputs = {k: v for k, v in pushed.inputs.items() if k != FINGERPRINT}
             state.put_pushed(dataclasses.replace(pushed, inputs=inputs))
-        for entry in state.entries().values():  # hashed without the input then
-            state.put(dataclasses.replace(entry, payload_hash="hashed by 0.1.0"))
+        for entry in state.entries().values():  # hashed without the input, no digest then
+            state.put(dataclasses.replace(entry, payload_hash="hashed by 0.1.0", stored=""))
     ci = clone(laptop, tmp_path / "before-upgrade")
     assert set(actions(ci.sync(wp)).values()) == {"conflict"}  # not ours for sure: untouched
     planned = run_plan(laptop.config, client_factory=wp.client_factory(), lock_timeout=5.0)

@@ -198,6 +198,44 @@ def test_an_edit_made_in_wordpress_is_not_overwritten(folder: Folder, wp: FakeWo
     assert post.title == "Edited in WordPress" and "Mine." in post.content
 
 
+@pytest.mark.parametrize("one_file", [False, True], ids=["whole-folder", "sync-FILE"])
+def test_an_edit_saved_in_the_second_of_our_write_is_not_overwritten(
+    folder: Folder, wp: FakeWordPress, one_file: bool
+) -> None:
+    """WordPress keeps ``modified_gmt`` to the second: an edit saved right after our
+    write has our modification time, and is told by its texts' digest."""
+    folder.write("a.md", "Mine.\n")
+    folder.sync(wp)
+    [post] = wp.posts()
+    written = post.modified_gmt
+    wp.edit_same_second(post.id, content="<p>Edited by hand.</p>")
+    assert post.modified_gmt == written
+    folder.write("a.md", "Mine, edited.\n")
+    report = folder.sync(wp, paths=[folder.content / "a.md"] if one_file else None)
+    assert actions(report) == {"a.md": "conflict"}
+    assert "in the second of the last sync" in (report.files[0].error or "")
+    assert report.files[0].detail == "changed in WordPress: content"
+    assert post.content == "<p>Edited by hand.</p>"
+    # --overwrite still sends the file over it, and the next write is ours again
+    report = folder.sync(wp, force=True)
+    assert actions(report) == {"a.md": "updated"} and "Mine, edited." in post.content
+    folder.write("a.md", "Mine, edited twice.\n")
+    assert actions(folder.sync(wp)) == {"a.md": "updated"}
+
+
+def test_our_own_writes_in_one_second_are_not_an_edit(folder: Folder, wp: FakeWordPress) -> None:
+    """Each write records WordPress's texts as its answer holds them: a second write in
+    the same second (a run after a run, links filled in) is ours, not a conflict."""
+    folder.write("a.md", "Mine.\n")
+    folder.write("b.md", "See [a](a.md).\n")
+    folder.sync(wp)
+    for round_ in range(3):
+        folder.write("a.md", f"Mine, round {round_}.\n")
+        folder.write("b.md", f"See [a](a.md), round {round_}.\n")
+        report = folder.sync(wp)
+        assert actions(report) == {"a.md": "updated", "b.md": "updated"}
+
+
 def test_many_writes_travel_in_batches_and_one_by_one_without_the_batch_route(
     tmp_path: Path,
 ) -> None:

@@ -45,10 +45,12 @@ def meeting(
         met.append("rights")
         return rights(self)
 
-    def waiting_by_ids(self: FakeClient, rest_base: str, ids: Sequence[int]) -> Any:
+    def waiting_by_ids(
+        self: FakeClient, rest_base: str, ids: Sequence[int], *, stored: bool = False
+    ) -> Any:
         barrier.wait()
         met.append("posts")
-        return by_ids(self, rest_base, ids)
+        return by_ids(self, rest_base, ids, stored=stored)
 
     monkeypatch.setattr(FakeClient, "rights", waiting_rights)
     monkeypatch.setattr(FakeClient, "posts_by_ids", waiting_by_ids)

@@ -53,6 +53,7 @@ from wpsync.engine.terms import TermTable, term_path
 from wpsync.errors import DocumentError, WpsyncError
 from wpsync.source.pages import INDEX_NAMES
 from wpsync.source.slugs import slugify
+from wpsync.wordpress.records import stored_digest
 
 if TYPE_CHECKING:
     from wpsync.config import Config
@@ -507,6 +508,7 @@ class _Pull:
                 link=str(post.get("link") or ""),
                 size=item.stat.size,
                 mtime_ns=item.stat.mtime_ns,
+                stored=stored_digest(post),
             )
         )
         self.report(PulledFile(rel, "pulled", rest_base, number, description))

@@ -472,6 +472,7 @@ def _entry(item: Changed, post: RemotePost, payload_hash: str, *, linked: bool) 
         link=post.link,
         size=item.stat.size if linked else -1,
         mtime_ns=item.stat.mtime_ns if linked else -1,
+        stored=post.stored,
     )
 
 

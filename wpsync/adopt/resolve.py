@@ -26,7 +26,8 @@ from wpsync.adopt.pullfiles import existing_bytes, write_inside
 from wpsync.engine.paths import content_rel
 from wpsync.engine.terms import fetch_terms
 from wpsync.errors import AuthError, DocumentError, RemoteError, TransportError, WpsyncError
-from wpsync.model import Entry
+from wpsync.model import Entry, edited_since
+from wpsync.wordpress.records import stored_digest
 
 if TYPE_CHECKING:
     from wpsync.config import Config
@@ -173,7 +174,7 @@ def _keep_remote_one(
                 "the file again",
             )
         return Resolved(rel, "failed", entry.post_id, str(exc))
-    if str(post.get("modified_gmt") or "") == entry.modified_gmt:
+    if not edited_since(entry, str(post.get("modified_gmt") or ""), stored_digest(post)):
         return Resolved(
             rel, "unchanged", entry.post_id, "not edited in WordPress since the last sync"
         )
@@ -256,6 +257,7 @@ def record(config: Config, state: StateStore, rel: str, entry: Entry, post: dict
             link=str(post.get("link") or entry.link),
             size=item.stat.size,
             mtime_ns=item.stat.mtime_ns,
+            stored=stored_digest(post),
         )
     )
 

@@ -43,6 +43,7 @@ from wpsync.engine.items import Changed, LocalItem, RemotePostFacts
 from wpsync.engine.plan import Action, Conflict, RemoteFacts, RemoteQuery
 from wpsync.errors import RemoteError
 from wpsync.model import Entry, Pending, Pushed, RestBody
+from wpsync.wordpress.records import stored_digest
 
 if TYPE_CHECKING:
     from wpsync.config import SyncConfig
@@ -390,6 +391,7 @@ def _entry(rel: str, rest_base: str, raw: Mapping[str, Any], payload_hash: str) 
         payload_hash=payload_hash,
         modified_gmt=str(raw.get("modified_gmt") or ""),
         link=str(raw.get("link") or ""),
+        stored=stored_digest(raw),
     )
 
 

@@ -40,8 +40,6 @@ logger = logging.getLogger(__name__)
 
 #: WordPress's default ``rest_get_max_batch_size``.
 MAX_BATCH = 25
-#: What every write asks back (enough for the state and the report).
-FIELDS = "id,slug,status,modified_gmt,link,type"
 
 
 @dataclass(frozen=True)
@@ -142,9 +140,11 @@ class PostWriter:
     def _send_batch(self, writes: Sequence[PostWrite]) -> list[BatchResponse] | None:
         """The batch's answers, or None when the site will not take batches."""
         from wpsync.wordpress.batch_route import BatchUnsupported
-        from wpsync.wordpress.records import BatchRequest
+        from wpsync.wordpress.records import CHECKED_FIELDS, BatchRequest
 
-        requests = [BatchRequest("POST", f"{w.route}?_fields={FIELDS}", w.body) for w in writes]
+        # (every write asks back what the state records: records.CHECKED_FIELDS)
+        route = "{}?_fields=" + CHECKED_FIELDS
+        requests = [BatchRequest("POST", route.format(w.route), w.body) for w in writes]
         try:
             answers = self._client.batch(requests)
         except BatchUnsupported as exc:

@@ -60,7 +60,7 @@ from wpsync.engine.recovery import (
     settled,
 )
 from wpsync.engine.references import References, configured_engine
-from wpsync.engine.remote import Findings
+from wpsync.engine.remote import Findings, facts
 from wpsync.engine.report import FileAction, FileResult, SyncReport, planned_result
 from wpsync.engine.request import FirstLook, SyncRequest
 from wpsync.engine.resolver import Resolver, refused_images
@@ -189,20 +189,22 @@ class _Run:
         """What WordPress holds for the planned files; what the remote check already
         knows (``found``) is not asked again."""
         flagged = frozenset(found.changed) | found.gone
+        # (a post the check listed without its texts' digest is asked again with it)
+        known = {key for key, post in found.known.items() if post.stored}
         ids = {
-            base: tuple(
-                i for i in wanted if (base, i) not in found.known and (base, i) not in flagged
-            )
+            base: tuple(i for i in wanted if (base, i) not in known and (base, i) not in flagged)
             for base, wanted in query.ids.items()
         }
         by_id: dict[tuple[str, int], RemotePostFacts] = {}
         by_slug: dict[tuple[str, str], RemotePostFacts] = {}
         got: Found | None = None
         if any(ids.values()) or any(query.slugs.values()):
-            got = look_up(self.client, ids, query.slugs, self.config.sync.concurrency)
-            by_id = {key: _facts(post) for key, post in got.by_id.items()}
-            by_slug = {key: _facts(post) for key, post in got.by_slug.items()}
-        by_id.update({key: _facts(post) for key, post in found.known.items()})
+            # (the posts about to be written with their texts' digest: model.edited_since)
+            got = look_up(self.client, ids, query.slugs, self.config.sync.concurrency, stored=True)
+            by_slug = {key: facts(post) for key, post in got.by_slug.items()}
+        by_id = {key: facts(post) for key, post in found.known.items()}
+        if got is not None:  # (asked just now: fresher, and with the digest)
+            by_id.update({key: facts(post) for key, post in got.by_id.items()})
         by_id.update(found.changed)
         for key in found.gone:
             by_id.pop(key, None)
@@ -813,6 +815,7 @@ class _Run:
             link=post.link,
             size=action.stat.size,
             mtime_ns=action.stat.mtime_ns,
+            stored=post.stored,
         )
         with self.state.transaction():
             if isinstance(action, Update) and action.renamed_from:
@@ -914,7 +917,3 @@ class _Linked(Container[tuple[str, int]]):
         if self._keys is None:
             self._keys = frozenset((e.rest_base, e.post_id) for e in self._entries.values())
         return key in self._keys
-
-
-def _facts(post: RemotePost) -> RemotePostFacts:
-    return RemotePostFacts(post.id, post.slug, post.status, post.modified_gmt, post.link)

@@ -74,6 +74,7 @@ class RemotePostFacts:
     status: str
     modified_gmt: str
     link: str = ""
+    stored: str = ""  # records.stored_digest of the answer, "" if not asked
 
 
 #: the input naming the Markdown renderer a post's HTML was made with (references.py):

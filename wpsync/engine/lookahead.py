@@ -74,8 +74,10 @@ def lead(debounce: float) -> float:
     return min(LEAD, debounce / 2)
 
 
-def _posts(entries: Mapping[str, Entry]) -> frozenset[tuple[str, str, int, str]]:
-    return frozenset((rel, e.rest_base, e.post_id, e.modified_gmt) for rel, e in entries.items())
+def _posts(entries: Mapping[str, Entry]) -> frozenset[tuple[str, str, int, str, str]]:
+    return frozenset(
+        (rel, e.rest_base, e.post_id, e.modified_gmt, e.stored) for rel, e in entries.items()
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +88,8 @@ class CheckedAhead:
     its own).  ``rights`` and ``terms``: asked by the same client, which the run is lent.
     It stands for the run's check up to ``max_age`` seconds after it was asked."""
 
-    posts: frozenset[tuple[str, str, int, str]]  # (file, post type, post ID, modified)
+    #: (file, post type, post ID, modified, stored digest) as the state recorded them
+    posts: frozenset[tuple[str, str, int, str, str]]
     answer: Future[Findings] = dataclasses.field(compare=False)
     asked_at: float
     warnings: list[str] = dataclasses.field(default_factory=list, compare=False)

@@ -26,7 +26,7 @@ from wpsync.engine.items import (
     payload_hash,
 )
 from wpsync.errors import DocumentError, SafetyError
-from wpsync.model import Entry, Pending, PostPayload
+from wpsync.model import Entry, Pending, PostPayload, edited_since
 
 if TYPE_CHECKING:
     from wpsync.config import DeletePolicy
@@ -348,12 +348,16 @@ def _plan_changed(
                 entry,
                 facts,
             )
-        if facts.modified_gmt != entry.modified_gmt and not options.overwrite:
+        if edited_since(entry, facts.modified_gmt, facts.stored) and not options.overwrite:
             # Edited in WordPress since our last push: never overwrite silently.
+            when = (
+                f"at {facts.modified_gmt} (last sync: {entry.modified_gmt or 'unknown'})"
+                if facts.modified_gmt != entry.modified_gmt
+                else f"in the second of the last sync ({facts.modified_gmt})"
+            )
             return Conflict(
                 item.rel,
-                f"edited on the site at {facts.modified_gmt} (last sync: "
-                f"{entry.modified_gmt or 'unknown'}): `wpsync resolve {item.rel} --keep-remote` "
+                f"edited on the site {when}: `wpsync resolve {item.rel} --keep-remote` "
                 "takes WordPress's version into the file, `--keep-local` (or sync "
                 "--overwrite) sends the file over it",
                 entry,

@@ -75,10 +75,13 @@ def look_up(
     ids: Mapping[str, Sequence[int]],
     slugs: Mapping[str, Sequence[str]],
     concurrency: int,
+    *,
+    stored: bool = False,
 ) -> Found:
     """The posts with these IDs and these slugs (by rest base), as far as they exist.  A
     type WordPress will not list to this user is left out (``forbidden``): the run fails
-    its files alone instead of stopping."""
+    its files alone instead of stopping.  ``stored``: the posts by ID with their raw
+    texts' digest (an edit check of posts about to be written: ``RemotePost.stored``)."""
     jobs: list[tuple[str, str, list[Any]]] = []
     for rest_base, values in ids.items():
         unique = sorted(set(values))
@@ -93,7 +96,7 @@ def look_up(
         kind, rest_base, chunk = job
         try:
             if kind == "id":
-                return dict(client.posts_by_ids(rest_base, chunk))
+                return dict(client.posts_by_ids(rest_base, chunk, stored=stored))
             return dict(client.posts_by_slugs(rest_base, chunk))
         except RemoteError as exc:
             if not forbids_listing(exc):

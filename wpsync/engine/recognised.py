@@ -42,6 +42,7 @@ from wpsync.engine.fingerprint import read_fingerprint, source_digest
 from wpsync.engine.items import Stat
 from wpsync.errors import RemoteError
 from wpsync.model import Entry, Pushed, RestBody
+from wpsync.wordpress.records import stored_digest
 
 if TYPE_CHECKING:
     from wpsync.engine.readpool import ReadSettings
@@ -158,6 +159,7 @@ def recognise_unread(
             payload_hash=fingerprint.payload_hash,
             modified_gmt=str(raw.get("modified_gmt") or ""),
             link=str(raw.get("link") or ""),
+            stored=stored_digest(raw),
             size=read.stat.size,
             mtime_ns=read.stat.mtime_ns,
         )

@@ -105,7 +105,7 @@ def _settle(
         item.source_hash,
         item.payload,
         item.payload_hash,
-        dataclasses.replace(entry, modified_gmt=facts.modified_gmt),
+        dataclasses.replace(entry, modified_gmt=facts.modified_gmt, stored=facts.stored),
         LOST_UPDATE,
         entry.rel if entry.rel != item.rel else None,
     )

@@ -67,7 +67,7 @@ from wpsync.engine.media import ImageError, ImageRefused, LocalImages, MediaLibr
 from wpsync.engine.paths import under_any
 from wpsync.engine.samename import Claim, SlugBook, claim_for, entry_scope, first_by_slug, with_slug
 from wpsync.errors import AuthError, DocumentError, RemoteError
-from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody
+from wpsync.model import Entry, MediaRef, PostPayload, Pushed, RestBody, edited_since
 from wpsync.source import versions
 from wpsync.source.links import LinkTargets
 from wpsync.source.pages import folder_parent, is_index
@@ -711,6 +711,7 @@ class References:
                         payload_hash=payload_hash(payload, body.inputs),
                         modified_gmt=post.modified_gmt,
                         link=post.link or entry.link,
+                        stored=post.stored,
                     )
                 )
                 old = self.pushed.get(rel)
@@ -768,7 +769,8 @@ class References:
         out: list[tuple[str, Entry]] = []
         for rest_base, group in by_base.items():
             try:
-                remote = client.posts_by_ids(rest_base, [e.post_id for _, e in group])
+                ids = [e.post_id for _, e in group]
+                remote = client.posts_by_ids(rest_base, ids, stored=True)
             except RemoteError as exc:
                 if not forbids_listing(exc):
                     raise
@@ -779,7 +781,7 @@ class References:
                 continue
             for rel, entry in group:
                 post = remote.get(entry.post_id)
-                if post is not None and post.modified_gmt == entry.modified_gmt:
+                if post is not None and not edited_since(entry, post.modified_gmt, post.stored):
                     out.append((rel, entry))
                 else:
                     warnings.append(

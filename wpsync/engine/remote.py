@@ -37,7 +37,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from wpsync.engine.items import RemotePostFacts
-from wpsync.engine.prefetch import look_up
+from wpsync.engine.prefetch import LOOKUP, look_up
+from wpsync.model import edited_since
 
 if TYPE_CHECKING:
     from wpsync.model import Entry
@@ -104,7 +105,9 @@ class Findings:
 
 
 def facts(post: RemotePost) -> RemotePostFacts:
-    return RemotePostFacts(post.id, post.slug, post.status, post.modified_gmt, post.link)
+    return RemotePostFacts(
+        post.id, post.slug, post.status, post.modified_gmt, post.link, post.stored
+    )
 
 
 # ---------------------------------------------------------------- pure
@@ -121,7 +124,8 @@ def count_agrees(baseline: Baseline | None, check: TypeCheck) -> bool:
 def changed_posts(
     entries: Iterable[Entry], posts: Iterable[RemotePost]
 ) -> dict[tuple[str, int], RemotePostFacts]:
-    """Our posts whose ``modified_gmt`` is not the one recorded (edited or trashed)."""
+    """Our posts edited (``edited_since``: their ``modified_gmt`` is not the one recorded,
+    or their texts are not, where both are known) or trashed."""
     posts = list(posts)
     if not posts:
         return {}
@@ -130,7 +134,7 @@ def changed_posts(
     for post in posts:
         entry = by_key.get((post.rest_base, post.id))
         if entry is not None and (
-            post.modified_gmt != entry.modified_gmt or post.status == "trash"
+            edited_since(entry, post.modified_gmt, post.stored) or post.status == "trash"
         ):
             out[(post.rest_base, post.id)] = facts(post)
     return out
@@ -258,7 +262,10 @@ def look_up_type(
             "unknown" if baseline is None or baseline.total is None else baseline.total,
             len(ids),
         )
-        found = look_up(client, {rest_base: ids}, {}, concurrency)
+        # (one page of them with their texts' digest: the posts a run then writes need
+        # it, and need not be asked again — executor._remote_facts; more, without it)
+        stored = len(ids) <= LOOKUP
+        found = look_up(client, {rest_base: ids}, {}, concurrency, stored=stored)
         if rest_base in found.forbidden:  # not listed to us is not deleted
             raise found.forbidden[rest_base]
         check = TypeCheck(rest_base, count, modified, tuple(found.by_id.values()))

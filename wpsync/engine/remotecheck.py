@@ -241,11 +241,13 @@ class RemoteCheck:
 def subset_findings(
     client: WordPressClient, entries: Mapping[str, Entry], concurrency: int = 1
 ) -> Findings:
-    """The check of a run over some files: their posts looked up by ID."""
+    """The check of a run over some files: their posts looked up by ID (with their
+    texts' digest: an edit in the second of our last push is one too)."""
     out: list[Findings] = []
     for rest_base in sorted({e.rest_base for e in entries.values()}):
         mine = [e for e in entries.values() if e.rest_base == rest_base]
-        found = look_up(client, {rest_base: [e.post_id for e in mine]}, {}, concurrency)
+        ids = {rest_base: [e.post_id for e in mine]}
+        found = look_up(client, ids, {}, concurrency, stored=True)
         if rest_base in found.forbidden:  # not listed to us is not deleted
             raise found.forbidden[rest_base]
         out.append(looked_up_findings(mine, found.by_id.values()))

@@ -3,7 +3,7 @@ older file up to ``SCHEMA_VERSION`` (:class:`wpsync.store.state.StateStore` runs
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,6 +85,11 @@ CREATE TABLE media_refused (
     5: """
 CREATE INDEX entries_slug ON entries (rest_base, slug);
 """,
+    # 6: the digest of each post's raw texts as WordPress stored them at our push, to tell
+    # an edit saved in the same second as the push (records.stored_digest).
+    6: """
+ALTER TABLE entries ADD COLUMN stored TEXT NOT NULL DEFAULT '';
+""",
 }
 #: schema version → the tables a state file of that version has (checked on opening)
 TABLES: dict[int, set[str]] = {
@@ -103,6 +108,7 @@ TABLES: dict[int, set[str]] = {
 }
 TABLES[4] = TABLES[3] | {"media_refused"}
 TABLES[5] = TABLES[4]
+TABLES[6] = TABLES[5]
 
 #: the ``meta`` key every write of a row changes (:data:`WRITE_TRIGGERS`)
 WRITTEN = "written"

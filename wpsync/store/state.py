@@ -55,7 +55,8 @@ STATE_FILE = "state.sqlite"
 
 
 _ENTRY_COLUMNS = (
-    "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, mtime_ns"
+    "rel, rest_base, post_id, slug, source_hash, payload_hash, modified_gmt, link, size, "
+    "mtime_ns, stored"
 )
 
 
@@ -294,7 +295,19 @@ class StateStore:
             times: dict[str, str] = {}
             kept: dict[str, Entry] = {}
             for row in self._conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries"):
-                rel, rest_base, post_id, slug, source, payload, modified, link, size, mtime = row
+                (
+                    rel,
+                    rest_base,
+                    post_id,
+                    slug,
+                    source,
+                    payload,
+                    modified,
+                    link,
+                    size,
+                    mtime,
+                    kept_as,
+                ) = row
                 kept[rel] = Entry(
                     rel,
                     intern(rest_base),
@@ -306,6 +319,7 @@ class StateStore:
                     link,
                     size,
                     mtime,
+                    kept_as,
                 )
             self._entries = kept
             self._index = None
@@ -456,7 +470,7 @@ class StateStore:
                     (entry.rest_base, entry.post_id, entry.rel),
                 )
             self._conn.execute(
-                f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     entry.rel,
                     entry.rest_base,
@@ -468,6 +482,7 @@ class StateStore:
                     entry.link,
                     entry.size,
                     entry.mtime_ns,
+                    entry.stored,
                 ),
             )
             self._conn.execute("DELETE FROM pending WHERE rel = ?", (entry.rel,))

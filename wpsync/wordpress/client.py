@@ -40,6 +40,7 @@ from wpsync.wordpress.lookups import (
 )
 from wpsync.wordpress.records import (
     ADOPTION_FIELDS,
+    CHECKED_FIELDS,
     MEDIA_FIELDS,
     POST_FIELDS,
     BatchRequest,
@@ -239,22 +240,27 @@ class WordPressClient:
             else []
         )
 
-    def posts_by_ids(self, rest_base: str, ids: Sequence[int]) -> dict[int, RemotePost]:
-        """The posts (any status, trash included) with these IDs; missing ones are left out."""
+    def posts_by_ids(
+        self, rest_base: str, ids: Sequence[int], *, stored: bool = False
+    ) -> dict[int, RemotePost]:
+        """The posts (any status, trash included) with these IDs; missing ones are left
+        out.  ``stored``: with their raw texts' digest (``RemotePost.stored``), for an
+        edit check of posts about to be written."""
         found: dict[int, RemotePost] = {}
         unique = [str(i) for i in sorted(set(ids))]
-        for post in self._posts_included(rest_base, unique, "edit"):
+        fields = CHECKED_FIELDS if stored else POST_FIELDS
+        for post in self._posts_included(rest_base, unique, "edit", fields):
             found[post.id] = post
         # With context=edit WordPress leaves out the posts this user may not edit (another
         # author's): they exist all the same.  Ask again for those in the public view, so a
         # post we cannot edit is never taken for a deleted one (and re-created).
         missing = [i for i in unique if int(i) not in found]
-        for post in self._posts_included(rest_base, missing, "view"):
+        for post in self._posts_included(rest_base, missing, "view", POST_FIELDS):
             found.setdefault(post.id, post)
         return found
 
     def _posts_included(
-        self, rest_base: str, ids: Sequence[str], context: str
+        self, rest_base: str, ids: Sequence[str], context: str, fields: str
     ) -> Iterator[RemotePost]:
         """The posts (any status, trash included) with these IDs, as ``context`` shows them."""
         route = f"/wp/v2/{rest_base}"
@@ -264,7 +270,7 @@ class WordPressClient:
                 "status": "any,trash",
                 "context": context,
                 "per_page": PER_PAGE,
-                "_fields": POST_FIELDS,
+                "_fields": fields,
             }
             for item in self._rest.paginate(route, params):
                 yield RemotePost.from_json(rest_base, item)
@@ -334,7 +340,9 @@ class WordPressClient:
         return self._rest.create(
             route,
             f"{rest_base} {slug!r}",
-            lambda: self._rest.send("POST", route, params={"_fields": POST_FIELDS}, json=payload),
+            lambda: self._rest.send(
+                "POST", route, params={"_fields": CHECKED_FIELDS}, json=payload
+            ),
             lambda response: RemotePost.from_json(
                 rest_base, self._rest.decode(response, "POST", route)
             ),
@@ -351,7 +359,7 @@ class WordPressClient:
     def update_post(self, rest_base: str, post_id: int, body: Mapping[str, Any]) -> RemotePost:
         route = f"/wp/v2/{rest_base}/{post_id}"
         response = self._rest.request(
-            "POST", route, params={"_fields": POST_FIELDS}, json=dict(body)
+            "POST", route, params={"_fields": CHECKED_FIELDS}, json=dict(body)
         )
         return RemotePost.from_json(rest_base, self._rest.decode(response, "POST", route))
 

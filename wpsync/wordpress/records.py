@@ -7,6 +7,8 @@ of wpsync sees typed fields; the bodies of batch requests and answers stay JSON.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,17 +17,41 @@ from wpsync.errors import RemoteError
 
 #: The fields a post is asked for (``_fields=``): what :class:`RemotePost` holds.
 POST_FIELDS = "id,slug,status,modified_gmt,link,type"
-#: A post as adoption reads it: its fingerprint is in the content (engine/fingerprint.py).
-#: ``title.raw`` and ``content.raw`` alone: WordPress then runs no content filter (no
-#: ``the_content``, no excerpt made from the content) for the 100 posts of an answer.
-ADOPTION_FIELDS = POST_FIELDS + ",title.raw,content.raw"
+#: The post's own texts as WordPress stored them, raw (no content filter runs for them):
+#: asked with every write and every edit check, so that an edit saved in WordPress in the
+#: same second as our write — the same ``modified_gmt`` — is still told from it
+#: (:func:`stored_digest`).
+STORED_FIELDS = "title.raw,content.raw,excerpt.raw"
+#: The fields a post is asked for when it is written or its edits checked.
+CHECKED_FIELDS = POST_FIELDS + "," + STORED_FIELDS
+#: A post as adoption reads it: its fingerprint is in the content (engine/fingerprint.py),
+#: and the post linked records its texts' digest.  The raw texts alone: WordPress then
+#: runs no content filter (no ``the_content``, no excerpt made from the content) for the
+#: 100 posts of an answer.
+ADOPTION_FIELDS = CHECKED_FIELDS
 #: The fields a media item is asked for.
 MEDIA_FIELDS = "id,source_url,mime_type,media_details,date_gmt"
 
 
+def stored_digest(item: Mapping[str, Any]) -> str:
+    """A digest of the post's raw title, content and excerpt as ``item`` (a post asked
+    with :data:`STORED_FIELDS`) holds them; "" when it holds no raw content (asked
+    without them, or shown in the ``view`` context): then nothing is compared."""
+    content = item.get("content")
+    if not isinstance(content, Mapping) or not isinstance(content.get("raw"), str):
+        return ""
+    texts = []
+    for name in ("title", "content", "excerpt"):
+        field = item.get(name)
+        raw = field.get("raw") if isinstance(field, Mapping) else None
+        texts.append(raw if isinstance(raw, str) else None)
+    return hashlib.sha256(json.dumps(texts).encode("utf-8")).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class RemotePost:
-    """What wpsync needs to know about a post (or page, or custom type item) in WordPress."""
+    """What wpsync needs to know about a post (or page, or custom type item) in WordPress.
+    ``stored``: :func:`stored_digest` of the answer it was read from ("" if unknown)."""
 
     id: int
     rest_base: str
@@ -34,6 +60,7 @@ class RemotePost:
     modified_gmt: str
     link: str
     type: str = ""
+    stored: str = ""
 
     @classmethod
     def from_json(cls, rest_base: str, item: Mapping[str, Any]) -> RemotePost:
@@ -46,6 +73,7 @@ class RemotePost:
                 modified_gmt=str(item.get("modified_gmt") or ""),
                 link=str(item.get("link") or ""),
                 type=str(item.get("type") or ""),
+                stored=stored_digest(item),
             )
         except (KeyError, TypeError, ValueError):
             raise RemoteError(
