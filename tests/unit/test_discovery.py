@@ -9,9 +9,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.fakewp import FakeWordPress, Folder
 from wpsync.engine.reading import Reader
@@ -542,32 +545,126 @@ PATHS = (
 )
 
 
-def test_the_precompiled_rules_agree_with_pathspec() -> None:
-    """The fixed rules (``node_modules/``, ``vendor/``, the tools' fixed folders) are
-    compiled without pathspec: each line as pathspec reads it, on paths of files and
-    folders in and out of what it names."""
+#: lines of real .gitignore files and of the tools' rules (layout.py)
+GITIGNORE_LINES = (
+    "node_modules/",
+    "vendor/",
+    "_build/",
+    "/theme/",
+    "/book/",
+    "/site/",
+    "/_site/",
+    "/public/",
+    "/resources/",
+    "/SUMMARY.md",
+    "/src/SUMMARY.md",
+    "/_*/",
+    "!/_posts/",
+    "!/_drafts/",
+    "/gemfiles/",
+    "/Gemfile",
+    "/Gemfile.lock",
+    "/vendor/bundle/",
+    "*.log",
+    ".DS_Store",
+    "/build",
+    "dist/",
+    ".env",
+    "*.py[cod]",
+    "__pycache__/",
+    "docs/_build/",
+    "!important.log",
+    "a/*/c.md",
+    "*.md~",
+    "?.md",
+    "/a?c/",
+    "tmp/**",
+    "**/drafts",
+    "a/**/b",
+    "\\#not-a-comment",
+    "# a comment",
+    "",
+    "   ",
+    "*",
+    "*/",
+    "/",
+    "!",
+    "a//b",
+    "posts/ ",
+    " lead.md",
+    "!*.md",
+    "x.*.y",
+    "(a)+[b].md",
+    "$^.md",
+)
+
+
+def pathspec_pattern(line: str):  # type: ignore[no-untyped-def]
     from pathspec import GitIgnoreSpec
 
+    try:
+        patterns = GitIgnoreSpec.from_lines([line]).patterns
+    except ValueError:  # a line git skips too (``!`` alone)
+        return None
+    return patterns[0] if patterns and patterns[0].include is not None else None
+
+
+def assert_as_pathspec(line: str, paths: Sequence[str]) -> None:
+    """``line`` compiled by discovery (translated, or by pathspec) matches each path,
+    file or folder, as pathspec's own pattern does — and a translated line is pathspec's
+    very expression."""
     from wpsync.source import discovery
 
-    for line, (_source, include) in discovery._PRECOMPILED.items():
-        [pattern] = GitIgnoreSpec.from_lines([line]).patterns
-        assert pattern.include is include, line
-        ours = discovery._compile(line, "r")
-        assert ours is not None and ours.negated is not include, line
-        for path in PATHS:
-            for is_dir in (False, True):
-                theirs = pattern.match_file(path + ("/" if is_dir else "")) is not None
-                mine = ours.regex.match(path + ("/" if is_dir else "")) is not None
-                assert mine == theirs, (line, path, is_dir)
-                spec = discovery._Pattern(
-                    pattern.regex, not include, line.endswith("/**"), "r", line.endswith("/")
-                )
-                assert ours.matches(path, is_dir) == spec.matches(path, is_dir), (line, path)
+    theirs = pathspec_pattern(line)
+    ours = discovery._compile(line, "r")
+    if theirs is None:
+        assert ours is None, line
+        return
+    assert ours is not None and ours.negated is not theirs.include, line
+    plain = discovery._plain_pattern(line)
+    if plain is not None:
+        assert plain == (theirs.regex.pattern, theirs.include), line
+    spec = discovery._Pattern(
+        theirs.regex, not theirs.include, line.rstrip().endswith("/**"), "r",
+        line.rstrip().endswith("/"),
+    )  # fmt: skip
+    for path in paths:
+        for is_dir in (False, True):
+            asked = path + ("/" if is_dir else "")
+            assert (ours.regex.search(asked) is None) == (theirs.match_file(asked) is None), (
+                line,
+                asked,
+            )
+            assert ours.matches(path, is_dir) == spec.matches(path, is_dir), (line, path)
+
+
+def test_gitignore_lines_are_read_as_pathspec_reads_them() -> None:
+    """The lines of names, ``*`` and ``?`` are translated without pathspec (a run does
+    not import it for them); each line, translated or not, matches as pathspec's."""
+    from wpsync.source import discovery
+
+    for line in GITIGNORE_LINES:
+        assert_as_pathspec(line, PATHS + ("a.log", "x/a.log", "a/b/c.md", "a/x/b", ".env"))
+    translated = [line for line in GITIGNORE_LINES if discovery._plain_pattern(line)]
+    assert "*.log" in translated and "!/_posts/" in translated and "/_*/" in translated
+    assert not {"*.py[cod]", "tmp/**", "**/drafts", "\\#not-a-comment"} & set(translated)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab.*?/! #-", min_size=0, max_size=12),
+    st.lists(st.text(alphabet="ab./ -", min_size=1, max_size=10), min_size=1, max_size=6),
+)
+def test_any_line_of_names_stars_and_slashes_is_read_as_pathspec_reads_it(
+    line: str, paths: list[str]
+) -> None:
+    paths = [p.strip("/") for p in paths if p.strip("/") and "//" not in p]
+    assert_as_pathspec(line, paths or ["a"])
 
 
 def test_a_plain_folder_without_gitignore_does_not_import_pathspec(tmp_path: Path) -> None:
-    """node_modules/ and vendor/ are left out without pathspec; a .gitignore brings it."""
+    """node_modules/ and vendor/ are left out without pathspec, and a .gitignore of plain
+    lines too; a line only pathspec reads (``**``) brings it."""
     write(tmp_path / "blog", "a.md")
     write(tmp_path / "blog", "node_modules/pkg/readme.md")
     code = (
@@ -584,6 +681,25 @@ def test_a_plain_folder_without_gitignore_does_not_import_pathspec(tmp_path: Pat
     run = [sys.executable, "-c", code, str(tmp_path / "blog")]
     done = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == "['a.md'] ['node_modules/'] False False"
-    (tmp_path / "blog" / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    (tmp_path / "blog" / ".gitignore").write_text("drafts/\n*.log\n", encoding="utf-8")
+    done = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "['a.md'] ['node_modules/'] False False"
+    (tmp_path / "blog" / ".gitignore").write_text("drafts/\n**/*.log\n", encoding="utf-8")
     done = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == "['a.md'] ['node_modules/'] True False"
+
+
+def test_a_gitignore_line_git_cannot_read_is_skipped_as_git_skips_it(tmp_path: Path) -> None:
+    """``!`` alone (pathspec: "Invalid git pattern"): git ignores the line, and so does
+    the scan — the other lines still count; ``*/`` leaves out every folder."""
+    root = tmp_path / "blog"
+    write(root, "a.md")
+    write(root, "notes.log.md")
+    write(root, "posts/b.md")
+    (root / ".gitignore").write_text("!\n*.log.md\n", encoding="utf-8")
+    files, skipped = scanned(root, ContentRules(root))
+    assert files == ["a.md", "posts/b.md"]
+    assert skipped == {"notes.log.md": "ignored by .gitignore line 2 (*.log.md)"}
+    (root / ".gitignore").write_text("*/\n", encoding="utf-8")
+    files, skipped = scanned(root, ContentRules(root))
+    assert files == ["a.md", "notes.log.md"] and list(skipped) == ["posts/"]

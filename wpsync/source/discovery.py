@@ -122,52 +122,82 @@ class _Pattern:
         rule leaves out of ``src/gen/``."""
         if is_dir and not self.contents_only:
             path += "/"
-        found = self.regex.match(path)
+        found = self.regex.search(path)  # (as pathspec: ``*/`` is only ``(?P<ps_d>/)``)
         if found is None:
             return False
         folder = found.groupdict().get("ps_d")
         return folder is None or found.end() == len(path)
 
 
-#: pathspec's expression and include flag (False: a ``!`` negation) for the lines every
-#: folder's rules hold (layout.py: ``node_modules/``, ``vendor/``) and other fixed ones
-#: of the tools' rules, so that a folder with no ``.gitignore`` and no ``exclude`` does
-#: not import pathspec (tests/unit/test_discovery.py checks them against it)
-_PRECOMPILED: dict[str, tuple[str, bool]] = {
-    "node_modules/": ("^(?:.+/)?node_modules(?P<ps_d>/)", True),
-    "vendor/": ("^(?:.+/)?vendor(?P<ps_d>/)", True),
-    "_build/": ("^(?:.+/)?_build(?P<ps_d>/)", True),
-    "/theme/": ("^theme(?P<ps_d>/)", True),
-    "/book/": ("^book(?P<ps_d>/)", True),
-    "/site/": ("^site(?P<ps_d>/)", True),
-    "/_site/": ("^_site(?P<ps_d>/)", True),
-    "/public/": ("^public(?P<ps_d>/)", True),
-    "/resources/": ("^resources(?P<ps_d>/)", True),
-    "/SUMMARY.md": ("^SUMMARY\\.md(?:(?P<ps_d>/)|$)", True),
-    "/src/SUMMARY.md": ("^src/SUMMARY\\.md(?:(?P<ps_d>/)|$)", True),
-    "/_*/": ("^_[^/]*(?P<ps_d>/)", True),
-    "!/_posts/": ("^_posts(?P<ps_d>/)", False),
-    "!/_drafts/": ("^_drafts(?P<ps_d>/)", False),
-    "/gemfiles/": ("^gemfiles(?P<ps_d>/)", True),
-    "/Gemfile": ("^Gemfile(?:(?P<ps_d>/)|$)", True),
-    "/Gemfile.lock": ("^Gemfile\\.lock(?:(?P<ps_d>/)|$)", True),
-    "/vendor/bundle/": ("^vendor/bundle(?P<ps_d>/)", True),
-    "/vendor/cache/": ("^vendor/cache(?P<ps_d>/)", True),
-    "/vendor/gems/": ("^vendor/gems(?P<ps_d>/)", True),
-    "/vendor/ruby/": ("^vendor/ruby(?P<ps_d>/)", True),
-}
+#: pathspec's marker of a match that is a folder (what ``_Pattern.matches`` asks of it)
+_FOLDER_MARK = "(?P<ps_d>/)"
+_FOLDER_OR_END = f"(?:{_FOLDER_MARK}|$)"
+#: what makes a line more than literal names, ``*`` and ``?``: pathspec's to translate
+_NOT_PLAIN = re.compile(r"\\|\[|\*\*")
+
+
+def _plain_pattern(line: str) -> tuple[str, bool] | None:
+    """pathspec's expression and include flag (False: a ``!`` negation) for a
+    gitignore line of names, ``*`` and ``?`` between slashes (``*.log``, ``/build/``,
+    ``node_modules/``, ``!/_posts/``: nearly every line of a real ``.gitignore``),
+    translated as pathspec's GitIgnoreSpec does — so that a folder whose rules are all
+    such lines does not import pathspec (~10 ms a run).  None for any other line (``**``,
+    ``[…]``, escapes, the whole-tree patterns): pathspec translates those.
+    (tests/unit/test_discovery.py checks the translation against pathspec's.)"""
+    body = line.rstrip()
+    include = not body.startswith("!")
+    if not include:
+        body = body[1:]
+    if not body or body == "/" or _NOT_PLAIN.search(body):
+        return None
+    segments = body.split("/")
+    folders_only = not segments[-1]
+    if not segments[0]:
+        del segments[0]  # anchored to the folder of the rules
+    elif len(segments) == 1 or (len(segments) == 2 and not segments[1]):
+        segments.insert(0, "**")  # a name alone matches at any depth
+    if not segments:
+        return None
+    if not segments[-1]:
+        segments[-1] = "**"  # a folder: what is inside it too
+    if "" in segments or segments in (["**", "*"], ["**", "*", "**"]):
+        return None
+    parts: list[str] = []
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        if segment == "**":  # (first or last: the line has no ``**`` of its own)
+            parts.append("^(?:.+/)?" if i == 0 else _FOLDER_MARK if folders_only else "/")
+            continue
+        if i == 0:
+            parts.append("^")
+        elif segments[i - 1] != "**":
+            parts.append("/")
+        if segment == "*":
+            parts.append("[^/]+")
+        else:
+            parts.extend(
+                "[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c) for c in segment
+            )
+        if i == last:
+            parts.append(_FOLDER_OR_END)
+    return "".join(parts), include
 
 
 def _compile(line: str, reason: str) -> _Pattern | None:
     body = line.rstrip()
-    known = _PRECOMPILED.get(line)
-    if known is not None:
-        source, include = known
+    if not body or body.startswith("#"):
+        return None  # blank or a comment
+    plain = _plain_pattern(line)
+    if plain is not None:
+        source, include = plain
         regex = re.compile(source)
     else:
         from pathspec import GitIgnoreSpec
 
-        patterns = GitIgnoreSpec.from_lines([line]).patterns
+        try:
+            patterns = GitIgnoreSpec.from_lines([line]).patterns
+        except ValueError:  # a line git cannot read either (``!`` alone): git skips it
+            return None
         if not patterns:
             return None
         pattern = patterns[0]
