@@ -644,7 +644,7 @@ def test_gitignore_lines_are_read_as_pathspec_reads_them() -> None:
     from wpsync.source import discovery
 
     for line in GITIGNORE_LINES:
-        assert_as_pathspec(line, PATHS + ("a.log", "x/a.log", "a/b/c.md", "a/x/b", ".env"))
+        assert_as_pathspec(line, (*PATHS, "a.log", "x/a.log", "a/b/c.md", "a/x/b", ".env"))
     translated = [line for line in GITIGNORE_LINES if discovery._plain_pattern(line)]
     assert "*.log" in translated and "!/_posts/" in translated and "/_*/" in translated
     assert not {"*.py[cod]", "tmp/**", "**/drafts", "\\#not-a-comment"} & set(translated)
