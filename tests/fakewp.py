@@ -208,7 +208,7 @@ class FakePost:
             "type": self.type,
         }
         if stored:
-            for key in ("title", "content", "excerpt"):
+            for key in ("title", "content"):
                 out[key] = {"raw": str(self.fields.get(key) or "")}
         return out
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,10 @@ def test_an_edit_made_in_wordpress_is_a_conflict_in_a_fresh_clone_never_overwrit
     assert outcomes.pop("guides/code-blocks.md") == "conflict"
     assert outcomes.pop("about/team.md") == "conflict"
     assert set(outcomes.values()) == {"linked"}, rebuilt
+    # each linked post with the digest of its texts, as a write records it
+    with sqlite3.connect(other.root / ".wpsync" / "state.sqlite") as db:
+        digests = dict(db.execute("SELECT rel, stored FROM entries"))
+    assert all(digests[rel] for rel in outcomes), digests
     code, report = other.sync_json()
     assert report["created"] == report["updated"] == 0 and report["conflicts"] == 2, report
     assert everything(wp)[code_blocks["id"]]["content"]["raw"] == edited

@@ -51,6 +51,7 @@ from wpsync.errors import AuthError, RemoteError
 from wpsync.model import Entry, MediaEntry, Pushed, RestBody, scalar_body
 from wpsync.store.lock import FolderLock
 from wpsync.store.state import STATE_FILE, StateStore, integrity_problem
+from wpsync.wordpress.records import stored_digest
 
 if TYPE_CHECKING:
     from wpsync.wordpress.client import WordPressClient
@@ -309,9 +310,15 @@ class _Rebuild:
                 detail = "differs: " + ", ".join(differences) + " (the next sync updates it)"
                 results.append(Relinked(rel, "differs", post.id, how, detail))
             else:
-                assert reread is not None
+                assert reread is not None and raw is not None
+                # (as of the post read back: its time and its texts' digest together)
+                entry = dataclasses.replace(
+                    _entry(reread, post, reread.payload_hash, linked=True),
+                    modified_gmt=str(raw.get("modified_gmt") or post.modified_gmt),
+                    stored=stored_digest(raw),
+                )
                 with new.transaction():  # what a sync records after a push
-                    new.put(_entry(reread, post, reread.payload_hash, linked=True))
+                    new.put(entry)
                     new.put_pushed(
                         Pushed(rel, post.status, dict(reread.inputs), pushed_fields(body))
                     )

@@ -17,34 +17,34 @@ from wpsync.errors import RemoteError
 
 #: The fields a post is asked for (``_fields=``): what :class:`RemotePost` holds.
 POST_FIELDS = "id,slug,status,modified_gmt,link,type"
-#: The post's own texts as WordPress stored them, raw (no content filter runs for them):
-#: asked with every write and every edit check, so that an edit saved in WordPress in the
-#: same second as our write — the same ``modified_gmt`` — is still told from it
-#: (:func:`stored_digest`).
-STORED_FIELDS = "title.raw,content.raw,excerpt.raw"
+#: The post's own texts as WordPress stored them, raw (asked alone, ``title.raw`` and
+#: ``content.raw`` make WordPress run no content filter): asked with every write and every
+#: edit check, so that an edit saved in WordPress in the same second as our write — the
+#: same ``modified_gmt`` — is still told from it (:func:`stored_digest`).  Not the
+#: excerpt: any part of it asked makes WordPress build one from the content (the whole
+#: ``the_content`` chain) for each post without its own.
+STORED_FIELDS = "title.raw,content.raw"
 #: The fields a post is asked for when it is written or its edits checked.
 CHECKED_FIELDS = POST_FIELDS + "," + STORED_FIELDS
 #: A post as adoption reads it: its fingerprint is in the content (engine/fingerprint.py),
-#: and the post linked records its texts' digest.  The raw texts alone: WordPress then
-#: runs no content filter (no ``the_content``, no excerpt made from the content) for the
-#: 100 posts of an answer.
+#: and the post linked records its texts' digest.
 ADOPTION_FIELDS = CHECKED_FIELDS
 #: The fields a media item is asked for.
 MEDIA_FIELDS = "id,source_url,mime_type,media_details,date_gmt"
 
 
 def stored_digest(item: Mapping[str, Any]) -> str:
-    """A digest of the post's raw title, content and excerpt as ``item`` (a post asked
-    with :data:`STORED_FIELDS`) holds them; "" when it holds no raw content (asked
-    without them, or shown in the ``view`` context): then nothing is compared."""
+    """A digest of the post's raw title and content as ``item`` (a post asked with
+    :data:`STORED_FIELDS`, or a whole ``context=edit`` one) holds them; "" when it holds
+    no raw content (asked without them, or shown in the ``view`` context): then nothing
+    is compared.  A type without titles counts as an empty title (one that gains them
+    later is not taken for an edit)."""
     content = item.get("content")
     if not isinstance(content, Mapping) or not isinstance(content.get("raw"), str):
         return ""
-    texts = []
-    for name in ("title", "content", "excerpt"):
-        field = item.get(name)
-        raw = field.get("raw") if isinstance(field, Mapping) else None
-        texts.append(raw if isinstance(raw, str) else None)
+    title = item.get("title")
+    raw_title = title.get("raw") if isinstance(title, Mapping) else None
+    texts = [raw_title if isinstance(raw_title, str) else "", content["raw"]]
     return hashlib.sha256(json.dumps(texts).encode("utf-8")).hexdigest()[:32]
 
 
