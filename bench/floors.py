@@ -4,6 +4,9 @@ this machine could go below, measured in the same run as the figures they bound.
 - :func:`render_floor`: markdown-it-py parsing and rendering the corpus's bodies alone
   (the parser as ``bench/conformance.py`` measures it, no wpsync post-processing), in CPU
   ms per post — the CPU a first publish must spend before WordPress sees a post;
+- :func:`cpu_stages`: the CPU of a published post's own stages (read and map, block
+  conversion), measured in-process on the same corpus: with the floor above, where the
+  CPU per post goes;
 - :func:`idle_share`: how much of the machine's CPU stood idle while a call ran
   (``/proc/stat``): when the raw loop leaves none, each second of wpsync's own CPU costs
   WordPress a second of its CPU, and the wall time grows by it ÷ the cores;
@@ -85,6 +88,40 @@ def render_floor(content: Path, limit: int = 400) -> float:
     for body in bodies:
         md.render(body)
     return (time.process_time() - started) * 1000 / max(1, len(bodies))
+
+
+def cpu_stages(config: Path, limit: int = 400) -> dict[str, float]:
+    """CPU ms per post of the per-post stages of a publish, run in this process over the
+    first ``limit`` Markdown files of the site whose config is ``config`` (after a
+    warm-up pass): ``read and map`` (what a read-pool worker does for a file: front
+    matter, markdown-it and wpsync's rendering, the hashes) and ``block conversion``
+    (the editor's markup of the rendered HTML, made as the post is sent)."""
+    from wpsync.config import load_config
+    from wpsync.engine.items import Changed, Stat
+    from wpsync.engine.reading import read_settings
+    from wpsync.engine.readpool import ReadTask, load
+    from wpsync.source.blocks import to_blocks
+
+    settings = read_settings(load_config(config).content)
+    root = Path(settings.root)
+    tasks = []
+    for path in sorted(root.rglob("*.md"))[:limit]:
+        st = path.stat()
+        tasks.append(
+            ReadTask(path.relative_to(root).as_posix(), Stat(st.st_size, st.st_mtime_ns), None)
+        )
+    for task in tasks[:20]:
+        load(settings, task)
+    started = time.process_time()
+    items = [load(settings, task) for task in tasks]
+    read = time.process_time() - started
+    bodies = [item.payload.content for item in items if isinstance(item, Changed)]
+    started = time.process_time()
+    for body in bodies:
+        to_blocks(body)
+    blocks = time.process_time() - started
+    count = max(1, len(tasks))
+    return {"read and map": read * 1000 / count, "block conversion": blocks * 1000 / count}
 
 
 def _cpu_times() -> tuple[int, int]:

@@ -547,6 +547,13 @@ def bench_publish(
             per_post[True] <= 3.0,
         )
     )
+    if profile and per_post[True] > 3.0:
+        report.profiles.append(
+            (
+                f"wpsync's CPU per published post, by stage ({n} posts, through /batch/v1)",
+                cpu_profile(sites[True], per_post[True], render_ms, start_cpu * 1000 / n),
+            )
+        )
     if profile and (batched < 0.95 * raw_batched or per_post[True] > 3.0):
         reset(wp)
         fresh(sites[True])
@@ -557,6 +564,25 @@ def bench_publish(
             report,
         )
         reset(wp)
+
+
+def cpu_profile(site: Site, per_post: float, render_ms: float, start_ms: float) -> str:
+    """Where the CPU per published post goes: the per-post stages measured in this process
+    on the same files (floors.cpu_stages), the start-up's share, and the rest."""
+    stages = floors.cpu_stages(site.config)
+    read, blocks = stages["read and map"], stages["block conversion"]
+    rest = per_post - read - blocks - start_ms
+    return "\n".join(
+        [
+            f"{per_post:5.2f} ms/post  in all (the process's CPU ÷ posts, as measured above)",
+            f"{read:5.2f} ms/post  read and map a file (what a read-pool worker does: front matter, markdown-it with wpsync's rules, hashes)",
+            f"{render_ms:5.2f} ms/post    of which markdown-it-py alone, without wpsync's rules (the floor)",
+            f"{blocks:5.2f} ms/post  block conversion (the editor's markup, made as each post is sent)",
+            f"{start_ms:5.2f} ms/post  start-up (`wpsync --version`'s CPU, spread over the posts)",
+            f"{rest:5.2f} ms/post  the rest: the read pool's processes, the HTTP client and its threads, JSON, the state, terms and images",
+            "(the stages are measured one file at a time in the bench's process, without the run's other threads: the rest holds what they cost under contention)",
+        ]
+    )
 
 
 def timeline_of(site: Site, paths: Sequence[str], title: str, report: Report) -> None:
@@ -724,6 +750,8 @@ def bench_tree(
     # 4. + 5. the daemon on the tree: save latency, then its peak memory
     latency, rss = watch_on_tree(site, probe, original, scale.saves)
     debounce = scale.debounce_ms / 1000
+    if profile and latency.median > debounce + 0.060:  # (before the floor edits the post)
+        watch_profile(site, probe, min(scale.saves, 20), report)
     update = floors.update_floor(wp, raw.token(wp), post_id(wp, probe.stem))
     report.data["watch"] = {"samples": list(latency.samples), "debounce": debounce, "files": n}
     report.add(
@@ -930,6 +958,22 @@ def watch_on_tree(site: Site, probe: Path, original: str, saves: int) -> tuple[L
         if code != 0:
             raise RuntimeError(f"wpsync watch exited {code}:\n{daemon.log()[-3000:]}")
     return latency, rss
+
+
+def watch_profile(site: Site, probe: Path, saves: int, report: Report) -> None:
+    """Where a save's time goes under the daemon (bench/watch_trace.py: its steps stamped
+    in-process): the median of each step, and the last save's timeline."""
+    cmd = [
+        sys.executable,
+        str(REPO / "bench" / "watch_trace.py"),
+        *("--config", str(site.config), "--wp-dir", str(site.wp.dir)),
+        *("--file", probe.relative_to(site.content).as_posix()),
+        *("--saves", str(saves), "--show", "1"),
+    ]
+    out = run(cmd, cwd=site.root, env=env_of(site)).done.stdout
+    summary, _, timeline = out.partition("where a save's time goes")
+    body = "where a save's time goes" + timeline.rstrip() + "\n\n" + summary.strip()
+    report.profiles.append((f"`wpsync watch`: a save's path, {saves} saves", body))
 
 
 def post_id(wp: WordPressInstance, slug: str) -> int:

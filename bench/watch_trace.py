@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
+import statistics
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +60,19 @@ STEPS = (
     ("wpsync.engine.executor", "_Run", "_apply"),
     ("wpsync.engine.executor", "_Run", "_send"),
     ("wpsync.engine.executor", "_Run", "_record"),
-    ("wpsync.engine.executor", "Reader", "scope"),
-    ("wpsync.engine.executor", "Reader", "read"),
+    ("wpsync.engine.reading", "Reader", "scope"),
+    ("wpsync.engine.reading", "Reader", "read"),
+    ("wpsync.engine.executor", "_Run", "_by_key"),
+    ("wpsync.engine.executor", "_Run", "_ask_rights_ahead"),
+    ("wpsync.engine.executor", "_Run", "_checked_ahead"),
+    ("wpsync.engine.executor", "_Run", "_hint_terms"),
+    ("wpsync.engine.executor", "_Run", "_ask_terms_ahead"),
+    ("wpsync.engine.executor", "_Run", "_read_flagged"),
+    ("wpsync.engine.executor", None, "recognise_unread"),
+    ("wpsync.engine.executor", None, "settle_lost_creates"),
+    ("wpsync.engine.executor", None, "settle_lost_updates"),
+    ("wpsync.store.state", "StateStore", "pending"),
+    ("wpsync.store.state", "StateStore", "pushing"),
     ("wpsync.engine.executor", "References", "settle"),
     ("wpsync.engine.executor", "Resolver", "body"),
     ("wpsync.engine.executor", "Resolver", "relink"),
@@ -123,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=2, help="timelines printed (the last)")
     args = parser.parse_args(argv)
 
+    if os.environ.get("SWITCH"):
+        sys.setswitchinterval(float(os.environ["SWITCH"]))
     stamp_http()
     missing = [f"{m}:{o}.{n}" for m, o, n in STEPS if not stamp(m, o, n)]
     if missing:
@@ -145,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     head = original.partition("\n---\n")[0] + "\n---\n"
     wp = WordPressInstance.from_dir(args.wp_dir)
     samples: list[float] = []
+    steps: list[SaveSteps] = []
     try:
         with admin(wp) as client:
             found = client.get(
@@ -165,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(0.005)
                 samples.append(time.perf_counter() - saved)
                 time.sleep(0.3)  # the daemon's own tail (recording) out of the next save
+                found_steps = steps_of(list(MARKS), saved, samples[-1])
+                if found_steps is not None:
+                    steps.append(found_steps)
                 if i >= args.saves - args.show:
                     print(f"--- save {i}: {samples[-1] * 1000:.0f} ms")
                     for at, thread_name, what in sorted(MARKS):
@@ -174,7 +194,57 @@ def main(argv: list[str] | None = None) -> int:
         thread.join(5)
         path.write_text(original, encoding="utf-8")
     print("save → post (ms):", [round(s * 1000) for s in samples])
+    print(describe(steps, config.watch.debounce_ms))
     return 0
+
+
+@dataclass(frozen=True)
+class SaveSteps:
+    """One save's path, in seconds from the save: the run started, its write left and
+    was answered, and the poller saw the new body."""
+
+    run: float
+    sent: float
+    answered: float
+    seen: float
+
+
+def steps_of(marks: list[Mark], saved: float, seen: float) -> SaveSteps | None:
+    """The steps of the save at ``saved`` (None if its run or its write is not among
+    ``marks``: a save that took another path)."""
+    runs = [at for at, _, what in marks if what == "> run_sync" and at >= saved]
+    posts = [
+        (at, what)
+        for at, _, what in marks
+        if what.startswith("HTTP POST ") and "/wp/v2/" in what and at >= saved
+    ]
+    if not runs or not posts:
+        return None
+    sent, what = min(posts)
+    took = float(what.rsplit(", ", 1)[1].removesuffix(" ms")) / 1000
+    return SaveSteps(min(runs) - saved, sent - saved, sent + took - saved, seen)
+
+
+def describe(steps: list[SaveSteps], debounce_ms: int) -> str:
+    """Where a save's time went, median of each step over the saves."""
+    if not steps:
+        return "no save's steps were found"
+
+    def med(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:6.1f} ms"
+
+    debounce = debounce_ms / 1000
+    return "\n".join(
+        [
+            f"where a save's time goes, median over {len(steps)} saves:",
+            f"  {med([s.seen for s in steps])}  save → post seen by the poller",
+            f"  {debounce * 1000:6.1f} ms  the debounce (quiet time after the last event)",
+            f"  {med([s.run - debounce for s in steps])}  event and timer: from the debounce's end to the run's start",
+            f"  {med([s.sent - s.run for s in steps])}  wpsync: from the run's start to its write leaving (read, render, plan)",
+            f"  {med([s.answered - s.sent for s in steps])}  WordPress: the write (POST), sent to answered",
+            f"  {med([s.seen - s.answered for s in steps])}  the poller seeing it (polls every ~5 ms; can be < 0: seen before the answer was read)",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -92,6 +92,19 @@ def test_the_quick_benchmark_runs_and_appends_every_figure(
         r"floor: a process that only imports what the daemon needs \(`[^`]+`\): [\d.]+ MB",
     ):
         assert re.search(floor, text), floor
+    # a missed target comes with where its time goes
+    if re.search(r"\| wpsync's own CPU per published post .*\| \*\*missed\*\* \|", text):
+        stages = text.split("CPU per published post, by stage", 1)[1].split("</details>")[0]
+        for stage in ("in all", "read and map a file", "markdown-it-py alone", "block conversion"):
+            assert re.search(rf"^\s*[\d.]+ ms/post\s+(of which )?{stage}", stages, re.M), stage
+    if re.search(
+        r"\| `wpsync watch` on \d+ files: save → post updated.*\| \*\*missed\*\* \|", text
+    ):
+        path = text.split("a save's path", 1)[1].split("</details>")[0]
+        assert re.search(
+            r"^\s+[\d.]+ ms  wpsync: from the run's start to its write leaving", path, re.M
+        )
+        assert re.search(r"^\s+[\d.]+ ms  WordPress: the write \(POST\)", path, re.M), path
     # the chart: drawn beside the results file and linked from it
     charts = re.findall(r"^!\[charts of this run\]\((results/[\w.-]+\.png)\)$", text, re.M)
     assert len(charts) == 1, text

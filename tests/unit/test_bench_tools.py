@@ -13,6 +13,8 @@ import pytest
 from bench import charts, raw
 from bench.probe import IMPORTS, OTHER, Span, describe, flatten, totals
 from bench.run import abba
+from bench.watch_trace import SaveSteps, steps_of
+from bench.watch_trace import describe as describe_save
 from wpsync.engine.batch import groups as wpsync_groups
 
 
@@ -134,3 +136,35 @@ def test_no_measurement_no_chart(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="nothing to draw"):
         charts.draw({}, tmp_path / "x.png", "empty")
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_saves_steps_are_read_from_its_marks() -> None:
+    saved = 100.0
+    marks = [
+        (saved, "bench", "SAVE"),
+        (saved + 0.003, "Thread-3", "> Daemon._touch"),
+        (saved + 0.250, "wpsync-ahead_0", "HTTP GET /wp-json/wp/v2/posts → 200, 20.0 ms"),
+        (saved + 0.305, "wpsync-watch", "> run_sync"),
+        (saved + 0.315, "wpsync_0", "HTTP POST /wp-json/wp/v2/posts/7 → 200, 40.0 ms"),
+        (saved + 0.360, "wpsync_0", "HTTP POST /wp-json/wp/v2/posts/7 → 200, 30.0 ms"),
+    ]
+    steps = steps_of(marks, saved, 0.350)
+    assert steps == SaveSteps(
+        run=pytest.approx(0.305),
+        sent=pytest.approx(0.315),
+        answered=pytest.approx(0.355),
+        seen=0.350,
+    )
+    # a save whose run or write is not among the marks has no steps
+    assert steps_of(marks[:3], saved, 0.3) is None
+    assert steps_of(marks, saved + 1, 0.3) is None
+
+
+def test_a_saves_steps_are_told_as_medians() -> None:
+    steps = [SaveSteps(0.304, 0.314, 0.354, 0.350), SaveSteps(0.306, 0.318, 0.350, 0.362)]
+    text = describe_save(steps, 300)
+    assert "median over 2 saves" in text
+    assert "    5.0 ms  event and timer" in text
+    assert "   11.0 ms  wpsync: from the run's start to its write leaving" in text
+    assert "   36.0 ms  WordPress: the write (POST)" in text
+    assert describe_save([], 300) == "no save's steps were found"
