@@ -30,6 +30,7 @@ one a checkout with the state would come to, only sooner.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -224,6 +225,7 @@ def _placed(
     from wpsync.source.site import Site
 
     root = Path(settings.root)
+    real_root = os.path.realpath(root)  # (resolved once: each file is still resolved whole)
     site = Site(root)
     defaults = MappingDefaults(
         settings.default_type,
@@ -236,7 +238,7 @@ def _placed(
     new: dict[str, list[str]] = {}  # slugs not asked yet, by type
     for rel, stat in todo:
         try:
-            doc = read_document(root, rel, max_bytes=settings.max_bytes)
+            doc = read_document(root, rel, max_bytes=settings.max_bytes, real_root=real_root)
             key = placed(doc, defaults, site)
         except Exception as exc:  # only a hint: the reader reads it and says what is wrong
             logger.debug("%s: not placed before reading: %s", rel, exc)
