@@ -6,7 +6,10 @@ is already synced; each step of the worker's path (event → queue → debounce 
 remote check → read → references → plan → send → record) and every HTTP request the
 daemon's threads make are stamped with ``time.perf_counter`` relative to the save.  The
 file is saved in place, and WordPress is polled (as :mod:`bench.watch_latency` does) until
-the post shows the new body.  The last saves' timelines are printed.
+the post shows the new body.  The last saves' timelines are printed, then the median of
+each step over all the saves (:func:`describe`: the file event and the timer, wpsync's
+own work up to its write, WordPress's write, the poller) — the profile ``bench/run.py``
+adds to a missed watch target.
 
 Diagnostic only: it wraps wpsync's internals by name, so a renamed function shows as
 missing (and is said so), not as a wrong figure.
@@ -19,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 import statistics
 import sys
 import threading
@@ -137,8 +139,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=2, help="timelines printed (the last)")
     args = parser.parse_args(argv)
 
-    if os.environ.get("SWITCH"):
-        sys.setswitchinterval(float(os.environ["SWITCH"]))
     stamp_http()
     missing = [f"{m}:{o}.{n}" for m, o, n in STEPS if not stamp(m, o, n)]
     if missing:
@@ -239,7 +239,7 @@ def describe(steps: list[SaveSteps], debounce_ms: int) -> str:
             f"where a save's time goes, median over {len(steps)} saves:",
             f"  {med([s.seen for s in steps])}  save → post seen by the poller",
             f"  {debounce * 1000:6.1f} ms  the debounce (quiet time after the last event)",
-            f"  {med([s.run - debounce for s in steps])}  event and timer: from the debounce's end to the run's start",
+            f"  {med([s.run - debounce for s in steps])}  the file event's arrival and the timer: the run's start less save + debounce",
             f"  {med([s.sent - s.run for s in steps])}  wpsync: from the run's start to its write leaving (read, render, plan)",
             f"  {med([s.answered - s.sent for s in steps])}  WordPress: the write (POST), sent to answered",
             f"  {med([s.seen - s.answered for s in steps])}  the poller seeing it (polls every ~5 ms; can be < 0: seen before the answer was read)",

@@ -164,7 +164,7 @@ def test_a_saves_steps_are_told_as_medians() -> None:
     steps = [SaveSteps(0.304, 0.314, 0.354, 0.350), SaveSteps(0.306, 0.318, 0.350, 0.362)]
     text = describe_save(steps, 300)
     assert "median over 2 saves" in text
-    assert "    5.0 ms  event and timer" in text
+    assert "    5.0 ms  the file event's arrival and the timer" in text
     assert "   11.0 ms  wpsync: from the run's start to its write leaving" in text
     assert "   36.0 ms  WordPress: the write (POST)" in text
     assert describe_save([], 300) == "no save's steps were found"
