@@ -569,7 +569,10 @@ def bench_publish(
 def cpu_profile(site: Site, per_post: float, render_ms: float, start_ms: float) -> str:
     """Where the CPU per published post goes: the per-post stages measured in this process
     on the same files (floors.cpu_stages), the start-up's share, and the rest."""
-    stages = floors.cpu_stages(site.config)
+    try:
+        stages = floors.cpu_stages(site.config)
+    except Exception as exc:  # a diagnostic: its failure is told, the run's figures kept
+        return f"the stages could not be measured: {type(exc).__name__}: {exc}"
     read, blocks = stages["read and map"], stages["block conversion"]
     rest = per_post - read - blocks - start_ms
     return "\n".join(
@@ -978,9 +981,11 @@ def watch_profile(site: Site, probe: Path, saves: int, report: Report) -> None:
         *("--file", probe.relative_to(site.content).as_posix()),
         *("--saves", str(saves), "--show", "1"),
     ]
-    out = run(cmd, cwd=site.root, env=env_of(site)).done.stdout
-    summary, _, timeline = out.partition("where a save's time goes")
+    done = run(cmd, cwd=site.root, env=env_of(site), check=False).done
+    summary, _, timeline = done.stdout.partition("where a save's time goes")
     body = "where a save's time goes" + timeline.rstrip() + "\n\n" + summary.strip()
+    if done.returncode != 0:  # a diagnostic: its failure is told, the run's figures kept
+        body = f"bench/watch_trace.py exited {done.returncode}:\n{done.stderr[-2000:]}\n{done.stdout[-1000:]}"
     report.profiles.append((f"`wpsync watch`: a save's path, {saves} saves", body))
 
 
